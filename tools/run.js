@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Runs a TypeScript entry point of this repo without a build step: SWC compiles on load,
+// keeps decorator metadata (Nest's dependency injection needs it) and resolves @modelreg/* paths.
+'use strict';
+const path = require('node:path');
+const root = path.resolve(__dirname, '..');
+process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || path.join(root, 'tsconfig.base.json');
+const [, , entry, ...rest] = process.argv;
+if (!entry) {
+  console.error('usage: node tools/run.js <file.ts> [args...]');
+  process.exit(2);
+}
+require('@swc-node/register');
+process.argv = [process.argv[0], path.resolve(entry), ...rest];
+require(path.resolve(entry));
