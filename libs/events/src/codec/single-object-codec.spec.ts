@@ -1,0 +1,84 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SchemaCatalog, DEFAULT_SCHEMAS_DIR } from '../catalog/schema-catalog';
+import { exampleRunRegistered } from '../examples/example-events';
+import { EventCodec } from './single-object-codec';
+import { EventDecodeError, EventEncodeError } from './decode-error';
+
+const catalog = SchemaCatalog.load();
+const codec = new EventCodec(catalog);
+
+describe('EventCodec (Avro single-object encoding)', () => {
+  const event = { type: 'RunRegistered', data: exampleRunRegistered('fraud-model', 127) } as const;
+
+  it('round-trips an event, typed unions and 64-bit seeds included', () => {
+    const decoded = codec.decode(codec.encode(event));
+    expect(decoded.type).toBe('RunRegistered');
+    expect(decoded.data).toEqual(event.data);
+  });
+
+  it('writes C3 01, then the little-endian fingerprint of the latest schema', () => {
+    const bytes = codec.encode(event);
+    expect(bytes.subarray(0, 2).toString('hex')).toBe('c301');
+    expect(bytes.readBigInt64LE(2)).toBe(catalog.latest('RunRegistered').fingerprint);
+  });
+
+  it.each([
+    ['an empty message', Buffer.alloc(0), /not Avro single-object encoded/],
+    ['null (a tombstone)', null, /not Avro single-object encoded/],
+    ['JSON', Buffer.from('{"modelName":"x"}'), /not Avro single-object encoded/],
+    ['an unknown fingerprint', Buffer.from('c3010102030405060708', 'hex'), /unknown schema fingerprint 0x0807060504030201/],
+  ])('refuses %s with a clear decode error', (_what, message, expected) => {
+    expect(() => codec.decode(message)).toThrow(EventDecodeError);
+    expect(() => codec.decode(message)).toThrow(expected);
+  });
+
+  it('reports a truncated body as corrupt, never crashing', () => {
+    const bytes = codec.encode(event);
+    expect(() => codec.decode(bytes.subarray(0, bytes.length - 5))).toThrow(/corrupt RunRegistered body/);
+  });
+
+  it('reports trailing garbage as corrupt', () => {
+    const bytes = Buffer.concat([codec.encode(event), Buffer.from([1, 2, 3])]);
+    expect(() => codec.decode(bytes)).toThrow(/corrupt RunRegistered body/);
+  });
+
+  it('names the field at fault when an event does not fit its schema', () => {
+    const bad = { type: 'RunRegistered', data: { ...event.data, modelVersion: 1.5 } } as const;
+    expect(() => codec.encode(bad)).toThrow(EventEncodeError);
+    expect(() => codec.encode(bad)).toThrow(/RunRegistered\.modelVersion: expected int, got 1\.5/);
+  });
+
+  it('names a missing required field', () => {
+    const data = exampleRunRegistered('fraud-model', 1);
+    expect(() => codec.encode({ type: 'RunRegistered', data: { ...data, code: undefined as never } })).toThrow(/RunRegistered\.code: expected record, got nothing/);
+  });
+
+  it('decodes data written with an older schema version into the latest shape', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schemas-'));
+    copySchemas(dir);
+    const v1 = JSON.parse(readFileSync(join(dir, 'deployments/RolledBack/v1.avsc'), 'utf8'));
+    v1.fields.push({ name: 'ticket', type: ['null', 'string'], default: null });
+    writeFileSync(join(dir, 'deployments/RolledBack/v2.avsc'), JSON.stringify(v1));
+    const oldCodec = new EventCodec(SchemaCatalog.load(DEFAULT_SCHEMAS_DIR));
+    const newCodec = new EventCodec(SchemaCatalog.load(dir));
+    const rolledBack = {
+      envelope: { ...event.data.envelope, eventType: 'RolledBack' },
+      deploymentId: 'd1', modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'prod',
+      fromVersion: 127, toVersion: 126, reason: 'p99 latency spike', triggerMetric: 'p99_latency_ms', triggerValue: 180, rolledBackAt: 1,
+    };
+    const decoded = newCodec.decode(oldCodec.encode({ type: 'RolledBack', data: rolledBack }));
+    expect(decoded.data).toEqual({ ...rolledBack, ticket: null });
+  });
+});
+
+function copySchemas(target: string): void {
+  for (const version of SchemaCatalog.load().eventNames().map((name) => catalog.latest(name))) {
+    const dir = join(target, version.context, version.eventName);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `v${version.version}.avsc`), JSON.stringify(version.json));
+  }
+  mkdirSync(join(target, 'common'), { recursive: true });
+  writeFileSync(join(target, 'common', 'EventEnvelope.avsc'), readFileSync(join(DEFAULT_SCHEMAS_DIR, 'common', 'EventEnvelope.avsc')));
+}

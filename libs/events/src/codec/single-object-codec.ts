@@ -1,0 +1,82 @@
+import type { Resolver, Type } from 'avsc';
+import type { EventSchemaVersion, SchemaCatalog } from '../catalog/schema-catalog';
+import { isEventName, type RegistryEvent } from '../contracts/registry-event';
+import { fingerprintBytes } from '../fingerprint/rabin-fingerprint';
+import { EventDecodeError, EventEncodeError } from './decode-error';
+
+/** Avro single-object encoding marker: 0xC3 0x01. */
+const MARKER = Buffer.from([0xc3, 0x01]);
+const HEADER_LENGTH = MARKER.length + 8;
+
+/**
+ * Avro single-object encoding: marker, 8-byte little-endian CRC-64-AVRO of the writer schema's
+ * canonical form, then the binary datum. Writes the latest schema of each event; reads any
+ * version the catalog holds, resolving it to the latest.
+ */
+export class EventCodec {
+  private readonly resolvers = new Map<bigint, { reader: EventSchemaVersion; resolver: Resolver | null }>();
+
+  constructor(private readonly catalog: SchemaCatalog) {}
+
+  encode(event: RegistryEvent): Buffer {
+    const schema = this.catalog.latest(event.type);
+    assertValid(schema.type, event.data, event.type);
+    if (event.data.envelope.eventType !== event.type) {
+      throw new EventEncodeError(`envelope.eventType is ${event.data.envelope.eventType}, expected ${event.type}`, 'envelope.eventType');
+    }
+    return Buffer.concat([MARKER, fingerprintBytes(schema.fingerprint), schema.type.toBuffer(event.data)]);
+  }
+
+  decode(message: Buffer | null): RegistryEvent {
+    if (!message || message.length < HEADER_LENGTH || message[0] !== 0xc3 || message[1] !== 0x01) {
+      throw new EventDecodeError('not Avro single-object encoded (expected marker C3 01 and an 8-byte fingerprint)');
+    }
+    const fingerprint = message.readBigInt64LE(MARKER.length);
+    const { reader, resolver } = this.resolverFor(fingerprint);
+    let data: unknown;
+    try {
+      data = resolver ? reader.type.fromBuffer(message.subarray(HEADER_LENGTH), resolver) : reader.type.fromBuffer(message.subarray(HEADER_LENGTH));
+    } catch (error) {
+      throw new EventDecodeError(`corrupt ${reader.eventName} body: ${(error as Error).message}`, hex(fingerprint));
+    }
+    return { type: reader.eventName, data } as RegistryEvent;
+  }
+
+  private resolverFor(fingerprint: bigint): { reader: EventSchemaVersion; resolver: Resolver | null } {
+    const cached = this.resolvers.get(fingerprint);
+    if (cached) return cached;
+    const writer = this.catalog.byFingerprint(fingerprint);
+    if (!writer) throw new EventDecodeError(`unknown schema fingerprint ${hex(fingerprint)}`, hex(fingerprint));
+    if (!isEventName(writer.eventName)) throw new EventDecodeError(`schema ${writer.eventName} is not a registry event`, hex(fingerprint));
+    const reader = this.catalog.latest(writer.eventName);
+    const entry = { reader, resolver: reader === writer ? null : reader.type.createResolver(writer.type) };
+    this.resolvers.set(fingerprint, entry);
+    return entry;
+  }
+}
+
+function hex(fingerprint: bigint): string {
+  return `0x${BigInt.asUintN(64, fingerprint).toString(16).padStart(16, '0')}`;
+}
+
+function assertValid(type: Type, value: unknown, eventName: string): void {
+  let firstError: { path: string; got: unknown; expected: string } | undefined;
+  type.isValid(value, {
+    errorHook: (path: string[], got: unknown, expectedType: Type) => {
+      firstError ??= { path: path.join('.'), got, expected: String(expectedType.typeName ?? expectedType.name) };
+    },
+  });
+  if (firstError) {
+    throw new EventEncodeError(
+      `${eventName}.${firstError.path}: expected ${firstError.expected}, got ${describe(firstError.got)}`,
+      firstError.path,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value);
+  return text && text.length > 60 ? `${text.slice(0, 57)}...` : String(text);
+}

@@ -1,0 +1,14 @@
+export * from './contracts/envelope';
+export * from './contracts/run-registered';
+export * from './contracts/gate-evaluated';
+export * from './contracts/deployment-events';
+export * from './contracts/registry-event';
+export * from './topics';
+export { SchemaCatalog, SchemaCatalogError, DEFAULT_SCHEMAS_DIR } from './catalog/schema-catalog';
+export type { EventSchemaVersion } from './catalog/schema-catalog';
+export { EventCodec } from './codec/single-object-codec';
+export { EventDecodeError, EventEncodeError } from './codec/decode-error';
+export { checkFullCompatibility } from './compatibility/check-compatibility';
+export { checkEnvelopeCopies } from './compatibility/check-envelope-copies';
+export { toParsingCanonicalForm, schemaFingerprint } from './fingerprint';
+export { exampleRunRegistered, deterministicUuid } from './examples/example-events';

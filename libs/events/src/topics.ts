@@ -1,0 +1,34 @@
+import type { EventName } from './contracts/registry-event';
+
+/**
+ * Topic layout: one topic per bounded context, keyed by model name so each model's history is
+ * ordered, plus inbound topics for outside producers and one dead-letter topic.
+ */
+export interface TopicNames {
+  lineage: string;
+  gates: string;
+  deployments: string;
+  runSubmissions: string;
+  deploymentReports: string;
+  deadLetter: string;
+}
+
+export type TopicRole = keyof TopicNames;
+
+export function topicNames(prefix: string): TopicNames {
+  return {
+    lineage: `${prefix}.lineage.v1`,
+    gates: `${prefix}.gates.v1`,
+    deployments: `${prefix}.deployments.v1`,
+    runSubmissions: `${prefix}.run-submissions.v1`,
+    deploymentReports: `${prefix}.deployment-reports.v1`,
+    deadLetter: `${prefix}.dead-letter.v1`,
+  };
+}
+
+export const TOPIC_ROLE_OF_EVENT: Readonly<Record<EventName, TopicRole>> = {
+  RunRegistered: 'lineage',
+  GateEvaluated: 'gates',
+  CanaryStarted: 'deployments',
+  RolledBack: 'deployments',
+};
