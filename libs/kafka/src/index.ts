@@ -1,0 +1,14 @@
+export { createKafkaClient } from './kafka-client';
+export type { KafkaConnectionOptions } from './kafka-client';
+export { provisionTopics } from './topic-provisioner';
+export type { TopicSpec } from './topic-provisioner';
+export { KafkaEventPublisher } from './event-publisher';
+export type { EventPublisher } from './event-publisher';
+export { eventMessage, HEADER_EVENT_TYPE, HEADER_EVENT_ID, HEADER_CORRELATION_ID } from './outgoing-message';
+export type { OutgoingMessage } from './outgoing-message';
+export { BatchConsumer } from './batch-consumer';
+export type { BatchConsumerOptions, BatchHandler, ConsumedEvent, PartitionBatch } from './batch-consumer';
+export { deadLetterMessage, DLQ_HEADERS } from './dead-letter';
+export type { DeadLetter, SourceCoordinates } from './dead-letter';
+export { KafkaUnavailableError } from './errors';
+export type { Kafka } from 'kafkajs';

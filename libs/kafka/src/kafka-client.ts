@@ -1,0 +1,37 @@
+import type { Kafka, logCreator } from 'kafkajs';
+import type { Logger } from '@modelreg/logging';
+
+export interface KafkaConnectionOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+}
+
+/**
+ * Builds the kafkajs client. kafkajs is loaded only here, when a service first needs the bus,
+ * so the client library can change without touching services.
+ */
+export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kafkajs = require('kafkajs') as typeof import('kafkajs');
+  return new kafkajs.Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logLevel: kafkajs.logLevel.WARN,
+    logCreator: kafkaLogCreator(options.logger),
+  });
+}
+
+function kafkaLogCreator(logger: Logger): logCreator {
+  return () => ({ namespace, level, log }) => {
+    const { message, ...fields } = log;
+    const entry = { component: `kafkajs.${namespace}`, ...fields };
+    // kafkajs levels: 1 error, 2 warn, 4 info, 5 debug
+    if (level <= 1) logger.error(message, entry);
+    else if (level === 2) logger.warn(message, entry);
+    else logger.debug(message, entry);
+  };
+}
