@@ -1,0 +1,5 @@
+export { stackUp, stackDown, stackStatus } from './local-stack';
+export { readStackEnv, readStackState } from './stack-state';
+export { planPorts, defaultPortBase, REPO_ROOT } from './stack-layout';
+export type { PortPlan } from './stack-layout';
+export { isPortOpen, isProcessAlive, stopProcess, waitUntil } from './processes';

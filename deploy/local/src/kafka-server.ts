@@ -1,0 +1,104 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LOCAL_DIR, REPO_ROOT } from './stack-layout';
+import { isPortOpen, waitUntil } from './processes';
+
+/** Pinned in deploy/local/kafka/pom.xml; bump both together. */
+export const KAFKA_VERSION = '4.4.0';
+const KAFKA_DIR = resolve(LOCAL_DIR, 'kafka');
+const LIBS_DIR = resolve(KAFKA_DIR, `libs-${KAFKA_VERSION}`);
+const POM = resolve(REPO_ROOT, 'deploy/local/kafka/pom.xml');
+
+/** Fetches the broker's jars from Maven Central once; later runs reuse them. */
+export function ensureKafkaJars(log: (line: string) => void): void {
+  const marker = join(LIBS_DIR, '.complete');
+  if (existsSync(marker)) return;
+  log(`fetching Apache Kafka ${KAFKA_VERSION} jars with Maven...`);
+  execFileSync('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS_DIR}`, '-DincludeScope=runtime'], { stdio: 'inherit' });
+  if (!readdirSync(LIBS_DIR).some((file) => file.startsWith(`kafka_2.13-${KAFKA_VERSION}`))) {
+    throw new Error(`Maven did not fetch kafka_2.13-${KAFKA_VERSION}.jar into ${LIBS_DIR}`);
+  }
+  writeFileSync(marker, new Date().toISOString());
+}
+
+function serverProperties(port: number, controllerPort: number, dataDir: string, partitions: number): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    `num.partitions=${partitions}`,
+    'auto.create.topics.enable=false',
+    'log.retention.ms=-1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'message.max.bytes=10485760',
+    '',
+  ].join('\n');
+}
+
+export interface KafkaStartOptions {
+  port: number;
+  controllerPort: number;
+  partitions: number;
+  heap: string;
+  log: (line: string) => void;
+}
+
+/** Formats storage on first start (kafka.tools.StorageTool), then runs `java ... kafka.Kafka` detached. */
+export function startKafka(options: KafkaStartOptions): number {
+  const dataDir = resolve(KAFKA_DIR, 'data');
+  const logsDir = resolve(KAFKA_DIR, 'logs');
+  mkdirSync(logsDir, { recursive: true });
+  const propertiesFile = resolve(KAFKA_DIR, 'server.properties');
+  writeFileSync(propertiesFile, serverProperties(options.port, options.controllerPort, dataDir, options.partitions));
+  const classpath = `${LIBS_DIR}/*`;
+  if (!existsSync(join(dataDir, 'meta.properties'))) {
+    const clusterIdFile = resolve(KAFKA_DIR, 'cluster-id');
+    if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, kafkaClusterId());
+    const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
+    execFileSync('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${resolve(REPO_ROOT, 'deploy/local/kafka/log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--ignore-formatted'], { stdio: 'pipe' });
+  }
+  const out = openSync(join(logsDir, 'stdout.log'), 'a');
+  const child = spawn(
+    'java',
+    [
+      `-Xms256m`,
+      `-Xmx${options.heap}`,
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      `-Dkafka.logs.dir=${logsDir}`,
+      `-Dlog4j2.configurationFile=${resolve(REPO_ROOT, 'deploy/local/kafka/log4j2.properties')}`,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      propertiesFile,
+    ],
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  child.unref();
+  options.log(`kafka ${KAFKA_VERSION} starting (pid ${child.pid}, heap ${options.heap}), logs in ${logsDir}`);
+  return child.pid as number;
+}
+
+export async function waitForKafka(port: number): Promise<void> {
+  await waitUntil(`kafka on 127.0.0.1:${port}`, () => isPortOpen(port), 90_000);
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints). */
+function kafkaClusterId(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+}

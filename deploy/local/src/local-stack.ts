@@ -1,0 +1,129 @@
+import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
+import { topicNames } from '@modelreg/events';
+import { identifier, integerInRange, optionalString, type Env } from '@modelreg/config';
+import { createJsonLogger } from '@modelreg/logging';
+import { ensureKafkaJars, startKafka, waitForKafka } from './kafka-server';
+import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
+import { isPortOpen, isProcessAlive, stopProcess } from './processes';
+import { LOCAL_S3_CREDENTIALS, startS3 } from './s3-server';
+import { planPorts } from './stack-layout';
+import { readStackState, writeStackState, type StackState } from './stack-state';
+
+type Print = (line: string) => void;
+
+/**
+ * Brings up what the registry needs, reusing what runs already: Kafka, Postgres and S3 are
+ * started here unless KAFKA_BROKERS, DATABASE_URL or S3_ENDPOINT point at existing ones.
+ */
+export async function stackUp(env: Env, print: Print): Promise<StackState> {
+  const ports = planPorts(env);
+  const state = readStackState();
+  const partitions = integerInRange(env, 'TOPIC_PARTITIONS', 3, 1, 1000);
+  const topicPrefix = identifier(env, 'TOPIC_PREFIX', 'modelreg');
+  const bucket = identifier(env, 'S3_BUCKET', 'modelreg-artifacts');
+  const stackEnv: Record<string, string> = { TOPIC_PREFIX: topicPrefix, TOPIC_PARTITIONS: String(partitions), S3_BUCKET: bucket };
+
+  if (env['KAFKA_BROKERS']) {
+    stackEnv['KAFKA_BROKERS'] = env['KAFKA_BROKERS'];
+    print(`kafka: using KAFKA_BROKERS=${env['KAFKA_BROKERS']}`);
+  } else {
+    stackEnv['KAFKA_BROKERS'] = `127.0.0.1:${ports.kafka}`;
+    if (isProcessAlive(state.started.kafka?.pid) && (await isPortOpen(ports.kafka))) {
+      print(`kafka: already running (pid ${state.started.kafka?.pid})`);
+    } else {
+      ensureKafkaJars(print);
+      const heap = optionalString(env, 'KAFKA_HEAP', '512m');
+      const pid = startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, partitions, heap, log: print });
+      state.started.kafka = { pid, startedAt: new Date().toISOString() };
+      writeStackState(state);
+      await waitForKafka(ports.kafka);
+    }
+  }
+
+  if (env['DATABASE_URL']) {
+    stackEnv['DATABASE_URL'] = env['DATABASE_URL'];
+    print('postgres: using DATABASE_URL');
+  } else {
+    stackEnv['DATABASE_URL'] = postgresUrl(ports.postgres);
+    if (isProcessAlive(state.started.postgres?.pid) && (await isPortOpen(ports.postgres))) {
+      print(`postgres: already running (pid ${state.started.postgres?.pid})`);
+    } else {
+      const { pid } = await startPostgres(ports.postgres, print);
+      state.started.postgres = { pid, startedAt: new Date().toISOString() };
+      writeStackState(state);
+    }
+  }
+
+  if (env['S3_ENDPOINT']) {
+    stackEnv['S3_ENDPOINT'] = env['S3_ENDPOINT'];
+    stackEnv['S3_REGION'] = optionalString(env, 'S3_REGION', 'us-east-1');
+    stackEnv['S3_ACCESS_KEY_ID'] = optionalString(env, 'S3_ACCESS_KEY_ID', '');
+    stackEnv['S3_SECRET_ACCESS_KEY'] = optionalString(env, 'S3_SECRET_ACCESS_KEY', '');
+    print(`s3: using S3_ENDPOINT=${env['S3_ENDPOINT']}`);
+  } else {
+    Object.assign(stackEnv, {
+      S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    });
+    if (isProcessAlive(state.started.s3?.pid) && (await isPortOpen(ports.s3))) {
+      print(`s3: already running (pid ${state.started.s3?.pid})`);
+    } else {
+      const pid = await startS3(ports.s3, bucket, print);
+      state.started.s3 = { pid, startedAt: new Date().toISOString() };
+      writeStackState(state);
+    }
+  }
+
+  Object.assign(stackEnv, {
+    INGESTION_PORT: String(ports.ingestion),
+    GATE_VALIDATOR_PORT: String(ports.gateValidator),
+    DEPLOYMENT_TRACKER_PORT: String(ports.deploymentTracker),
+    PROJECTIONS_PORT: String(ports.projections),
+  });
+  state.env = stackEnv;
+  writeStackState(state);
+
+  const kafka = createKafkaClient({ brokers: stackEnv['KAFKA_BROKERS'].split(','), clientId: 'modelreg-stack', logger: createJsonLogger({ service: 'stack', level: 'error' }) });
+  const created = await provisionTopics(kafka, Object.values(topicNames(topicPrefix)).map((name) => ({ name, partitions })));
+  if (created.length > 0) print(`kafka: created topics ${created.join(', ')}`);
+
+  print(`kafka      ${stackEnv['KAFKA_BROKERS']}`);
+  print(`postgres   ${redact(stackEnv['DATABASE_URL'])}`);
+  print(`s3         ${stackEnv['S3_ENDPOINT']} (bucket ${bucket})`);
+  return state;
+}
+
+/** Stops exactly what `up` started; leaves external servers alone. */
+export async function stackDown(print: Print): Promise<void> {
+  const state = readStackState();
+  if (state.started.s3) {
+    await stopProcess(state.started.s3.pid);
+    print(`s3: stopped (pid ${state.started.s3.pid})`);
+  }
+  if (state.started.postgres) {
+    stopPostgres();
+    print(`postgres: stopped (pid ${state.started.postgres.pid})`);
+  }
+  if (state.started.kafka) {
+    await stopProcess(state.started.kafka.pid, 30_000);
+    print(`kafka: stopped (pid ${state.started.kafka.pid})`);
+  }
+  writeStackState({ started: {}, env: state.env });
+}
+
+export async function stackStatus(print: Print): Promise<boolean> {
+  const state = readStackState();
+  let allUp = true;
+  for (const [name, info] of Object.entries(state.started)) {
+    const alive = isProcessAlive(info?.pid);
+    allUp &&= alive;
+    print(`${name}: ${alive ? `running (pid ${info?.pid})` : 'not running'}`);
+  }
+  return allUp && Object.keys(state.started).length > 0;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/]+):[^@]+@/, '//$1:***@');
+}

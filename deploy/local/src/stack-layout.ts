@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { integerInRange, type Env } from '@modelreg/config';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+export const LOCAL_DIR = resolve(REPO_ROOT, '.local');
+export const STACK_ENV_FILE = resolve(LOCAL_DIR, 'stack.env');
+
+/** Ports of one checkout. Each component's port can be set alone; all default to a base. */
+export interface PortPlan {
+  kafka: number;
+  kafkaController: number;
+  postgres: number;
+  s3: number;
+  ingestion: number;
+  gateValidator: number;
+  deploymentTracker: number;
+  projections: number;
+}
+
+/**
+ * The default base port is derived from the checkout's path, so two checkouts on one machine
+ * get different ports unless someone sets the same MODELREG_PORT_BASE on purpose.
+ */
+export function defaultPortBase(checkoutPath: string): number {
+  const hash = createHash('sha256').update(checkoutPath).digest().readUInt32BE(0);
+  return 20_000 + (hash % 2_000) * 10;
+}
+
+export function planPorts(env: Env, checkoutPath: string = REPO_ROOT): PortPlan {
+  const base = integerInRange(env, 'MODELREG_PORT_BASE', defaultPortBase(checkoutPath), 1024, 65_000);
+  const pick = (name: string, offset: number) => integerInRange(env, name, base + offset, 1, 65_535);
+  return {
+    kafka: pick('KAFKA_PORT', 0),
+    kafkaController: pick('KAFKA_CONTROLLER_PORT', 1),
+    postgres: pick('POSTGRES_PORT', 2),
+    s3: pick('S3_PORT', 3),
+    ingestion: pick('INGESTION_PORT', 4),
+    gateValidator: pick('GATE_VALIDATOR_PORT', 5),
+    deploymentTracker: pick('DEPLOYMENT_TRACKER_PORT', 6),
+    projections: pick('PROJECTIONS_PORT', 7),
+  };
+}

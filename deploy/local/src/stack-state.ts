@@ -1,0 +1,34 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LOCAL_DIR, STACK_ENV_FILE } from './stack-layout';
+
+const STATE_FILE = resolve(LOCAL_DIR, 'stack.json');
+
+/** What `up` started (so `down` stops exactly that) and how clients reach it. */
+export interface StackState {
+  started: Partial<Record<'kafka' | 'postgres' | 's3', { pid: number; startedAt: string }>>;
+  env: Record<string, string>;
+}
+
+export function readStackState(): StackState {
+  if (!existsSync(STATE_FILE)) return { started: {}, env: {} };
+  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as StackState;
+}
+
+export function writeStackState(state: StackState): void {
+  mkdirSync(dirname(STATE_FILE), { recursive: true });
+  writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  const lines = Object.entries(state.env).map(([key, value]) => `${key}=${value}`);
+  writeFileSync(STACK_ENV_FILE, `# written by deploy/local: how to reach the local stack\n${lines.join('\n')}\n`);
+}
+
+/** The connection settings of the running local stack, for services and tests. */
+export function readStackEnv(file: string = STACK_ENV_FILE): Record<string, string> {
+  if (!existsSync(file)) throw new Error(`${file} not found: start the local stack first (npm run stack:up)`);
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match) env[match[1] as string] = match[2] as string;
+  }
+  return env;
+}
