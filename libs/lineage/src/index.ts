@@ -1,0 +1,10 @@
+export { validateRunSubmission } from './run-submission';
+export type { RunSubmission, DeclaredArtifact } from './run-submission';
+export { buildRunRegistered } from './run-registered.factory';
+export type { Registration } from './run-registered.factory';
+export { computeEnvironmentFingerprint, canonicalJson } from './environment-fingerprint';
+export type { EnvironmentFacts } from './environment-fingerprint';
+export { isValidModelName, MODEL_NAME_PATTERN, MODEL_NAME_HINT } from './model-name';
+export { FieldReader } from './field-errors';
+export type { FieldError, Validated } from './field-errors';
+export { exampleRunSubmissionJson } from './examples/example-run-submission';

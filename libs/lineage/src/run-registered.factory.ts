@@ -1,0 +1,45 @@
+import { buildEnvelope, type ArtifactRecord, type RunRegistered } from '@modelreg/events';
+import type { RunSubmission } from './run-submission';
+
+export interface Registration {
+  modelVersion: number;
+  registeredAt: number;
+  eventId: string;
+  producer: string;
+  correlationId: string;
+  causationId?: string | null;
+  /** Where each declared artifact is stored, in declaration order. */
+  storageUris: string[];
+}
+
+/** The RunRegistered event for a validated submission and the version the registry assigned. Pure. */
+export function buildRunRegistered(submission: RunSubmission, registration: Registration): RunRegistered {
+  const artifacts: ArtifactRecord[] = submission.artifacts.map((artifact, index) => ({
+    ...artifact,
+    storageUri: registration.storageUris[index] as string,
+  }));
+  return {
+    envelope: buildEnvelope('RunRegistered', {
+      eventId: registration.eventId,
+      occurredAt: registration.registeredAt,
+      producer: registration.producer,
+      correlationId: registration.correlationId,
+      causationId: registration.causationId ?? null,
+      modelName: submission.modelName,
+      modelVersion: registration.modelVersion,
+    }),
+    modelName: submission.modelName,
+    modelVersion: registration.modelVersion,
+    trainingRunId: submission.trainingRunId,
+    registeredAt: registration.registeredAt,
+    artifacts,
+    code: submission.code,
+    dataSnapshots: submission.dataSnapshots,
+    features: submission.features,
+    hyperparameters: submission.hyperparameters,
+    seeds: submission.seeds,
+    environment: submission.environment,
+    metrics: submission.metrics,
+    labels: submission.labels,
+  };
+}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
+import type { Logger } from '@modelreg/logging';
+import { NestJsonLogger } from './nest-json-logger';
+
+export interface ServiceBootstrapOptions {
+  module: Type<unknown>;
+  name: string;
+  description: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Largest JSON body accepted; larger requests get 413. */
+  jsonLimit?: string;
+}
+
+/**
+ * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body,
+ * shutdown hooks (finish the batch in hand, commit, disconnect) and a clean exit on fatal errors.
+ */
+export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
+  app.use(json({ limit: options.jsonLimit ?? '1mb' }));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.listen(options.port, options.host);
+  options.logger.info('listening', { url: `http://${options.host}:${options.port}`, docs: `http://${options.host}:${options.port}/docs` });
+  return app;
+}
+
+/** Ends the process after a bounded attempt to close cleanly, so a supervisor restarts it. */
+export function exitOnFatal(logger: Logger, close: () => Promise<void>): (error: Error) => void {
+  let exiting = false;
+  return (error) => {
+    if (exiting) return;
+    exiting = true;
+    logger.error('fatal error, exiting so the supervisor restarts the service', { error });
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    close().finally(() => process.exit(1));
+  };
+}
