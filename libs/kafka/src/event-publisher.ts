@@ -14,7 +14,10 @@ export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+    // The Java client's murmur2 partitioner, so keys land on the same partitions whoever produces them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Partitioners } = require('kafkajs') as typeof import('kafkajs');
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
@@ -7,7 +7,7 @@ import type { Logger } from '@modelreg/logging';
 import { NestJsonLogger } from './nest-json-logger';
 
 export interface ServiceBootstrapOptions {
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   name: string;
   description: string;
   host: string;

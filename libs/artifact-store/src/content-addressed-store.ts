@@ -1,0 +1,105 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ObjectStoreUnavailableError } from './s3-client';
+
+/** The bytes received do not match what the caller declared. Nothing is stored. */
+export class ArtifactMismatchError extends Error {
+  readonly retriable = false;
+  constructor(
+    readonly field: 'sha256' | 'sizeBytes',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ArtifactMismatchError';
+  }
+}
+
+export interface StoredArtifact {
+  sha256: string;
+  sizeBytes: number;
+  storageUri: string;
+  /** The same bytes were already stored; this upload added nothing. */
+  deduplicated: boolean;
+}
+
+/** 16 MiB parts, two in flight: a 2 GiB upload holds about 32 MiB of body in memory. */
+const PART_SIZE = 16 * 1024 * 1024;
+
+/**
+ * Model binaries stored once per content: key `artifacts/sha256/<hex>`. An upload streams to a
+ * private temporary key while its sha256 and size are computed, and only bytes that match the
+ * declaration are moved to their content address, so a stored artifact is always what its name says.
+ */
+export class ContentAddressedStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  keyFor(sha256: string): string {
+    return `artifacts/sha256/${sha256}`;
+  }
+
+  uriFor(sha256: string): string {
+    return `s3://${this.bucket}/${this.keyFor(sha256)}`;
+  }
+
+  /** Size of the stored artifact, or null when no such content is stored. */
+  async sizeOf(sha256: string): Promise<number | null> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyFor(sha256) }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || (error as Error).name === 'NotFound') return null;
+      throw new ObjectStoreUnavailableError(`HeadObject failed: ${(error as Error).message}`, error);
+    }
+  }
+
+  async put(body: Readable, declared: { sha256: string; sizeBytes: number }): Promise<StoredArtifact> {
+    const tempKey = `uploads/${randomUUID()}`;
+    const hash = createHash('sha256');
+    let received = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        hash.update(chunk);
+        if (received > declared.sizeBytes) callback(new ArtifactMismatchError('sizeBytes', `received more than the declared ${declared.sizeBytes} bytes`));
+        else callback(null, chunk);
+      },
+    });
+    body.on('error', (error) => meter.destroy(error));
+    body.pipe(meter);
+    try {
+      await new Upload({ client: this.client, params: { Bucket: this.bucket, Key: tempKey, Body: meter }, partSize: PART_SIZE, queueSize: 2, leavePartsOnError: false }).done();
+    } catch (error) {
+      await this.deleteQuietly(tempKey);
+      if (error instanceof ArtifactMismatchError) throw error;
+      if ((error as Error).message?.includes('aborted') || (body as { aborted?: boolean }).aborted) {
+        throw new ArtifactMismatchError('sizeBytes', `upload was cut off after ${received} of ${declared.sizeBytes} bytes`);
+      }
+      throw new ObjectStoreUnavailableError(`upload failed: ${(error as Error).message}`, error);
+    }
+    const sha256 = hash.digest('hex');
+    if (received !== declared.sizeBytes) {
+      await this.deleteQuietly(tempKey);
+      throw new ArtifactMismatchError('sizeBytes', `received ${received} bytes, declared ${declared.sizeBytes} (truncated upload?)`);
+    }
+    if (sha256 !== declared.sha256) {
+      await this.deleteQuietly(tempKey);
+      throw new ArtifactMismatchError('sha256', `content hashes to ${sha256}, declared ${declared.sha256}`);
+    }
+    const existing = await this.sizeOf(sha256);
+    if (existing === null) {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.keyFor(sha256), CopySource: `${this.bucket}/${tempKey}` }));
+    }
+    await this.deleteQuietly(tempKey);
+    return { sha256, sizeBytes: received, storageUri: this.uriFor(sha256), deduplicated: existing !== null };
+  }
+
+  private async deleteQuietly(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+  }
+}

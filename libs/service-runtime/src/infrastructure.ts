@@ -1,0 +1,67 @@
+import { EventCodec, SchemaCatalog, topicNames, type TopicNames } from '@modelreg/events';
+import type { BusSettings } from '@modelreg/config';
+import { createKafkaClient, KafkaEventPublisher, provisionTopics, type Kafka } from '@modelreg/kafka';
+import type { Logger } from '@modelreg/logging';
+import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
+import type { ReadinessCheck } from './readiness-check';
+
+/** The connections every service holds: the event log (with its codec) and its Postgres schema. */
+export interface ServiceInfrastructure {
+  kafka: Kafka;
+  publisher: KafkaEventPublisher;
+  codec: EventCodec;
+  topics: TopicNames;
+  pool: Pool;
+  readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+export interface InfrastructureOptions {
+  serviceName: string;
+  bus: BusSettings;
+  databaseUrl: string;
+  /** This service's own Postgres schema and its migration files. */
+  schema: string;
+  migrationsDir: string;
+  logger: Logger;
+  poolSize?: number;
+}
+
+export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
+  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger });
+  const topics = topicNames(options.bus.topicPrefix);
+  await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
+  const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
+  const applied = await migrate(pool, options.schema, options.migrationsDir);
+  if (applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, versions: applied });
+  const publisher = new KafkaEventPublisher(kafka);
+  const admin = kafka.admin();
+  let adminConnected: Promise<void> | null = null;
+  const readiness: ReadinessCheck[] = [
+    { name: 'postgres', check: () => pingPostgres(pool) },
+    {
+      name: 'kafka',
+      check: async () => {
+        adminConnected ??= admin.connect().catch((error: unknown) => {
+          adminConnected = null;
+          throw error;
+        });
+        await adminConnected;
+        await admin.describeCluster();
+      },
+    },
+  ];
+  return {
+    kafka,
+    publisher,
+    codec: new EventCodec(SchemaCatalog.load()),
+    topics,
+    pool,
+    readiness,
+    close: async () => {
+      await publisher.close().catch(() => undefined);
+      if (adminConnected) await admin.disconnect().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { Controller, Headers, HttpException, HttpStatus, Inject, Param, Put, Req } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ArtifactMismatchError } from '@modelreg/artifact-store';
+import type { IngestionDependencies } from '../ingestion-dependencies';
+import { INGESTION_DEPENDENCIES } from '../ingestion.constants';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const MAX_ARTIFACT_BYTES = 1024 ** 4;
+
+@ApiTags('artifacts')
+@Controller('v1/artifacts')
+export class ArtifactsController {
+  constructor(@Inject(INGESTION_DEPENDENCIES) private readonly deps: IngestionDependencies) {}
+
+  @Put(':sha256')
+  @ApiOperation({
+    summary: 'Upload a model binary under its sha256',
+    description: 'The raw body (application/octet-stream) is streamed to object storage, multipart, while its sha256 and size are computed. Bytes that do not match the declared sha256 (path) and Content-Length are discarded.',
+  })
+  @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
+  @ApiHeader({ name: 'content-length', required: true })
+  @ApiResponse({ status: 201, description: 'Stored (or already stored: deduplicated=true).' })
+  @ApiResponse({ status: 400, description: 'Malformed sha256, missing Content-Length, or a truncated upload.' })
+  @ApiResponse({ status: 422, description: 'The bytes do not hash to the declared sha256.' })
+  async upload(@Param('sha256') sha256: string, @Headers('content-length') contentLength: string | undefined, @Req() request: Request) {
+    if (!SHA256.test(sha256)) throw new HttpException({ error: 'bad_request', field: 'sha256', message: 'must be 64 lower-case hex digits' }, HttpStatus.BAD_REQUEST);
+    const sizeBytes = Number(contentLength);
+    if (!contentLength || !Number.isSafeInteger(sizeBytes) || sizeBytes < 1 || sizeBytes > MAX_ARTIFACT_BYTES) {
+      throw new HttpException({ error: 'bad_request', field: 'content-length', message: `must be an integer between 1 and ${MAX_ARTIFACT_BYTES}` }, HttpStatus.BAD_REQUEST);
+    }
+    try {
+      return await this.deps.store.put(request, { sha256, sizeBytes });
+    } catch (error) {
+      if (error instanceof ArtifactMismatchError) {
+        const status = error.field === 'sha256' ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;
+        throw new HttpException({ error: 'artifact_mismatch', field: error.field, message: error.message }, status);
+      }
+      throw error;
+    }
+  }
+}

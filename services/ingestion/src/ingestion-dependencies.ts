@@ -1,0 +1,14 @@
+import type { ContentAddressedStore } from '@modelreg/artifact-store';
+import type { EventCodec, TopicNames } from '@modelreg/events';
+import type { Pool } from '@modelreg/postgres';
+import type { OutboxRelay } from './outbox/outbox-relay';
+
+/** Connections built once at boot and injected into controllers and services. */
+export interface IngestionDependencies {
+  pool: Pool;
+  codec: EventCodec;
+  topics: TopicNames;
+  store: ContentAddressedStore;
+  relay: OutboxRelay;
+  instance: string;
+}

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { ContentAddressedStore, createS3Client, pingBucket } from '@modelreg/artifact-store';
+import { createJsonLogger } from '@modelreg/logging';
+import { bootstrapService, connectInfrastructure } from '@modelreg/service-runtime';
+import { loadIngestionConfig } from './config';
+import { INGESTION_SCHEMA, SERVICE_NAME } from './ingestion.constants';
+import { IngestionModule } from './ingestion.module';
+import { OutboxRelay } from './outbox/outbox-relay';
+
+async function main(): Promise<void> {
+  const config = loadIngestionConfig(process.env);
+  const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger, poolSize: 20 });
+  const s3 = createS3Client(config.objectStore);
+  const store = new ContentAddressedStore(s3, config.objectStore.bucket);
+  const relay = new OutboxRelay(infra.pool, infra.publisher, logger);
+  relay.start();
+  const readiness = [...infra.readiness, { name: 's3', check: () => pingBucket(s3, config.objectStore.bucket) }];
+  const close = async () => {
+    await relay.stop();
+    await infra.close();
+    s3.destroy();
+    logger.info('stopped');
+  };
+  await bootstrapService({
+    module: IngestionModule.forRoot({ pool: infra.pool, codec: infra.codec, topics: infra.topics, store, relay, instance: config.instance }, readiness, close),
+    name: SERVICE_NAME,
+    description: 'Registers training runs with their full lineage and model artifacts.',
+    host: config.http.host,
+    port: config.http.port,
+    logger,
+    jsonLimit: `${config.maxJsonBytes}b`,
+  });
+}
+
+main().catch((error: Error) => {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', service: SERVICE_NAME, msg: 'failed to start', error: { name: error.name, message: error.message } }));
+  process.exit(1);
+});

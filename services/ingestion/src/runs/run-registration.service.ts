@@ -1,0 +1,87 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { eventMessage } from '@modelreg/kafka';
+import { buildRunRegistered, canonicalJson, type FieldError, type RunSubmission } from '@modelreg/lineage';
+import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
+import type { IngestionDependencies } from '../ingestion-dependencies';
+import { INGESTION_DEPENDENCIES, SERVICE_NAME } from '../ingestion.constants';
+import { enqueueOutbox } from '../outbox/outbox-relay';
+
+export type RegistrationOutcome =
+  | { kind: 'registered' | 'already-registered'; modelName: string; modelVersion: number; eventId: string }
+  | { kind: 'invalid'; errors: FieldError[] }
+  | { kind: 'conflict'; message: string };
+
+/**
+ * Registers a validated run: artifacts must already be stored under their sha256, the version
+ * comes from a per-model counter in the same transaction as the registration and its
+ * RunRegistered outbox row, so a registration is all there or not there at all.
+ */
+@Injectable()
+export class RunRegistrationService {
+  constructor(@Inject(INGESTION_DEPENDENCIES) private readonly deps: IngestionDependencies) {}
+
+  async register(submission: RunSubmission, correlationId: string, causationId: string | null = null): Promise<RegistrationOutcome> {
+    const artifactErrors = await this.verifyArtifacts(submission);
+    if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
+    const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, requestHash, correlationId, causationId));
+        if (outcome.kind === 'registered') this.deps.relay.nudge();
+        return outcome;
+      } catch (error) {
+        // A concurrent registration of the same training run won; the next attempt finds it.
+        if (!isUniqueViolation(error) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async registerIn(client: PoolClient, submission: RunSubmission, requestHash: string, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+    const existing = await client.query('SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2', [submission.modelName, submission.trainingRunId]);
+    const found = existing.rows[0] as { model_version: number; event_id: string; request_hash: string } | undefined;
+    if (found) {
+      if (found.request_hash !== requestHash) {
+        return { kind: 'conflict', message: `training run ${submission.trainingRunId} is already registered as ${submission.modelName} v${found.model_version} with different content` };
+      }
+      return { kind: 'already-registered', modelName: submission.modelName, modelVersion: found.model_version, eventId: found.event_id };
+    }
+    const counter = await client.query(
+      `INSERT INTO ingestion.model_version_counters (model_name, last_version) VALUES ($1, 1)
+       ON CONFLICT (model_name) DO UPDATE SET last_version = model_version_counters.last_version + 1
+       RETURNING last_version`,
+      [submission.modelName],
+    );
+    const modelVersion = (counter.rows[0] as { last_version: number }).last_version;
+    const eventId = randomUUID();
+    const registeredAt = Date.now();
+    const event = buildRunRegistered(submission, {
+      modelVersion,
+      registeredAt,
+      eventId,
+      producer: `${SERVICE_NAME}/${this.deps.instance}`,
+      correlationId,
+      causationId,
+      storageUris: submission.artifacts.map((artifact) => this.deps.store.uriFor(artifact.sha256)),
+    });
+    await client.query(
+      'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
+      [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
+    );
+    await enqueueOutbox(client, [eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })]);
+    return { kind: 'registered', modelName: submission.modelName, modelVersion, eventId };
+  }
+
+  /** Every declared artifact must be stored under its sha256 with the declared size. */
+  private async verifyArtifacts(submission: RunSubmission): Promise<FieldError[]> {
+    const errors: FieldError[] = [];
+    await Promise.all(
+      submission.artifacts.map(async (artifact, index) => {
+        const size = await this.deps.store.sizeOf(artifact.sha256);
+        if (size === null) errors.push({ field: `artifacts[${index}].sha256`, message: `no artifact with sha256 ${artifact.sha256} was uploaded (PUT /v1/artifacts/${artifact.sha256} first)` });
+        else if (size !== artifact.sizeBytes) errors.push({ field: `artifacts[${index}].sizeBytes`, message: `declared ${artifact.sizeBytes} bytes, the stored artifact has ${size}` });
+      }),
+    );
+    return errors.sort((a, b) => a.field.localeCompare(b.field));
+  }
+}

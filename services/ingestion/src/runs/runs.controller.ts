@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { validateRunSubmission } from '@modelreg/lineage';
+import { RunRegistrationService } from './run-registration.service';
+
+@ApiTags('runs')
+@Controller('v1/runs')
+export class RunsController {
+  constructor(private readonly registrations: RunRegistrationService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: 'Register a training run as a new model version',
+    description:
+      'The body carries the full lineage (code, data snapshots, features, hyperparameters, seeds, environment) and metrics; artifacts are referenced by the sha256 of bytes uploaded with PUT /v1/artifacts/{sha256}. Retrying with the same trainingRunId returns the existing version (200).',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['modelName', 'trainingRunId', 'artifacts', 'code', 'dataSnapshots', 'seeds', 'environment', 'metrics'] } })
+  @ApiResponse({ status: 201, description: 'Registered; RunRegistered is queued in the outbox and appended to Kafka.' })
+  @ApiResponse({ status: 200, description: 'This training run was registered before; its version is returned.' })
+  @ApiResponse({ status: 409, description: 'This training run was registered before with different content.' })
+  @ApiResponse({ status: 422, description: 'Invalid: `errors` lists each field at fault.' })
+  async register(@Body() body: unknown, @Headers('x-correlation-id') correlationHeader: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const validated = validateRunSubmission(body);
+    if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
+    const correlationId = correlationHeader && /^[\w.:-]{1,128}$/.test(correlationHeader) ? correlationHeader : randomUUID();
+    const outcome = await this.registrations.register(validated.value, correlationId);
+    switch (outcome.kind) {
+      case 'invalid':
+        throw new HttpException({ error: 'validation_failed', errors: outcome.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
+      case 'conflict':
+        throw new HttpException({ error: 'conflict', message: outcome.message, field: 'trainingRunId' }, HttpStatus.CONFLICT);
+      case 'already-registered':
+        response.status(HttpStatus.OK);
+        return { status: outcome.kind, modelName: outcome.modelName, modelVersion: outcome.modelVersion, eventId: outcome.eventId };
+      case 'registered':
+        return { status: outcome.kind, modelName: outcome.modelName, modelVersion: outcome.modelVersion, eventId: outcome.eventId };
+      default: {
+        const unreachable: never = outcome;
+        throw new Error(`unhandled ${String(unreachable)}`);
+      }
+    }
+  }
+}
