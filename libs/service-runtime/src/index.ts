@@ -7,3 +7,5 @@ export type { ReadinessCheck, ReadinessReport } from './readiness-check';
 export { READINESS_CHECKS, LOGGER } from './service-runtime.constants';
 export { connectInfrastructure } from './infrastructure';
 export type { ServiceInfrastructure, InfrastructureOptions } from './infrastructure';
+export { badRequest, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
+export type { PageQuery } from './request-params';

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { BatchConsumer } from '@modelreg/kafka';
+import { createJsonLogger } from '@modelreg/logging';
+import { bootstrapService, connectInfrastructure, exitOnFatal } from '@modelreg/service-runtime';
+import { loadProjectionsConfig } from './config';
+import { PROJECTIONS_SCHEMA, SERVICE_NAME } from './projections.constants';
+import { ProjectionsModule } from './projections.module';
+import { ModelQueries } from './query/model-queries';
+import { ProjectionWriter } from './read-models/projection-writer';
+
+async function main(): Promise<void> {
+  const config = loadProjectionsConfig(process.env);
+  const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger, poolSize: 20 });
+  const writer = new ProjectionWriter(infra.pool, config.consumerGroup);
+  let close: () => Promise<void> = async () => undefined;
+  const consumer = new BatchConsumer({
+    kafka: infra.kafka,
+    groupId: config.consumerGroup,
+    topics: [infra.topics.lineage, infra.topics.gates, infra.topics.deployments],
+    codec: infra.codec,
+    deadLetterTopic: infra.topics.deadLetter,
+    publisher: infra.publisher,
+    logger,
+    handler: async (batch) => {
+      const result = await writer.applyBatch(batch);
+      logger.debug('batch applied', { topic: batch.topic, partition: batch.partition, ...result });
+    },
+    onFatal: (error) => exitOnFatal(logger, () => close())(error),
+  });
+  close = async () => {
+    await consumer.stop();
+    await infra.close();
+    logger.info('stopped');
+  };
+  const readiness = [...infra.readiness, { name: 'consumer', check: async () => { if (!consumer.isRunning()) throw new Error('consumer is not running'); } }];
+  await bootstrapService({
+    module: ProjectionsModule.forRoot(new ModelQueries(infra.pool), readiness, () => close()),
+    name: SERVICE_NAME,
+    description: 'Read models of the registry, built from the event log: models, versions with their lineage.',
+    host: config.http.host,
+    port: config.http.port,
+    logger,
+  });
+  await consumer.start();
+}
+
+main().catch((error: Error) => {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', service: SERVICE_NAME, msg: 'failed to start', error: { name: error.name, message: error.message } }));
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export const PROJECTIONS_QUERIES = 'PROJECTIONS_QUERIES';
+export const PROJECTIONS_SCHEMA = 'projections';
+export const SERVICE_NAME = 'projections';
