@@ -1,6 +1,6 @@
-import { Controller, Headers, HttpException, HttpStatus, Inject, Param, Put, Req } from '@nestjs/common';
+import { Controller, Headers, HttpException, HttpStatus, Inject, Param, Put, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ArtifactMismatchError } from '@modelreg/artifact-store';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES } from '../ingestion.constants';
@@ -20,17 +20,20 @@ export class ArtifactsController {
   })
   @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
   @ApiHeader({ name: 'content-length', required: true })
-  @ApiResponse({ status: 201, description: 'Stored (or already stored: deduplicated=true).' })
+  @ApiResponse({ status: 201, description: 'Stored.' })
+  @ApiResponse({ status: 200, description: 'These bytes were already stored (deduplicated=true); nothing was added.' })
   @ApiResponse({ status: 400, description: 'Malformed sha256, missing Content-Length, or a truncated upload.' })
   @ApiResponse({ status: 422, description: 'The bytes do not hash to the declared sha256.' })
-  async upload(@Param('sha256') sha256: string, @Headers('content-length') contentLength: string | undefined, @Req() request: Request) {
+  async upload(@Param('sha256') sha256: string, @Headers('content-length') contentLength: string | undefined, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     if (!SHA256.test(sha256)) throw new HttpException({ error: 'bad_request', field: 'sha256', message: 'must be 64 lower-case hex digits' }, HttpStatus.BAD_REQUEST);
     const sizeBytes = Number(contentLength);
     if (!contentLength || !Number.isSafeInteger(sizeBytes) || sizeBytes < 1 || sizeBytes > MAX_ARTIFACT_BYTES) {
       throw new HttpException({ error: 'bad_request', field: 'content-length', message: `must be an integer between 1 and ${MAX_ARTIFACT_BYTES}` }, HttpStatus.BAD_REQUEST);
     }
     try {
-      return await this.deps.store.put(request, { sha256, sizeBytes });
+      const stored = await this.deps.store.put(request, { sha256, sizeBytes });
+      response.status(stored.deduplicated ? HttpStatus.OK : HttpStatus.CREATED);
+      return stored;
     } catch (error) {
       if (error instanceof ArtifactMismatchError) {
         const status = error.field === 'sha256' ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;

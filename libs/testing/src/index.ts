@@ -1,0 +1,5 @@
+export { createTestEnvironment } from './test-environment';
+export type { TestEnvironment } from './test-environment';
+export { startService, freePort } from './service-process';
+export type { RunningService, ServiceName } from './service-process';
+export { eventually } from './eventually';

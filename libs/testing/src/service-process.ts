@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from '@modelreg/local-stack';
+
+export type ServiceName = 'ingestion' | 'gate-validator' | 'deployment-tracker' | 'projections';
+
+const PORT_VARIABLE: Record<ServiceName, string> = {
+  ingestion: 'INGESTION_PORT',
+  'gate-validator': 'GATE_VALIDATOR_PORT',
+  'deployment-tracker': 'DEPLOYMENT_TRACKER_PORT',
+  projections: 'PROJECTIONS_PORT',
+};
+
+/** A service running as its own process, as in production, against the real stack. */
+export interface RunningService {
+  name: ServiceName;
+  url: string;
+  process: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait: the graceful path. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash, nothing flushed. */
+  kill(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startService(name: ServiceName, env: Record<string, string>, options: { timeoutMs?: number; waitReady?: boolean } = {}): Promise<RunningService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, `services/${name}/src/main.ts`)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, [PORT_VARIABLE[name]]: String(port), HTTP_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const service: RunningService = {
+    name,
+    url,
+    process: child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  if (options.waitReady !== false) {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${output}`);
+      if (await isReady(url)) break;
+      if (Date.now() > deadline) {
+        await service.kill();
+        throw new Error(`${name} not ready after ${options.timeoutMs ?? 60_000} ms:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return service;
+}
+
+async function isReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health/ready`)).status === 200;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { Client } from 'pg';
+import { createS3Client } from '@modelreg/artifact-store';
+import { readStackEnv } from '@modelreg/local-stack';
+
+/**
+ * An isolated slice of the real local stack for one test file: its own Kafka topic prefix,
+ * its own Postgres database and its own bucket, so test files never see each other's data.
+ */
+export interface TestEnvironment {
+  id: string;
+  env: Record<string, string>;
+  databaseUrl: string;
+  dispose(): Promise<void>;
+}
+
+export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
+  const stack = readStackEnv();
+  const id = `t${randomBytes(4).toString('hex')}-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 20)}`;
+  const databaseName = id.replace(/-/g, '_');
+  const admin = new Client({ connectionString: stack['DATABASE_URL'] });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  await admin.end();
+  const databaseUrl = withDatabase(stack['DATABASE_URL'] as string, databaseName);
+  const bucket = id;
+  const s3 = createS3Client({
+    endpoint: stack['S3_ENDPOINT'] as string,
+    region: stack['S3_REGION'] ?? 'us-east-1',
+    accessKeyId: stack['S3_ACCESS_KEY_ID'] ?? '',
+    secretAccessKey: stack['S3_SECRET_ACCESS_KEY'] ?? '',
+    bucket,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  s3.destroy();
+  const env: Record<string, string> = { ...stack, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
+  return {
+    id,
+    env,
+    databaseUrl,
+    dispose: async () => {
+      const cleanup = new Client({ connectionString: stack['DATABASE_URL'] });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
+      await cleanup.end();
+    },
+  };
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
