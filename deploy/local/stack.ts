@@ -1,5 +1,5 @@
 // npm run stack:up | stack:down | stack:status: the local Kafka, Postgres and S3.
-import { stackDown, stackStatus, stackUp } from '@modelreg/local-stack';
+import { stackDown, stackStatus, stackUp } from './src';
 
 const print = (line: string) => console.log(`[stack] ${line}`);
 

@@ -1,4 +1,5 @@
 import { hostPortList, identifier, integerInRange, optionalString, port, urlWithProtocol, type Env } from './env-readers';
+import { ConfigError } from './config-error';
 
 /** How a service reaches the event log. */
 export interface BusSettings {
@@ -46,5 +47,28 @@ export function readHttpSettings(env: Env, portVariable: string): HttpSettings {
   return {
     host: optionalString(env, 'HTTP_HOST', '127.0.0.1'),
     port: port(env, portVariable),
+  };
+}
+
+export type LogLevelSetting = 'debug' | 'info' | 'warn' | 'error';
+
+/** What every service reads: where it listens, the bus, its database, who it is and how much it logs. */
+export interface ServiceSettings {
+  http: HttpSettings;
+  bus: BusSettings;
+  databaseUrl: string;
+  instance: string;
+  logLevel: LogLevelSetting;
+}
+
+export function readServiceSettings(env: Env, serviceName: string, portVariable: string): ServiceSettings {
+  const logLevel = optionalString(env, 'LOG_LEVEL', 'info');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
+  return {
+    http: readHttpSettings(env, portVariable),
+    bus: readBusSettings(env),
+    databaseUrl: readDatabaseUrl(env),
+    instance: optionalString(env, 'SERVICE_INSTANCE', `${serviceName}-${process.pid}`),
+    logLevel: logLevel as LogLevelSetting,
   };
 }

@@ -15,7 +15,6 @@ export class KafkaEventPublisher implements EventPublisher {
 
   constructor(kafka: Kafka) {
     // The Java client's murmur2 partitioner, so keys land on the same partitions whoever produces them.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Partitioners } = require('kafkajs') as typeof import('kafkajs');
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }

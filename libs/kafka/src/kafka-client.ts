@@ -12,7 +12,6 @@ export interface KafkaConnectionOptions {
  * so the client library can change without touching services.
  */
 export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kafkajs = require('kafkajs') as typeof import('kafkajs');
   return new kafkajs.Kafka({
     clientId: options.clientId,

@@ -9,3 +9,4 @@ export { connectInfrastructure } from './infrastructure';
 export type { ServiceInfrastructure, InfrastructureOptions } from './infrastructure';
 export { badRequest, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';
+export { shutdownProviders, runService } from './shutdown';

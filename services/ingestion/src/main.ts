@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ContentAddressedStore, createS3Client, pingBucket } from '@modelreg/artifact-store';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, runService } from '@modelreg/service-runtime';
 import { loadIngestionConfig } from './config';
 import { INGESTION_SCHEMA, SERVICE_NAME } from './ingestion.constants';
 import { IngestionModule } from './ingestion.module';
@@ -33,7 +33,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: Error) => {
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', service: SERVICE_NAME, msg: 'failed to start', error: { name: error.name, message: error.message } }));
-  process.exit(1);
-});
+runService(SERVICE_NAME, main);

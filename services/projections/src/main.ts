@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BatchConsumer } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, exitOnFatal } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, runService, exitOnFatal } from '@modelreg/service-runtime';
 import { loadProjectionsConfig } from './config';
 import { PROJECTIONS_SCHEMA, SERVICE_NAME } from './projections.constants';
 import { ProjectionsModule } from './projections.module';
@@ -45,7 +45,4 @@ async function main(): Promise<void> {
   await consumer.start();
 }
 
-main().catch((error: Error) => {
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', service: SERVICE_NAME, msg: 'failed to start', error: { name: error.name, message: error.message } }));
-  process.exit(1);
-});
+runService(SERVICE_NAME, main);

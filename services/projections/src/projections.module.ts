@@ -1,17 +1,8 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { HealthController, READINESS_CHECKS, type ReadinessCheck } from '@modelreg/service-runtime';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from './projections.constants';
 import type { ModelQueries } from './query/model-queries';
 import { ModelsController } from './query/models.controller';
-
-const SHUTDOWN = 'PROJECTIONS_SHUTDOWN';
-
-class ProjectionsShutdown implements OnApplicationShutdown {
-  constructor(@Inject(SHUTDOWN) private readonly close: () => Promise<void>) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.close();
-  }
-}
 
 @Module({})
 export class ProjectionsModule {
@@ -22,8 +13,7 @@ export class ProjectionsModule {
       providers: [
         { provide: PROJECTIONS_QUERIES, useValue: queries },
         { provide: READINESS_CHECKS, useValue: readiness },
-        { provide: SHUTDOWN, useValue: close },
-        ProjectionsShutdown,
+        ...shutdownProviders(close),
       ],
     };
   }

@@ -1,0 +1,38 @@
+// Lint: TypeScript rules plus Nx module boundaries. Each project is tagged in its project.json with
+// type:* (what it may depend on) and scope:* (which bounded context it belongs to).
+const nx = require('@nx/eslint-plugin');
+
+/** Which project types each project type may import. */
+const depConstraints = [
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:tooling', 'type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling', 'type:testing', 'type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
+  /** Bounded contexts do not reach into each other's domain code; shared libraries serve all. */
+  { sourceTag: 'scope:lineage', onlyDependOnLibsWithTags: ['scope:lineage', 'scope:shared'] },
+  { sourceTag: 'scope:gates', onlyDependOnLibsWithTags: ['scope:gates', 'scope:lineage', 'scope:shared'] },
+  { sourceTag: 'scope:deployments', onlyDependOnLibsWithTags: ['scope:deployments', 'scope:gates', 'scope:shared'] },
+  { sourceTag: 'scope:projections', onlyDependOnLibsWithTags: ['scope:projections', 'scope:lineage', 'scope:gates', 'scope:deployments', 'scope:shared'] },
+];
+
+module.exports = [
+  { ignores: ['**/node_modules/**', '.local/**', 'dist/**', '.nx/**', 'tmp/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, banTransitiveDependencies: false, checkDynamicDependenciesExceptions: [], allow: [], depConstraints }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

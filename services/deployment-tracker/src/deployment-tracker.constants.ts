@@ -1,0 +1,2 @@
+export const SERVICE_NAME = 'deployment-tracker';
+export const DEPLOYMENTS_SCHEMA = 'deployments';

@@ -1,0 +1,2 @@
+export const SERVICE_NAME = 'gate-validator';
+export const GATES_SCHEMA = 'gates';

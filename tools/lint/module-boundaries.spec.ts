@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+
+/** Runs the ESLint CLI on `code` as if it were the file at `path`, with the repository's own configuration. */
+async function boundaryErrors(path: string, code: string): Promise<string[]> {
+  const result = spawnSync(resolve(REPO_ROOT, 'node_modules/.bin/eslint'), ['--stdin', '--stdin-filename', path, '--format', 'json'], {
+    cwd: REPO_ROOT,
+    input: code,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  const [report] = JSON.parse(result.stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
+  return (report?.messages ?? []).filter((message) => message.ruleId === '@nx/enforce-module-boundaries').map((message) => message.message);
+}
+
+describe('Nx module boundaries (eslint.config.js)', () => {
+  it('fails a domain library that imports an adapter', async () => {
+    const errors = await boundaryErrors('libs/lineage/src/boundary-probe.ts', "import { KafkaEventPublisher } from '@modelreg/kafka';\nexport const probe = KafkaEventPublisher;\n");
+    expect(errors).toEqual([expect.stringMatching(/tagged with "type:domain" can only depend on libs tagged with "type:domain", "type:contracts", "type:util"/)]);
+  });
+
+  it('fails a service that imports another service', async () => {
+    const errors = await boundaryErrors('services/ingestion/src/boundary-probe.ts', "import { ModelQueries } from '../../projections/src/query/model-queries';\nexport const probe = ModelQueries;\n");
+    expect(errors).toEqual([expect.stringMatching(/Projects cannot be imported by a relative or absolute path/)]);
+  });
+
+  it('fails a bounded context that reaches into another one', async () => {
+    const errors = await boundaryErrors('libs/lineage/src/boundary-probe.ts', "import { toModelVersionRow } from '@modelreg/projections';\nexport const probe = toModelVersionRow;\n");
+    expect(errors).toEqual([expect.stringMatching(/tagged with "scope:lineage" can only depend on libs tagged with "scope:lineage", "scope:shared"/)]);
+  });
+
+  it('passes a service that imports a domain library through its public index', async () => {
+    expect(await boundaryErrors('services/ingestion/src/boundary-probe.ts', "import { validateRunSubmission } from '@modelreg/lineage';\nexport const probe = validateRunSubmission;\n")).toEqual([]);
+  });
+});
