@@ -3,3 +3,4 @@ export type { TestEnvironment } from './test-environment';
 export { startService, freePort } from './service-process';
 export type { RunningService, ServiceName } from './service-process';
 export { eventually } from './eventually';
+export { testKafka, uniqueTopics, readMessages } from './kafka-fixtures';

@@ -1,0 +1,50 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createTestEnvironment, type TestEnvironment } from '@modelreg/testing';
+import { ArtifactMismatchError, ContentAddressedStore } from './content-addressed-store';
+import { createS3Client } from './s3-client';
+
+describe('ContentAddressedStore (real S3-compatible server)', () => {
+  let environment: TestEnvironment;
+  let client: ReturnType<typeof createS3Client>;
+  let store: ContentAddressedStore;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('artifact-store');
+    const env = environment.env;
+    client = createS3Client({ endpoint: env['S3_ENDPOINT']!, region: env['S3_REGION']!, accessKeyId: env['S3_ACCESS_KEY_ID']!, secretAccessKey: env['S3_SECRET_ACCESS_KEY']!, bucket: env['S3_BUCKET']! });
+    store = new ContentAddressedStore(client, env['S3_BUCKET']!);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await environment.dispose();
+  });
+
+  const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: environment.env['S3_BUCKET'] }))).Contents ?? []).map((object) => object.Key).sort();
+  const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('stores bytes under their sha256, multipart, and stores the same bytes only once', async () => {
+    const bytes = randomBytes(20 * 1024 * 1024 + 17); // more than one 16 MiB part
+    const first = await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length });
+    expect(first).toEqual({ sha256: sha(bytes), sizeBytes: bytes.length, storageUri: `s3://${environment.env['S3_BUCKET']}/artifacts/sha256/${sha(bytes)}`, deduplicated: false });
+    expect(await store.sizeOf(sha(bytes))).toBe(bytes.length);
+    const again = await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length });
+    expect(again.deduplicated).toBe(true);
+    expect(await keys()).toEqual([`artifacts/sha256/${sha(bytes)}`]);
+  });
+
+  it.each([
+    ['a wrong sha256', (bytes: Buffer) => ({ sha256: 'f'.repeat(64), sizeBytes: bytes.length }), 'sha256'],
+    ['fewer bytes than declared (truncated)', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length + 10 }), 'sizeBytes'],
+    ['more bytes than declared', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length - 10 }), 'sizeBytes'],
+  ])('rejects %s and leaves nothing behind', async (_case, declare, field) => {
+    const before = await keys();
+    const bytes = randomBytes(4096);
+    const rejection = store.put(Readable.from([bytes]), declare(bytes));
+    await expect(rejection).rejects.toBeInstanceOf(ArtifactMismatchError);
+    await expect(rejection).rejects.toMatchObject({ field });
+    expect(await store.sizeOf(sha(bytes))).toBeNull();
+    expect(await keys()).toEqual(before);
+  });
+});

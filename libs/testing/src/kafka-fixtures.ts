@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
+import { createJsonLogger } from '@modelreg/logging';
+import { readStackEnv } from '@modelreg/local-stack';
+
+/** A kafkajs client on the local stack's broker, quiet unless something fails. */
+export function testKafka(clientId = 'test'): Kafka {
+  const brokers = (readStackEnv()['KAFKA_BROKERS'] as string).split(',');
+  return createKafkaClient({ brokers, clientId, logger: createJsonLogger({ service: clientId, level: 'error' }) });
+}
+
+/** Creates uniquely named topics so test runs never collide. */
+export async function uniqueTopics(kafka: Kafka, label: string, names: string[], partitions = 1): Promise<Record<string, string>> {
+  const prefix = `t${randomBytes(4).toString('hex')}-${label}`;
+  const topics = Object.fromEntries(names.map((name) => [name, `${prefix}.${name}`]));
+  await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions })));
+  return topics;
+}
+
+/** Reads a topic from the beginning until `count` messages arrived. */
+export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${randomBytes(4).toString('hex')}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages: KafkaMessage[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${count} messages on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          messages.push(message);
+          if (messages.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
