@@ -21,6 +21,8 @@ async function main(jestArgs: string[]): Promise<number> {
   const started = Date.now();
   const bin = (name: string) => resolve(REPO_ROOT, 'node_modules/.bin', name);
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  // The Nx boundary rule needs the project graph; without it the rule skips itself.
+  step('project graph', bin('nx'), ['show', 'projects']);
   step('lint', bin('eslint'), ['.', '--max-warnings=0']);
   step('schemas', process.execPath, ['tools/run.js', 'libs/events/src/cli/schemas-check.ts']);
   const stackWasUp = await stackStatus(() => undefined);
