@@ -18,6 +18,13 @@ const depConstraints = [
   { sourceTag: 'scope:projections', onlyDependOnLibsWithTags: ['scope:projections', 'scope:lineage', 'scope:gates', 'scope:deployments', 'scope:shared'] },
 ];
 
+/** Tests may also use the shared test fixtures (libs/testing). */
+const testDepConstraints = depConstraints.map((constraint) =>
+  constraint.sourceTag.startsWith('type:') ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:testing'] } : constraint,
+);
+
+const boundaries = (constraints) => ['error', { enforceBuildableLibDependency: false, banTransitiveDependencies: false, checkDynamicDependenciesExceptions: [], allow: [], depConstraints: constraints }];
+
 module.exports = [
   { ignores: ['**/node_modules/**', '.local/**', 'dist/**', '.nx/**', 'tmp/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },
   ...nx.configs['flat/base'],
@@ -25,7 +32,7 @@ module.exports = [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, banTransitiveDependencies: false, checkDynamicDependenciesExceptions: [], allow: [], depConstraints }],
+      '@nx/enforce-module-boundaries': boundaries(depConstraints),
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-control-regex': 'off',
@@ -33,6 +40,6 @@ module.exports = [
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@nx/enforce-module-boundaries': boundaries(testDepConstraints) },
   },
 ];

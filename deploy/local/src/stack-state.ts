@@ -1,3 +1,4 @@
+import { readEnvFile } from '@modelreg/config';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LOCAL_DIR, STACK_ENV_FILE } from './stack-layout';
@@ -24,11 +25,5 @@ export function writeStackState(state: StackState): void {
 
 /** The connection settings of the running local stack, for services and tests. */
 export function readStackEnv(file: string = STACK_ENV_FILE): Record<string, string> {
-  if (!existsSync(file)) throw new Error(`${file} not found: start the local stack first (npm run stack:up)`);
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (match) env[match[1] as string] = match[2] as string;
-  }
-  return env;
+  return readEnvFile(file);
 }

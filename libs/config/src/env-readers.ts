@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from './config-error';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -53,4 +54,15 @@ export function identifier(env: Env, name: string, fallback: string): string {
   const value = optionalString(env, name, fallback);
   if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(value)) throw new ConfigError(name, `must be lower-case letters, digits, dots or dashes, got "${value}"`);
   return value;
+}
+
+/** Reads KEY=value lines (comments and blank lines ignored), e.g. the local stack's .local/stack.env. */
+export function readEnvFile(file: string): Record<string, string> {
+  if (!existsSync(file)) throw new ConfigError(file, 'not found: start the local stack first (npm run stack:up)');
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match) env[match[1] as string] = match[2] as string;
+  }
+  return env;
 }

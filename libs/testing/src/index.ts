@@ -4,3 +4,4 @@ export { startService, freePort } from './service-process';
 export type { RunningService, ServiceName } from './service-process';
 export { eventually } from './eventually';
 export { testKafka, uniqueTopics, readMessages } from './kafka-fixtures';
+export { REPO_ROOT, stackConnection } from './stack-connection';

@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
-import { createJsonLogger } from '@modelreg/logging';
-import { readStackEnv } from '@modelreg/local-stack';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { stackConnection } from './stack-connection';
 
-/** A kafkajs client on the local stack's broker, quiet unless something fails. */
+/** A plain kafkajs client on the local stack's broker (not ours: tests check our adapter against it). */
 export function testKafka(clientId = 'test'): Kafka {
-  const brokers = (readStackEnv()['KAFKA_BROKERS'] as string).split(',');
-  return createKafkaClient({ brokers, clientId, logger: createJsonLogger({ service: clientId, level: 'error' }) });
+  const brokers = (stackConnection()['KAFKA_BROKERS'] as string).split(',');
+  return new Kafka({ clientId, brokers, logLevel: logLevel.ERROR });
 }
 
 /** Creates uniquely named topics so test runs never collide. */
 export async function uniqueTopics(kafka: Kafka, label: string, names: string[], partitions = 1): Promise<Record<string, string>> {
   const prefix = `t${randomBytes(4).toString('hex')}-${label}`;
   const topics = Object.fromEntries(names.map((name) => [name, `${prefix}.${name}`]));
-  await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions })));
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })) });
+  await admin.disconnect();
   return topics;
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '@modelreg/local-stack';
+import { REPO_ROOT } from './stack-connection';
 
 export type ServiceName = 'ingestion' | 'gate-validator' | 'deployment-tracker' | 'projections';
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { createS3Client } from '@modelreg/artifact-store';
-import { readStackEnv } from '@modelreg/local-stack';
+import { stackConnection } from './stack-connection';
 
 /**
  * An isolated slice of the real local stack for one test file: its own Kafka topic prefix,
@@ -16,7 +15,7 @@ export interface TestEnvironment {
 }
 
 export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
-  const stack = readStackEnv();
+  const stack = stackConnection();
   const id = `t${randomBytes(4).toString('hex')}-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 20)}`;
   const databaseName = id.replace(/-/g, '_');
   const admin = new Client({ connectionString: stack['DATABASE_URL'] });
@@ -25,12 +24,11 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   await admin.end();
   const databaseUrl = withDatabase(stack['DATABASE_URL'] as string, databaseName);
   const bucket = id;
-  const s3 = createS3Client({
-    endpoint: stack['S3_ENDPOINT'] as string,
+  const s3 = new S3Client({
+    endpoint: stack['S3_ENDPOINT'],
     region: stack['S3_REGION'] ?? 'us-east-1',
-    accessKeyId: stack['S3_ACCESS_KEY_ID'] ?? '',
-    secretAccessKey: stack['S3_SECRET_ACCESS_KEY'] ?? '',
-    bucket,
+    forcePathStyle: true,
+    credentials: { accessKeyId: stack['S3_ACCESS_KEY_ID'] ?? '', secretAccessKey: stack['S3_SECRET_ACCESS_KEY'] ?? '' },
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
