@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LOCAL_DIR, REPO_ROOT } from './stack-layout';
+import { Kafka, logLevel } from 'kafkajs';
 import { isPortOpen, waitUntil } from './processes';
 
 /** Pinned in deploy/local/kafka/pom.xml; bump both together. */
@@ -94,8 +95,37 @@ export function startKafka(options: KafkaStartOptions): number {
   return child.pid as number;
 }
 
+/**
+ * Ready means more than a listening port: a consumer group can join, so the group coordinator
+ * (and __consumer_offsets) is loaded before any service or test relies on it.
+ */
 export async function waitForKafka(port: number): Promise<void> {
   await waitUntil(`kafka on 127.0.0.1:${port}`, () => isPortOpen(port), 90_000);
+  const kafka = new Kafka({ clientId: 'modelreg-stack-probe', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING });
+  await waitUntil('kafka group coordinator', () => canJoinGroup(kafka), 90_000);
+}
+
+async function canJoinGroup(kafka: Kafka): Promise<boolean> {
+  const admin = kafka.admin();
+  const consumer = kafka.consumer({ groupId: 'modelreg-stack-probe', retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    const topics = await admin.listTopics();
+    if (!topics.includes('modelreg-stack-probe')) await admin.createTopics({ topics: [{ topic: 'modelreg-stack-probe', numPartitions: 1 }], waitForLeaders: true });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'modelreg-stack-probe' });
+    const joined = new Promise<boolean>((resolveJoin) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => resolveJoin(true));
+      consumer.on(consumer.events.CRASH, () => resolveJoin(false));
+    });
+    await consumer.run({ eachMessage: async () => undefined });
+    return await Promise.race([joined, new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+  } catch {
+    return false;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints). */

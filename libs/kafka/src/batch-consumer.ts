@@ -34,6 +34,8 @@ export interface BatchConsumerOptions {
   onFatal: (error: Error) => void;
   /** Messages handled per transaction; heartbeats are sent between chunks. */
   chunkSize?: number;
+  /** Consecutive failed restarts before `onFatal`; default 10. */
+  maxConsecutiveRestarts?: number;
 }
 
 /**
@@ -44,6 +46,8 @@ export interface BatchConsumerOptions {
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private running = false;
+  /** Restarts since the last batch that went through; bounded so a broken dependency ends the process. */
+  private consecutiveRestarts = 0;
 
   constructor(private readonly options: BatchConsumerOptions) {
     this.consumer = options.kafka.consumer({
@@ -51,13 +55,24 @@ export class BatchConsumer {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
-      retry: { retries: 5, restartOnFailure: async () => false },
+      retry: {
+        retries: 8,
+        // Transient trouble (a coordinator still loading, a database failover) restarts the consumer
+        // from its last committed offset; handlers are idempotent, so a replayed batch changes nothing.
+        restartOnFailure: async (error) => {
+          this.consecutiveRestarts += 1;
+          const restart = this.consecutiveRestarts <= (options.maxConsecutiveRestarts ?? 10);
+          options.logger.warn(restart ? 'consumer failed, restarting' : 'consumer failed too often, giving up', { groupId: options.groupId, restarts: this.consecutiveRestarts, error });
+          return restart;
+        },
+      },
     });
   }
 
   async start(): Promise<void> {
     const { consumer, options } = this;
     consumer.on(consumer.events.CRASH, (event) => {
+      if (event.payload.restart) return;
       this.running = false;
       options.logger.error('consumer crashed', { groupId: options.groupId, error: event.payload.error });
       options.onFatal(event.payload.error);
@@ -86,6 +101,7 @@ export class BatchConsumer {
       const chunk = batch.messages.slice(start, start + chunkSize);
       await this.handleChunk(batch.topic, batch.partition, chunk);
       payload.resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
+      this.consecutiveRestarts = 0;
       await payload.commitOffsetsIfNecessary();
       await payload.heartbeat();
     }

@@ -1,0 +1,13 @@
+export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Direction } from './policy/gate-policy';
+export { DEFAULT_POLICY } from './policy/default-policy';
+export { validatePolicy, readBound } from './policy/validate-policy';
+export { selectPolicy, policyContentHash, patternSpecificity } from './policy/policy-selection';
+export { evaluateGate } from './evaluation/evaluate-gate';
+export type { GateEvaluation } from './evaluation/evaluate-gate';
+export type { GateSubject } from './evaluation/check-context';
+export { compareWithBound, compareChange, formatNumber } from './evaluation/bound-comparison';
+export { selectSlices } from './evaluation/slice-selection';
+export { resolveBaseline } from './baseline/resolve-baseline';
+export type { BaselineFacts, ResolvedBaseline } from './baseline/resolve-baseline';
+export { decide, evolve, initialGateState } from './gate-decider';
+export type { GateModelState, EvaluateGate, GateDecision, GateTrigger } from './gate-decider';

@@ -1,0 +1,78 @@
+/**
+ * A promotion policy: versioned data, published through the gate service's API and recorded in the
+ * log. Thresholds are inclusive unless a bound says `below`/`above`; `tolerance` is the absolute
+ * slack used when comparing floating-point numbers (values within it of a threshold count as equal
+ * to it, so an inclusive bound passes and an exclusive one fails).
+ */
+export interface GatePolicy {
+  policyId: string;
+  version: number;
+  description: string;
+  /** Model name patterns this policy governs: exact names or a prefix ending in `*`. */
+  models: string[];
+  baseline: BaselinePolicy;
+  /** Absolute comparison tolerance, e.g. 1e-9. */
+  tolerance: number;
+  checks: CheckDefinition[];
+  /** Online guardrails for canaries and the offline/online divergence tolerance (used by deployment tracking). */
+  guardrails: Guardrails;
+}
+
+export type BaselineRule = 'serving-full-traffic-else-latest-passed' | 'latest-passed' | 'none';
+
+export interface BaselinePolicy {
+  rule: BaselineRule;
+  /** Environment whose 100% serving version is the baseline, e.g. production. */
+  environment: string;
+  /** With no baseline: `value-checks-only` skips change checks (reported as skipped), `block` fails them. */
+  whenMissing: 'value-checks-only' | 'block';
+}
+
+/** A bound on a number. Inclusive `min`/`max`, exclusive `above`/`below`, or within `maxDeviation` of `target`. */
+export interface Bound {
+  min?: number;
+  max?: number;
+  above?: number;
+  below?: number;
+  target?: number;
+  maxDeviation?: number;
+}
+
+export type SliceSelection = { names: string[] } | { topKByTraffic: number };
+
+/** `higher`: larger is better (AUC); `lower`: smaller is better (log loss, latency). */
+export type Direction = 'higher' | 'lower';
+
+/** Required change against the baseline: at least `absolute` and/or at least `relative` (fraction) in the better direction. Negative values allow a bounded regression. */
+export interface ChangeRequirement {
+  direction: Direction;
+  absolute?: number;
+  relative?: number;
+}
+
+export type CheckDefinition =
+  | { id: string; kind: 'metric-threshold'; metric: string; bound: Bound }
+  | { id: string; kind: 'metric-change'; metric: string; change: ChangeRequirement }
+  | { id: string; kind: 'slice-threshold'; metric: string; slices: SliceSelection; bound: Bound }
+  | { id: string; kind: 'slice-change'; metric: string; slices: SliceSelection; change: ChangeRequirement }
+  | { id: string; kind: 'group-disparity'; metric: string; attributes?: string[]; maxGap: number }
+  | { id: string; kind: 'artifact-size'; target: string; bound: Bound; ifAbsent: 'fail' | 'skip' }
+  | { id: string; kind: 'artifact-format'; target: string; formats: string[]; ifAbsent: 'fail' | 'skip' }
+  | { id: string; kind: 'operational'; metric: string; targets: 'all-artifact-targets' | string[]; bound: Bound };
+
+export type CheckKind = CheckDefinition['kind'];
+
+export interface Guardrails {
+  /** Canary metrics compared against the baseline version serving the same surface. */
+  canary: CanaryGuardrail[];
+  /** Maximum |online - offline| per metric before OfflineOnlineDivergenceDetected. */
+  offlineOnlineTolerance: Record<string, number>;
+}
+
+export interface CanaryGuardrail {
+  metric: string;
+  /** Absolute ceiling, e.g. p99_latency_ms below 100. */
+  bound?: Bound;
+  /** Largest allowed relative drop against the baseline (fraction, e.g. 0.03 for a 3% CTR drop). */
+  maxRelativeDrop?: number;
+}

@@ -1,0 +1,157 @@
+import { FieldReader, type Validated } from '@modelreg/lineage';
+import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
+
+const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'operational'];
+const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const METRIC = /^[a-z][a-z0-9_@.]{0,127}$/;
+const TARGET = /^[a-z][a-z0-9_-]{0,31}$/;
+const MODEL_PATTERN = /^(\*|[a-z0-9][a-z0-9._-]{0,127}\*?)$/;
+
+/**
+ * Validates a policy document at publish time. Every problem is reported with its path, e.g.
+ * `checks[2].bound.min: must be a finite number`, `checks[0].kind: unknown check kind "auc"`.
+ */
+export function validatePolicy(input: unknown): Validated<GatePolicy> {
+  const r = new FieldReader();
+  const doc = r.object(input, 'policy') ?? {};
+  const checks = (r.array(doc['checks'], 'checks', { min: 1, max: 500 }) ?? []).map((item, index) => readCheck(r, item, `checks[${index}]`));
+  const ids = checks.map((check) => check?.id);
+  ids.forEach((id, index) => {
+    if (id && ids.indexOf(id) !== index) r.fail(`checks[${index}].id`, `duplicates check id "${id}"`);
+  });
+  const policy: GatePolicy = {
+    policyId: r.text(doc['policyId'], 'policyId', { max: 64, pattern: ID, patternHint: 'must be a lower-case identifier (a-z, 0-9, ".", "_", "-")' }) ?? '',
+    version: r.number(doc['version'], 'version', { min: 1, max: 1_000_000, integer: true }) ?? 0,
+    description: typeof doc['description'] === 'string' ? (r.text(doc['description'], 'description', { max: 2000 }) ?? '') : '',
+    models: (r.array(doc['models'] ?? ['*'], 'models', { min: 1, max: 100 }) ?? []).map((pattern, index) => r.text(pattern, `models[${index}]`, { max: 129, pattern: MODEL_PATTERN, patternHint: 'must be a model name, a prefix ending in "*", or "*"' }) ?? ''),
+    baseline: readBaseline(r, doc['baseline']),
+    tolerance: doc['tolerance'] === undefined ? 1e-9 : (r.number(doc['tolerance'], 'tolerance', { min: 0, max: 0.01 }) ?? 0),
+    checks: checks.filter((check): check is CheckDefinition => check !== undefined),
+    guardrails: readGuardrails(r, doc['guardrails']),
+  };
+  return r.result(policy);
+}
+
+function readBaseline(r: FieldReader, input: unknown): GatePolicy['baseline'] {
+  const baseline = r.object(input ?? {}, 'baseline') ?? {};
+  const rule = baseline['rule'] ?? 'serving-full-traffic-else-latest-passed';
+  if (!['serving-full-traffic-else-latest-passed', 'latest-passed', 'none'].includes(rule as string)) r.fail('baseline.rule', 'must be serving-full-traffic-else-latest-passed, latest-passed or none');
+  const whenMissing = baseline['whenMissing'] ?? 'value-checks-only';
+  if (!['value-checks-only', 'block'].includes(whenMissing as string)) r.fail('baseline.whenMissing', 'must be value-checks-only or block');
+  return {
+    rule: rule as GatePolicy['baseline']['rule'],
+    environment: r.text(baseline['environment'] ?? 'production', 'baseline.environment', { max: 64, pattern: ID, patternHint: 'must be a lower-case identifier' }) ?? '',
+    whenMissing: whenMissing as GatePolicy['baseline']['whenMissing'],
+  };
+}
+
+function readCheck(r: FieldReader, input: unknown, field: string): CheckDefinition | undefined {
+  const check = r.object(input, field);
+  if (!check) return undefined;
+  const id = r.text(check['id'], `${field}.id`, { max: 64, pattern: ID, patternHint: 'must be a lower-case identifier' }) ?? '';
+  const kind = check['kind'];
+  if (typeof kind !== 'string' || !(CHECK_KINDS as readonly string[]).includes(kind)) {
+    r.fail(`${field}.kind`, `unknown check kind ${JSON.stringify(kind)}; expected one of ${CHECK_KINDS.join(', ')}`);
+    return undefined;
+  }
+  const metric = () => r.text(check['metric'], `${field}.metric`, { max: 128, pattern: METRIC, patternHint: 'must be a lower-case metric name' }) ?? '';
+  const target = () => r.text(check['target'], `${field}.target`, { max: 32, pattern: TARGET, patternHint: 'must be a lower-case target such as mobile' }) ?? '';
+  const ifAbsent = () => {
+    const value = check['ifAbsent'] ?? 'fail';
+    if (value !== 'fail' && value !== 'skip') r.fail(`${field}.ifAbsent`, 'must be fail or skip');
+    return value as 'fail' | 'skip';
+  };
+  switch (kind as CheckKind) {
+    case 'metric-threshold':
+      return { id, kind: 'metric-threshold', metric: metric(), bound: readBound(r, check['bound'], `${field}.bound`) };
+    case 'metric-change':
+      return { id, kind: 'metric-change', metric: metric(), change: readChange(r, check['change'], `${field}.change`) };
+    case 'slice-threshold':
+      return { id, kind: 'slice-threshold', metric: metric(), slices: readSlices(r, check['slices'], `${field}.slices`), bound: readBound(r, check['bound'], `${field}.bound`) };
+    case 'slice-change':
+      return { id, kind: 'slice-change', metric: metric(), slices: readSlices(r, check['slices'], `${field}.slices`), change: readChange(r, check['change'], `${field}.change`) };
+    case 'group-disparity': {
+      const attributes = check['attributes'] === undefined ? undefined : (r.array(check['attributes'], `${field}.attributes`, { min: 1, max: 100 }) ?? []).map((name, index) => r.text(name, `${field}.attributes[${index}]`, { max: 128 }) ?? '');
+      return { id, kind: 'group-disparity', metric: metric(), ...(attributes ? { attributes } : {}), maxGap: r.number(check['maxGap'], `${field}.maxGap`, { min: 0, max: 1e12 }) ?? 0 };
+    }
+    case 'artifact-size':
+      return { id, kind: 'artifact-size', target: target(), bound: readBound(r, check['bound'], `${field}.bound`), ifAbsent: ifAbsent() };
+    case 'artifact-format':
+      return { id, kind: 'artifact-format', target: target(), formats: (r.array(check['formats'], `${field}.formats`, { min: 1, max: 50 }) ?? []).map((format, index) => r.text(format, `${field}.formats[${index}]`, { max: 64 }) ?? ''), ifAbsent: ifAbsent() };
+    case 'operational': {
+      const targets = check['targets'] ?? 'all-artifact-targets';
+      const resolved = targets === 'all-artifact-targets' ? targets : (r.array(targets, `${field}.targets`, { min: 1, max: 50 }) ?? []).map((name, index) => r.text(name, `${field}.targets[${index}]`, { max: 32, pattern: TARGET }) ?? '');
+      return { id, kind: 'operational', metric: metric(), targets: resolved, bound: readBound(r, check['bound'], `${field}.bound`) };
+    }
+    default: {
+      const unreachable: never = kind as never;
+      throw new Error(`unhandled ${String(unreachable)}`);
+    }
+  }
+}
+
+const BOUND_KEYS = ['min', 'max', 'above', 'below', 'target', 'maxDeviation'] as const;
+
+/** A bound must say something and must not contradict itself (min above max, an empty interval). */
+export function readBound(r: FieldReader, input: unknown, field: string): Bound {
+  const raw = r.object(input, field) ?? {};
+  const bound: Bound = {};
+  for (const key of Object.keys(raw)) {
+    if (!(BOUND_KEYS as readonly string[]).includes(key)) r.fail(`${field}.${key}`, `unknown bound; expected ${BOUND_KEYS.join(', ')}`);
+  }
+  for (const key of BOUND_KEYS) {
+    if (raw[key] !== undefined) {
+      const value = r.number(raw[key], `${field}.${key}`);
+      if (value !== undefined) bound[key] = value;
+    }
+  }
+  if (input !== undefined && Object.keys(bound).length === 0 && r.errors.every((error) => !error.field.startsWith(field))) r.fail(field, 'must set min, max, above, below, or target with maxDeviation');
+  if ((bound.target === undefined) !== (bound.maxDeviation === undefined)) r.fail(field, 'target and maxDeviation go together');
+  if (bound.maxDeviation !== undefined && bound.maxDeviation < 0) r.fail(`${field}.maxDeviation`, 'must not be negative');
+  const lower = Math.max(bound.min ?? -Infinity, bound.above ?? -Infinity);
+  const upper = Math.min(bound.max ?? Infinity, bound.below ?? Infinity);
+  const exclusive = bound.above !== undefined || bound.below !== undefined;
+  if (lower > upper || (exclusive && lower === upper)) r.fail(field, `contradictory bounds: nothing is both above ${lower} and below ${upper}`);
+  return bound;
+}
+
+function readChange(r: FieldReader, input: unknown, field: string): ChangeRequirement {
+  const raw = r.object(input, field) ?? {};
+  const direction = raw['direction'];
+  if (direction !== 'higher' && direction !== 'lower') r.fail(`${field}.direction`, 'must be higher or lower (which is better)');
+  const change: ChangeRequirement = { direction: direction === 'lower' ? 'lower' : 'higher' };
+  if (raw['absolute'] !== undefined) change.absolute = r.number(raw['absolute'], `${field}.absolute`, { min: -1e12, max: 1e12 });
+  if (raw['relative'] !== undefined) change.relative = r.number(raw['relative'], `${field}.relative`, { min: -1, max: 100 });
+  if (raw['absolute'] === undefined && raw['relative'] === undefined) r.fail(field, 'must set absolute and/or relative');
+  return change;
+}
+
+function readSlices(r: FieldReader, input: unknown, field: string): SliceSelection {
+  const raw = r.object(input, field) ?? {};
+  if (raw['topKByTraffic'] !== undefined) {
+    return { topKByTraffic: r.number(raw['topKByTraffic'], `${field}.topKByTraffic`, { min: 1, max: 10_000, integer: true }) ?? 1 };
+  }
+  if (raw['names'] !== undefined) return { names: (r.array(raw['names'], `${field}.names`, { min: 1, max: 10_000 }) ?? []).map((name, index) => r.text(name, `${field}.names[${index}]`, { max: 256 }) ?? '') };
+  r.fail(field, 'must set names or topKByTraffic');
+  return { names: [] };
+}
+
+function readGuardrails(r: FieldReader, input: unknown): Guardrails {
+  const raw = r.object(input ?? {}, 'guardrails') ?? {};
+  const canary: CanaryGuardrail[] = (r.array(raw['canary'] ?? [], 'guardrails.canary', { max: 100 }) ?? []).map((item, index) => {
+    const field = `guardrails.canary[${index}]`;
+    const guardrail = r.object(item, field) ?? {};
+    const result: CanaryGuardrail = { metric: r.text(guardrail['metric'], `${field}.metric`, { max: 128, pattern: METRIC }) ?? '' };
+    if (guardrail['bound'] !== undefined) result.bound = readBound(r, guardrail['bound'], `${field}.bound`);
+    if (guardrail['maxRelativeDrop'] !== undefined) result.maxRelativeDrop = r.number(guardrail['maxRelativeDrop'], `${field}.maxRelativeDrop`, { min: 0, max: 1 });
+    if (result.bound === undefined && result.maxRelativeDrop === undefined) r.fail(field, 'must set bound and/or maxRelativeDrop');
+    return result;
+  });
+  const toleranceInput = r.object(raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance') ?? {};
+  const offlineOnlineTolerance: Record<string, number> = {};
+  for (const [metric, value] of Object.entries(toleranceInput)) {
+    const tolerance = r.number(value, `guardrails.offlineOnlineTolerance.${metric}`, { min: 0, max: 1e12 });
+    if (tolerance !== undefined) offlineOnlineTolerance[metric] = tolerance;
+  }
+  return { canary, offlineOnlineTolerance };
+}
