@@ -1,0 +1,51 @@
+import { DEFAULT_POLICY } from './default-policy';
+import { validatePolicy } from './validate-policy';
+
+type Doc = Record<string, any>;
+
+function withChange(change: (doc: Doc) => void): Doc {
+  const doc = structuredClone(DEFAULT_POLICY) as Doc;
+  change(doc);
+  return doc;
+}
+
+function errorsOf(doc: unknown) {
+  const result = validatePolicy(doc);
+  if (result.ok) throw new Error('expected the policy to be rejected');
+  return result.errors;
+}
+
+describe('validatePolicy', () => {
+  it('accepts the default policy unchanged', () => {
+    expect(validatePolicy(structuredClone(DEFAULT_POLICY))).toEqual({ ok: true, value: DEFAULT_POLICY });
+  });
+
+  it.each<[string, (doc: Doc) => void, string, RegExp]>([
+    ['an unknown check kind', (d) => (d.checks[0].kind = 'auc-better'), 'checks[0].kind', /unknown check kind "auc-better"; expected one of metric-threshold/],
+    ['a threshold of the wrong type', (d) => (d.checks[4].bound.below = '100ms'), 'checks[4].bound.below', /must be a number/],
+    ['NaN as a threshold', (d) => (d.checks[2].maxGap = 'NaN'), 'checks[2].maxGap', /must be a number/],
+    ['an infinite threshold', (d) => (d.checks[0].change.absolute = Infinity), 'checks[0].change.absolute', /finite/],
+    ['contradictory bounds', (d) => (d.checks[4].bound = { min: 10, max: 5 }), 'checks[4].bound', /contradictory bounds/],
+    ['an empty exclusive interval', (d) => (d.checks[4].bound = { above: 5, below: 5 }), 'checks[4].bound', /contradictory bounds/],
+    ['top-k of 0', (d) => (d.checks[1].slices.topKByTraffic = 0), 'checks[1].slices.topKByTraffic', /between|within/],
+    ['a fractional top-k', (d) => (d.checks[1].slices.topKByTraffic = 2.5), 'checks[1].slices.topKByTraffic', /integer/],
+    ['a bound that says nothing', (d) => (d.checks[4].bound = {}), 'checks[4].bound', /must set min, max/],
+    ['an unknown bound key', (d) => (d.checks[4].bound = { lessThan: 100 }), 'checks[4].bound.lessThan', /unknown bound/],
+    ['a target without maxDeviation', (d) => (d.checks[1].bound = { target: 1 }), 'checks[1].bound', /target and maxDeviation go together/],
+    ['a change without direction', (d) => delete d.checks[0].change.direction, 'checks[0].change.direction', /higher or lower/],
+    ['a change without a margin', (d) => (d.checks[0].change = { direction: 'higher' }), 'checks[0].change', /absolute and\/or relative/],
+    ['duplicate check ids', (d) => (d.checks[1].id = d.checks[0].id), 'checks[1].id', /duplicates check id "auc-improvement"/],
+    ['no checks', (d) => (d.checks = []), 'checks', /at least 1/],
+    ['a negative tolerance', (d) => (d.tolerance = -1), 'tolerance', /within/],
+    ['an unknown baseline rule', (d) => (d.baseline.rule = 'best-ever'), 'baseline.rule', /must be serving-full-traffic/],
+    ['a model pattern with a slash', (d) => (d.models = ['fraud/*']), 'models[0]', /prefix ending in/],
+    ['a version of 0', (d) => (d.version = 0), 'version', /within/],
+    ['a guardrail with nothing to check', (d) => (d.guardrails.canary = [{ metric: 'ctr' }]), 'guardrails.canary[0]', /bound and\/or maxRelativeDrop/],
+  ])('rejects %s with a precise error', (_case, change, field, message) => {
+    expect(errorsOf(withChange(change))).toContainEqual({ field, message: expect.stringMatching(message) });
+  });
+
+  it('rejects a document that is not an object', () => {
+    expect(errorsOf('policy')).toContainEqual({ field: 'policy', message: 'must be an object' });
+  });
+});
