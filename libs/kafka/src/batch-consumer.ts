@@ -52,8 +52,9 @@ export class BatchConsumer {
   constructor(private readonly options: BatchConsumerOptions) {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A crashed member holds its partitions until its session times out; 10 s bounds that pause.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
       retry: {
         retries: 8,

@@ -25,7 +25,7 @@ describe('migrate (real Postgres)', () => {
       await pool.query("INSERT INTO probe.things (id, name) VALUES (1, 'x')");
 
       writeFileSync(join(dir, '001_things.sql'), 'CREATE TABLE things (id bigint PRIMARY KEY);');
-      await expect(migrate(pool, 'probe', dir)).rejects.toThrow('probe migration 1_things was changed after it was applied');
+      await expect(migrate(pool, 'probe', dir)).rejects.toThrow('probe migration service/1_things was changed after it was applied');
 
       writeFileSync(join(dir, '001_things.sql'), 'CREATE TABLE things (id int PRIMARY KEY);');
       writeFileSync(join(dir, '004_gap.sql'), 'SELECT 1;');

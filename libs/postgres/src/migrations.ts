@@ -33,31 +33,35 @@ export function readMigrations(dir: string): Migration[] {
 }
 
 /**
- * Applies pending migrations to `schema` at start, each in its own transaction, under an advisory
- * lock so concurrent starts do not race. An applied migration whose file changed stops the start:
- * migrations are append-only, like the event log.
+ * Applies pending migrations to `schema` at start, in one transaction, under an advisory lock so
+ * concurrent starts do not race. A schema can hold several migration sets (a shared library's
+ * tables and the service's own), each numbered on its own. An applied migration whose file
+ * changed stops the start: migrations are append-only, like the event log.
  */
-export async function migrate(pool: Pool, schema: string, dir: string): Promise<number[]> {
+export async function migrate(pool: Pool, schema: string, dir: string, migrationSet = 'service'): Promise<number[]> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new MigrationError(`invalid schema name ${schema}`);
   const migrations = readMigrations(dir);
   return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (migration_set text NOT NULL, version int NOT NULL, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration_set, version))`,
+    );
     const applied = new Map<number, string>();
-    for (const row of (await client.query(`SELECT version, checksum FROM ${schema}.schema_migrations`)).rows as Array<{ version: number; checksum: string }>) {
+    const rows = await client.query(`SELECT version, checksum FROM ${schema}.schema_migrations WHERE migration_set = $1`, [migrationSet]);
+    for (const row of rows.rows as Array<{ version: number; checksum: string }>) {
       applied.set(row.version, row.checksum);
     }
     const newlyApplied: number[] = [];
     for (const migration of migrations) {
       const checksum = applied.get(migration.version);
       if (checksum !== undefined) {
-        if (checksum !== migration.checksum) throw new MigrationError(`${schema} migration ${migration.version}_${migration.name} was changed after it was applied`);
+        if (checksum !== migration.checksum) throw new MigrationError(`${schema} migration ${migrationSet}/${migration.version}_${migration.name} was changed after it was applied`);
         continue;
       }
       await client.query(`SET LOCAL search_path TO ${schema}, public`);
       await client.query(migration.sql);
-      await client.query(`INSERT INTO ${schema}.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`, [migration.version, migration.name, migration.checksum]);
+      await client.query(`INSERT INTO ${schema}.schema_migrations (migration_set, version, name, checksum) VALUES ($1, $2, $3, $4)`, [migrationSet, migration.version, migration.name, migration.checksum]);
       newlyApplied.push(migration.version);
     }
     return newlyApplied;

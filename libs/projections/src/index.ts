@@ -1,2 +1,2 @@
-export { toModelVersionRow, isNewPosition } from './model-version-row';
+export { toModelVersionRow } from './model-version-row';
 export type { ModelVersionRow } from './model-version-row';

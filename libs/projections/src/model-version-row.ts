@@ -30,8 +30,3 @@ export function toModelVersionRow(event: RunRegistered): ModelVersionRow {
     eventId: envelope.eventId,
   };
 }
-
-/** Kafka offsets at or past `nextOffset` are new; earlier ones were applied in an earlier transaction. */
-export function isNewPosition(offset: string, nextOffset: string | null): boolean {
-  return nextOffset === null || BigInt(offset) >= BigInt(nextOffset);
-}

@@ -10,3 +10,5 @@ export type { ServiceInfrastructure, InfrastructureOptions } from './infrastruct
 export { badRequest, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';
 export { shutdownProviders, runService } from './shutdown';
+export { EventLedger } from './event-ledger/event-ledger';
+export { OutboxRelay, enqueueOutbox } from './outbox/outbox-relay';

@@ -3,7 +3,11 @@ import type { BusSettings } from '@modelreg/config';
 import { createKafkaClient, KafkaEventPublisher, provisionTopics, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
+import { resolve } from 'node:path';
 import type { ReadinessCheck } from './readiness-check';
+
+/** Tables every service has in its schema: applied events, consumer positions, outbox. */
+const RUNTIME_MIGRATIONS_DIR = resolve(__dirname, '../migrations');
 
 /** The connections every service holds: the event log (with its codec) and its Postgres schema. */
 export interface ServiceInfrastructure {
@@ -32,8 +36,9 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const topics = topicNames(options.bus.topicPrefix);
   await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
   const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
+  const runtimeApplied = await migrate(pool, options.schema, RUNTIME_MIGRATIONS_DIR, 'runtime');
   const applied = await migrate(pool, options.schema, options.migrationsDir);
-  if (applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, versions: applied });
+  if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
   const admin = kafka.admin();
   let adminConnected: Promise<void> | null = null;

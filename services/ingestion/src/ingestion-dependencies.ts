@@ -1,7 +1,7 @@
 import type { ContentAddressedStore } from '@modelreg/artifact-store';
 import type { EventCodec, TopicNames } from '@modelreg/events';
 import type { Pool } from '@modelreg/postgres';
-import type { OutboxRelay } from './outbox/outbox-relay';
+import type { OutboxRelay } from '@modelreg/service-runtime';
 
 /** Connections built once at boot and injected into controllers and services. */
 export interface IngestionDependencies {

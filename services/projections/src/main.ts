@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import { BatchConsumer } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, runService, exitOnFatal } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, EventLedger, exitOnFatal, runService } from '@modelreg/service-runtime';
 import { loadProjectionsConfig } from './config';
 import { PROJECTIONS_SCHEMA, SERVICE_NAME } from './projections.constants';
 import { ProjectionsModule } from './projections.module';
 import { ModelQueries } from './query/model-queries';
-import { ProjectionWriter } from './read-models/projection-writer';
+import { applyToReadModels } from './read-models/projection-writer';
 
 async function main(): Promise<void> {
   const config = loadProjectionsConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger, poolSize: 20 });
-  const writer = new ProjectionWriter(infra.pool, config.consumerGroup);
+  const ledger = new EventLedger(infra.pool, PROJECTIONS_SCHEMA, config.consumerGroup);
   let close: () => Promise<void> = async () => undefined;
   const consumer = new BatchConsumer({
     kafka: infra.kafka,
@@ -22,10 +22,7 @@ async function main(): Promise<void> {
     deadLetterTopic: infra.topics.deadLetter,
     publisher: infra.publisher,
     logger,
-    handler: async (batch) => {
-      const result = await writer.applyBatch(batch);
-      logger.debug('batch applied', { topic: batch.topic, partition: batch.partition, ...result });
-    },
+    handler: ledger.handler(applyToReadModels),
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {

@@ -1,4 +1,4 @@
--- Ingestion's own state: version counters, registrations and the transactional outbox.
+-- Ingestion's own state: version counters and registrations (its outbox is in the runtime migration set).
 
 -- One row per model; incremented under a row lock in the registering transaction, so versions
 -- are gapless (a rolled-back registration rolls back its increment too).
@@ -18,12 +18,3 @@ CREATE TABLE registrations (
   UNIQUE (model_name, training_run_id)
 );
 
--- Events committed with the state that caused them; the relay appends them to Kafka in id order.
-CREATE TABLE outbox (
-  id         bigserial PRIMARY KEY,
-  topic      text  NOT NULL,
-  message_key text NOT NULL,
-  value      bytea NOT NULL,
-  headers    jsonb NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
-);

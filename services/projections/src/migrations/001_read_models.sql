@@ -1,28 +1,18 @@
--- Read models built from the event log. Every write is guarded by event id and Kafka position.
+-- Read models built from the event log. Writes are guarded by the runtime's event ledger
+-- (applied_events, consumer_positions), committed in the same transaction.
 
--- Each applied event once; a redelivered event id is ignored.
-CREATE TABLE applied_events (
-  event_id     uuid PRIMARY KEY,
-  event_type   text        NOT NULL,
-  model_name   text        NOT NULL,
-  model_version integer,
-  topic        text        NOT NULL,
-  kafka_partition integer  NOT NULL,
-  kafka_offset bigint      NOT NULL,
-  occurred_at  timestamptz NOT NULL,
-  applied_at   timestamptz NOT NULL DEFAULT now()
+-- Every event that concerns a model, by its log coordinates: the index for audit exports.
+CREATE TABLE event_index (
+  event_id        uuid        PRIMARY KEY,
+  event_type      text        NOT NULL,
+  model_name      text        NOT NULL,
+  model_version   integer,
+  topic           text        NOT NULL,
+  kafka_partition integer     NOT NULL,
+  kafka_offset    bigint      NOT NULL,
+  occurred_at     timestamptz NOT NULL
 );
-CREATE INDEX applied_events_subject ON applied_events (model_name, model_version);
-
--- The next offset to apply per partition, committed in the same transaction as the rows.
-CREATE TABLE consumer_positions (
-  consumer_group  text    NOT NULL,
-  topic           text    NOT NULL,
-  kafka_partition integer NOT NULL,
-  next_offset     bigint  NOT NULL,
-  updated_at      timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (consumer_group, topic, kafka_partition)
-);
+CREATE INDEX event_index_subject ON event_index (model_name, model_version);
 
 CREATE TABLE models (
   model_name          text PRIMARY KEY,

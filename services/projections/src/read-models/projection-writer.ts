@@ -1,100 +1,85 @@
-import type { RegistryEvent, RunRegistered } from '@modelreg/events';
-import type { ConsumedEvent, PartitionBatch } from '@modelreg/kafka';
-import { isNewPosition, toModelVersionRow } from '@modelreg/projections';
-import { withTransaction, type Pool, type PoolClient } from '@modelreg/postgres';
-
-export interface BatchResult {
-  applied: number;
-  skippedDuplicates: number;
-  skippedPositions: number;
-}
+import type { RunRegistered } from '@modelreg/events';
+import type { ConsumedEvent } from '@modelreg/kafka';
+import { toModelVersionRow } from '@modelreg/projections';
+import type { PoolClient } from '@modelreg/postgres';
 
 /**
- * Applies one partition's batch in one transaction together with the next offset to read, so a
- * crash anywhere leaves either all of the batch or none of it. An event at an offset already
- * applied, or with an event id already applied, changes nothing.
+ * Applies new events to the read models with set-based statements (one per table per batch), so
+ * a rebuild from offset 0 runs at bulk speed. Called by the EventLedger inside its transaction,
+ * with only the events not applied before.
  */
-export class ProjectionWriter {
-  constructor(
-    private readonly pool: Pool,
-    private readonly consumerGroup: string,
-  ) {}
-
-  applyBatch(batch: PartitionBatch): Promise<BatchResult> {
-    return withTransaction(this.pool, async (client) => {
-      const position = await client.query(
-        'SELECT next_offset::text AS next FROM projections.consumer_positions WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE',
-        [this.consumerGroup, batch.topic, batch.partition],
-      );
-      const nextOffset = (position.rows[0] as { next: string } | undefined)?.next ?? null;
-      const result: BatchResult = { applied: 0, skippedDuplicates: 0, skippedPositions: 0 };
-      for (const consumed of batch.events) {
-        if (!isNewPosition(consumed.source.offset, nextOffset)) {
-          result.skippedPositions += 1;
-        } else if (await recordApplied(client, consumed)) {
-          await applyEvent(client, consumed.event);
-          result.applied += 1;
-        } else {
-          result.skippedDuplicates += 1;
-        }
+export async function applyToReadModels(client: PoolClient, events: ConsumedEvent[]): Promise<void> {
+  await indexEvents(client, events);
+  const runs: RunRegistered[] = [];
+  for (const { event } of events) {
+    switch (event.type) {
+      case 'RunRegistered':
+        runs.push(event.data);
+        break;
+      case 'GateEvaluated':
+      case 'CanaryStarted':
+      case 'RolledBack':
+        // Indexed for audit; their read models come with the gate and deployment projections.
+        break;
+      default: {
+        const unreachable: never = event;
+        throw new Error(`unhandled ${String(unreachable)}`);
       }
-      const last = batch.events[batch.events.length - 1];
-      if (last && isNewPosition(last.source.offset, nextOffset)) {
-        await client.query(
-          `INSERT INTO projections.consumer_positions (consumer_group, topic, kafka_partition, next_offset) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
-          [this.consumerGroup, batch.topic, batch.partition, (BigInt(last.source.offset) + 1n).toString()],
-        );
-      }
-      return result;
-    });
-  }
-}
-
-/** True when this event id was not applied before. */
-async function recordApplied(client: PoolClient, consumed: ConsumedEvent): Promise<boolean> {
-  const { envelope } = consumed.event.data;
-  const inserted = await client.query(
-    `INSERT INTO projections.applied_events (event_id, event_type, model_name, model_version, topic, kafka_partition, kafka_offset, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0)) ON CONFLICT (event_id) DO NOTHING`,
-    [envelope.eventId, consumed.event.type, envelope.subject.modelName, envelope.subject.modelVersion, consumed.source.topic, consumed.source.partition, consumed.source.offset, envelope.occurredAt],
-  );
-  return inserted.rowCount === 1;
-}
-
-async function applyEvent(client: PoolClient, event: RegistryEvent): Promise<void> {
-  switch (event.type) {
-    case 'RunRegistered':
-      return applyRunRegistered(client, event.data);
-    case 'GateEvaluated':
-    case 'CanaryStarted':
-    case 'RolledBack':
-      // Recorded in applied_events (the audit index); their read models come with the gate and deployment projections.
-      return;
-    default: {
-      const unreachable: never = event;
-      throw new Error(`unhandled ${String(unreachable)}`);
     }
   }
+  await insertRuns(client, runs);
 }
 
-async function applyRunRegistered(client: PoolClient, event: RunRegistered): Promise<void> {
-  const row = toModelVersionRow(event);
+async function indexEvents(client: PoolClient, events: ConsumedEvent[]): Promise<void> {
   await client.query(
-    `INSERT INTO projections.model_versions
-       (model_name, model_version, training_run_id, registered_at, code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id)
-     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (model_name, model_version) DO NOTHING`,
-    [row.modelName, row.modelVersion, row.trainingRunId, row.registeredAt, row.codeRepository, row.codeCommit, row.codeHash, row.environmentFingerprint, JSON.stringify(row.lineage), row.eventId],
+    `INSERT INTO projections.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition, kafka_offset, occurred_at)
+     SELECT e.id, e.type, e.model, e.version, e.topic, e.part, e.off, to_timestamp(e.at / 1000.0)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[]) AS e(id, type, model, version, topic, part, off, at)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      events.map((c) => c.event.data.envelope.eventId),
+      events.map((c) => c.event.type),
+      events.map((c) => c.event.data.envelope.subject.modelName),
+      events.map((c) => c.event.data.envelope.subject.modelVersion),
+      events.map((c) => c.source.topic),
+      events.map((c) => c.source.partition),
+      events.map((c) => c.source.offset),
+      events.map((c) => c.event.data.envelope.occurredAt),
+    ],
   );
+}
+
+async function insertRuns(client: PoolClient, runs: RunRegistered[]): Promise<void> {
+  if (runs.length === 0) return;
+  const rows = runs.map(toModelVersionRow);
   await client.query(
-    `INSERT INTO projections.models (model_name, latest_version, version_count, first_registered_at, last_registered_at)
-     VALUES ($1, $2, 1, to_timestamp($3 / 1000.0), to_timestamp($3 / 1000.0))
+    `WITH inserted AS (
+       INSERT INTO projections.model_versions
+         (model_name, model_version, training_run_id, registered_at, code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id)
+       SELECT r.model, r.version, r.run, to_timestamp(r.at / 1000.0), r.repo, r.commit, r.hash, r.env, r.lineage, r.id
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[])
+           AS r(model, version, run, at, repo, commit, hash, env, lineage, id)
+       ON CONFLICT (model_name, model_version) DO NOTHING
+       RETURNING model_name, model_version, registered_at
+     )
+     INSERT INTO projections.models (model_name, latest_version, version_count, first_registered_at, last_registered_at)
+     SELECT model_name, max(model_version), count(*), min(registered_at), max(registered_at) FROM inserted GROUP BY model_name
      ON CONFLICT (model_name) DO UPDATE SET
        latest_version = GREATEST(models.latest_version, EXCLUDED.latest_version),
-       version_count = models.version_count + 1,
+       version_count = models.version_count + EXCLUDED.version_count,
        first_registered_at = LEAST(models.first_registered_at, EXCLUDED.first_registered_at),
        last_registered_at = GREATEST(models.last_registered_at, EXCLUDED.last_registered_at)`,
-    [row.modelName, row.modelVersion, row.registeredAt],
+    [
+      rows.map((r) => r.modelName),
+      rows.map((r) => r.modelVersion),
+      rows.map((r) => r.trainingRunId),
+      rows.map((r) => r.registeredAt),
+      rows.map((r) => r.codeRepository),
+      rows.map((r) => r.codeCommit),
+      rows.map((r) => r.codeHash),
+      rows.map((r) => r.environmentFingerprint),
+      rows.map((r) => JSON.stringify(r.lineage)),
+      rows.map((r) => r.eventId),
+    ],
   );
 }

@@ -18,6 +18,8 @@ export class OutboxRelay {
 
   constructor(
     private readonly pool: Pool,
+    /** The service's Postgres schema, holding its outbox table. */
+    private readonly schema: string,
     private readonly publisher: EventPublisher,
     private readonly logger: Logger,
     private readonly batchSize = 500,
@@ -41,7 +43,7 @@ export class OutboxRelay {
   }
 
   async pendingCount(): Promise<number> {
-    const result = await this.pool.query('SELECT count(*)::int AS n FROM ingestion.outbox');
+    const result = await this.pool.query(`SELECT count(*)::int AS n FROM ${this.schema}.outbox`);
     return (result.rows[0] as { n: number }).n;
   }
 
@@ -75,28 +77,31 @@ export class OutboxRelay {
 
   private relayBatch(): Promise<number> {
     return withTransaction(this.pool, async (client) => {
-      const locked = await client.query("SELECT pg_try_advisory_xact_lock(hashtext('ingestion-outbox-relay')) AS locked");
+      const locked = await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`${this.schema}-outbox-relay`]);
       if (!(locked.rows[0] as { locked: boolean }).locked) return 0;
-      const rows = await readBatch(client, this.batchSize);
+      const rows = await readBatch(client, this.schema, this.batchSize);
       if (rows.length === 0) return 0;
       await this.publisher.publish(rows.map((row) => row.message));
-      await client.query('DELETE FROM ingestion.outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      await client.query(`DELETE FROM ${this.schema}.outbox WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
       return rows.length;
     });
   }
 }
 
-async function readBatch(client: PoolClient, limit: number): Promise<Array<{ id: string; message: OutgoingMessage }>> {
-  const result = await client.query('SELECT id, topic, message_key, value, headers FROM ingestion.outbox ORDER BY id LIMIT $1', [limit]);
+async function readBatch(client: PoolClient, schema: string, limit: number): Promise<Array<{ id: string; message: OutgoingMessage }>> {
+  const result = await client.query(`SELECT id, topic, message_key, value, headers FROM ${schema}.outbox ORDER BY id LIMIT $1`, [limit]);
   return (result.rows as Array<{ id: string; topic: string; message_key: string; value: Buffer; headers: Record<string, string> }>).map((row) => ({
     id: row.id,
     message: { topic: row.topic, key: row.message_key, value: row.value, headers: row.headers },
   }));
 }
 
-/** Queues messages in the caller's transaction. */
-export async function enqueueOutbox(client: PoolClient, messages: OutgoingMessage[]): Promise<void> {
-  for (const message of messages) {
-    await client.query('INSERT INTO ingestion.outbox (topic, message_key, value, headers) VALUES ($1, $2, $3, $4)', [message.topic, message.key, message.value, JSON.stringify(message.headers)]);
-  }
+/** Queues messages in the caller's transaction, in order. */
+export async function enqueueOutbox(client: PoolClient, schema: string, messages: OutgoingMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await client.query(
+    `INSERT INTO ${schema}.outbox (topic, message_key, value, headers)
+     SELECT topic, message_key, value, headers FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[]) WITH ORDINALITY AS m(topic, message_key, value, headers, n) ORDER BY n`,
+    [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => m.value), messages.map((m) => JSON.stringify(m.headers))],
+  );
 }
