@@ -25,3 +25,38 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
   const response = await fetch(url);
   return { status: response.status, body: await response.json() };
 }
+
+/**
+ * Streams `sizeBytes` of deterministic pseudo-random bytes as an artifact, without holding them in
+ * memory: a 1 MiB block repeated with a counter, hashed in a first pass to know the sha256.
+ */
+export async function uploadLargeArtifact(ingestionUrl: string, sizeBytes: number): Promise<{ sha256: string; sizeBytes: number }> {
+  const block = randomBytes(1024 * 1024);
+  const chunks = function* () {
+    for (let sent = 0, index = 0; sent < sizeBytes; index += 1) {
+      const chunk = Buffer.from(block.subarray(0, Math.min(block.length, sizeBytes - sent)));
+      chunk.writeUInt32BE(index, 0);
+      sent += chunk.length;
+      yield chunk;
+    }
+  };
+  const hash = createHash('sha256');
+  for (const chunk of chunks()) hash.update(chunk);
+  const sha256 = hash.digest('hex');
+  const pending = chunks();
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = pending.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+  });
+  const response = await fetch(`${ingestionUrl}/v1/artifacts/${sha256}`, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(sizeBytes) },
+    duplex: 'half',
+  } as RequestInit);
+  if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  return { sha256, sizeBytes };
+}

@@ -29,6 +29,7 @@ export function topicNames(prefix: string): TopicNames {
 export const TOPIC_ROLE_OF_EVENT: Readonly<Record<EventName, TopicRole>> = {
   RunRegistered: 'lineage',
   GateEvaluated: 'gates',
+  GatePolicyPublished: 'gates',
   CanaryStarted: 'deployments',
   RolledBack: 'deployments',
 };

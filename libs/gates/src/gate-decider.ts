@@ -83,6 +83,7 @@ export function evolve(state: GateModelState, event: RegistryEvent): GateModelSt
     case 'RolledBack':
       return { ...state, servingFullTraffic: { ...state.servingFullTraffic, [event.data.environment]: event.data.toVersion } };
     case 'CanaryStarted':
+    case 'GatePolicyPublished':
       return state;
     default: {
       const unreachable: never = event;

@@ -1,13 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
+import { DecisionsController } from './decisions/decisions.controller';
+import { GateEvaluationService } from './decisions/gate-evaluation.service';
+import type { GateValidatorDependencies } from './gate-validator-dependencies';
+import { GATE_VALIDATOR_DEPENDENCIES } from './gate-validator.constants';
+import { PoliciesController } from './policies/policies.controller';
+import { PolicyPublishingService } from './policies/policy-publishing.service';
 
 @Module({})
 export class GateValidatorModule {
-  static forRoot(readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
+  static forRoot(deps: GateValidatorDependencies, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
     return {
       module: GateValidatorModule,
-      controllers: [HealthController],
-      providers: [{ provide: READINESS_CHECKS, useValue: readiness }, ...shutdownProviders(close)],
+      controllers: [PoliciesController, DecisionsController, HealthController],
+      providers: [
+        { provide: GATE_VALIDATOR_DEPENDENCIES, useValue: deps },
+        { provide: READINESS_CHECKS, useValue: readiness },
+        ...shutdownProviders(close),
+        GateEvaluationService,
+        PolicyPublishingService,
+      ],
+      exports: [GateEvaluationService],
     };
   }
 }

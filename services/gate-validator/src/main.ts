@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { BatchConsumer } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, EventLedger, exitOnFatal, OutboxRelay, runService } from '@modelreg/service-runtime';
 import { loadGateValidatorConfig } from './config';
+import { GateEvaluationService } from './decisions/gate-evaluation.service';
 import { GATES_SCHEMA, SERVICE_NAME } from './gate-validator.constants';
 import { GateValidatorModule } from './gate-validator.module';
 
@@ -9,18 +11,44 @@ async function main(): Promise<void> {
   const config = loadGateValidatorConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
-  const close = async () => {
-    await infra.close();
-    logger.info('stopped');
-  };
-  await bootstrapService({
-    module: GateValidatorModule.forRoot(infra.readiness, close),
+  const relay = new OutboxRelay(infra.pool, GATES_SCHEMA, infra.publisher, logger);
+  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}` };
+  const ledger = new EventLedger(infra.pool, GATES_SCHEMA, config.consumerGroup);
+  let close: () => Promise<void> = async () => undefined;
+  const readiness = [...infra.readiness];
+  const app = await bootstrapService({
+    module: GateValidatorModule.forRoot(deps, readiness, () => close()),
     name: SERVICE_NAME,
-    description: 'Evaluates promotion gates: candidates against a persisted baseline, under versioned policies.',
+    description: 'Evaluates promotion gates: candidates against a persisted baseline, under versioned policies, each decision with its provenance.',
     host: config.http.host,
     port: config.http.port,
     logger,
   });
+  const evaluations = app.get(GateEvaluationService);
+  const consumer = new BatchConsumer({
+    kafka: infra.kafka,
+    groupId: config.consumerGroup,
+    topics: [infra.topics.lineage, infra.topics.deployments],
+    codec: infra.codec,
+    deadLetterTopic: infra.topics.deadLetter,
+    publisher: infra.publisher,
+    logger,
+    handler: async (batch) => {
+      const rejected = await ledger.applyBatch(batch, (client, events) => evaluations.applyEvents(client, events));
+      relay.nudge();
+      return rejected;
+    },
+    onFatal: (error) => exitOnFatal(logger, () => close())(error),
+  });
+  close = async () => {
+    await consumer.stop();
+    await relay.stop();
+    await infra.close();
+    logger.info('stopped');
+  };
+  readiness.push({ name: 'consumer', check: async () => { if (!consumer.isRunning()) throw new Error('consumer is not running'); } });
+  relay.start();
+  await consumer.start();
 }
 
 runService(SERVICE_NAME, main);

@@ -30,3 +30,20 @@ export interface CheckResult {
   reason: string | null;
   explanation: string;
 }
+
+/** Mirrors schemas/gates/GatePolicyPublished (latest version). */
+export interface GatePolicyPublished {
+  envelope: EventEnvelope;
+  policyId: string;
+  policyVersion: number;
+  contentHash: string;
+  modelPatterns: string[];
+  /** Canonical JSON of the policy document. */
+  document: string;
+  publishedBy: string | null;
+}
+
+/** Envelope subject (and Kafka key) of a policy's events: never a model name, which cannot start with '@'. */
+export function policySubject(policyId: string): string {
+  return `@policy:${policyId}`;
+}

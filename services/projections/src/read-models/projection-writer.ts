@@ -17,6 +17,7 @@ export async function applyToReadModels(client: PoolClient, events: ConsumedEven
         runs.push(event.data);
         break;
       case 'GateEvaluated':
+      case 'GatePolicyPublished':
       case 'CanaryStarted':
       case 'RolledBack':
         // Indexed for audit; their read models come with the gate and deployment projections.

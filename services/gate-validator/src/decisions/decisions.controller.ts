@@ -1,0 +1,78 @@
+import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { policyContentHash } from '@modelreg/gates';
+import { withTransaction } from '@modelreg/postgres';
+import { badRequest, notFound, parseModelName, parsePositiveInt } from '@modelreg/service-runtime';
+import { correlationIdFrom } from '../correlation';
+import type { GateValidatorDependencies } from '../gate-validator-dependencies';
+import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
+import { loadPolicyVersion } from '../policies/policies.controller';
+import { gateStore } from '../state/gate-store';
+import { GateEvaluationService } from './gate-evaluation.service';
+
+@ApiTags('decisions')
+@Controller('v1/models/:modelName')
+export class DecisionsController {
+  constructor(
+    private readonly evaluations: GateEvaluationService,
+    @Inject(GATE_VALIDATOR_DEPENDENCIES) private readonly deps: GateValidatorDependencies,
+  ) {}
+
+  @Post('versions/:version/evaluations')
+  @ApiOperation({
+    summary: 'Re-evaluate a version',
+    description: 'Against the current baseline, under the policy bound to the model or the one named in the body. Appends a new GateEvaluated; earlier decisions are never rewritten.',
+  })
+  @ApiBody({ required: false, schema: { type: 'object', properties: { policyId: { type: 'string' }, policyVersion: { type: 'integer' } } } })
+  @ApiResponse({ status: 201, description: 'The new decision, with every check.' })
+  @ApiResponse({ status: 404, description: 'Unknown version or policy.' })
+  async reEvaluate(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Body() body: Record<string, unknown> | undefined, @Headers('x-correlation-id') correlation: string | undefined) {
+    const modelName = parseModelName(modelNameParam);
+    const modelVersion = parsePositiveInt(versionParam, 'version');
+    const policy = await this.requestedPolicy(body ?? {});
+    const decision = await withTransaction(this.deps.pool, async (client) => {
+      const known = await client.query('SELECT 1 FROM gates.subjects WHERE model_name = $1 AND model_version = $2', [modelName, modelVersion]);
+      if (known.rowCount === 0) throw notFound(`${modelName} v${modelVersion} is not registered (or not yet seen by the gate)`);
+      return this.evaluations.evaluate(client, { modelName, modelVersion, trigger: 'ReEvaluationRequested', correlationId: correlationIdFrom(correlation), causationId: null, ...(policy ? { policy } : {}) });
+    });
+    if (!decision.ok) throw new HttpException({ error: 'not_evaluable', message: decision.reason }, HttpStatus.CONFLICT);
+    this.deps.relay.nudge();
+    return decision.event;
+  }
+
+  @Get('versions/:version/decisions')
+  @ApiOperation({ summary: 'Every gate decision on a version, oldest first, each with all its checks.' })
+  async decisions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
+    const modelName = parseModelName(modelNameParam);
+    const modelVersion = parsePositiveInt(versionParam, 'version');
+    const client = await this.deps.pool.connect();
+    try {
+      return { items: await gateStore.listDecisions(client, modelName, modelVersion) };
+    } finally {
+      client.release();
+    }
+  }
+
+  @Get('policy')
+  @ApiOperation({ summary: 'The policy that governs this model now.' })
+  async policy(@Param('modelName') modelNameParam: string) {
+    const modelName = parseModelName(modelNameParam);
+    const client = await this.deps.pool.connect();
+    try {
+      const policy = await this.evaluations.policyFor(client, modelName);
+      return { ...policy, contentHash: policyContentHash(policy) };
+    } finally {
+      client.release();
+    }
+  }
+
+  private async requestedPolicy(body: Record<string, unknown>) {
+    if (body['policyId'] === undefined) return null;
+    if (typeof body['policyId'] !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(body['policyId'])) throw badRequest('policyId', 'must be a lower-case identifier');
+    const version = typeof body['policyVersion'] === 'number' ? body['policyVersion'] : NaN;
+    if (!Number.isSafeInteger(version) || version < 1) throw badRequest('policyVersion', 'must be a positive integer when policyId is given');
+    const policy = await loadPolicyVersion(this.deps, body['policyId'], version);
+    if (!policy) throw notFound(`policy ${body['policyId']} v${version} is not published`);
+    return policy;
+  }
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DEFAULT_POLICY, policyContentHash, type GatePolicy } from '@modelreg/gates';
+import { badRequest, notFound, parsePositiveInt } from '@modelreg/service-runtime';
+import { correlationIdFrom } from '../correlation';
+import type { GateValidatorDependencies } from '../gate-validator-dependencies';
+import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
+import { PolicyPublishingService } from './policy-publishing.service';
+
+const POLICY_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+@ApiTags('policies')
+@Controller('v1/policies')
+export class PoliciesController {
+  constructor(
+    private readonly publishing: PolicyPublishingService,
+    @Inject(GATE_VALIDATOR_DEPENDENCIES) private readonly deps: GateValidatorDependencies,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Publish a policy version',
+    description:
+      'A JSON policy document: policyId, version (previous + 1; the built-in "default" is version 1), models (name patterns), baseline rule, tolerance, checks (metric-threshold, metric-change, slice-threshold, slice-change, group-disparity, artifact-size, artifact-format, operational) and guardrails. Publishing appends GatePolicyPublished to the log.',
+  })
+  @ApiBody({ schema: { type: 'object', example: DEFAULT_POLICY } })
+  @ApiResponse({ status: 201, description: 'Published.' })
+  @ApiResponse({ status: 200, description: 'This exact version was already published.' })
+  @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
+  @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
+  async publish(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, correlationIdFrom(correlation));
+    switch (outcome.kind) {
+      case 'invalid':
+        throw new HttpException({ error: 'validation_failed', errors: outcome.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
+      case 'conflict':
+        throw new HttpException({ error: 'conflict', field: 'version', message: outcome.message }, HttpStatus.CONFLICT);
+      case 'already-published':
+        response.status(HttpStatus.OK);
+        this.deps.relay.nudge();
+        return outcome;
+      case 'published':
+        this.deps.relay.nudge();
+        return outcome;
+      default: {
+        const unreachable: never = outcome;
+        throw new Error(`unhandled ${String(unreachable)}`);
+      }
+    }
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The latest version of every policy, the built-in default included.' })
+  async list() {
+    const rows = (await this.deps.pool.query('SELECT DISTINCT ON (policy_id) policy_id, policy_version, content_hash, document FROM gates.policies ORDER BY policy_id, policy_version DESC')).rows as Array<{ policy_id: string; policy_version: number; content_hash: string; document: GatePolicy }>;
+    const published = rows.map((row) => ({ policyId: row.policy_id, version: row.policy_version, contentHash: row.content_hash, models: row.document.models, builtIn: false }));
+    if (!published.some((policy) => policy.policyId === DEFAULT_POLICY.policyId)) {
+      published.unshift({ policyId: DEFAULT_POLICY.policyId, version: DEFAULT_POLICY.version, contentHash: policyContentHash(DEFAULT_POLICY), models: DEFAULT_POLICY.models, builtIn: true });
+    }
+    return { items: published };
+  }
+
+  @Get(':policyId/versions/:version')
+  @ApiOperation({ summary: 'One policy version, in full.' })
+  async get(@Param('policyId') policyId: string, @Param('version') versionParam: string) {
+    if (!POLICY_ID.test(policyId)) throw badRequest('policyId', 'must be a lower-case identifier');
+    const version = parsePositiveInt(versionParam, 'version');
+    const policy = await loadPolicyVersion(this.deps, policyId, version);
+    if (!policy) throw notFound(`policy ${policyId} v${version} is not published`);
+    return { ...policy, contentHash: policyContentHash(policy) };
+  }
+}
+
+/** A published policy version, or the built-in default as version 1 of "default". */
+export async function loadPolicyVersion(deps: GateValidatorDependencies, policyId: string, version: number): Promise<GatePolicy | null> {
+  if (policyId === DEFAULT_POLICY.policyId && version === DEFAULT_POLICY.version) return DEFAULT_POLICY;
+  const row = (await deps.pool.query('SELECT document FROM gates.policies WHERE policy_id = $1 AND policy_version = $2', [policyId, version])).rows[0] as { document: GatePolicy } | undefined;
+  return row?.document ?? null;
+}

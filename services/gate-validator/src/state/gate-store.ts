@@ -1,0 +1,68 @@
+import type { ArtifactRecord, GateEvaluated, ValidationMetrics } from '@modelreg/events';
+import type { GateModelState, GatePolicy, GateSubject } from '@modelreg/gates';
+import type { PoolClient } from '@modelreg/postgres';
+
+/** SQL for the gate's state in schema `gates`. Every method runs in the caller's transaction. */
+export const gateStore = {
+  async saveSubject(client: PoolClient, subject: GateSubject): Promise<void> {
+    await client.query(
+      'INSERT INTO gates.subjects (model_name, model_version, metrics, artifacts) VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, model_version) DO NOTHING',
+      [subject.modelName, subject.modelVersion, JSON.stringify(subject.metrics), JSON.stringify(subject.artifacts)],
+    );
+  },
+
+  async setServing(client: PoolClient, modelName: string, environment: string, modelVersion: number): Promise<void> {
+    await client.query(
+      `INSERT INTO gates.serving_full_traffic (model_name, environment, model_version) VALUES ($1, $2, $3)
+       ON CONFLICT (model_name, environment) DO UPDATE SET model_version = EXCLUDED.model_version`,
+      [modelName, environment, modelVersion],
+    );
+  },
+
+  /**
+   * The part of a model's state a decision on `candidateVersion` can need: every latest verdict,
+   * the serving versions, and the subjects of the candidate and of each possible baseline.
+   */
+  async loadState(client: PoolClient, modelName: string, candidateVersion: number): Promise<GateModelState> {
+    const verdictRows = (await client.query('SELECT model_version, verdict FROM gates.latest_verdicts WHERE model_name = $1', [modelName])).rows as Array<{ model_version: number; verdict: 'PASSED' | 'FAILED' }>;
+    const servingRows = (await client.query('SELECT environment, model_version FROM gates.serving_full_traffic WHERE model_name = $1', [modelName])).rows as Array<{ environment: string; model_version: number }>;
+    const passedBefore = verdictRows.filter((row) => row.verdict === 'PASSED' && row.model_version < candidateVersion).map((row) => row.model_version);
+    const wanted = new Set([candidateVersion, ...servingRows.map((row) => row.model_version), ...(passedBefore.length > 0 ? [Math.max(...passedBefore)] : [])]);
+    const subjectRows = (await client.query('SELECT model_version, metrics, artifacts FROM gates.subjects WHERE model_name = $1 AND model_version = ANY($2::int[])', [modelName, [...wanted]])).rows as Array<{
+      model_version: number;
+      metrics: ValidationMetrics;
+      artifacts: ArtifactRecord[];
+    }>;
+    return {
+      modelName,
+      subjects: new Map(subjectRows.map((row) => [row.model_version, { modelName, modelVersion: row.model_version, metrics: row.metrics, artifacts: row.artifacts }])),
+      verdicts: new Map(verdictRows.map((row) => [row.model_version, row.verdict])),
+      servingFullTraffic: Object.fromEntries(servingRows.map((row) => [row.environment, row.model_version])),
+    };
+  },
+
+  async saveDecision(client: PoolClient, decision: GateEvaluated): Promise<void> {
+    const { envelope } = decision;
+    await client.query(
+      `INSERT INTO gates.decisions (event_id, model_name, model_version, decided_at, verdict, baseline_version, policy_id, policy_version, trigger, decision)
+       VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10)`,
+      [envelope.eventId, decision.modelName, decision.candidateVersion, envelope.occurredAt, decision.verdict, decision.baselineVersion, decision.policy.policyId, decision.policy.policyVersion, decision.trigger, JSON.stringify(decision)],
+    );
+    await client.query(
+      `INSERT INTO gates.latest_verdicts (model_name, model_version, verdict, event_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (model_name, model_version) DO UPDATE SET verdict = EXCLUDED.verdict, event_id = EXCLUDED.event_id`,
+      [decision.modelName, decision.candidateVersion, decision.verdict, envelope.eventId],
+    );
+  },
+
+  async listDecisions(client: PoolClient, modelName: string, modelVersion: number): Promise<GateEvaluated[]> {
+    const rows = (await client.query('SELECT decision FROM gates.decisions WHERE model_name = $1 AND model_version = $2 ORDER BY decided_at, event_id', [modelName, modelVersion])).rows as Array<{ decision: GateEvaluated }>;
+    return rows.map((row) => row.decision);
+  },
+
+  /** The latest version of every published policy. */
+  async latestPolicies(client: PoolClient): Promise<GatePolicy[]> {
+    const rows = (await client.query('SELECT DISTINCT ON (policy_id) document FROM gates.policies ORDER BY policy_id, policy_version DESC')).rows as Array<{ document: GatePolicy }>;
+    return rows.map((row) => row.document);
+  },
+};
