@@ -8,8 +8,8 @@ import { isPortOpen, waitUntil } from './processes';
 
 /** Pinned in deploy/local/kafka/pom.xml; bump both together. */
 export const KAFKA_VERSION = '4.4.0';
-const KAFKA_DIR = resolve(LOCAL_DIR, 'kafka');
-const LIBS_DIR = resolve(KAFKA_DIR, `libs-${KAFKA_VERSION}`);
+const DEFAULT_KAFKA_DIR = resolve(LOCAL_DIR, 'kafka');
+const LIBS_DIR = resolve(DEFAULT_KAFKA_DIR, `libs-${KAFKA_VERSION}`);
 const POM = resolve(REPO_ROOT, 'deploy/local/kafka/pom.xml');
 
 /** Fetches the broker's jars from Maven Central once; later runs reuse them. */
@@ -56,18 +56,21 @@ export interface KafkaStartOptions {
   partitions: number;
   heap: string;
   log: (line: string) => void;
+  /** Where the broker keeps its data and logs; default .local/kafka. */
+  dir?: string;
 }
 
 /** Formats storage on first start (kafka.tools.StorageTool), then runs `java ... kafka.Kafka` detached. */
 export function startKafka(options: KafkaStartOptions): number {
-  const dataDir = resolve(KAFKA_DIR, 'data');
-  const logsDir = resolve(KAFKA_DIR, 'logs');
+  const dir = options.dir ?? DEFAULT_KAFKA_DIR;
+  const dataDir = resolve(dir, 'data');
+  const logsDir = resolve(dir, 'logs');
   mkdirSync(logsDir, { recursive: true });
-  const propertiesFile = resolve(KAFKA_DIR, 'server.properties');
+  const propertiesFile = resolve(dir, 'server.properties');
   writeFileSync(propertiesFile, serverProperties(options.port, options.controllerPort, dataDir, options.partitions));
   const classpath = `${LIBS_DIR}/*`;
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    const clusterIdFile = resolve(KAFKA_DIR, 'cluster-id');
+    const clusterIdFile = resolve(dir, 'cluster-id');
     if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, kafkaClusterId());
     const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
     execFileSync('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${resolve(REPO_ROOT, 'deploy/local/kafka/log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--ignore-formatted'], { stdio: 'pipe' });
