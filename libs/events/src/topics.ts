@@ -27,6 +27,7 @@ export function topicNames(prefix: string): TopicNames {
 }
 
 export const TOPIC_ROLE_OF_EVENT: Readonly<Record<EventName, TopicRole>> = {
+  RunSubmitted: 'runSubmissions',
   RunRegistered: 'lineage',
   GateEvaluated: 'gates',
   GatePolicyPublished: 'gates',

@@ -82,6 +82,7 @@ export function evolve(state: GateModelState, event: RegistryEvent): GateModelSt
       return { ...state, verdicts: new Map(state.verdicts).set(event.data.candidateVersion, event.data.verdict) };
     case 'RolledBack':
       return { ...state, servingFullTraffic: { ...state.servingFullTraffic, [event.data.environment]: event.data.toVersion } };
+    case 'RunSubmitted':
     case 'CanaryStarted':
     case 'GatePolicyPublished':
       return state;

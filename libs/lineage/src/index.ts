@@ -8,3 +8,4 @@ export { isValidModelName, MODEL_NAME_PATTERN, MODEL_NAME_HINT } from './model-n
 export { FieldReader } from './field-errors';
 export type { FieldError, Validated } from './field-errors';
 export { exampleRunSubmissionJson } from './examples/example-run-submission';
+export { runSubmittedToSubmissionJson } from './run-submitted';

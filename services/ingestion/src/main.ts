@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { ContentAddressedStore, createS3Client, pingBucket } from '@modelreg/artifact-store';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { BatchConsumer } from '@modelreg/kafka';
+import { bootstrapService, connectInfrastructure, exitOnFatal, OutboxRelay, runService } from '@modelreg/service-runtime';
 import { loadIngestionConfig } from './config';
 import { INGESTION_SCHEMA, SERVICE_NAME } from './ingestion.constants';
 import { IngestionModule } from './ingestion.module';
+import { handleRunSubmissions } from './runs/run-submission.handler';
+import { RunRegistrationService } from './runs/run-registration.service';
 
 
 async function main(): Promise<void> {
@@ -16,13 +19,15 @@ async function main(): Promise<void> {
   const relay = new OutboxRelay(infra.pool, INGESTION_SCHEMA, infra.publisher, logger);
   relay.start();
   const readiness = [...infra.readiness, { name: 's3', check: () => pingBucket(s3, config.objectStore.bucket) }];
+  let submissions: BatchConsumer | null = null;
   const close = async () => {
+    await submissions?.stop();
     await relay.stop();
     await infra.close();
     s3.destroy();
     logger.info('stopped');
   };
-  await bootstrapService({
+  const app = await bootstrapService({
     module: IngestionModule.forRoot({ pool: infra.pool, codec: infra.codec, topics: infra.topics, store, relay, instance: config.instance }, readiness, close),
     name: SERVICE_NAME,
     description: 'Registers training runs with their full lineage and model artifacts.',
@@ -31,6 +36,19 @@ async function main(): Promise<void> {
     logger,
     jsonLimit: `${config.maxJsonBytes}b`,
   });
+  const registrations = app.get(RunRegistrationService);
+  submissions = new BatchConsumer({
+    kafka: infra.kafka,
+    groupId: `${config.bus.topicPrefix}.ingestion`,
+    topics: [infra.topics.runSubmissions],
+    codec: infra.codec,
+    deadLetterTopic: infra.topics.deadLetter,
+    publisher: infra.publisher,
+    logger,
+    handler: (batch) => handleRunSubmissions(registrations, batch),
+    onFatal: (error) => exitOnFatal(logger, close)(error),
+  });
+  await submissions.start();
 }
 
 runService(SERVICE_NAME, main);

@@ -97,3 +97,19 @@ export interface TargetOperationalMetrics {
   p99LatencyMs: number | null;
   metrics: MetricValues;
 }
+
+/** Mirrors schemas/lineage/RunSubmitted (latest version): what a training cluster produces on the run-submissions topic. */
+export interface RunSubmitted {
+  envelope: EventEnvelope;
+  modelName: string;
+  trainingRunId: string;
+  artifacts: Array<Omit<ArtifactRecord, 'storageUri'>>;
+  code: CodeVersion;
+  dataSnapshots: DataSnapshot[];
+  features: FeatureDefinition[];
+  hyperparameters: Record<string, HyperparameterValue>;
+  seeds: Record<string, string>;
+  environment: Omit<EnvironmentFingerprint, 'fingerprint'> & { fingerprint: string | null };
+  metrics: ValidationMetrics;
+  labels: Record<string, string>;
+}

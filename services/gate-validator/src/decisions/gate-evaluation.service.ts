@@ -42,6 +42,7 @@ export class GateEvaluationService {
         case 'RolledBack':
           await gateStore.setServing(client, event.data.modelName, event.data.environment, event.data.toVersion);
           break;
+        case 'RunSubmitted':
         case 'GateEvaluated':
         case 'GatePolicyPublished':
         case 'CanaryStarted':

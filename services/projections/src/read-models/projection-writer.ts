@@ -16,6 +16,7 @@ export async function applyToReadModels(client: PoolClient, events: ConsumedEven
       case 'RunRegistered':
         runs.push(event.data);
         break;
+      case 'RunSubmitted':
       case 'GateEvaluated':
       case 'GatePolicyPublished':
       case 'CanaryStarted':

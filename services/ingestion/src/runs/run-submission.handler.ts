@@ -1,0 +1,42 @@
+import type { ConsumedEvent, DeadLetter, PartitionBatch } from '@modelreg/kafka';
+import { runSubmittedToSubmissionJson, validateRunSubmission, type FieldError } from '@modelreg/lineage';
+import type { RunRegistrationService } from './run-registration.service';
+
+/**
+ * The Kafka path for training clusters: each RunSubmitted is validated exactly like a POST
+ * /v1/runs body and registered; what cannot be registered goes to the dead-letter topic with
+ * the fields at fault. Registration is idempotent by training run id, so a redelivery is a no-op.
+ */
+export async function handleRunSubmissions(registrations: RunRegistrationService, batch: PartitionBatch): Promise<DeadLetter[]> {
+  const rejected: DeadLetter[] = [];
+  for (const consumed of batch.events) {
+    const reason = await registerSubmission(registrations, consumed);
+    if (reason) rejected.push({ source: consumed.source, reason });
+  }
+  return rejected;
+}
+
+async function registerSubmission(registrations: RunRegistrationService, consumed: ConsumedEvent): Promise<string | null> {
+  const { event } = consumed;
+  if (event.type !== 'RunSubmitted') return `unexpected ${event.type} on the run-submissions topic`;
+  const validated = validateRunSubmission(runSubmittedToSubmissionJson(event.data));
+  if (!validated.ok) return `invalid run submission: ${describe(validated.errors)}`;
+  const outcome = await registrations.register(validated.value, event.data.envelope.correlationId, event.data.envelope.eventId);
+  switch (outcome.kind) {
+    case 'registered':
+    case 'already-registered':
+      return null;
+    case 'invalid':
+      return `invalid run submission: ${describe(outcome.errors)}`;
+    case 'conflict':
+      return `conflict: ${outcome.message}`;
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`unhandled ${String(unreachable)}`);
+    }
+  }
+}
+
+function describe(errors: FieldError[]): string {
+  return errors.map((error) => `${error.field} ${error.message}`).join('; ');
+}
