@@ -31,7 +31,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,deploy,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,deploy,tools}/**/*.spec.ts', '<rootDir>/test/bench/**/*.spec.ts'],
       testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '/node_modules/'],
     },
     {

@@ -12,3 +12,15 @@ export function selectSlices(slices: readonly SliceMetrics[], selection: SliceSe
   const names = ranked.slice(0, selection.topKByTraffic).map((slice) => slice.slice);
   return { names, shortfall: selection.topKByTraffic - names.length };
 }
+
+const indexes = new WeakMap<readonly SliceMetrics[], Map<string, SliceMetrics>>();
+
+/** A slice's metric by slice name, through an index built once per slice list (checks look up every slice). */
+export function sliceMetric(slices: readonly SliceMetrics[], sliceName: string, metric: string): number | undefined {
+  let index = indexes.get(slices);
+  if (!index) {
+    index = new Map(slices.map((slice) => [slice.slice, slice]));
+    indexes.set(slices, index);
+  }
+  return index.get(sliceName)?.metrics[metric];
+}

@@ -12,14 +12,13 @@ export function evaluateArtifactSize(check: ArtifactSize, context: CheckContext)
   const artifact = context.candidate.artifacts.find((item) => item.target === check.target);
   if (!artifact) {
     if (check.ifAbsent === 'skip') {
-      return [checkResult({ ...base, comparator: 'n/a', outcome: 'SKIPPED', reason: 'not-applicable', explanation: `no ${check.target} artifact: the model is not meant for ${check.target}, so its size check does not apply` })];
+      return [checkResult(base, { outcome: 'SKIPPED', reason: 'not-applicable', explanation: `no ${check.target} artifact: the model is not meant for ${check.target}, so its size check does not apply` })];
     }
-    return [missingResult({ ...base, comparator: 'n/a' }, `the ${check.target} artifact`)];
+    return [missingResult(base, {}, `the ${check.target} artifact`)];
   }
   const comparison = compareWithBound(artifact.sizeBytes, check.bound, 0);
   return [
-    checkResult({
-      ...base,
+    checkResult(base, {
       observed: artifact.sizeBytes,
       threshold: comparison.threshold,
       comparator: `${comparison.comparator} bytes`,

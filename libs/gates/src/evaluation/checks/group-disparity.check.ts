@@ -16,19 +16,18 @@ export function evaluateGroupDisparity(check: GroupDisparity, context: CheckCont
   const fairness = context.candidate.metrics.fairness;
   const attributes = check.attributes ?? [...new Set(fairness.map((entry) => entry.attribute))].sort();
   const base = { checkId: check.id, kind: check.kind, metric: check.metric, tolerance: context.tolerance, threshold: check.maxGap, comparator: `max gap <= ${check.maxGap}` };
-  if (attributes.length === 0) return [missingResult(base, `fairness metrics for any protected attribute`)];
+  if (attributes.length === 0) return [missingResult(base, {}, `fairness metrics for any protected attribute`)];
   return attributes.map((attribute) => {
     const groups = fairness.filter((entry) => entry.attribute === attribute).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
     const withoutMetric = groups.find((entry) => entry.metrics[check.metric] === undefined);
-    if (groups.length < 2) return missingResult({ ...base, group: attribute }, `${check.metric} for at least two groups of ${attribute}`);
-    if (withoutMetric) return missingResult({ ...base, group: `${attribute}=${withoutMetric.group}` }, `${check.metric} for group ${withoutMetric.group} of ${attribute}`);
+    if (groups.length < 2) return missingResult(base, { group: attribute }, `${check.metric} for at least two groups of ${attribute}`);
+    if (withoutMetric) return missingResult(base, { group: `${attribute}=${withoutMetric.group}` }, `${check.metric} for group ${withoutMetric.group} of ${attribute}`);
     const valued = groups.map((entry) => ({ group: entry.group, value: entry.metrics[check.metric] as number }));
     const highest = valued.reduce((a, b) => (b.value > a.value ? b : a));
     const lowest = valued.reduce((a, b) => (b.value < a.value ? b : a));
     const gap = highest.value - lowest.value;
     const passed = gap <= check.maxGap + context.tolerance;
-    return checkResult({
-      ...base,
+    return checkResult(base, {
       group: attribute,
       observed: gap,
       outcome: passed ? 'PASSED' : 'FAILED',

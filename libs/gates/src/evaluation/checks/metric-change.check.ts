@@ -1,7 +1,7 @@
 import type { CheckResult } from '@modelreg/events';
 import type { CheckDefinition } from '../../policy/gate-policy';
 import { compareChange, formatNumber } from '../bound-comparison';
-import { checkResult, type CheckContext } from '../check-context';
+import { checkResult, type CheckBase, type CheckContext } from '../check-context';
 import { missingResult, noBaselineResult } from './missing';
 
 type MetricChange = Extract<CheckDefinition, { kind: 'metric-change' }>;
@@ -10,15 +10,16 @@ type MetricChange = Extract<CheckDefinition, { kind: 'metric-change' }>;
 export function evaluateMetricChange(check: MetricChange, context: CheckContext): CheckResult[] {
   const base = { checkId: check.id, kind: check.kind, metric: check.metric, tolerance: context.tolerance };
   const observed = context.candidate.metrics.overall[check.metric];
-  if (!context.baseline) return [noBaselineResult({ ...base, observed: observed ?? null, comparator: 'n/a' }, context.blockWithoutBaseline, `${check.metric} change`)];
-  if (observed === undefined) return [missingResult({ ...base, comparator: 'n/a' }, `candidate metric ${check.metric}`)];
+  if (!context.baseline) return [noBaselineResult(base, { observed: observed ?? null }, context.blockWithoutBaseline, `${check.metric} change`)];
+  if (observed === undefined) return [missingResult(base, {}, `candidate metric ${check.metric}`)];
   const baselineValue = context.baseline.metrics.overall[check.metric];
-  if (baselineValue === undefined) return [missingResult({ ...base, observed, comparator: 'n/a' }, `baseline v${context.baseline.modelVersion} metric ${check.metric}`)];
-  return [changeResult(base, observed, baselineValue, check.change, context, check.metric)];
+  if (baselineValue === undefined) return [missingResult(base, { observed }, `baseline v${context.baseline.modelVersion} metric ${check.metric}`)];
+  return [changeResult(base, {}, observed, baselineValue, check.change, context, check.metric)];
 }
 
 export function changeResult(
-  base: Omit<Parameters<typeof checkResult>[0], 'outcome' | 'explanation' | 'comparator'>,
+  base: CheckBase,
+  extra: { slice?: string },
   observed: number,
   baselineValue: number,
   change: MetricChange['change'],
@@ -27,8 +28,8 @@ export function changeResult(
 ): CheckResult {
   const comparison = compareChange(observed, baselineValue, change, context.tolerance);
   const sign = comparison.improvement >= 0 ? '+' : '';
-  return checkResult({
-    ...base,
+  return checkResult(base, {
+    slice: extra.slice ?? null,
     observed,
     baseline: baselineValue,
     threshold: comparison.threshold,

@@ -10,11 +10,10 @@ type MetricThreshold = Extract<CheckDefinition, { kind: 'metric-threshold' }>;
 export function evaluateMetricThreshold(check: MetricThreshold, context: CheckContext): CheckResult[] {
   const base = { checkId: check.id, kind: check.kind, metric: check.metric, tolerance: context.tolerance };
   const observed = context.candidate.metrics.overall[check.metric];
-  if (observed === undefined) return [missingResult({ ...base, comparator: 'n/a' }, `overall metric ${check.metric}`)];
+  if (observed === undefined) return [missingResult(base, {}, `overall metric ${check.metric}`)];
   const comparison = compareWithBound(observed, check.bound, context.tolerance);
   return [
-    checkResult({
-      ...base,
+    checkResult(base, {
       observed,
       threshold: comparison.threshold,
       comparator: comparison.comparator,

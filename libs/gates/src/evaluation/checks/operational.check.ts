@@ -15,10 +15,9 @@ export function evaluateOperational(check: Operational, context: CheckContext): 
   return targets.map((target) => {
     const base = { checkId: check.id, kind: check.kind, metric: check.metric, target, tolerance: context.tolerance };
     const observed = operationalValue(context.candidate.metrics.operational.find((entry) => entry.target === target), check.metric);
-    if (observed === undefined) return missingResult({ ...base, comparator: 'n/a' }, `${check.metric} for target ${target}`);
+    if (observed === undefined) return missingResult(base, {}, `${check.metric} for target ${target}`);
     const comparison = compareWithBound(observed, check.bound, context.tolerance);
-    return checkResult({
-      ...base,
+    return checkResult(base, {
       observed,
       threshold: comparison.threshold,
       comparator: comparison.comparator,

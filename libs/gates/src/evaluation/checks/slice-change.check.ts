@@ -1,7 +1,7 @@
 import type { CheckResult } from '@modelreg/events';
 import type { CheckDefinition } from '../../policy/gate-policy';
 import type { CheckContext } from '../check-context';
-import { selectSlices } from '../slice-selection';
+import { selectSlices, sliceMetric } from '../slice-selection';
 import { changeResult } from './metric-change.check';
 import { missingResult, noBaselineResult } from './missing';
 
@@ -12,15 +12,15 @@ export function evaluateSliceChange(check: SliceChange, context: CheckContext): 
   const { names, shortfall } = selectSlices(context.candidate.metrics.slices, check.slices);
   const base = { checkId: check.id, kind: check.kind, metric: check.metric, tolerance: context.tolerance };
   const results = names.map((name) => {
-    const observed = context.candidate.metrics.slices.find((slice) => slice.slice === name)?.metrics[check.metric];
-    if (!context.baseline) return noBaselineResult({ ...base, slice: name, observed: observed ?? null, comparator: 'n/a' }, context.blockWithoutBaseline, `${check.metric} change on slice ${name}`);
-    if (observed === undefined) return missingResult({ ...base, slice: name, comparator: 'n/a' }, `candidate ${check.metric} on slice ${name}`);
-    const baselineValue = context.baseline.metrics.slices.find((slice) => slice.slice === name)?.metrics[check.metric];
-    if (baselineValue === undefined) return missingResult({ ...base, slice: name, observed, comparator: 'n/a' }, `baseline v${context.baseline.modelVersion} ${check.metric} on slice ${name}`);
-    return changeResult({ ...base, slice: name }, observed, baselineValue, check.change, context, `${check.metric} on slice ${name}`);
+    const observed = sliceMetric(context.candidate.metrics.slices, name, check.metric);
+    if (!context.baseline) return noBaselineResult(base, { slice: name, observed: observed ?? null }, context.blockWithoutBaseline, `${check.metric} change on slice ${name}`);
+    if (observed === undefined) return missingResult(base, { slice: name }, `candidate ${check.metric} on slice ${name}`);
+    const baselineValue = sliceMetric(context.baseline.metrics.slices, name, check.metric);
+    if (baselineValue === undefined) return missingResult(base, { slice: name, observed }, `baseline v${context.baseline.modelVersion} ${check.metric} on slice ${name}`);
+    return changeResult(base, { slice: name }, observed, baselineValue, check.change, context, `${check.metric} on slice ${name}`);
   });
   for (let index = 0; index < shortfall; index += 1) {
-    results.push(missingResult({ ...base, slice: `#${names.length + index + 1} by traffic`, comparator: 'n/a' }, `slice #${names.length + index + 1} by traffic share`));
+    results.push(missingResult(base, { slice: `#${names.length + index + 1} by traffic` }, `slice #${names.length + index + 1} by traffic share`));
   }
   return results;
 }

@@ -2,7 +2,7 @@ import type { CheckResult } from '@modelreg/events';
 import type { CheckDefinition } from '../../policy/gate-policy';
 import { compareWithBound, formatNumber } from '../bound-comparison';
 import { checkResult, type CheckContext } from '../check-context';
-import { selectSlices } from '../slice-selection';
+import { selectSlices, sliceMetric } from '../slice-selection';
 import { missingResult } from './missing';
 
 type SliceThreshold = Extract<CheckDefinition, { kind: 'slice-threshold' }>;
@@ -13,11 +13,10 @@ export function evaluateSliceThreshold(check: SliceThreshold, context: CheckCont
   const { names, shortfall } = selectSlices(slices, check.slices);
   const base = { checkId: check.id, kind: check.kind, metric: check.metric, tolerance: context.tolerance };
   const results = names.map((name) => {
-    const observed = slices.find((slice) => slice.slice === name)?.metrics[check.metric];
-    if (observed === undefined) return missingResult({ ...base, slice: name, comparator: 'n/a' }, `${check.metric} on slice ${name}`);
+    const observed = sliceMetric(slices, name, check.metric);
+    if (observed === undefined) return missingResult(base, { slice: name }, `${check.metric} on slice ${name}`);
     const comparison = compareWithBound(observed, check.bound, context.tolerance);
-    return checkResult({
-      ...base,
+    return checkResult(base, {
       slice: name,
       observed,
       threshold: comparison.threshold,
@@ -27,7 +26,7 @@ export function evaluateSliceThreshold(check: SliceThreshold, context: CheckCont
     });
   });
   for (let index = 0; index < shortfall; index += 1) {
-    results.push(missingResult({ ...base, slice: `#${names.length + index + 1} by traffic`, comparator: 'n/a' }, `slice #${names.length + index + 1} by traffic share`));
+    results.push(missingResult(base, { slice: `#${names.length + index + 1} by traffic` }, `slice #${names.length + index + 1} by traffic share`));
   }
   return results;
 }
