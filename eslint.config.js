@@ -14,7 +14,7 @@ const depConstraints = [
   /** Bounded contexts do not reach into each other's domain code; shared libraries serve all. */
   { sourceTag: 'scope:lineage', onlyDependOnLibsWithTags: ['scope:lineage', 'scope:shared'] },
   { sourceTag: 'scope:gates', onlyDependOnLibsWithTags: ['scope:gates', 'scope:lineage', 'scope:shared'] },
-  { sourceTag: 'scope:deployments', onlyDependOnLibsWithTags: ['scope:deployments', 'scope:gates', 'scope:shared'] },
+  { sourceTag: 'scope:deployments', onlyDependOnLibsWithTags: ['scope:deployments', 'scope:gates', 'scope:lineage', 'scope:shared'] },
   { sourceTag: 'scope:projections', onlyDependOnLibsWithTags: ['scope:projections', 'scope:lineage', 'scope:gates', 'scope:deployments', 'scope:shared'] },
 ];
 

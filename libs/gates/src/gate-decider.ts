@@ -82,9 +82,24 @@ export function evolve(state: GateModelState, event: RegistryEvent): GateModelSt
       return { ...state, verdicts: new Map(state.verdicts).set(event.data.candidateVersion, event.data.verdict) };
     case 'RolledBack':
       return { ...state, servingFullTraffic: { ...state.servingFullTraffic, [event.data.environment]: event.data.toVersion } };
+    case 'RolloutCompleted':
+      return { ...state, servingFullTraffic: { ...state.servingFullTraffic, [event.data.environment]: event.data.modelVersion } };
+    case 'DeploymentRetired': {
+      if (state.servingFullTraffic[event.data.environment] !== event.data.modelVersion) return state;
+      const { [event.data.environment]: _retired, ...rest } = state.servingFullTraffic;
+      return { ...state, servingFullTraffic: rest };
+    }
     case 'RunSubmitted':
-    case 'CanaryStarted':
     case 'GatePolicyPublished':
+    case 'ModelPromoted':
+    case 'CanaryStarted':
+    case 'CanaryTrafficChanged':
+    case 'OnlineMetricsReported':
+    case 'AbTestConcluded':
+    case 'OfflineOnlineDivergenceDetected':
+    case 'RollbackRecommended':
+    case 'DeploymentReportRejected':
+    case 'DeploymentReportSubmitted':
       return state;
     default: {
       const unreachable: never = event;

@@ -1,4 +1,7 @@
-import type { CanaryStarted, RolledBack } from './deployment-events';
+import type {
+  AbTestConcluded, CanaryStarted, CanaryTrafficChanged, DeploymentReportRejected, DeploymentReportSubmitted, DeploymentRetired, ModelPromoted,
+  OfflineOnlineDivergenceDetected, OnlineMetricsReported, RollbackRecommended, RolledBack, RolloutCompleted,
+} from './deployment-events';
 import type { GateEvaluated, GatePolicyPublished } from './gate-evaluated';
 import type { RunRegistered, RunSubmitted } from './run-registered';
 
@@ -8,8 +11,18 @@ export interface EventPayloads {
   RunRegistered: RunRegistered;
   GateEvaluated: GateEvaluated;
   GatePolicyPublished: GatePolicyPublished;
+  ModelPromoted: ModelPromoted;
   CanaryStarted: CanaryStarted;
+  CanaryTrafficChanged: CanaryTrafficChanged;
+  RolloutCompleted: RolloutCompleted;
   RolledBack: RolledBack;
+  DeploymentRetired: DeploymentRetired;
+  OnlineMetricsReported: OnlineMetricsReported;
+  AbTestConcluded: AbTestConcluded;
+  OfflineOnlineDivergenceDetected: OfflineOnlineDivergenceDetected;
+  RollbackRecommended: RollbackRecommended;
+  DeploymentReportRejected: DeploymentReportRejected;
+  DeploymentReportSubmitted: DeploymentReportSubmitted;
 }
 
 export type EventName = keyof EventPayloads;
@@ -17,7 +30,10 @@ export type EventName = keyof EventPayloads;
 /** A decoded event, discriminated by `type` so handlers can switch exhaustively. */
 export type RegistryEvent = { [K in EventName]: { type: K; data: EventPayloads[K] } }[EventName];
 
-export const EVENT_NAMES: readonly EventName[] = ['RunSubmitted', 'RunRegistered', 'GateEvaluated', 'GatePolicyPublished', 'CanaryStarted', 'RolledBack'];
+export const EVENT_NAMES: readonly EventName[] = [
+  'RunSubmitted', 'RunRegistered', 'GateEvaluated', 'GatePolicyPublished', 'ModelPromoted', 'CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack',
+  'DeploymentRetired', 'OnlineMetricsReported', 'AbTestConcluded', 'OfflineOnlineDivergenceDetected', 'RollbackRecommended', 'DeploymentReportRejected', 'DeploymentReportSubmitted',
+];
 
 export function isEventName(name: string): name is EventName {
   return (EVENT_NAMES as readonly string[]).includes(name);

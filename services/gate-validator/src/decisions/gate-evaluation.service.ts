@@ -42,10 +42,24 @@ export class GateEvaluationService {
         case 'RolledBack':
           await gateStore.setServing(client, event.data.modelName, event.data.environment, event.data.toVersion);
           break;
+        case 'RolloutCompleted':
+          await gateStore.setServing(client, event.data.modelName, event.data.environment, event.data.modelVersion);
+          break;
+        case 'DeploymentRetired':
+          await gateStore.clearServing(client, event.data.modelName, event.data.environment, event.data.modelVersion);
+          break;
         case 'RunSubmitted':
         case 'GateEvaluated':
         case 'GatePolicyPublished':
+        case 'ModelPromoted':
         case 'CanaryStarted':
+        case 'CanaryTrafficChanged':
+        case 'OnlineMetricsReported':
+        case 'AbTestConcluded':
+        case 'OfflineOnlineDivergenceDetected':
+        case 'RollbackRecommended':
+        case 'DeploymentReportRejected':
+        case 'DeploymentReportSubmitted':
           break;
         default: {
           const unreachable: never = event;

@@ -19,6 +19,11 @@ export const gateStore = {
     );
   },
 
+  /** A retired deployment that was serving leaves nothing serving in that environment. */
+  async clearServing(client: PoolClient, modelName: string, environment: string, modelVersion: number): Promise<void> {
+    await client.query('DELETE FROM gates.serving_full_traffic WHERE model_name = $1 AND environment = $2 AND model_version = $3', [modelName, environment, modelVersion]);
+  },
+
   /**
    * The part of a model's state a decision on `candidateVersion` can need: every latest verdict,
    * the serving versions, and the subjects of the candidate and of each possible baseline.

@@ -19,8 +19,18 @@ export async function applyToReadModels(client: PoolClient, events: ConsumedEven
       case 'RunSubmitted':
       case 'GateEvaluated':
       case 'GatePolicyPublished':
+      case 'ModelPromoted':
       case 'CanaryStarted':
+      case 'CanaryTrafficChanged':
+      case 'RolloutCompleted':
       case 'RolledBack':
+      case 'DeploymentRetired':
+      case 'OnlineMetricsReported':
+      case 'AbTestConcluded':
+      case 'OfflineOnlineDivergenceDetected':
+      case 'RollbackRecommended':
+      case 'DeploymentReportRejected':
+      case 'DeploymentReportSubmitted':
         // Indexed for audit; their read models come with the gate and deployment projections.
         break;
       default: {
