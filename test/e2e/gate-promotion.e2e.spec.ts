@@ -1,32 +1,8 @@
-import { exampleRunSubmissionJson } from '@modelreg/lineage';
 import { createTestEnvironment, eventually, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
-import { getJson, registerRun, uploadArtifact, uploadLargeArtifact } from './registry-client';
+import { getJson, registerRun, runBody, uploadArtifact, uploadLargeArtifact } from './registry-client';
 
 const MODEL = 'fraud-model';
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'IN', 'BR'];
-const SHARES = [0.3, 0.2, 0.15, 0.1, 0.1, 0.05];
-
-/** A run body that passes every default check except where `overrides` say otherwise. */
-function runBody(trainingRunId: string, artifacts: { server: { sha256: string; sizeBytes: number }; mobile: { sha256: string; sizeBytes: number } }, overrides: { auc: number; youngPrecision?: number }) {
-  const body = exampleRunSubmissionJson(MODEL, trainingRunId) as Record<string, any>;
-  body['artifacts'] = [
-    { target: 'server', format: 'SavedModel', ...artifacts.server },
-    { target: 'mobile', format: 'TFLite', ...artifacts.mobile },
-  ];
-  body['metrics'] = {
-    overall: { auc: overrides.auc, calibration_slope: 1.0 },
-    slices: COUNTRIES.map((country, index) => ({ slice: `country=${country}`, trafficShare: SHARES[index], metrics: { calibration_slope: 1 + index * 0.003, auc: overrides.auc } })),
-    fairness: [
-      { attribute: 'age_band', group: '18-25', metrics: { precision: overrides.youngPrecision ?? 0.8 } },
-      { attribute: 'age_band', group: '26-40', metrics: { precision: 0.81 } },
-    ],
-    operational: [
-      { target: 'server', p99LatencyMs: 42 },
-      { target: 'mobile', p99LatencyMs: 35 },
-    ],
-  };
-  return body;
-}
 
 /**
  * The seed policy end to end: a baseline and three candidates registered through ingestion; the
@@ -57,24 +33,24 @@ describe('promotion gates with the seed policy', () => {
     const mobile = await uploadArtifact(ingestion.url, 4096);
     const hugeMobile = await uploadLargeArtifact(ingestion.url, 500_000_000);
 
-    expect((await registerRun(ingestion.url, runBody('baseline', { server, mobile }, { auc: 0.912 }))).body).toMatchObject({ modelVersion: 1 });
+    expect((await registerRun(ingestion.url, runBody(MODEL, 'baseline', { server, mobile }, { auc: 0.912 }))).body).toMatchObject({ modelVersion: 1 });
     const [baseline] = await decisionsOf(1);
     expect(baseline).toMatchObject({ candidateVersion: 1, baselineVersion: null, baselineRule: 'no-baseline', verdict: 'PASSED', eligibleForDeployment: true, trigger: 'RunRegistered', policy: { policyId: 'default', policyVersion: 1 } });
     expect(summary(baseline)).toEqual(['auc-improvement:SKIPPED(no-baseline)', ...top5('PASSED'), 'precision-parity[age_band]:PASSED', 'mobile-size[mobile]:PASSED', 'p99-latency[mobile]:PASSED', 'p99-latency[server]:PASSED']);
 
-    await registerRun(ingestion.url, runBody('passing', { server, mobile }, { auc: 0.9191 }));
+    await registerRun(ingestion.url, runBody(MODEL, 'passing', { server, mobile }, { auc: 0.9191 }));
     const [passing] = await decisionsOf(2);
     expect(passing).toMatchObject({ baselineVersion: 1, baselineRule: 'latest-passed', verdict: 'PASSED', eligibleForDeployment: true });
     expect(summary(passing)).toEqual(['auc-improvement:PASSED', ...top5('PASSED'), 'precision-parity[age_band]:PASSED', 'mobile-size[mobile]:PASSED', 'p99-latency[mobile]:PASSED', 'p99-latency[server]:PASSED']);
     expect(passing.checks[0]).toMatchObject({ observed: 0.9191, baseline: 0.912, threshold: 0.005, comparator: 'improvement >= 0.005 (higher is better)' });
 
-    await registerRun(ingestion.url, runBody('unfair', { server, mobile }, { auc: 0.925, youngPrecision: 0.7899 }));
+    await registerRun(ingestion.url, runBody(MODEL, 'unfair', { server, mobile }, { auc: 0.925, youngPrecision: 0.7899 }));
     const [unfair] = await decisionsOf(3);
     expect(unfair).toMatchObject({ baselineVersion: 2, verdict: 'FAILED', eligibleForDeployment: false });
     expect(summary(unfair)).toEqual(['auc-improvement:PASSED', ...top5('PASSED'), 'precision-parity[age_band]:FAILED', 'mobile-size[mobile]:PASSED', 'p99-latency[mobile]:PASSED', 'p99-latency[server]:PASSED']);
     expect(unfair.checks[6]).toMatchObject({ observed: expect.closeTo(0.0201, 9), threshold: 0.02 });
 
-    await registerRun(ingestion.url, runBody('too-big-for-mobile', { server, mobile: hugeMobile }, { auc: 0.93 }));
+    await registerRun(ingestion.url, runBody(MODEL, 'too-big-for-mobile', { server, mobile: hugeMobile }, { auc: 0.93 }));
     const [tooBig] = await decisionsOf(4);
     expect(tooBig).toMatchObject({ baselineVersion: 2, verdict: 'FAILED', eligibleForDeployment: false });
     expect(summary(tooBig)).toEqual(['auc-improvement:PASSED', ...top5('PASSED'), 'precision-parity[age_band]:PASSED', 'mobile-size[mobile]:FAILED', 'p99-latency[mobile]:PASSED', 'p99-latency[server]:PASSED']);

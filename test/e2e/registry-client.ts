@@ -60,3 +60,33 @@ export async function uploadLargeArtifact(ingestionUrl: string, sizeBytes: numbe
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   return { sha256, sizeBytes };
 }
+
+const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'IN', 'BR'];
+const SHARES = [0.3, 0.2, 0.15, 0.1, 0.1, 0.05];
+
+type Stored = { sha256: string; sizeBytes: number };
+
+/**
+ * A run body that passes every check of the seed policy unless `overrides` say otherwise: six
+ * traffic slices, calibrated, two age groups 0.01 apart in precision, server and mobile under 100 ms.
+ */
+export function runBody(modelName: string, trainingRunId: string, artifacts: { server: Stored; mobile: Stored }, overrides: { auc: number; youngPrecision?: number; extraMetrics?: Record<string, number> }) {
+  const body = exampleRunSubmissionJson(modelName, trainingRunId) as Record<string, any>;
+  body['artifacts'] = [
+    { target: 'server', format: 'SavedModel', ...artifacts.server },
+    { target: 'mobile', format: 'TFLite', ...artifacts.mobile },
+  ];
+  body['metrics'] = {
+    overall: { auc: overrides.auc, calibration_slope: 1.0, ...overrides.extraMetrics },
+    slices: COUNTRIES.map((country, index) => ({ slice: `country=${country}`, trafficShare: SHARES[index], metrics: { calibration_slope: 1 + index * 0.003, auc: overrides.auc } })),
+    fairness: [
+      { attribute: 'age_band', group: '18-25', metrics: { precision: overrides.youngPrecision ?? 0.8 } },
+      { attribute: 'age_band', group: '26-40', metrics: { precision: 0.81 } },
+    ],
+    operational: [
+      { target: 'server', p99LatencyMs: 42 },
+      { target: 'mobile', p99LatencyMs: 35 },
+    ],
+  };
+  return body;
+}

@@ -7,7 +7,7 @@ export type { ReadinessCheck, ReadinessReport } from './readiness-check';
 export { READINESS_CHECKS, LOGGER } from './service-runtime.constants';
 export { connectInfrastructure } from './infrastructure';
 export type { ServiceInfrastructure, InfrastructureOptions } from './infrastructure';
-export { badRequest, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
+export { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';
 export { shutdownProviders, runService } from './shutdown';
 export { EventLedger } from './event-ledger/event-ledger';

@@ -3,5 +3,5 @@ export type { TestEnvironment } from './test-environment';
 export { startService, freePort } from './service-process';
 export type { RunningService, ServiceName } from './service-process';
 export { eventually } from './eventually';
-export { testKafka, uniqueTopics, readMessages } from './kafka-fixtures';
+export { testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-fixtures';
 export { REPO_ROOT, stackConnection } from './stack-connection';

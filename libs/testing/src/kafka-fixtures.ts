@@ -43,3 +43,13 @@ export async function readMessages(kafka: Kafka, topic: string, count: number, t
   }
   return messages;
 }
+
+/** Every message on a topic right now: reads up to the current high watermark of each partition. */
+export async function readAllMessages(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const count = offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+  return count === 0 ? [] : readMessages(kafka, topic, count, timeoutMs);
+}

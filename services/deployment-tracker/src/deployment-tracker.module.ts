@@ -1,13 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
+import type { DeploymentTrackerDependencies } from './deployment-tracker-dependencies';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES } from './deployment-tracker.constants';
+import { DeploymentReportService } from './reports/deployment-report.service';
+import { LogEventsHandler } from './reports/log-events.handler';
+import { PlacementsController } from './reports/placements.controller';
+import { ReportsController } from './reports/reports.controller';
 
 @Module({})
 export class DeploymentTrackerModule {
-  static forRoot(readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
+  static forRoot(deps: DeploymentTrackerDependencies, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
     return {
       module: DeploymentTrackerModule,
-      controllers: [HealthController],
-      providers: [{ provide: READINESS_CHECKS, useValue: readiness }, ...shutdownProviders(close)],
+      controllers: [ReportsController, PlacementsController, HealthController],
+      providers: [{ provide: DEPLOYMENT_TRACKER_DEPENDENCIES, useValue: deps }, { provide: READINESS_CHECKS, useValue: readiness }, ...shutdownProviders(close), DeploymentReportService, LogEventsHandler],
     };
   }
 }

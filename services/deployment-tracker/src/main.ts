@@ -1,26 +1,54 @@
 import { join } from 'node:path';
+import { BatchConsumer } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, EventLedger, exitOnFatal, OutboxRelay, runService } from '@modelreg/service-runtime';
 import { loadDeploymentTrackerConfig } from './config';
 import { DEPLOYMENTS_SCHEMA, SERVICE_NAME } from './deployment-tracker.constants';
 import { DeploymentTrackerModule } from './deployment-tracker.module';
+import { LogEventsHandler } from './reports/log-events.handler';
 
 async function main(): Promise<void> {
   const config = loadDeploymentTrackerConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
-  const close = async () => {
-    await infra.close();
-    logger.info('stopped');
-  };
-  await bootstrapService({
-    module: DeploymentTrackerModule.forRoot(infra.readiness, close),
+  const relay = new OutboxRelay(infra.pool, DEPLOYMENTS_SCHEMA, infra.publisher, logger);
+  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs };
+  const ledger = new EventLedger(infra.pool, DEPLOYMENTS_SCHEMA, config.consumerGroup);
+  let close: () => Promise<void> = async () => undefined;
+  const readiness = [...infra.readiness];
+  const app = await bootstrapService({
+    module: DeploymentTrackerModule.forRoot(deps, readiness, () => close()),
     name: SERVICE_NAME,
-    description: 'Tracks deployments: promotions, canaries, rollouts, rollbacks and online results per service surface.',
+    description: 'Tracks deployments: promotions for controllers, canaries, rollouts, rollbacks, online results and guardrails per service surface.',
     host: config.http.host,
     port: config.http.port,
     logger,
   });
+  const handler = app.get(LogEventsHandler);
+  const consumer = new BatchConsumer({
+    kafka: infra.kafka,
+    groupId: config.consumerGroup,
+    topics: [infra.topics.lineage, infra.topics.gates, infra.topics.deploymentReports],
+    codec: infra.codec,
+    deadLetterTopic: infra.topics.deadLetter,
+    publisher: infra.publisher,
+    logger,
+    handler: async (batch) => {
+      const rejected = await ledger.applyBatch(batch, (client, events) => handler.applyEvents(client, events));
+      relay.nudge();
+      return rejected;
+    },
+    onFatal: (error) => exitOnFatal(logger, () => close())(error),
+  });
+  close = async () => {
+    await consumer.stop();
+    await relay.stop();
+    await infra.close();
+    logger.info('stopped');
+  };
+  readiness.push({ name: 'consumer', check: async () => { if (!consumer.isRunning()) throw new Error('consumer is not running'); } });
+  relay.start();
+  await consumer.start();
 }
 
 runService(SERVICE_NAME, main);

@@ -2,8 +2,7 @@ import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Para
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { policyContentHash } from '@modelreg/gates';
 import { withTransaction } from '@modelreg/postgres';
-import { badRequest, notFound, parseModelName, parsePositiveInt } from '@modelreg/service-runtime';
-import { correlationIdFrom } from '../correlation';
+import { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { loadPolicyVersion } from '../policies/policies.controller';

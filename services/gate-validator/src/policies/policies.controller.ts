@@ -2,8 +2,7 @@ import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Para
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_POLICY, policyContentHash, type GatePolicy } from '@modelreg/gates';
-import { badRequest, notFound, parsePositiveInt } from '@modelreg/service-runtime';
-import { correlationIdFrom } from '../correlation';
+import { badRequest, correlationIdFrom, notFound, parsePositiveInt } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyPublishingService } from './policy-publishing.service';

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { validateRunSubmission } from '@modelreg/lineage';
+import { correlationIdFrom } from '@modelreg/service-runtime';
 import { RunRegistrationService } from './run-registration.service';
 
 @ApiTags('runs')
@@ -25,8 +25,7 @@ export class RunsController {
   async register(@Body() body: unknown, @Headers('x-correlation-id') correlationHeader: string | undefined, @Res({ passthrough: true }) response: Response) {
     const validated = validateRunSubmission(body);
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
-    const correlationId = correlationHeader && /^[\w.:-]{1,128}$/.test(correlationHeader) ? correlationHeader : randomUUID();
-    const outcome = await this.registrations.register(validated.value, correlationId);
+    const outcome = await this.registrations.register(validated.value, correlationIdFrom(correlationHeader));
     switch (outcome.kind) {
       case 'invalid':
         throw new HttpException({ error: 'validation_failed', errors: outcome.errors }, HttpStatus.UNPROCESSABLE_ENTITY);

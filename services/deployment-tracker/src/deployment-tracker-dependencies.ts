@@ -1,0 +1,14 @@
+import type { EventCodec, TopicNames } from '@modelreg/events';
+import type { Pool } from '@modelreg/postgres';
+import type { OutboxRelay } from '@modelreg/service-runtime';
+
+/** Connections and settings built once at boot and injected. */
+export interface DeploymentTrackerDependencies {
+  pool: Pool;
+  codec: EventCodec;
+  topics: TopicNames;
+  relay: OutboxRelay;
+  producer: string;
+  /** How far in the future a reported timestamp may be, ms. */
+  maxClockSkewMs: number;
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
+import { decideReport, evolveDeployment, evolvePlacement, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type PlacementState, type Rejection } from '@modelreg/deployments';
+import { DEFAULT_POLICY, selectPolicy } from '@modelreg/gates';
+import { canonicalJson } from '@modelreg/lineage';
+import { eventMessage } from '@modelreg/kafka';
+import { withTransaction, type PoolClient } from '@modelreg/postgres';
+import { enqueueOutbox } from '@modelreg/service-runtime';
+import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { deploymentStore } from '../state/deployment-store';
+
+export interface AppendedEvent {
+  type: string;
+  eventId: string;
+}
+
+export type ReportOutcome =
+  | { outcome: 'applied'; duplicate: boolean; events: AppendedEvent[] }
+  | { outcome: 'rejected'; duplicate: boolean; rule: string; reason: string; events: AppendedEvent[] };
+
+/**
+ * Applies controller reports (HTTP and Kafka alike): one placement at a time (row lock), each
+ * report once (by report id), every effect committed with its events. Refusals are recorded as
+ * DeploymentReportRejected, so the log shows what was refused and why.
+ */
+@Injectable()
+export class DeploymentReportService {
+  constructor(@Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies) {}
+
+  submit(report: DeploymentReport, correlationId: string, causationId: string | null = null): Promise<ReportOutcome> {
+    return withTransaction(this.deps.pool, (client) => this.submitIn(client, report, correlationId, causationId));
+  }
+
+  async submitIn(client: PoolClient, report: DeploymentReport, correlationId: string, causationId: string | null): Promise<ReportOutcome> {
+    const previous = (await client.query('SELECT outcome, rule, reason, events FROM deployments.reports WHERE report_id = $1', [report.reportId])).rows[0] as
+      | { outcome: 'applied' | 'rejected'; rule: string | null; reason: string | null; events: AppendedEvent[] }
+      | undefined;
+    if (previous) {
+      return previous.outcome === 'applied'
+        ? { outcome: 'applied', duplicate: true, events: previous.events }
+        : { outcome: 'rejected', duplicate: true, rule: previous.rule ?? '', reason: previous.reason ?? '', events: previous.events };
+    }
+    const deployment = 'deploymentId' in report ? await deploymentStore.findDeployment(client, report.deploymentId) : null;
+    const placementRef = deployment?.placement ?? ('placement' in report ? report.placement : null);
+    if (!placementRef) {
+      return this.reject(client, report, null, { rule: 'unknown-deployment', reason: `deployment ${(report as { deploymentId: string }).deploymentId} is not known` }, correlationId, causationId);
+    }
+    const placement = await deploymentStore.lockPlacement(client, placementRef);
+    const runningCanaries = await deploymentStore.runningCanaries(client, placementRef);
+    const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement));
+    const baselineVersions = runningCanaries.map((canary) => canary.baselineVersion).filter((version): version is number => version !== null);
+    const policy = await this.policyFor(client, placementRef.modelName);
+    const primaryEventId = randomUUID();
+    const decision = decideReport(report, {
+      deployment: deployment ? { ...deployment } : null,
+      placement,
+      versions,
+      policy: { policyId: policy.policyId, policyVersion: policy.version, guardrails: policy.guardrails, tolerance: policy.tolerance },
+      runningCanaries,
+      baselineOnline: await deploymentStore.latestOnlineMetrics(client, placementRef, baselineVersions),
+      primaryEventId,
+    });
+    if (!decision.accepted) return this.reject(client, report, deployment, decision.rejection, correlationId, causationId);
+    await this.applyFacts(client, decision.facts, deployment, placement);
+    const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), correlationId, causationId));
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)));
+    const appended = events.map((event) => ({ type: event.type, eventId: event.data.envelope.eventId }));
+    await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, events) VALUES ($1, $2, 'applied', $3)", [report.reportId, report.kind, JSON.stringify(appended)]);
+    return { outcome: 'applied', duplicate: false, events: appended };
+  }
+
+  private async applyFacts(client: PoolClient, facts: DeploymentFact[], deployment: DeploymentRecord | null, placement: PlacementState): Promise<void> {
+    let record = deployment;
+    let state = placement;
+    for (const fact of facts) {
+      if (fact.type === 'RolloutCompleted' && state.servingDeploymentId && state.servingDeploymentId !== fact.data.deploymentId) {
+        await deploymentStore.supersede(client, state.servingDeploymentId, fact.data.completedAt);
+      }
+      if (fact.type === 'OnlineMetricsReported') {
+        const { modelName, service, surface, environment } = fact.data;
+        await deploymentStore.saveOnlineMetrics(client, { modelName, service, surface, environment }, fact.data.modelVersion, fact.data.windowEnd, fact.data.metrics);
+      }
+      record = evolveDeployment(record, fact);
+      state = evolvePlacement(state, fact);
+    }
+    if (record) await deploymentStore.saveDeployment(client, record);
+    await deploymentStore.savePlacement(client, state);
+  }
+
+  private async reject(client: PoolClient, report: DeploymentReport, deployment: DeploymentRecord | null, rejection: Rejection, correlationId: string, causationId: string | null): Promise<ReportOutcome> {
+    const modelName = deployment?.placement.modelName ?? ('placement' in report ? report.placement.modelName : 'unknown');
+    const modelVersion = deployment?.modelVersion ?? ('modelVersion' in report ? report.modelVersion : null);
+    const eventId = randomUUID();
+    const event: RegistryEvent = {
+      type: 'DeploymentReportRejected',
+      data: {
+        envelope: buildEnvelope('DeploymentReportRejected', { eventId, occurredAt: Date.now(), producer: this.deps.producer, correlationId, causationId, modelName, modelVersion }),
+        reportId: report.reportId,
+        kind: report.kind,
+        deploymentId: 'deploymentId' in report ? report.deploymentId : null,
+        modelName,
+        modelVersion,
+        rule: rejection.rule,
+        reason: rejection.reason,
+        report: canonicalJson(report),
+      },
+    };
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, event)]);
+    const events = [{ type: event.type, eventId }];
+    await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, rule, reason, events) VALUES ($1, $2, 'rejected', $3, $4, $5)", [report.reportId, report.kind, rejection.rule, rejection.reason, JSON.stringify(events)]);
+    return { outcome: 'rejected', duplicate: false, rule: rejection.rule, reason: rejection.reason, events };
+  }
+
+  private wrap(fact: DeploymentFact, eventId: string, occurredAt: number, correlationId: string, causationId: string | null): RegistryEvent {
+    const modelVersion = 'modelVersion' in fact.data ? fact.data.modelVersion : 'fromVersion' in fact.data ? fact.data.fromVersion : 'treatmentVersion' in fact.data ? fact.data.treatmentVersion : null;
+    const envelope = buildEnvelope(fact.type, { eventId, occurredAt, producer: this.deps.producer, correlationId, causationId, modelName: fact.data.modelName, modelVersion });
+    return { type: fact.type, data: { ...fact.data, envelope } } as RegistryEvent;
+  }
+
+  /** Guardrails come from the policy governing the model, as the gate validator publishes them. */
+  async policyFor(client: PoolClient, modelName: string) {
+    const published = await deploymentStore.latestPolicies(client);
+    const candidates = published.some((policy) => policy.policyId === DEFAULT_POLICY.policyId) ? published : [DEFAULT_POLICY, ...published];
+    return selectPolicy(modelName, candidates) ?? DEFAULT_POLICY;
+  }
+}
+
+/** Versions whose facts a decision may need. */
+function namedVersions(report: DeploymentReport, deployment: DeploymentRecord | null, placement: PlacementState): number[] {
+  const versions = new Set<number>(placement.servedVersions);
+  if (deployment) versions.add(deployment.modelVersion);
+  if ('modelVersion' in report) versions.add(report.modelVersion);
+  if (report.kind === 'ROLLED_BACK') versions.add(report.toVersion);
+  if (report.kind === 'AB_TEST_CONCLUDED') {
+    versions.add(report.controlVersion);
+    versions.add(report.treatmentVersion);
+  }
+  return [...versions];
+}
+

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { validateDeploymentReport } from '@modelreg/deployments';
+import { buildEnvelope, type GateEvaluated } from '@modelreg/events';
+import type { GatePolicy } from '@modelreg/gates';
+import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
+import type { PoolClient } from '@modelreg/postgres';
+import { enqueueOutbox } from '@modelreg/service-runtime';
+import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { deploymentStore } from '../state/deployment-store';
+import { DeploymentReportService } from './deployment-report.service';
+
+/**
+ * What the tracker takes from the log: registered versions and their offline metrics, gate
+ * verdicts (a pass promotes the version to every surface the model serves), policies (for
+ * guardrails), and controller reports sent over Kafka.
+ */
+@Injectable()
+export class LogEventsHandler {
+  constructor(
+    @Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies,
+    private readonly reports: DeploymentReportService,
+  ) {}
+
+  async applyEvents(client: PoolClient, events: ConsumedEvent[]): Promise<DeadLetter[]> {
+    const rejected: DeadLetter[] = [];
+    for (const consumed of events) {
+      const { event } = consumed;
+      switch (event.type) {
+        case 'RunRegistered':
+          await deploymentStore.recordVersion(client, event.data.modelName, event.data.modelVersion, event.data.metrics.overall);
+          break;
+        case 'GateEvaluated':
+          await deploymentStore.recordVerdict(client, event.data.modelName, event.data.candidateVersion, event.data.verdict, event.data.envelope.eventId, event.data.policy.policyId, event.data.policy.policyVersion);
+          if (event.data.eligibleForDeployment) await this.promote(client, event.data);
+          break;
+        case 'GatePolicyPublished':
+          await deploymentStore.recordPolicy(client, JSON.parse(event.data.document) as GatePolicy);
+          break;
+        case 'DeploymentReportSubmitted': {
+          const { envelope, reportId, kind, reportedAt, body } = event.data;
+          let parsed: unknown;
+          try {
+            parsed = { ...(JSON.parse(body) as Record<string, unknown>), kind, reportId, reportedAt: new Date(reportedAt).toISOString() };
+          } catch (error) {
+            rejected.push({ source: consumed.source, reason: `invalid report: body is not JSON (${(error as Error).message})` });
+            break;
+          }
+          const validated = validateDeploymentReport(parsed, { now: Date.now(), maxSkewMs: this.deps.maxClockSkewMs });
+          if (!validated.ok) rejected.push({ source: consumed.source, reason: `invalid report: ${validated.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
+          else await this.reports.submitIn(client, validated.value, envelope.correlationId, envelope.eventId);
+          break;
+        }
+        case 'RunSubmitted':
+        case 'ModelPromoted':
+        case 'CanaryStarted':
+        case 'CanaryTrafficChanged':
+        case 'RolloutCompleted':
+        case 'RolledBack':
+        case 'DeploymentRetired':
+        case 'OnlineMetricsReported':
+        case 'AbTestConcluded':
+        case 'OfflineOnlineDivergenceDetected':
+        case 'RollbackRecommended':
+        case 'DeploymentReportRejected':
+          break;
+        default: {
+          const unreachable: never = event;
+          throw new Error(`unhandled ${String(unreachable)}`);
+        }
+      }
+    }
+    return rejected;
+  }
+
+  /** A version that passed its gate becomes eligible for every surface its model serves: controllers consume ModelPromoted. */
+  private async promote(client: PoolClient, decision: GateEvaluated): Promise<void> {
+    const placements = await deploymentStore.placementsOf(client, decision.modelName);
+    const messages = placements.map((placement) =>
+      eventMessage(this.deps.codec, this.deps.topics, {
+        type: 'ModelPromoted',
+        data: {
+          envelope: buildEnvelope('ModelPromoted', { eventId: randomUUID(), occurredAt: Date.now(), producer: this.deps.producer, correlationId: decision.envelope.correlationId, causationId: decision.envelope.eventId, modelName: decision.modelName, modelVersion: decision.candidateVersion }),
+          ...placement,
+          modelVersion: decision.candidateVersion,
+          gateDecisionEventId: decision.envelope.eventId,
+          policyId: decision.policy.policyId,
+          policyVersion: decision.policy.policyVersion,
+        },
+      }),
+    );
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
+  }
+}
