@@ -24,6 +24,7 @@ const shared = {
   moduleNameMapper,
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.local/', '<rootDir>/dist/'],
+  setupFiles: ['<rootDir>/test/jest/quiet-sdk.js'],
 };
 
 module.exports = {

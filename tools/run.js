@@ -5,6 +5,8 @@
 const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || path.join(root, 'tsconfig.base.json');
+// The AWS SDK nags on Node 20 about releases after January 2027; the SDK version here is pinned.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED || 'true';
 const [, , entry, ...rest] = process.argv;
 if (!entry) {
   console.error('usage: node tools/run.js <file.ts> [args...]');

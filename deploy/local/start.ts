@@ -1,5 +1,7 @@
 // npm start: the local stack (unless pointed elsewhere) and all four services, restarted if they exit.
-import { isPortOpen, stackDown, stackStatus, stackUp, waitUntil } from './src';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { isPortOpen, REPO_ROOT, stackDown, stackStatus, stackUp, waitUntil } from './src';
 import { ServiceSupervisor, type SupervisedService } from './src/service-supervisor';
 
 const print = (line: string) => console.log(`[modelreg] ${line}`);
@@ -7,12 +9,13 @@ const print = (line: string) => console.log(`[modelreg] ${line}`);
 async function main(): Promise<void> {
   const stackWasUp = await stackStatus(() => undefined);
   const state = await stackUp(process.env, print);
-  const env = { ...process.env, ...state.env };
+  execFileSync(process.execPath, [resolve(REPO_ROOT, 'tools/build.js')], { stdio: 'inherit' });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...state.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const services: SupervisedService[] = [
-    { name: 'ingestion', entry: 'services/ingestion/src/main.ts', port: Number(env['INGESTION_PORT']) },
-    { name: 'gate-validator', entry: 'services/gate-validator/src/main.ts', port: Number(env['GATE_VALIDATOR_PORT']) },
-    { name: 'deployment-tracker', entry: 'services/deployment-tracker/src/main.ts', port: Number(env['DEPLOYMENT_TRACKER_PORT']) },
-    { name: 'projections', entry: 'services/projections/src/main.ts', port: Number(env['PROJECTIONS_PORT']) },
+    { name: 'ingestion', entry: 'dist/services/ingestion/src/main.js', port: Number(env['INGESTION_PORT']) },
+    { name: 'gate-validator', entry: 'dist/services/gate-validator/src/main.js', port: Number(env['GATE_VALIDATOR_PORT']) },
+    { name: 'deployment-tracker', entry: 'dist/services/deployment-tracker/src/main.js', port: Number(env['DEPLOYMENT_TRACKER_PORT']) },
+    { name: 'projections', entry: 'dist/services/projections/src/main.js', port: Number(env['PROJECTIONS_PORT']) },
   ];
   const supervisor = new ServiceSupervisor(env, print);
   let shuttingDown = false;

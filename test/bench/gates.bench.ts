@@ -57,7 +57,7 @@ export async function gateLatencyBenchmark(context: BenchContext): Promise<Bench
   const runs = setting(context, 'BENCH_GATE_RUNS', 10_000);
   const rate = setting(context, 'BENCH_GATE_RATE', 200);
   const environment = await createTestEnvironment('bench-gates');
-  const gates = await startService('gate-validator', { ...environment.env, LOG_LEVEL: 'error' });
+  const gates = await startService('gate-validator', { ...environment.env, LOG_LEVEL: 'error' }, { compiled: true });
   const kafka = testKafka('bench-gates');
   const codec = new EventCodec(SchemaCatalog.load());
   const appendedAt = new Map<string, number>();

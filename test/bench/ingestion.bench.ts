@@ -60,7 +60,7 @@ export async function uploadBenchmark(context: BenchContext): Promise<BenchResul
   const bytes = setting(context, 'BENCH_UPLOAD_BYTES', 2 * 1024 * MiB);
   const repeats = setting(context, 'BENCH_UPLOAD_REPEATS', 3);
   const environment = await createTestEnvironment('bench-upload');
-  const ingestion = await startService('ingestion', { ...environment.env, LOG_LEVEL: 'error' });
+  const ingestion = await startService('ingestion', { ...environment.env, LOG_LEVEL: 'error' }, { compiled: true });
   const dir = mkdtempSync(join(tmpdir(), 'modelreg-bench-'));
   const file = join(dir, 'artifact.bin');
   const env = environment.env;
@@ -109,7 +109,7 @@ export async function registrationBenchmark(context: BenchContext): Promise<Benc
   const seconds = setting(context, 'BENCH_REGISTRATION_SECONDS', 60);
   const concurrency = setting(context, 'BENCH_REGISTRATION_CONCURRENCY', 16);
   const environment = await createTestEnvironment('bench-registrations');
-  const ingestion = await startService('ingestion', { ...environment.env, LOG_LEVEL: 'error' });
+  const ingestion = await startService('ingestion', { ...environment.env, LOG_LEVEL: 'error' }, { compiled: true });
   try {
     const bytes = Buffer.from('bench artifact');
     const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -1,5 +1,6 @@
 // npm run bench [-- --only name,name]: benchmarks on the real local stack (started if needed).
 // Results are printed and written to .local/bench/results-<time>.json; quote medians and ratios.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -24,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.log(`[bench] ${line}`);
+  // Services run compiled, as in production: no compiler in their memory.
+  execFileSync(process.execPath, [resolve(REPO_ROOT, 'tools/build.js')], { stdio: 'inherit' });
   const stackWasUp = await stackStatus(() => undefined);
   await stackUp(process.env, log);
   const settings = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('BENCH_')));

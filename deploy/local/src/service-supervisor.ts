@@ -4,6 +4,7 @@ import { REPO_ROOT } from './stack-layout';
 
 export interface SupervisedService {
   name: string;
+  /** Compiled entry point under dist/ (npm start builds first). */
   entry: string;
   port: number;
 }
@@ -24,7 +25,7 @@ export class ServiceSupervisor {
   start(service: SupervisedService, attempt = 0): void {
     if (this.stopping) return;
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
     this.children.set(service.name, child);
     child.once('exit', (code, signal) => {
       this.children.delete(service.name);

@@ -24,8 +24,8 @@ export interface StoredArtifact {
   deduplicated: boolean;
 }
 
-/** 16 MiB parts, two in flight: a 2 GiB upload holds about 32 MiB of body in memory. */
-const PART_SIZE = 16 * 1024 * 1024;
+/** 8 MiB parts, two in flight: an upload of any size holds a few tens of MiB of body in memory. */
+const PART_SIZE = 8 * 1024 * 1024;
 
 /**
  * Model binaries stored once per content: key `artifacts/sha256/<hex>`. An upload streams to a

@@ -1,7 +1,7 @@
 export { createTestEnvironment } from './test-environment';
 export type { TestEnvironment } from './test-environment';
 export { startService, freePort } from './service-process';
-export type { RunningService, ServiceName } from './service-process';
+export type { RunningService, ServiceName, StartOptions } from './service-process';
 export { eventually } from './eventually';
 export { testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-fixtures';
 export { REPO_ROOT, stackConnection } from './stack-connection';

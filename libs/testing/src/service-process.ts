@@ -35,11 +35,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startService(name: ServiceName, env: Record<string, string>, options: { timeoutMs?: number; waitReady?: boolean } = {}): Promise<RunningService> {
+export interface StartOptions {
+  timeoutMs?: number;
+  waitReady?: boolean;
+  /** Run the compiled service from dist/ (run tools/build.js first), as npm start does; default: compile on load. */
+  compiled?: boolean;
+}
+
+export async function startService(name: ServiceName, env: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, `services/${name}/src/main.ts`)], {
+  const entry = options.compiled ? [resolve(REPO_ROOT, `dist/services/${name}/src/main.js`)] : [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, `services/${name}/src/main.ts`)];
+  const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, [PORT_VARIABLE[name]]: String(port), HTTP_HOST: '127.0.0.1' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env, [PORT_VARIABLE[name]]: String(port), HTTP_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
