@@ -42,10 +42,11 @@ describe('deployment tracking stories', () => {
     }
   };
   /** Every event the tracker has appended so far (the outbox relays within a moment), decoded. */
-  const trackerEvents = async (expectedType: string): Promise<RegistryEvent[]> => {
+  const trackerEvents = async (what: string, expected: (event: RegistryEvent) => boolean): Promise<RegistryEvent[]> => {
     const read = async () => (await readAllMessages(testKafka('story-reader'), `${environment.id}.deployments.v1`)).map((message) => codec.decode(message.value));
-    return eventually(read, (events) => events.some((event) => event.type === expectedType), { what: `${expectedType} on the deployments topic` });
+    return eventually(read, (events) => events.some(expected), { what: `${what} on the deployments topic` });
   };
+  const isRejectionOf = (reportId: string) => (event: RegistryEvent) => event.type === 'DeploymentReportRejected' && event.data.reportId === reportId;
   /** Waits until the tracker has seen the verdict (a canary needs it), retrying a gate-not-passed refusal. */
   const startCanary = async (body: Record<string, unknown>) =>
     eventually(() => report({ ...body, reportId: `${String(body['reportId'])}-${Date.now()}` }), (r) => r.status !== 409 || r.body['rule'] !== 'gate-not-passed', { what: 'tracker knows the gate verdict' });
@@ -75,11 +76,11 @@ describe('deployment tracking stories', () => {
     expect(await report({ kind: 'ROLLOUT_COMPLETED', reportId: 'late-rollout', reportedAt: JAN(27, 10), deploymentId: 'fraud-v127' })).toMatchObject({ status: 409, body: { rule: 'not-a-running-canary' } });
     expect(await report({ kind: 'ROLLED_BACK', reportId: 'v127-rollback', reportedAt: JAN(27, 9), deploymentId: 'fraud-v127', toVersion: 1, reason: 'p99 latency spike' })).toMatchObject({ status: 200, body: { duplicate: true } });
 
-    const events = (await trackerEvents('DeploymentReportRejected')).filter((event) => event.data.envelope.subject.modelName === 'fraud-model');
+    const events = (await trackerEvents('the late rollout refused', isRejectionOf('late-rollout'))).filter((event) => event.data.envelope.subject.modelName === 'fraud-model');
     const recommended = events.find((event) => event.type === 'RollbackRecommended');
     expect(recommended?.data).toMatchObject({ deploymentId: 'fraud-v127', modelVersion: 2, baselineVersion: 1, metric: 'p99_latency_ms', canaryValue: 180, baselineValue: 61, guardrail: 'p99_latency_ms < 100' });
     expect(events.find((event) => event.type === 'RolledBack')?.data).toMatchObject({ fromVersion: 2, toVersion: 1, reason: 'p99 latency spike', triggerMetric: 'p99_latency_ms', triggerValue: 180, rolledBackAt: Date.parse(JAN(27, 9)) });
-    expect(events.find((event) => event.type === 'DeploymentReportRejected')?.data).toMatchObject({ reportId: 'late-rollout', rule: 'not-a-running-canary' });
+    expect(events.find(isRejectionOf('late-rollout'))?.data).toMatchObject({ reportId: 'late-rollout', rule: 'not-a-running-canary', deploymentId: 'fraud-v127' });
     expect(events.filter((event) => event.type === 'RolledBack')).toHaveLength(1);
   });
 
@@ -106,7 +107,7 @@ describe('deployment tracking stories', () => {
     const divergence = await report({ kind: 'ONLINE_METRICS', reportId: 'rec-online-1', reportedAt: JAN(21), modelName: 'recommender', modelVersion: 3, service: 'streaming-ui', surface: 'post-play', environment: 'production', windowStart: JAN(20), windowEnd: JAN(21), metrics: { precision_at_10: 0.78, ctr: 0.038 } });
     expect(divergence.body['events'].map((event: { type: string }) => event.type)).toEqual(['OnlineMetricsReported', 'OfflineOnlineDivergenceDetected']);
 
-    const events = (await trackerEvents('OfflineOnlineDivergenceDetected')).filter((event) => event.data.envelope.subject.modelName === 'recommender');
+    const events = (await trackerEvents('the divergence', (event) => event.type === 'OfflineOnlineDivergenceDetected')).filter((event) => event.data.envelope.subject.modelName === 'recommender');
     expect(events.find((event) => event.type === 'AbTestConcluded')?.data).toMatchObject({ testId: 'homepage-v1-vs-v2', controlVersion: 1, treatmentVersion: 2, decision: 'SHIP_TREATMENT', results: [{ metric: 'ctr', relativeLift: 0.056 }, { metric: 'watch_time_minutes' }] });
     expect(events.find((event) => event.type === 'OfflineOnlineDivergenceDetected')?.data).toMatchObject({ modelVersion: 3, surface: 'post-play', metric: 'precision_at_10', offlineValue: 0.85, onlineValue: 0.78, tolerance: 0.05, policyId: 'default' });
     expect((await placements('recommender')).map((p) => [p.surface, p.servingVersion])).toEqual([['homepage', 1], ['post-play', 3], ['search', 2]]);

@@ -12,3 +12,5 @@ export { deadLetterMessage, DLQ_HEADERS } from './dead-letter';
 export type { DeadLetter, SourceCoordinates } from './dead-letter';
 export { KafkaUnavailableError } from './errors';
 export type { Kafka } from 'kafkajs';
+export { readAtCoordinates } from './coordinate-reader';
+export type { LogCoordinate, RecordAt } from './coordinate-reader';

@@ -5,8 +5,8 @@ import { bootstrapService, connectInfrastructure, EventLedger, exitOnFatal, runS
 import { loadProjectionsConfig } from './config';
 import { PROJECTIONS_SCHEMA, SERVICE_NAME } from './projections.constants';
 import { ProjectionsModule } from './projections.module';
-import { ModelQueries } from './query/model-queries';
-import { applyToReadModels } from './read-models/projection-writer';
+import { ProjectionQueries } from './query/projection-queries';
+import { readModelWriter } from './read-models/projection-writer';
 
 async function main(): Promise<void> {
   const config = loadProjectionsConfig(process.env);
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     deadLetterTopic: infra.topics.deadLetter,
     publisher: infra.publisher,
     logger,
-    handler: ledger.handler(applyToReadModels),
+    handler: ledger.handler(readModelWriter(PROJECTIONS_SCHEMA)),
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   };
   const readiness = [...infra.readiness, { name: 'consumer', check: async () => { if (!consumer.isRunning()) throw new Error('consumer is not running'); } }];
   await bootstrapService({
-    module: ProjectionsModule.forRoot(new ModelQueries(infra.pool), readiness, () => close()),
+    module: ProjectionsModule.forRoot(new ProjectionQueries(infra.pool, infra.kafka, infra.codec), readiness, () => close()),
     name: SERVICE_NAME,
     description: 'Read models of the registry, built from the event log: models, versions with their lineage.',
     host: config.http.host,

@@ -1,13 +1,15 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { diffLineage } from '@modelreg/projections';
 import { badRequest, notFound, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
-import type { ModelQueries } from './model-queries';
+import type { ProjectionQueries } from './projection-queries';
 
 @ApiTags('models')
 @Controller('v1/models')
 export class ModelsController {
-  constructor(@Inject(PROJECTIONS_QUERIES) private readonly queries: ModelQueries) {}
+  constructor(@Inject(PROJECTIONS_QUERIES) private readonly queries: ProjectionQueries) {}
 
   @Get()
   @ApiOperation({ summary: 'Registered models, paginated; filter by a part of the name.' })
@@ -18,7 +20,7 @@ export class ModelsController {
     const page = parsePage(query);
     const nameContains = query['nameContains'];
     if (nameContains !== undefined && !/^[a-z0-9._-]{1,128}$/.test(nameContains)) throw badRequest('nameContains', 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-"');
-    return { ...(await this.queries.listModels(page, nameContains)), ...page };
+    return { ...(await this.queries.models.listModels(page, nameContains)), ...page };
   }
 
   @Get(':modelName/versions')
@@ -28,7 +30,7 @@ export class ModelsController {
   async listVersions(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
     const modelName = parseModelName(modelNameParam);
     const page = parsePage(query);
-    return { ...(await this.queries.listVersions(modelName, page)), ...page };
+    return { ...(await this.queries.models.listVersions(modelName, page)), ...page };
   }
 
   @Get(':modelName/versions/:version')
@@ -36,8 +38,71 @@ export class ModelsController {
   async getVersion(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
     const modelName = parseModelName(modelNameParam);
     const version = parsePositiveInt(versionParam, 'version');
-    const found = await this.queries.getVersion(modelName, version);
+    const found = await this.queries.models.getVersion(modelName, version);
     if (!found) throw notFound(`${modelName} v${version} is not registered (or not projected yet)`);
     return found;
+  }
+
+  @Get(':modelName/history')
+  @ApiOperation({ summary: 'Training history: versions in order with their overall metrics and latest verdict, for charts.' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  async history(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
+    const modelName = parseModelName(modelNameParam);
+    const page = parsePage(query, 5000);
+    return { modelName, items: await this.queries.versions.history(modelName, page), ...page };
+  }
+
+  @Get(':modelName/versions/:version/decisions')
+  @ApiOperation({ summary: 'Gate decisions of a version, oldest first, with every check.' })
+  async decisions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
+    const modelName = parseModelName(modelNameParam);
+    return { items: await this.queries.versions.decisions(modelName, parsePositiveInt(versionParam, 'version')) };
+  }
+
+  @Get(':modelName/versions/:version/online')
+  @ApiOperation({ summary: 'Online metrics and A/B test results tied to a version.' })
+  async online(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
+    const modelName = parseModelName(modelNameParam);
+    return this.queries.versions.onlineResults(modelName, parsePositiveInt(versionParam, 'version'));
+  }
+
+  @Get(':modelName/timeline')
+  @ApiOperation({ summary: 'Deployment timeline: promotions, canaries, traffic changes, rollouts, rollbacks with reasons, online results, refusals.' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  async timeline(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
+    const modelName = parseModelName(modelNameParam);
+    const page = parsePage(query);
+    return { modelName, items: await this.queries.deployments.timeline(modelName, page), ...page };
+  }
+
+  @Get(':modelName/diff')
+  @ApiOperation({ summary: 'Lineage diff: what changed from version `against` (e.g. the baseline) to `version` (e.g. the candidate).' })
+  @ApiQuery({ name: 'version', required: true })
+  @ApiQuery({ name: 'against', required: true })
+  async diff(@Param('modelName') modelNameParam: string, @Query('version') versionParam: string | undefined, @Query('against') againstParam: string | undefined) {
+    const modelName = parseModelName(modelNameParam);
+    const version = parsePositiveInt(versionParam, 'version');
+    const against = parsePositiveInt(againstParam, 'against');
+    if (version === against) throw badRequest('against', 'must differ from version');
+    const [to, from] = await Promise.all([this.queries.versions.lineage(modelName, version), this.queries.versions.lineage(modelName, against)]);
+    if (!to) throw notFound(`${modelName} v${version} is not registered (or not projected yet)`);
+    if (!from) throw notFound(`${modelName} v${against} is not registered (or not projected yet)`);
+    return diffLineage(from, to);
+  }
+
+  @Get(':modelName/versions/:version/audit')
+  @ApiOperation({ summary: 'Audit export (JSON Lines): every event concerning the version, in order, read back from the log with topic, partition, offset and event id; raw=true adds the Avro bytes (base64).' })
+  @ApiQuery({ name: 'raw', required: false })
+  async audit(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Query('raw') raw: string | undefined, @Res() response: Response) {
+    const modelName = parseModelName(modelNameParam);
+    const version = parsePositiveInt(versionParam, 'version');
+    if (raw !== undefined && raw !== 'true' && raw !== 'false') throw badRequest('raw', 'must be true or false');
+    const lines = await this.queries.audit(modelName, version, raw === 'true');
+    if (lines.length === 0) throw notFound(`no events concern ${modelName} v${version}`);
+    response.setHeader('content-type', 'application/x-ndjson');
+    response.setHeader('content-disposition', `attachment; filename="${modelName}-v${version}-audit.jsonl"`);
+    response.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
   }
 }

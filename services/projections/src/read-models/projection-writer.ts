@@ -1,50 +1,67 @@
-import type { RunRegistered } from '@modelreg/events';
 import type { ConsumedEvent } from '@modelreg/kafka';
+import type { EventPayloads, RegistryEvent, RunRegistered } from '@modelreg/events';
 import { toModelVersionRow } from '@modelreg/projections';
 import type { PoolClient } from '@modelreg/postgres';
 
 /**
- * Applies new events to the read models with set-based statements (one per table per batch), so
- * a rebuild from offset 0 runs at bulk speed. Called by the EventLedger inside its transaction,
- * with only the events not applied before.
+ * Applies new events to the read models in `schema` (the live `projections`, or a rebuild).
+ * Registrations, the bulk of the log, go in with set-based statements so a rebuild from offset 0
+ * runs at bulk speed; the rest one by one, in log order. Called inside the event ledger's
+ * transaction, with only the events not applied before.
  */
-export async function applyToReadModels(client: PoolClient, events: ConsumedEvent[]): Promise<void> {
-  await indexEvents(client, events);
-  const runs: RunRegistered[] = [];
-  for (const { event } of events) {
-    switch (event.type) {
-      case 'RunRegistered':
-        runs.push(event.data);
-        break;
-      case 'RunSubmitted':
-      case 'GateEvaluated':
-      case 'GatePolicyPublished':
-      case 'ModelPromoted':
-      case 'CanaryStarted':
-      case 'CanaryTrafficChanged':
-      case 'RolloutCompleted':
-      case 'RolledBack':
-      case 'DeploymentRetired':
-      case 'OnlineMetricsReported':
-      case 'AbTestConcluded':
-      case 'OfflineOnlineDivergenceDetected':
-      case 'RollbackRecommended':
-      case 'DeploymentReportRejected':
-      case 'DeploymentReportSubmitted':
-        // Indexed for audit; their read models come with the gate and deployment projections.
-        break;
-      default: {
-        const unreachable: never = event;
-        throw new Error(`unhandled ${String(unreachable)}`);
+export function readModelWriter(schema: string) {
+  return async (client: PoolClient, events: ConsumedEvent[]): Promise<void> => {
+    await indexEvents(client, schema, events);
+    const runs: RunRegistered[] = [];
+    for (const { event } of events) {
+      if (event.type === 'RunRegistered') runs.push(event.data);
+      else {
+        await insertRuns(client, schema, runs.splice(0));
+        await applyOne(client, schema, event);
       }
     }
-  }
-  await insertRuns(client, runs);
+    await insertRuns(client, schema, runs);
+  };
 }
 
-async function indexEvents(client: PoolClient, events: ConsumedEvent[]): Promise<void> {
+async function applyOne(client: PoolClient, schema: string, event: RegistryEvent): Promise<void> {
+  switch (event.type) {
+    case 'GateEvaluated':
+      return insertDecision(client, schema, event.data);
+    case 'CanaryStarted':
+    case 'CanaryTrafficChanged':
+    case 'RolloutCompleted':
+    case 'RolledBack':
+    case 'DeploymentRetired':
+      await applyDeployment(client, schema, event);
+      return addToTimeline(client, schema, event);
+    case 'OnlineMetricsReported':
+      await insertOnlineMetrics(client, schema, event.data);
+      return addToTimeline(client, schema, event);
+    case 'AbTestConcluded':
+      await insertAbTest(client, schema, event.data);
+      return addToTimeline(client, schema, event);
+    case 'ModelPromoted':
+    case 'OfflineOnlineDivergenceDetected':
+    case 'RollbackRecommended':
+    case 'DeploymentReportRejected':
+      return addToTimeline(client, schema, event);
+    case 'RunRegistered':
+    case 'RunSubmitted':
+    case 'GatePolicyPublished':
+    case 'DeploymentReportSubmitted':
+      // Indexed for audit (event_index); RunRegistered goes through insertRuns.
+      return;
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unhandled ${String(unreachable)}`);
+    }
+  }
+}
+
+async function indexEvents(client: PoolClient, schema: string, events: ConsumedEvent[]): Promise<void> {
   await client.query(
-    `INSERT INTO projections.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition, kafka_offset, occurred_at)
+    `INSERT INTO ${schema}.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition, kafka_offset, occurred_at)
      SELECT e.id, e.type, e.model, e.version, e.topic, e.part, e.off, to_timestamp(e.at / 1000.0)
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[]) AS e(id, type, model, version, topic, part, off, at)
      ON CONFLICT (event_id) DO NOTHING`,
@@ -61,12 +78,12 @@ async function indexEvents(client: PoolClient, events: ConsumedEvent[]): Promise
   );
 }
 
-async function insertRuns(client: PoolClient, runs: RunRegistered[]): Promise<void> {
+async function insertRuns(client: PoolClient, schema: string, runs: RunRegistered[]): Promise<void> {
   if (runs.length === 0) return;
   const rows = runs.map(toModelVersionRow);
   await client.query(
     `WITH inserted AS (
-       INSERT INTO projections.model_versions
+       INSERT INTO ${schema}.model_versions
          (model_name, model_version, training_run_id, registered_at, code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id)
        SELECT r.model, r.version, r.run, to_timestamp(r.at / 1000.0), r.repo, r.commit, r.hash, r.env, r.lineage, r.id
          FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[])
@@ -74,7 +91,7 @@ async function insertRuns(client: PoolClient, runs: RunRegistered[]): Promise<vo
        ON CONFLICT (model_name, model_version) DO NOTHING
        RETURNING model_name, model_version, registered_at
      )
-     INSERT INTO projections.models (model_name, latest_version, version_count, first_registered_at, last_registered_at)
+     INSERT INTO ${schema}.models (model_name, latest_version, version_count, first_registered_at, last_registered_at)
      SELECT model_name, max(model_version), count(*), min(registered_at), max(registered_at) FROM inserted GROUP BY model_name
      ON CONFLICT (model_name) DO UPDATE SET
        latest_version = GREATEST(models.latest_version, EXCLUDED.latest_version),
@@ -93,5 +110,103 @@ async function insertRuns(client: PoolClient, runs: RunRegistered[]): Promise<vo
       rows.map((r) => JSON.stringify(r.lineage)),
       rows.map((r) => r.eventId),
     ],
+  );
+  const snapshots = runs.flatMap((run) => run.dataSnapshots.map((snapshot) => [snapshot.snapshotId, run.modelName, run.modelVersion] as const));
+  await client.query(
+    `INSERT INTO ${schema}.version_data_snapshots (snapshot_id, model_name, model_version) SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) ON CONFLICT DO NOTHING`,
+    [snapshots.map((s) => s[0]), snapshots.map((s) => s[1]), snapshots.map((s) => s[2])],
+  );
+  const features = runs.flatMap((run) => run.features.map((feature) => [feature.name, feature.version, run.modelName, run.modelVersion] as const));
+  await client.query(
+    `INSERT INTO ${schema}.version_features (feature_name, feature_version, model_name, model_version) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) ON CONFLICT DO NOTHING`,
+    [features.map((f) => f[0]), features.map((f) => f[1]), features.map((f) => f[2]), features.map((f) => f[3])],
+  );
+}
+
+async function insertDecision(client: PoolClient, schema: string, decision: EventPayloads['GateEvaluated']): Promise<void> {
+  await client.query(
+    `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible, baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks)
+     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (event_id) DO NOTHING`,
+    [
+      decision.envelope.eventId, decision.modelName, decision.candidateVersion, decision.envelope.occurredAt, decision.verdict, decision.eligibleForDeployment,
+      decision.baselineVersion, decision.baselineRule, decision.policy.policyId, decision.policy.policyVersion, decision.policy.contentHash, decision.trigger, JSON.stringify(decision.checks),
+    ],
+  );
+}
+
+type DeploymentEvent = Extract<RegistryEvent, { type: 'CanaryStarted' | 'CanaryTrafficChanged' | 'RolloutCompleted' | 'RolledBack' | 'DeploymentRetired' }>;
+
+async function applyDeployment(client: PoolClient, schema: string, event: DeploymentEvent): Promise<void> {
+  const d = event.data;
+  const placement = [d.modelName, d.environment, d.service, d.surface];
+  const at = d.envelope.occurredAt;
+  switch (event.type) {
+    case 'CanaryStarted':
+      await client.query(
+        `INSERT INTO ${schema}.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'CANARY', $7, $8, to_timestamp($9 / 1000.0), to_timestamp($9 / 1000.0)) ON CONFLICT (deployment_id) DO NOTHING`,
+        [d.deploymentId, ...placement, event.data.modelVersion, event.data.trafficPercent, event.data.baselineVersion, event.data.startedAt],
+      );
+      await client.query(`INSERT INTO ${schema}.placements (model_name, environment, service, surface) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, placement);
+      return;
+    case 'CanaryTrafficChanged':
+      return setDeployment(client, schema, d.deploymentId, 'CANARY', event.data.toPercent, at);
+    case 'RolloutCompleted':
+      await client.query(`UPDATE ${schema}.deployments SET status = 'SUPERSEDED', traffic_percent = 0, updated_at = to_timestamp($6 / 1000.0) WHERE model_name = $1 AND environment = $2 AND service = $3 AND surface = $4 AND status = 'SERVING' AND deployment_id <> $5`, [...placement, d.deploymentId, at]);
+      await setDeployment(client, schema, d.deploymentId, 'SERVING', 100, at);
+      return setServing(client, schema, placement, event.data.modelVersion, event.data.completedAt);
+    case 'RolledBack':
+      await setDeployment(client, schema, d.deploymentId, 'ROLLED_BACK', 0, at);
+      return setServing(client, schema, placement, event.data.toVersion, event.data.rolledBackAt);
+    case 'DeploymentRetired': {
+      const retired = await client.query(`SELECT status FROM ${schema}.deployments WHERE deployment_id = $1`, [d.deploymentId]);
+      await setDeployment(client, schema, d.deploymentId, 'RETIRED', 0, at);
+      if ((retired.rows[0] as { status: string } | undefined)?.status === 'SERVING') {
+        await client.query(`UPDATE ${schema}.placements SET serving_version = NULL, serving_since = NULL WHERE model_name = $1 AND environment = $2 AND service = $3 AND surface = $4`, placement);
+      }
+      return;
+    }
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unhandled ${String(unreachable)}`);
+    }
+  }
+}
+
+async function setDeployment(client: PoolClient, schema: string, deploymentId: string, status: string, traffic: number, at: number): Promise<void> {
+  await client.query(`UPDATE ${schema}.deployments SET status = $2, traffic_percent = $3, updated_at = to_timestamp($4 / 1000.0) WHERE deployment_id = $1`, [deploymentId, status, traffic, at]);
+}
+
+async function setServing(client: PoolClient, schema: string, placement: string[], version: number, since: number): Promise<void> {
+  await client.query(
+    `INSERT INTO ${schema}.placements (model_name, environment, service, surface, serving_version, serving_since) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))
+     ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET serving_version = EXCLUDED.serving_version, serving_since = EXCLUDED.serving_since`,
+    [...placement, version, since],
+  );
+}
+
+async function addToTimeline(client: PoolClient, schema: string, event: RegistryEvent): Promise<void> {
+  const { envelope, ...details } = event.data as unknown as { envelope: RegistryEvent["data"]["envelope"] } & Record<string, unknown>;
+  const str = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : null);
+  await client.query(
+    `INSERT INTO ${schema}.deployment_timeline (event_id, model_name, model_version, occurred_at, event_type, deployment_id, environment, service, surface, details)
+     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
+    [envelope.eventId, envelope.subject.modelName, envelope.subject.modelVersion, envelope.occurredAt, event.type, str('deploymentId'), str('environment'), str('service'), str('surface'), JSON.stringify(details)],
+  );
+}
+
+async function insertOnlineMetrics(client: PoolClient, schema: string, m: EventPayloads['OnlineMetricsReported']): Promise<void> {
+  await client.query(
+    `INSERT INTO ${schema}.online_metrics (event_id, model_name, model_version, environment, service, surface, window_start, window_end, metrics)
+     VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9) ON CONFLICT (event_id) DO NOTHING`,
+    [m.envelope.eventId, m.modelName, m.modelVersion, m.environment, m.service, m.surface, m.windowStart, m.windowEnd, JSON.stringify(m.metrics)],
+  );
+}
+
+async function insertAbTest(client: PoolClient, schema: string, t: EventPayloads['AbTestConcluded']): Promise<void> {
+  await client.query(
+    `INSERT INTO ${schema}.ab_tests (event_id, test_id, model_name, environment, service, surface, control_version, treatment_version, decision, results, concluded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0)) ON CONFLICT (event_id) DO NOTHING`,
+    [t.envelope.eventId, t.testId, t.modelName, t.environment, t.service, t.surface, t.controlVersion, t.treatmentVersion, t.decision, JSON.stringify(t.results), t.concludedAt],
   );
 }

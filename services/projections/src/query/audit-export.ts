@@ -1,0 +1,45 @@
+import type { EventCodec } from '@modelreg/events';
+import { readAtCoordinates, type Kafka } from '@modelreg/kafka';
+import type { Pool } from '@modelreg/postgres';
+
+export interface AuditLine {
+  topic: string;
+  partition: number;
+  offset: string;
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+  /** The event as decoded from the log itself (not from the read models). */
+  event: unknown;
+  /** The record's value exactly as stored in Kafka (Avro single-object encoding), base64, when asked. */
+  rawAvroBase64?: string;
+}
+
+/**
+ * Provenance of one version: every event whose subject is that version, in the order it happened
+ * (occurredAt, then log position), each read back from the log at its coordinates and checked
+ * against the index, from registration through gates to deployments.
+ */
+export async function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, modelName: string, modelVersion: number, includeRaw: boolean): Promise<AuditLine[]> {
+  const index = (await pool.query(
+    `SELECT event_id AS "eventId", event_type AS "eventType", topic, kafka_partition AS partition, kafka_offset::text AS "offset", occurred_at AS "occurredAt"
+       FROM projections.event_index WHERE model_name = $1 AND model_version = $2 ORDER BY occurred_at, topic, kafka_partition, kafka_offset`,
+    [modelName, modelVersion],
+  )).rows as Array<{ eventId: string; eventType: string; topic: string; partition: number; offset: string; occurredAt: Date }>;
+  const records = await readAtCoordinates(kafka, index);
+  return index.map((entry, position) => {
+    const record = records[position];
+    const event = codec.decode(record?.message.value ?? null);
+    if (event.data.envelope.eventId !== entry.eventId) throw new Error(`log record ${entry.topic}/${entry.partition}@${entry.offset} holds event ${event.data.envelope.eventId}, the index says ${entry.eventId}`);
+    return {
+      topic: entry.topic,
+      partition: entry.partition,
+      offset: entry.offset,
+      eventId: entry.eventId,
+      eventType: entry.eventType,
+      occurredAt: entry.occurredAt.toISOString(),
+      event: event.data,
+      ...(includeRaw ? { rawAvroBase64: (record?.message.value as Buffer).toString('base64') } : {}),
+    };
+  });
+}
