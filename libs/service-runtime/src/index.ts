@@ -5,7 +5,7 @@ export { NestJsonLogger } from './nest-json-logger';
 export { runReadinessChecks } from './readiness-check';
 export type { ReadinessCheck, ReadinessReport } from './readiness-check';
 export { READINESS_CHECKS, LOGGER } from './service-runtime.constants';
-export { connectInfrastructure } from './infrastructure';
+export { connectInfrastructure, migrateServiceSchema } from './infrastructure';
 export type { ServiceInfrastructure, InfrastructureOptions } from './infrastructure';
 export { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';

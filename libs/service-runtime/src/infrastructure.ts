@@ -36,8 +36,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const topics = topicNames(options.bus.topicPrefix);
   await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
   const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
-  const runtimeApplied = await migrate(pool, options.schema, RUNTIME_MIGRATIONS_DIR, 'runtime');
-  const applied = await migrate(pool, options.schema, options.migrationsDir);
+  const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
   const admin = kafka.admin();
@@ -69,4 +68,11 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+/** Creates or upgrades a service schema: the runtime tables (ledger, outbox), then the service's own migrations. */
+export async function migrateServiceSchema(pool: Pool, schema: string, migrationsDir: string): Promise<{ runtime: number[]; service: number[] }> {
+  const runtime = await migrate(pool, schema, RUNTIME_MIGRATIONS_DIR, 'runtime');
+  const service = await migrate(pool, schema, migrationsDir);
+  return { runtime, service };
 }

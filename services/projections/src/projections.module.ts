@@ -1,18 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
-import { PROJECTIONS_QUERIES } from './projections.constants';
+import { PROJECTIONS_QUERIES, PROJECTIONS_REBUILDER } from './projections.constants';
 import type { ProjectionQueries } from './query/projection-queries';
 import { ModelsController } from './query/models.controller';
 import { SearchController } from './query/search.controller';
+import type { ProjectionRebuilder } from './replay/projection-rebuilder';
+import { ReplayController } from './replay/replay.controller';
 
 @Module({})
 export class ProjectionsModule {
-  static forRoot(queries: ProjectionQueries, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
+  static forRoot(queries: ProjectionQueries, rebuilder: ProjectionRebuilder, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
     return {
       module: ProjectionsModule,
-      controllers: [ModelsController, SearchController, HealthController],
+      controllers: [ModelsController, SearchController, ReplayController, HealthController],
       providers: [
         { provide: PROJECTIONS_QUERIES, useValue: queries },
+        { provide: PROJECTIONS_REBUILDER, useValue: rebuilder },
         { provide: READINESS_CHECKS, useValue: readiness },
         ...shutdownProviders(close),
       ],

@@ -10,7 +10,9 @@ CREATE TABLE event_index (
   topic           text        NOT NULL,
   kafka_partition integer     NOT NULL,
   kafka_offset    bigint      NOT NULL,
-  occurred_at     timestamptz NOT NULL
+  occurred_at     timestamptz NOT NULL,
+  -- When the registry recorded it: the record's Kafka timestamp. Audit exports follow this order.
+  logged_at       timestamptz NOT NULL
 );
 CREATE INDEX event_index_subject ON event_index (model_name, model_version);
 

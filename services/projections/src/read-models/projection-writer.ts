@@ -61,9 +61,9 @@ async function applyOne(client: PoolClient, schema: string, event: RegistryEvent
 
 async function indexEvents(client: PoolClient, schema: string, events: ConsumedEvent[]): Promise<void> {
   await client.query(
-    `INSERT INTO ${schema}.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition, kafka_offset, occurred_at)
-     SELECT e.id, e.type, e.model, e.version, e.topic, e.part, e.off, to_timestamp(e.at / 1000.0)
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[]) AS e(id, type, model, version, topic, part, off, at)
+    `INSERT INTO ${schema}.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition, kafka_offset, occurred_at, logged_at)
+     SELECT e.id, e.type, e.model, e.version, e.topic, e.part, e.off, to_timestamp(e.at / 1000.0), to_timestamp(e.logged / 1000.0)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[]) AS e(id, type, model, version, topic, part, off, at, logged)
      ON CONFLICT (event_id) DO NOTHING`,
     [
       events.map((c) => c.event.data.envelope.eventId),
@@ -74,6 +74,7 @@ async function indexEvents(client: PoolClient, schema: string, events: ConsumedE
       events.map((c) => c.source.partition),
       events.map((c) => c.source.offset),
       events.map((c) => c.event.data.envelope.occurredAt),
+      events.map((c) => c.timestamp),
     ],
   );
 }

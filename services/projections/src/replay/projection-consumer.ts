@@ -1,0 +1,83 @@
+import type { EventCodec, TopicNames } from '@modelreg/events';
+import { BatchConsumer, type EventPublisher, type Kafka } from '@modelreg/kafka';
+import type { Logger } from '@modelreg/logging';
+import type { Pool } from '@modelreg/postgres';
+import { EventLedger } from '@modelreg/service-runtime';
+import { readModelWriter } from '../read-models/projection-writer';
+
+export interface ProjectionConsumerDeps {
+  pool: Pool;
+  kafka: Kafka;
+  codec: EventCodec;
+  topics: TopicNames;
+  publisher: EventPublisher;
+  logger: Logger;
+  onFatal: (error: Error) => void;
+}
+
+/**
+ * A consumer group building the read models of one schema from every event topic: the live
+ * `projections`, or a rebuild. Stoppable and startable again (the rebuild pauses the live one
+ * while it switches over).
+ */
+export class ProjectionConsumer {
+  private consumer: BatchConsumer | null = null;
+  applied = 0;
+
+  constructor(
+    private readonly deps: ProjectionConsumerDeps,
+    readonly schema: string,
+    readonly groupId: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const ledger = new EventLedger(this.deps.pool, this.schema, this.groupId);
+    const write = readModelWriter(this.schema);
+    this.consumer = new BatchConsumer({
+      kafka: this.deps.kafka,
+      groupId: this.groupId,
+      topics: [this.deps.topics.lineage, this.deps.topics.gates, this.deps.topics.deployments],
+      codec: this.deps.codec,
+      deadLetterTopic: this.deps.topics.deadLetter,
+      publisher: this.deps.publisher,
+      logger: this.deps.logger,
+      handler: async (batch) => {
+        const rejected = await ledger.applyBatch(batch, write);
+        this.applied += batch.events.length;
+        return rejected;
+      },
+      onFatal: this.deps.onFatal,
+    });
+    await this.consumer.start();
+  }
+
+  isRunning(): boolean {
+    return this.consumer?.isRunning() ?? false;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+
+  /** True when the group's committed offsets reach the end of every partition as it is now. */
+  async caughtUp(): Promise<boolean> {
+    const admin = this.deps.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [this.deps.topics.lineage, this.deps.topics.gates, this.deps.topics.deployments];
+      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+        for (const end of ends) {
+          const at = done.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
+          if (BigInt(end.high) > 0n && BigInt(at) < BigInt(end.high)) return false;
+        }
+      }
+      return true;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

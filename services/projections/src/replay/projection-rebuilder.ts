@@ -1,0 +1,109 @@
+import type { Logger } from '@modelreg/logging';
+import { withTransaction, type Pool } from '@modelreg/postgres';
+import { migrateServiceSchema } from '@modelreg/service-runtime';
+import { PROJECTIONS_SCHEMA } from '../projections.constants';
+import { ProjectionConsumer, type ProjectionConsumerDeps } from './projection-consumer';
+import { tableChecksums, type TableChecksum } from './table-checksums';
+
+export interface ReplayStatus {
+  state: 'idle' | 'rebuilding' | 'switching' | 'done' | 'failed';
+  schema?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  eventsApplied?: number;
+  eventsPerSecond?: number;
+  rebuildSeconds?: number;
+  /** Per read-model table: the state replaced (live) and the rebuilt one, which must be equal. */
+  checksums?: Record<string, { live: TableChecksum; rebuilt: TableChecksum; equal: boolean }>;
+  error?: string;
+}
+
+export class ReplayConflictError extends Error {
+  readonly retriable = false;
+}
+
+/**
+ * Rebuilds every read model from offset 0 into a fresh schema with its own consumer group while
+ * the live schema keeps serving queries; when the rebuild has caught up, pauses the live consumer,
+ * lets the rebuild take the last events, renames the schemas in one transaction (queries never
+ * see a half state) and resumes. The replaced schema is kept as projections_retired_<time> so
+ * the two can be compared table by table.
+ */
+export class ProjectionRebuilder {
+  private status: ReplayStatus = { state: 'idle' };
+
+  constructor(
+    private readonly deps: ProjectionConsumerDeps,
+    private readonly live: ProjectionConsumer,
+    private readonly migrationsDir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  current(): ReplayStatus {
+    return { ...this.status };
+  }
+
+  start(): ReplayStatus {
+    if (this.status.state === 'rebuilding' || this.status.state === 'switching') throw new ReplayConflictError(`a replay is already ${this.status.state}`);
+    const generation = Date.now();
+    this.status = { state: 'rebuilding', schema: `projections_rebuild_${generation}`, startedAt: new Date(generation).toISOString(), eventsApplied: 0 };
+    void this.run(generation).catch((error: Error) => {
+      this.logger.error('replay failed', { error });
+      this.status = { ...this.status, state: 'failed', error: error.message, finishedAt: new Date().toISOString() };
+    });
+    return this.current();
+  }
+
+  private async run(generation: number): Promise<void> {
+    const { pool } = this.deps;
+    const schema = `projections_rebuild_${generation}`;
+    const retired = `projections_retired_${generation}`;
+    await migrateServiceSchema(pool, schema, this.migrationsDir);
+    const rebuild = new ProjectionConsumer(this.deps, schema, `${this.live.groupId}.rebuild-${generation}`);
+    const progress = setInterval(() => (this.status.eventsApplied = rebuild.applied), 500);
+    try {
+      await rebuild.start();
+      await waitFor(() => rebuild.caughtUp());
+      this.status.state = 'switching';
+      await this.live.stop();
+      try {
+        await waitFor(() => rebuild.caughtUp());
+        await rebuild.stop();
+        await switchOver(pool, schema, retired, this.live.groupId, rebuild.groupId);
+      } finally {
+        await this.live.start();
+      }
+    } finally {
+      clearInterval(progress);
+      await rebuild.stop();
+    }
+    const seconds = (Date.now() - generation) / 1000;
+    const [before, after] = await Promise.all([tableChecksums(pool, retired), tableChecksums(pool, PROJECTIONS_SCHEMA)]);
+    this.status = {
+      ...this.status,
+      state: 'done',
+      finishedAt: new Date().toISOString(),
+      eventsApplied: rebuild.applied,
+      rebuildSeconds: seconds,
+      eventsPerSecond: Math.round(rebuild.applied / seconds),
+      checksums: Object.fromEntries(Object.keys(after).map((table) => [table, { live: before[table] as TableChecksum, rebuilt: after[table] as TableChecksum, equal: before[table]?.md5 === after[table]?.md5 }])),
+    };
+    this.logger.info('replay done', { schema: PROJECTIONS_SCHEMA, retired, events: rebuild.applied, seconds });
+  }
+}
+
+/** The atomic switch: the rebuilt schema becomes `projections` in one transaction; older retired schemas go. */
+async function switchOver(pool: Pool, schema: string, retired: string, liveGroup: string, rebuildGroup: string): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
+    await client.query(`INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
+    const old = (await client.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projections\\_retired\\_%'")).rows as Array<{ nspname: string }>;
+    for (const { nspname } of old) await client.query(`DROP SCHEMA ${nspname} CASCADE`);
+    await client.query(`ALTER SCHEMA ${PROJECTIONS_SCHEMA} RENAME TO ${retired}`);
+    await client.query(`ALTER SCHEMA ${schema} RENAME TO ${PROJECTIONS_SCHEMA}`);
+  });
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 250));
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PROJECTIONS_REBUILDER } from '../projections.constants';
+import { ReplayConflictError, type ProjectionRebuilder } from './projection-rebuilder';
+
+@ApiTags('replay')
+@Controller('v1/replay')
+export class ReplayController {
+  constructor(@Inject(PROJECTIONS_REBUILDER) private readonly rebuilder: ProjectionRebuilder) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Rebuild every projection from offset 0 into fresh tables and switch over atomically once caught up; queries keep working meanwhile. 409 while one runs.' })
+  start() {
+    try {
+      return this.rebuilder.start();
+    } catch (error) {
+      if (error instanceof ReplayConflictError) throw new HttpException({ error: 'conflict', message: error.message }, HttpStatus.CONFLICT);
+      throw error;
+    }
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'State of the latest replay: progress, events per second, and per-table checksums of the replaced and the rebuilt state.' })
+  status() {
+    return this.rebuilder.current();
+  }
+}

@@ -1,0 +1,129 @@
+import { EventCodec, SchemaCatalog } from '@modelreg/events';
+import { createTestEnvironment, eventually, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { getJson, registerRun, runBody, uploadArtifact } from './registry-client';
+
+const codec = new EventCodec(SchemaCatalog.load());
+const JAN = (day: number, hour = 9) => new Date(Date.UTC(2024, 0, day, hour)).toISOString();
+
+/** The read side on the real stack: every query, the lineage diff, the audit export and a replay. */
+describe('projections: queries, diff, audit export and replay', () => {
+  let environment: TestEnvironment;
+  let ingestion: RunningService;
+  let gates: RunningService;
+  let tracker: RunningService;
+  let projections: RunningService;
+  const fraud = { modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'production' };
+
+  const report = async (body: Record<string, unknown>) => {
+    const response = await fetch(`${tracker.url}/v1/deployments/reports`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    return response.status;
+  };
+  const query = (path: string) => getJson(`${projections.url}${path}`);
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('projections');
+    [ingestion, gates, tracker, projections] = await Promise.all([
+      startService('ingestion', environment.env),
+      startService('gate-validator', environment.env),
+      startService('deployment-tracker', environment.env),
+      startService('projections', environment.env),
+    ]);
+    const artifacts = { server: await uploadArtifact(ingestion.url, 8192), mobile: await uploadArtifact(ingestion.url, 2048) };
+    expect((await registerRun(ingestion.url, runBody('fraud-model', 'train-126', artifacts, { auc: 0.912 }))).status).toBe(201);
+    const candidate = runBody('fraud-model', 'train-127', artifacts, { auc: 0.9191 });
+    candidate['code'] = { ...candidate['code'], commit: 'a81b3c0' };
+    candidate['hyperparameters'] = { ...candidate['hyperparameters'], learning_rate: 0.0005 };
+    candidate['environment'] = { ...candidate['environment'], gpuDriver: '545.23.08', packages: [{ name: 'torch', version: '2.2.0' }, { name: 'numpy', version: '1.26.3' }] };
+    expect((await registerRun(ingestion.url, candidate)).status).toBe(201);
+    await eventually(() => query('/v1/models/fraud-model/versions/2/decisions'), (r) => r.body.items?.length === 1, { what: 'v2 decision projected' });
+    await eventually(() => report({ kind: 'CANARY_STARTED', reportId: `c1-${Date.now()}`, reportedAt: JAN(19), deploymentId: 'd1', ...fraud, modelVersion: 1, trafficPercent: 10 }), (status) => status === 201, { what: 'canary of v1' });
+    expect(await report({ kind: 'ROLLOUT_COMPLETED', reportId: 'r1', reportedAt: JAN(20), deploymentId: 'd1' })).toBe(201);
+    await eventually(() => report({ kind: 'CANARY_STARTED', reportId: `c2-${Date.now()}`, reportedAt: JAN(26), deploymentId: 'd2', ...fraud, modelVersion: 2, trafficPercent: 5 }), (status) => status === 201, { what: 'canary of v2' });
+    expect(await report({ kind: 'ONLINE_METRICS', reportId: 'm2', reportedAt: JAN(27), ...fraud, modelVersion: 2, windowStart: JAN(26), windowEnd: JAN(27), metrics: { p99_latency_ms: 58, ctr: 0.051 } })).toBe(201);
+    expect(await report({ kind: 'AB_TEST_CONCLUDED', reportId: 'ab1', reportedAt: JAN(27, 10), testId: 'ab-1-vs-2', ...fraud, controlVersion: 1, treatmentVersion: 2, decision: 'INCONCLUSIVE', results: [{ metric: 'ctr', controlValue: 0.05, treatmentValue: 0.051, relativeLift: 0.02, confidenceLow: -0.01, confidenceHigh: 0.05, controlSamples: 50000, treatmentSamples: 2600 }] })).toBe(201);
+    await eventually(() => query('/v1/models/fraud-model/versions/2/online'), (r) => r.body.abTests?.length === 1, { what: 'online results projected' });
+  });
+
+  afterAll(async () => {
+    await Promise.all([ingestion, gates, tracker, projections].map((service) => service?.stop()));
+    await environment?.dispose();
+  });
+
+  it('answers the training history, decisions, currently deployed, timeline and online results', async () => {
+    const history = (await query('/v1/models/fraud-model/history')).body.items;
+    expect(history.map((v: any) => [v.modelVersion, v.metrics.auc, v.verdict])).toEqual([[1, 0.912, 'PASSED'], [2, 0.9191, 'PASSED']]);
+    const [decision] = (await query('/v1/models/fraud-model/versions/2/decisions')).body.items;
+    expect(decision).toMatchObject({ verdict: 'PASSED', baselineVersion: 1, policy: { policyId: 'default', policyVersion: 1 } });
+    expect(decision.checks[0]).toMatchObject({ checkId: 'auc-improvement', observed: 0.9191, baseline: 0.912 });
+    expect((await query('/v1/deployed?modelName=fraud-model')).body.items).toEqual([
+      expect.objectContaining({ service: 'scoring', surface: 'checkout', servingVersion: 1, servingSince: JAN(20), canaries: [expect.objectContaining({ deploymentId: 'd2', modelVersion: 2, trafficPercent: 5, baselineVersion: 1 })] }),
+    ]);
+    const timeline = (await query('/v1/models/fraud-model/timeline')).body.items.map((e: any) => e.eventType).filter((type: string) => type !== 'DeploymentReportRejected' && type !== 'ModelPromoted');
+    expect(timeline).toEqual(['CanaryStarted', 'RolloutCompleted', 'CanaryStarted', 'OnlineMetricsReported', 'AbTestConcluded']);
+    const online = (await query('/v1/models/fraud-model/versions/2/online')).body;
+    expect(online.onlineMetrics).toEqual([expect.objectContaining({ surface: 'checkout', metrics: { p99_latency_ms: 58, ctr: 0.051 } })]);
+    expect(online.abTests).toEqual([expect.objectContaining({ testId: 'ab-1-vs-2', controlVersion: 1, treatmentVersion: 2, decision: 'INCONCLUSIVE' })]);
+  });
+
+  it('finds the versions that used a snapshot, feature, commit or environment, and which are deployed', async () => {
+    const bySnapshot = (await query('/v1/impact?dataSnapshot=txn-2024-01-24')).body.items;
+    expect(bySnapshot.map((v: any) => [v.modelVersion, v.isDeployed, v.deployedNow.map((d: any) => d.role)])).toEqual([[1, true, ['serving']], [2, true, ['canary']]]);
+    expect((await query('/v1/impact?commit=a81b3c0')).body.items.map((v: any) => v.modelVersion)).toEqual([2]);
+    expect((await query('/v1/impact?feature=txn_amount_zscore@3')).body.items).toHaveLength(2);
+    const v2 = (await query('/v1/models/fraud-model/versions/2')).body;
+    expect((await query(`/v1/impact?environment=${v2.environment.fingerprint}`)).body.items.map((v: any) => v.modelVersion)).toEqual([2]);
+    expect((await query('/v1/impact?commit=a81b3c0&dataSnapshot=x')).status).toBe(400);
+  });
+
+  it('diffs the candidate against its baseline down to packages and drivers', async () => {
+    const diff = (await query('/v1/models/fraud-model/diff?version=2&against=1')).body;
+    expect(diff).toMatchObject({ fromVersion: 1, toVersion: 2, identicalLineage: false, code: [{ field: 'commit', from: 'f3a9c21e', to: 'a81b3c0' }] });
+    expect(diff.hyperparameters).toEqual([{ field: 'learning_rate', from: { double: 0.001 }, to: { double: 0.0005 } }]);
+    expect(diff.environment.fields).toEqual(expect.arrayContaining([{ field: 'gpuDriver', from: '535.104.05', to: '545.23.08' }, expect.objectContaining({ field: 'fingerprint' })]));
+    expect(diff.environment.packages.changed).toEqual([{ key: 'pypi:torch', changes: [{ field: 'version', from: '2.1.2', to: '2.2.0' }] }]);
+    expect(diff.metrics.overall).toContainEqual({ metric: 'auc', from: 0.912, to: 0.9191, delta: expect.closeTo(0.0071, 9) });
+    expect((await query('/v1/models/fraud-model/diff?version=2&against=2')).body).toMatchObject({ field: 'against' });
+    expect((await query('/v1/models/%2e%2e%2f/diff?version=2&against=1')).status).toBe(400);
+  });
+
+  it('exports the provenance of a version from the log, in order, with raw Avro on request', async () => {
+    const response = await fetch(`${projections.url}/v1/models/fraud-model/versions/2/audit?raw=true`);
+    expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.eventType).filter((type: string) => type !== 'ModelPromoted' && type !== 'DeploymentReportRejected')).toEqual(['RunRegistered', 'GateEvaluated', 'CanaryStarted', 'OnlineMetricsReported', 'AbTestConcluded']);
+    for (const line of lines) {
+      expect(line).toMatchObject({ topic: expect.stringContaining(environment.id), partition: expect.any(Number), offset: expect.stringMatching(/^\d+$/), eventId: expect.any(String) });
+      const raw = codec.decode(Buffer.from(line.rawAvroBase64, 'base64'));
+      expect(raw.data.envelope.eventId).toBe(line.eventId);
+      expect(line.event.envelope.eventId).toBe(line.eventId);
+    }
+    expect(lines[0].event).toMatchObject({ modelName: 'fraud-model', modelVersion: 2, code: { commit: 'a81b3c0' } });
+  });
+
+  it('replays every projection from offset 0 into fresh tables, switches atomically, and rebuilds the identical state', async () => {
+    const before = { history: (await query('/v1/models/fraud-model/history')).body, deployed: (await query('/v1/deployed')).body, timeline: (await query('/v1/models/fraud-model/timeline')).body };
+    const started = await fetch(`${projections.url}/v1/replay`, { method: 'POST' });
+    expect(started.status).toBe(202);
+    expect((await fetch(`${projections.url}/v1/replay`, { method: 'POST' })).status).toBe(409);
+    const statuses: number[] = [];
+    const done = await eventually(
+      async () => {
+        statuses.push((await fetch(`${projections.url}/v1/models/fraud-model/history`)).status);
+        return (await query('/v1/replay')).body;
+      },
+      (status) => status.state === 'done' || status.state === 'failed',
+      { timeoutMs: 90_000, intervalMs: 100, what: 'replay done' },
+    );
+    expect(done.state).toBe('done');
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(done.eventsApplied).toBeGreaterThan(5);
+    for (const [table, checksum] of Object.entries(done.checksums as Record<string, { equal: boolean; live: { rows: number } }>)) {
+      expect([table, checksum.equal]).toEqual([table, true]);
+    }
+    expect((done.checksums as any).model_versions.live.rows).toBe(2);
+    expect({ history: (await query('/v1/models/fraud-model/history')).body, deployed: (await query('/v1/deployed')).body, timeline: (await query('/v1/models/fraud-model/timeline')).body }).toEqual(before);
+    // The live consumer runs again after the switch: a new event still arrives.
+    expect(await report({ kind: 'CANARY_TRAFFIC_CHANGED', reportId: 't2', reportedAt: JAN(28), deploymentId: 'd2', trafficPercent: 25 })).toBe(201);
+    await eventually(() => query('/v1/deployed?modelName=fraud-model'), (r) => r.body.items[0]?.canaries[0]?.trafficPercent === 25, { what: 'traffic change projected after the replay' });
+  });
+});
