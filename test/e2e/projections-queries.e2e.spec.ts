@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
-import { createTestEnvironment, eventually, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { createTestEnvironment, eventually, REPO_ROOT, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { getJson, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
@@ -83,6 +85,11 @@ describe('projections: queries, diff, audit export and replay', () => {
     expect(diff.environment.packages.changed).toEqual([{ key: 'pypi:torch', changes: [{ field: 'version', from: '2.1.2', to: '2.2.0' }] }]);
     expect(diff.metrics.overall).toContainEqual({ metric: 'auc', from: 0.912, to: 0.9191, delta: expect.closeTo(0.0071, 9) });
     expect((await query('/v1/models/fraud-model/diff?version=2&against=2')).body).toMatchObject({ field: 'against' });
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'diff', 'fraud-model', '2', '1'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain('fraud-model: v1 -> v2');
+    expect(cli.stdout).toContain('  commit: f3a9c21e -> a81b3c0');
+    expect(cli.stdout).toContain('  gpuDriver: 535.104.05 -> 545.23.08');
     expect((await query('/v1/models/%2e%2e%2f/diff?version=2&against=1')).status).toBe(400);
   });
 
@@ -122,6 +129,11 @@ describe('projections: queries, diff, audit export and replay', () => {
     }
     expect((done.checksums as any).model_versions.live.rows).toBe(2);
     expect({ history: (await query('/v1/models/fraud-model/history')).body, deployed: (await query('/v1/deployed')).body, timeline: (await query('/v1/models/fraud-model/timeline')).body }).toEqual(before);
+    // modelreg replay does the same from the command line and reports the comparison.
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'replay'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/switched over: \d+ events in/);
+    expect(cli.stdout).toMatch(/model_versions\s+2 rows {2}identical/);
     // The live consumer runs again after the switch: a new event still arrives.
     expect(await report({ kind: 'CANARY_TRAFFIC_CHANGED', reportId: 't2', reportedAt: JAN(28), deploymentId: 'd2', trafficPercent: 25 })).toBe(201);
     await eventually(() => query('/v1/deployed?modelName=fraud-model'), (r) => r.body.items[0]?.canaries[0]?.trafficPercent === 25, { what: 'traffic change projected after the replay' });
