@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist');
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8'));
 const SOURCE_DIRS = ['libs', 'services', 'deploy/local', 'tools/cli'];
-const ASSETS = /\.(sql|avsc)$/;
+const ASSETS = /\.(sql|avsc|html|css)$|\/dashboard\/[^/]+\.js$/;
 const SKIP = /(\.spec\.ts|\.d\.ts)$|node_modules|__fixtures__/;
 
 function* walk(dir) {
@@ -55,7 +55,7 @@ let compiled = 0;
 for (const dir of SOURCE_DIRS) {
   for (const file of walk(path.join(root, dir))) {
     if (SKIP.test(file)) continue;
-    if (file.endsWith('.ts')) {
+    if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
       compile(file);
       compiled += 1;
     } else if (ASSETS.test(file)) copy(file);

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT, stackDown, stackStatus, stackUp } from './src';
+import { DEFAULT_CHROMIUM, ensureChromium, REPO_ROOT, stackDown, stackStatus, stackUp } from './src';
 
 const print = (line: string) => console.log(`[test] ${line}`);
 
@@ -25,6 +25,7 @@ async function main(jestArgs: string[]): Promise<number> {
   step('project graph', bin('nx'), ['show', 'projects']);
   step('lint', bin('eslint'), ['.', '--max-warnings=0']);
   step('schemas', process.execPath, ['tools/run.js', 'libs/events/src/cli/schemas-check.ts']);
+  ensureChromium(process.env['CHROMIUM_PATH'] ?? DEFAULT_CHROMIUM, print);
   const stackWasUp = await stackStatus(() => undefined);
   await stackUp(process.env, print);
   const resultsFile = resolve(REPO_ROOT, '.local/jest-results.json');

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
 import { createTestEnvironment, eventually, REPO_ROOT, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { launchChromium } from './dashboard-browser';
 import { getJson, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
@@ -137,5 +138,37 @@ describe('projections: queries, diff, audit export and replay', () => {
     // The live consumer runs again after the switch: a new event still arrives.
     expect(await report({ kind: 'CANARY_TRAFFIC_CHANGED', reportId: 't2', reportedAt: JAN(28), deploymentId: 'd2', trafficPercent: 25 })).toBe(201);
     await eventually(() => query('/v1/deployed?modelName=fraud-model'), (r) => r.body.items[0]?.canaries[0]?.trafficPercent === 25, { what: 'traffic change projected after the replay' });
+  });
+
+  it('shows the dashboard in a real browser: models, history chart, deployments, and a version with its checks', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${projections.url}/`);
+      await page.getByTestId('model-link').filter({ hasText: 'fraud-model' }).click();
+      await page.getByTestId('model-title').filter({ hasText: 'fraud-model' }).waitFor();
+      expect(await page.getByTestId('history-chart').getAttribute('data-points')).toBe('2');
+      expect(await page.getByTestId('history-chart').getAttribute('data-metric')).toBe('auc');
+      const deployed = await page.getByTestId('deployed-table').innerText();
+      expect(deployed).toMatch(/scoring\s+checkout\s+v1/);
+      expect(deployed).toContain('v2 at 25%'); // traffic raised by the replay test above
+      expect(await page.getByTestId('timeline-table').innerText()).toContain('RolloutCompleted');
+
+      await page.getByTestId('version-link').filter({ hasText: 'v2' }).click();
+      await page.getByTestId('version-title').filter({ hasText: 'fraud-model v2' }).waitFor();
+      expect(await page.getByTestId('verdict').first().innerText()).toBe('PASSED');
+      const checks = await page.getByTestId('checks-table').first().innerText();
+      expect(checks).toMatch(/auc-improvement\s+0\.9191\s+0\.912/);
+      expect(checks).toContain('precision-parity');
+      expect(await page.getByTestId('lineage-table').innerText()).toContain('a81b3c0');
+      expect(await page.getByTestId('ab-table').innerText()).toContain('ab-1-vs-2');
+      expect(await page.getByTestId('online-table').innerText()).toContain('p99_latency_ms 58');
+      await page.screenshot({ path: join(REPO_ROOT, '.local/dashboard-version.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Controller, Get, Header, Redirect } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+
+/** The page, its script and its style, read once at start: no separate build or server is needed to view it. */
+const ASSETS = {
+  html: readFileSync(join(__dirname, 'index.html'), 'utf8'),
+  js: readFileSync(join(__dirname, 'dashboard.js'), 'utf8'),
+  css: readFileSync(join(__dirname, 'dashboard.css'), 'utf8'),
+};
+
+@ApiExcludeController()
+@Controller()
+export class DashboardController {
+  @Get()
+  @Redirect('/dashboard', 302)
+  root(): void {
+    return undefined;
+  }
+
+  @Get('dashboard')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+  page(): string {
+    return ASSETS.html;
+  }
+
+  @Get('dashboard/dashboard.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  script(): string {
+    return ASSETS.js;
+  }
+
+  @Get('dashboard/dashboard.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  style(): string {
+    return ASSETS.css;
+  }
+}
