@@ -8,12 +8,14 @@ import { REPO_ROOT, stackDown, stackStatus, stackUp } from '@modelreg/local-stac
 import type { BenchContext, BenchResult } from './bench-context';
 import { evaluatorBenchmark, gateLatencyBenchmark } from './gates.bench';
 import { registrationBenchmark, uploadBenchmark } from './ingestion.bench';
+import { projectionsBenchmark } from './projections.bench';
 
 const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   evaluator: evaluatorBenchmark,
   registrations: registrationBenchmark,
   upload: uploadBenchmark,
   gates: gateLatencyBenchmark,
+  projections: projectionsBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

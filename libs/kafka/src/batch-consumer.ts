@@ -36,6 +36,11 @@ export interface BatchConsumerOptions {
   chunkSize?: number;
   /** Consecutive failed restarts before `onFatal`; default 10. */
   maxConsecutiveRestarts?: number;
+  /**
+   * Partitions handled at once (default 1). Order holds within a partition, which is all the
+   * model-keyed topics need; handlers must then be safe to run concurrently.
+   */
+  partitionsConcurrently?: number;
 }
 
 /**
@@ -55,6 +60,7 @@ export class BatchConsumer {
       // A crashed member holds its partitions until its session times out; 10 s bounds that pause.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
       retry: {
         retries: 8,
@@ -80,7 +86,7 @@ export class BatchConsumer {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
-    await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+    await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1, eachBatch: (payload) => this.handleBatch(payload) });
     this.running = true;
   }
 
@@ -96,7 +102,7 @@ export class BatchConsumer {
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const chunkSize = this.options.chunkSize ?? 500;
+    const chunkSize = this.options.chunkSize ?? 2000;
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(start, start + chunkSize);

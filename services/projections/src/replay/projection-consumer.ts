@@ -47,6 +47,8 @@ export class ProjectionConsumer {
         return rejected;
       },
       onFatal: this.deps.onFatal,
+      // Each partition has its own ledger position and models never span partitions.
+      partitionsConcurrently: 3,
     });
     await this.consumer.start();
   }
