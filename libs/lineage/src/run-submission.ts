@@ -1,6 +1,6 @@
 import type {
   CodeVersion, DataSnapshot, EnvironmentFingerprint, FeatureDefinition, GroupMetrics, HyperparameterValue,
-  ResolvedPackage, SliceMetrics, TargetOperationalMetrics, ValidationMetrics,
+  ResolvedPackage, RunRegistered, SliceMetrics, TargetOperationalMetrics, ValidationMetrics,
 } from '@modelreg/events';
 import { computeEnvironmentFingerprint } from './environment-fingerprint';
 import { FieldReader, type Validated } from './field-errors';
@@ -14,20 +14,8 @@ export interface DeclaredArtifact {
   sha256: string;
 }
 
-/** A validated request to register a training run (HTTP body or run-submission event). */
-export interface RunSubmission {
-  modelName: string;
-  trainingRunId: string;
-  artifacts: DeclaredArtifact[];
-  code: CodeVersion;
-  dataSnapshots: DataSnapshot[];
-  features: FeatureDefinition[];
-  hyperparameters: Record<string, HyperparameterValue>;
-  seeds: Record<string, string>;
-  environment: EnvironmentFingerprint;
-  metrics: ValidationMetrics;
-  labels: Record<string, string>;
-}
+/** A validated request to register a training run (HTTP body or run-submission event): a RunRegistered to be, before the registry assigns its version and storage. */
+export type RunSubmission = Omit<RunRegistered, 'envelope' | 'modelVersion' | 'registeredAt' | 'artifacts'> & { artifacts: DeclaredArtifact[] };
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const IDENT = /^[A-Za-z0-9][A-Za-z0-9._:@+=,-]*$/;

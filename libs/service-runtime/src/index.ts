@@ -12,3 +12,5 @@ export type { PageQuery } from './request-params';
 export { shutdownProviders, runService } from './shutdown';
 export { EventLedger } from './event-ledger/event-ledger';
 export { OutboxRelay, enqueueOutbox } from './outbox/outbox-relay';
+export { ledgerConsumer } from './ledger-consumer';
+export type { LedgerConsumerOptions } from './ledger-consumer';

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { BatchConsumer } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, EventLedger, exitOnFatal, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, OutboxRelay, runService } from '@modelreg/service-runtime';
 import { loadDeploymentTrackerConfig } from './config';
 import { DEPLOYMENTS_SCHEMA, SERVICE_NAME } from './deployment-tracker.constants';
 import { DeploymentTrackerModule } from './deployment-tracker.module';
@@ -13,7 +12,6 @@ async function main(): Promise<void> {
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
   const relay = new OutboxRelay(infra.pool, DEPLOYMENTS_SCHEMA, infra.publisher, logger);
   const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs };
-  const ledger = new EventLedger(infra.pool, DEPLOYMENTS_SCHEMA, config.consumerGroup);
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({
@@ -25,19 +23,14 @@ async function main(): Promise<void> {
     logger,
   });
   const handler = app.get(LogEventsHandler);
-  const consumer = new BatchConsumer({
-    kafka: infra.kafka,
+  const { consumer, readiness: consumerReadiness } = ledgerConsumer({
+    infra,
+    schema: DEPLOYMENTS_SCHEMA,
     groupId: config.consumerGroup,
     topics: [infra.topics.lineage, infra.topics.gates, infra.topics.deploymentReports],
-    codec: infra.codec,
-    deadLetterTopic: infra.topics.deadLetter,
-    publisher: infra.publisher,
     logger,
-    handler: async (batch) => {
-      const rejected = await ledger.applyBatch(batch, (client, events) => handler.applyEvents(client, events));
-      relay.nudge();
-      return rejected;
-    },
+    apply: (client, events) => handler.applyEvents(client, events),
+    relay,
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {
@@ -46,7 +39,7 @@ async function main(): Promise<void> {
     await infra.close();
     logger.info('stopped');
   };
-  readiness.push({ name: 'consumer', check: async () => { if (!consumer.isRunning()) throw new Error('consumer is not running'); } });
+  readiness.push(consumerReadiness);
   relay.start();
   await consumer.start();
 }

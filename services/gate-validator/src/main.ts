@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { BatchConsumer } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, EventLedger, exitOnFatal, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, OutboxRelay, runService } from '@modelreg/service-runtime';
 import { loadGateValidatorConfig } from './config';
 import { GateEvaluationService } from './decisions/gate-evaluation.service';
 import { GATES_SCHEMA, SERVICE_NAME } from './gate-validator.constants';
@@ -13,7 +12,6 @@ async function main(): Promise<void> {
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
   const relay = new OutboxRelay(infra.pool, GATES_SCHEMA, infra.publisher, logger);
   const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}` };
-  const ledger = new EventLedger(infra.pool, GATES_SCHEMA, config.consumerGroup);
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({
@@ -25,19 +23,14 @@ async function main(): Promise<void> {
     logger,
   });
   const evaluations = app.get(GateEvaluationService);
-  const consumer = new BatchConsumer({
-    kafka: infra.kafka,
+  const { consumer, readiness: consumerReadiness } = ledgerConsumer({
+    infra,
+    schema: GATES_SCHEMA,
     groupId: config.consumerGroup,
     topics: [infra.topics.lineage, infra.topics.deployments],
-    codec: infra.codec,
-    deadLetterTopic: infra.topics.deadLetter,
-    publisher: infra.publisher,
     logger,
-    handler: async (batch) => {
-      const rejected = await ledger.applyBatch(batch, (client, events) => evaluations.applyEvents(client, events));
-      relay.nudge();
-      return rejected;
-    },
+    apply: (client, events) => evaluations.applyEvents(client, events),
+    relay,
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {
@@ -46,7 +39,7 @@ async function main(): Promise<void> {
     await infra.close();
     logger.info('stopped');
   };
-  readiness.push({ name: 'consumer', check: async () => { if (!consumer.isRunning()) throw new Error('consumer is not running'); } });
+  readiness.push(consumerReadiness);
   relay.start();
   await consumer.start();
 }
