@@ -8,6 +8,7 @@ import { REPO_ROOT, stackDown, stackStatus, stackUp } from '@modelreg/local-stac
 import type { BenchContext, BenchResult } from './bench-context';
 import { evaluatorBenchmark, gateLatencyBenchmark } from './gates.bench';
 import { registrationBenchmark, uploadBenchmark } from './ingestion.bench';
+import { deploymentsBenchmark } from './deployments.bench';
 import { projectionsBenchmark } from './projections.bench';
 
 const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchResult>
   registrations: registrationBenchmark,
   upload: uploadBenchmark,
   gates: gateLatencyBenchmark,
+  deployments: deploymentsBenchmark,
   projections: projectionsBenchmark,
 };
 
