@@ -28,13 +28,15 @@ describe('projections service killed mid-stream', () => {
   it('leaves no missing and no duplicated rows', async () => {
     await appendRunRegisteredEvents(environment, EVENTS);
 
-    projections = await startService('projections', environment.env);
+    // Small transactions, so the kill lands between many commits.
+    const env = { ...environment.env, PROJECTIONS_BATCH_EVENTS: '100' };
+    projections = await startService('projections', env);
     const appliedAtKill = await eventually(() => countRows(db, 'applied_events').catch(() => 0), (n) => n >= 500, { intervalMs: 20, what: '500 events applied' });
     await projections.kill();
     const afterKill = await countRows(db, 'applied_events');
     expect(afterKill).toBeLessThan(EVENTS); // the kill really happened mid-stream
 
-    projections = await startService('projections', environment.env);
+    projections = await startService('projections', env);
     await eventually(() => countRows(db, 'applied_events'), (n) => n === EVENTS, { timeoutMs: 90_000, what: `all ${EVENTS} events applied` });
 
     expect(appliedAtKill).toBeGreaterThanOrEqual(500);

@@ -1,11 +1,17 @@
-import { identifier, readServiceSettings, type Env, type ServiceSettings } from '@modelreg/config';
+import { identifier, integerInRange, readServiceSettings, type Env, type ServiceSettings } from '@modelreg/config';
 
 export interface ProjectionsConfig extends ServiceSettings {
   consumerGroup: string;
+  /** Events applied per transaction (larger is faster; smaller commits more often). */
+  batchEvents: number;
 }
 
 /** Read once at boot; a missing or malformed value stops the service naming the variable. */
 export function loadProjectionsConfig(env: Env): ProjectionsConfig {
   const settings = readServiceSettings(env, 'projections', 'PROJECTIONS_PORT');
-  return { ...settings, consumerGroup: identifier(env, 'PROJECTIONS_CONSUMER_GROUP', `${settings.bus.topicPrefix}.projections`) };
+  return {
+    ...settings,
+    consumerGroup: identifier(env, 'PROJECTIONS_CONSUMER_GROUP', `${settings.bus.topicPrefix}.projections`),
+    batchEvents: integerInRange(env, 'PROJECTIONS_BATCH_EVENTS', 2000, 1, 100_000),
+  };
 }

@@ -6,6 +6,8 @@ import { EventLedger } from '@modelreg/service-runtime';
 import { readModelWriter } from '../read-models/projection-writer';
 
 export interface ProjectionConsumerDeps {
+  /** Events applied per transaction. */
+  batchEvents: number;
   pool: Pool;
   kafka: Kafka;
   codec: EventCodec;
@@ -49,6 +51,7 @@ export class ProjectionConsumer {
       onFatal: this.deps.onFatal,
       // Each partition has its own ledger position and models never span partitions.
       partitionsConcurrently: 3,
+      chunkSize: this.deps.batchEvents,
     });
     await this.consumer.start();
   }
