@@ -97,8 +97,8 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
 
     const started = await fetch(`${projections.url}/v1/replay`, { method: 'POST' });
     if (started.status !== 202) throw new Error(`replay refused: ${started.status}`);
-    const replay = await eventually(() => fetch(`${projections.url}/v1/replay`).then((r) => r.json() as Promise<{ state: string; eventsApplied: number; rebuildSeconds: number; eventsPerSecond: number; checksums: Record<string, { equal: boolean }> }>), (s) => s.state === 'done' || s.state === 'failed', { timeoutMs: 3_600_000, intervalMs: 2000, what: 'replay' });
-    if (replay.state !== 'done') throw new Error('replay failed');
+    const replay = await eventually(() => fetch(`${projections.url}/v1/replay`).then((r) => r.json() as Promise<{ state: string; eventsApplied: number; rebuildSeconds: number; eventsPerSecond: number; checksums?: Record<string, { equal: boolean }>; checksumError?: string }>), (s) => s.state === 'done' || s.state === 'failed', { timeoutMs: 3_600_000, intervalMs: 2000, what: 'replay' });
+    if (replay.state !== 'done') throw new Error(`replay failed: ${(replay as { error?: string }).error ?? 'unknown'}\n${projections.output().slice(-3000)}`);
 
     const model = (index: number) => (index * 7919) % models;
     const byId = await timeRequests((i) => `${projections.url}/v1/models/bench-model-${model(i)}/versions/${1 + (i % perModel)}`, queries);
@@ -127,7 +127,7 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
         replay_events_per_s: replay.eventsPerSecond,
         replay_to_raw_ratio: round(replay.eventsPerSecond / rawRate, 3),
         replay_total_seconds: round(replay.rebuildSeconds, 1),
-        replay_tables_identical: Object.values(replay.checksums).every((c) => c.equal) ? 'yes' : 'NO',
+        replay_tables_identical: replay.checksums ? (Object.values(replay.checksums).every((c) => c.equal) ? 'yes' : 'NO') : `not compared: ${replay.checksumError}`,
         version_by_id_p50_ms: byId.p50,
         version_by_id_p99_ms: byId.p99,
         deployed_per_service_p50_ms: deployed.p50,
