@@ -6,7 +6,7 @@ import { ProjectionConsumer, type ProjectionConsumerDeps } from './projection-co
 import { tableChecksums, type TableChecksum } from './table-checksums';
 
 export interface ReplayStatus {
-  state: 'idle' | 'rebuilding' | 'switching' | 'done' | 'failed';
+  state: 'idle' | 'rebuilding' | 'switching' | 'verifying' | 'done' | 'failed';
   schema?: string;
   startedAt?: string;
   finishedAt?: string;
@@ -45,7 +45,7 @@ export class ProjectionRebuilder {
   }
 
   start(): ReplayStatus {
-    if (this.status.state === 'rebuilding' || this.status.state === 'switching') throw new ReplayConflictError(`a replay is already ${this.status.state}`);
+    if (this.status.state === 'rebuilding' || this.status.state === 'switching' || this.status.state === 'verifying') throw new ReplayConflictError(`a replay is already ${this.status.state}`);
     const generation = Date.now();
     this.status = { state: 'rebuilding', schema: `projections_rebuild_${generation}`, startedAt: new Date(generation).toISOString(), eventsApplied: 0 };
     void this.run(generation).catch((error: Error) => {
@@ -79,7 +79,7 @@ export class ProjectionRebuilder {
       await rebuild.stop();
     }
     const seconds = (Date.now() - generation) / 1000;
-    this.status = { ...this.status, state: 'done', finishedAt: new Date().toISOString(), eventsApplied: rebuild.applied, rebuildSeconds: seconds, eventsPerSecond: Math.round(rebuild.applied / seconds) };
+    this.status = { ...this.status, state: 'verifying', eventsApplied: rebuild.applied, rebuildSeconds: seconds, eventsPerSecond: Math.round(rebuild.applied / seconds) };
     try {
       const before = await tableChecksums(pool, retired);
       const after = await tableChecksums(pool, PROJECTIONS_SCHEMA);
@@ -88,6 +88,7 @@ export class ProjectionRebuilder {
       // The switch is done; only the comparison failed, and says so.
       this.status.checksumError = (error as Error).message;
     }
+    this.status = { ...this.status, state: 'done', finishedAt: new Date().toISOString() };
     this.logger.info('replay done', { schema: PROJECTIONS_SCHEMA, retired, events: rebuild.applied, seconds });
   }
 }
