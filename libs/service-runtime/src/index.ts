@@ -13,4 +13,4 @@ export { shutdownProviders, runService } from './shutdown';
 export { EventLedger } from './event-ledger/event-ledger';
 export { OutboxRelay, enqueueOutbox } from './outbox/outbox-relay';
 export { ledgerConsumer } from './ledger-consumer';
-export type { LedgerConsumerOptions } from './ledger-consumer';
+export type { LedgerConsumerOptions, LedgerPipeline } from './ledger-consumer';

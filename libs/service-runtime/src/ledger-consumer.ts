@@ -20,11 +20,19 @@ export interface LedgerConsumerOptions {
   onFatal: (error: Error) => void;
 }
 
+export interface LedgerPipeline {
+  readiness: ReadinessCheck;
+  /** Starts the outbox relay, then the consumer. */
+  start(): Promise<void>;
+  /** Stops the consumer after its batch in hand, then the relay after its pass. */
+  stop(): Promise<void>;
+}
+
 /**
  * The consuming half of a stateful service: each batch applied exactly once in effect through
  * the event ledger, the outbox relayed right after, and a readiness check for the consumer.
  */
-export function ledgerConsumer(options: LedgerConsumerOptions): { consumer: BatchConsumer; readiness: ReadinessCheck } {
+export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
   const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId);
   const consumer = new BatchConsumer({
     kafka: options.infra.kafka,
@@ -47,5 +55,15 @@ export function ledgerConsumer(options: LedgerConsumerOptions): { consumer: Batc
       if (!consumer.isRunning()) throw new Error('consumer is not running');
     },
   };
-  return { consumer, readiness };
+  return {
+    readiness,
+    start: async () => {
+      options.relay.start();
+      await consumer.start();
+    },
+    stop: async () => {
+      await consumer.stop();
+      await options.relay.stop();
+    },
+  };
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     logger,
   });
   const handler = app.get(LogEventsHandler);
-  const { consumer, readiness: consumerReadiness } = ledgerConsumer({
+  const pipeline = ledgerConsumer({
     infra,
     schema: DEPLOYMENTS_SCHEMA,
     groupId: config.consumerGroup,
@@ -34,14 +34,12 @@ async function main(): Promise<void> {
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {
-    await consumer.stop();
-    await relay.stop();
+    await pipeline.stop();
     await infra.close();
     logger.info('stopped');
   };
-  readiness.push(consumerReadiness);
-  relay.start();
-  await consumer.start();
+  readiness.push(pipeline.readiness);
+  await pipeline.start();
 }
 
 runService(SERVICE_NAME, main);
