@@ -111,6 +111,17 @@ describe('deployment tracking stories', () => {
     expect(events.find((event) => event.type === 'AbTestConcluded')?.data).toMatchObject({ testId: 'homepage-v1-vs-v2', controlVersion: 1, treatmentVersion: 2, decision: 'SHIP_TREATMENT', results: [{ metric: 'ctr', relativeLift: 0.056 }, { metric: 'watch_time_minutes' }] });
     expect(events.find((event) => event.type === 'OfflineOnlineDivergenceDetected')?.data).toMatchObject({ modelVersion: 3, surface: 'post-play', metric: 'precision_at_10', offlineValue: 0.85, onlineValue: 0.78, tolerance: 0.05, policyId: 'default' });
     expect((await placements('recommender')).map((p) => [p.surface, p.servingVersion])).toEqual([['homepage', 1], ['post-play', 3], ['search', 2]]);
+
+    // Promotion to a new surface for controllers: ModelPromoted, and the surface is tracked from now on.
+    const promote = (body: Record<string, unknown>) => fetch(`${tracker.url}/v1/promotions`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const promoted = await promote({ modelName: 'recommender', modelVersion: 3, service: 'streaming-ui', surface: 'trailers', environment: 'production' });
+    expect(promoted.status).toBe(201);
+    const { eventId } = (await promoted.json()) as { eventId: string };
+    const promotions = await trackerEvents('the promotion', (event) => event.type === 'ModelPromoted' && event.data.envelope.eventId === eventId);
+    expect(promotions.find((event) => event.data.envelope.eventId === eventId)?.data).toMatchObject({ modelName: 'recommender', modelVersion: 3, surface: 'trailers', policyId: 'default' });
+    expect((await placements('recommender')).map((p) => p.surface)).toContain('trailers');
+    expect((await promote({ modelName: 'recommender', modelVersion: 9, service: 'streaming-ui', surface: 'trailers', environment: 'production' })).status).toBe(404);
+    expect((await promote({ modelName: 'recommender', modelVersion: 3, service: 'streaming-ui', surface: 'trail/ers', environment: 'production' })).status).toBe(422);
   });
 
   it('refuses a canary for a version whose gate failed, records the refusal, and rejects bad input with the field', async () => {
@@ -120,6 +131,8 @@ describe('deployment tracking stories', () => {
     const refused = await eventually(() => report({ kind: 'CANARY_STARTED', reportId: `risky-canary-${Date.now()}`, reportedAt: JAN(5), deploymentId: 'risky-1', ...where, modelVersion: 1, trafficPercent: 5 }), (r) => r.body['rule'] === 'gate-not-passed', { what: 'refusal' });
     expect(refused).toMatchObject({ status: 409, body: { outcome: 'rejected', events: [{ type: 'DeploymentReportRejected' }] } });
     expect(await placements('risky-model')).toEqual([expect.objectContaining({ servingVersion: null, canaries: [] })]);
+    const promotion = await fetch(`${tracker.url}/v1/promotions`, { method: 'POST', body: JSON.stringify({ ...where, modelVersion: 1 }), headers: { 'content-type': 'application/json' } });
+    expect(promotion.status).toBe(409);
 
     for (const [change, field] of [[{ trafficPercent: 150 }, 'trafficPercent'], [{ trafficPercent: -1 }, 'trafficPercent'], [{ surface: 'check/out' }, 'surface'], [{ reportedAt: new Date(Date.now() + 3_600_000).toISOString() }, 'reportedAt']] as const) {
       const body: Record<string, unknown> = { kind: 'CANARY_STARTED', reportId: 'bad', reportedAt: JAN(5), deploymentId: 'bad-1', ...where, modelVersion: 1, trafficPercent: 5 };

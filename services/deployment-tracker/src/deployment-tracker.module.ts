@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from './deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES } from './deployment-tracker.constants';
+import { PromotionsController } from './promotions/promotions.controller';
 import { DeploymentReportService } from './reports/deployment-report.service';
 import { LogEventsHandler } from './reports/log-events.handler';
 import { PlacementsController } from './reports/placements.controller';
@@ -12,7 +13,7 @@ export class DeploymentTrackerModule {
   static forRoot(deps: DeploymentTrackerDependencies, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
     return {
       module: DeploymentTrackerModule,
-      controllers: [ReportsController, PlacementsController, HealthController],
+      controllers: [ReportsController, PlacementsController, PromotionsController, HealthController],
       providers: [{ provide: DEPLOYMENT_TRACKER_DEPENDENCIES, useValue: deps }, { provide: READINESS_CHECKS, useValue: readiness }, ...shutdownProviders(close), DeploymentReportService, LogEventsHandler],
     };
   }

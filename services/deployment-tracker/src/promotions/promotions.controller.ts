@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Headers, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { buildEnvelope } from '@modelreg/events';
+import { FieldReader, isValidModelName, MODEL_NAME_HINT } from '@modelreg/lineage';
+import { eventMessage } from '@modelreg/kafka';
+import { withTransaction } from '@modelreg/postgres';
+import { correlationIdFrom, enqueueOutbox } from '@modelreg/service-runtime';
+import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { deploymentStore } from '../state/deployment-store';
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const NAME_HINT = 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-"';
+
+@ApiTags('promotions')
+@Controller('v1/promotions')
+export class PromotionsController {
+  constructor(@Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Promote a version to a (new) service surface',
+    description: 'Appends ModelPromoted for the surface when the version\'s latest gate decision passed. Versions that pass later are promoted automatically to every surface their model serves.',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['modelName', 'modelVersion', 'service', 'surface', 'environment'] } })
+  @ApiResponse({ status: 201, description: 'ModelPromoted appended.' })
+  @ApiResponse({ status: 404, description: 'The version is not registered.' })
+  @ApiResponse({ status: 409, description: 'The version has no passed gate decision.' })
+  @ApiResponse({ status: 422, description: 'Invalid: `errors` names each field at fault.' })
+  async promote(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined) {
+    const r = new FieldReader();
+    const input = r.object(body, 'body') ?? {};
+    const modelName = r.text(input['modelName'], 'modelName', { max: 128 }) ?? '';
+    if (modelName && !isValidModelName(modelName)) r.fail('modelName', MODEL_NAME_HINT);
+    const modelVersion = r.number(input['modelVersion'], 'modelVersion', { min: 1, max: 2_147_483_647, integer: true }) ?? 0;
+    const [service, surface, environment] = (['service', 'surface', 'environment'] as const).map((field) => r.text(input[field], field, { max: 64, pattern: NAME, patternHint: NAME_HINT }) ?? '');
+    if (r.errors.length > 0) throw new HttpException({ error: 'validation_failed', errors: r.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
+    const placement = { modelName, service: service as string, surface: surface as string, environment: environment as string };
+    const eventId = await withTransaction(this.deps.pool, async (client) => {
+      const version = (await client.query('SELECT registered, latest_verdict, latest_decision_event_id, policy_id, policy_version FROM deployments.versions WHERE model_name = $1 AND model_version = $2', [modelName, modelVersion])).rows[0] as
+        | { registered: boolean; latest_verdict: string | null; latest_decision_event_id: string; policy_id: string; policy_version: number }
+        | undefined;
+      if (!version?.registered) throw new HttpException({ error: 'not_found', message: `${modelName} v${modelVersion} is not registered` }, HttpStatus.NOT_FOUND);
+      if (version.latest_verdict !== 'PASSED') throw new HttpException({ error: 'not_eligible', field: 'modelVersion', message: `${modelName} v${modelVersion} has ${version.latest_verdict ? 'failed its latest gate decision' : 'no gate decision yet'}` }, HttpStatus.CONFLICT);
+      await deploymentStore.lockPlacement(client, placement);
+      const id = randomUUID();
+      await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [
+        eventMessage(this.deps.codec, this.deps.topics, {
+          type: 'ModelPromoted',
+          data: {
+            envelope: buildEnvelope('ModelPromoted', { eventId: id, occurredAt: Date.now(), producer: this.deps.producer, correlationId: correlationIdFrom(correlation), causationId: version.latest_decision_event_id, modelName, modelVersion }),
+            ...placement,
+            modelVersion,
+            gateDecisionEventId: version.latest_decision_event_id,
+            policyId: version.policy_id,
+            policyVersion: version.policy_version,
+          },
+        }),
+      ]);
+      return id;
+    });
+    this.deps.relay.nudge();
+    return { status: 'promoted', eventId, ...placement, modelVersion };
+  }
+}
