@@ -25,8 +25,3 @@ export type DeploymentReport =
   | (ReportBase & { kind: 'AB_TEST_CONCLUDED'; testId: string; placement: Placement; controlVersion: number; treatmentVersion: number; results: AbMetricResult[]; decision: 'SHIP_TREATMENT' | 'KEEP_CONTROL' | 'INCONCLUSIVE' });
 
 export const REPORT_KINDS: readonly DeploymentReportKind[] = ['CANARY_STARTED', 'CANARY_TRAFFIC_CHANGED', 'ROLLOUT_COMPLETED', 'ROLLED_BACK', 'DEPLOYMENT_RETIRED', 'ONLINE_METRICS', 'AB_TEST_CONCLUDED'];
-
-/** Reports about an existing deployment, found by its id. */
-export function deploymentIdOf(report: DeploymentReport): string | null {
-  return 'deploymentId' in report ? report.deploymentId : null;
-}

@@ -35,7 +35,3 @@ export interface VersionFacts {
 export function emptyPlacement(placement: Placement): PlacementState {
   return { placement, servingVersion: null, servingDeploymentId: null, servingSince: null, servedVersions: [] };
 }
-
-export function placementKey(placement: Placement): string {
-  return `${placement.modelName}/${placement.environment}/${placement.service}/${placement.surface}`;
-}

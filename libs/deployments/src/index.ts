@@ -1,9 +1,9 @@
 export type { DeploymentReport, Placement } from './deployment-report';
-export { REPORT_KINDS, deploymentIdOf } from './deployment-report';
+export { REPORT_KINDS } from './deployment-report';
 export { validateDeploymentReport } from './validate-report';
 export type { ReportValidationOptions } from './validate-report';
 export type { DeploymentRecord, DeploymentStatus, PlacementState, VersionFacts } from './deployment-state';
-export { emptyPlacement, placementKey } from './deployment-state';
+export { emptyPlacement } from './deployment-state';
 export { decideReport } from './deployment-decider';
 export type { DeploymentFact, Rejection, ReportDecision, ReportContext } from './deployment-decider';
 export { evolveDeployment, evolvePlacement } from './deployment-evolve';

@@ -4,7 +4,7 @@ export { HealthController } from './health.controller';
 export { NestJsonLogger } from './nest-json-logger';
 export { runReadinessChecks } from './readiness-check';
 export type { ReadinessCheck, ReadinessReport } from './readiness-check';
-export { READINESS_CHECKS, LOGGER } from './service-runtime.constants';
+export { READINESS_CHECKS } from './service-runtime.constants';
 export { connectInfrastructure, migrateServiceSchema } from './infrastructure';
 export type { ServiceInfrastructure, InfrastructureOptions } from './infrastructure';
 export { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';

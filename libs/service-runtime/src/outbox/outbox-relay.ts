@@ -42,10 +42,6 @@ export class OutboxRelay {
     await this.running;
   }
 
-  async pendingCount(): Promise<number> {
-    const result = await this.pool.query(`SELECT count(*)::int AS n FROM ${this.schema}.outbox`);
-    return (result.rows[0] as { n: number }).n;
-  }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
