@@ -61,8 +61,10 @@ describe('promotion gates with the seed policy', () => {
     const stricter = { ...(await getJson(`${gates.url}/v1/policies/default/versions/1`)).body, version: 2 };
     delete stricter.contentHash;
     stricter.checks = stricter.checks.map((check: any) => (check.id === 'auc-improvement' ? { ...check, change: { direction: 'higher', absolute: 0.01 } } : check));
+    expect((await getJson(`${gates.url}/v1/policies`)).body.items).toEqual([expect.objectContaining({ policyId: 'default', version: 1, builtIn: true })]);
     const published = await fetch(`${gates.url}/v1/policies`, { method: 'POST', body: JSON.stringify(stricter), headers: { 'content-type': 'application/json' } });
     expect(published.status).toBe(201);
+    expect((await getJson(`${gates.url}/v1/policies`)).body.items).toEqual([expect.objectContaining({ policyId: 'default', version: 2, builtIn: false, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
     const again = await fetch(`${gates.url}/v1/policies`, { method: 'POST', body: JSON.stringify(stricter), headers: { 'content-type': 'application/json' } });
     expect(again.status).toBe(200);
 

@@ -1,7 +1,7 @@
 export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Direction } from './policy/gate-policy';
 export { DEFAULT_POLICY } from './policy/default-policy';
 export { validatePolicy, readBound } from './policy/validate-policy';
-export { selectPolicy, policyContentHash, patternSpecificity } from './policy/policy-selection';
+export { selectPolicy, policyContentHash, patternSpecificity, policiesInForce, governingPolicy } from './policy/policy-selection';
 export { evaluateGate } from './evaluation/evaluate-gate';
 export type { GateEvaluation } from './evaluation/evaluate-gate';
 export type { GateSubject } from './evaluation/check-context';

@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY } from './default-policy';
-import { policyContentHash, selectPolicy } from './policy-selection';
+import { governingPolicy, policiesInForce, policyContentHash, selectPolicy } from './policy-selection';
 
 describe('selectPolicy', () => {
   const fraud = { ...DEFAULT_POLICY, policyId: 'fraud', models: ['fraud-*'] };
@@ -22,5 +22,16 @@ describe('policyContentHash', () => {
     const reordered = Object.fromEntries(Object.entries(DEFAULT_POLICY).reverse()) as typeof DEFAULT_POLICY;
     expect(policyContentHash(reordered)).toBe(policyContentHash(DEFAULT_POLICY));
     expect(policyContentHash({ ...DEFAULT_POLICY, tolerance: 1e-8 })).not.toBe(policyContentHash(DEFAULT_POLICY));
+  });
+});
+
+describe('governingPolicy', () => {
+  it('uses the built-in default until a policy named "default" is published, which then replaces it', () => {
+    const fraud = { ...DEFAULT_POLICY, policyId: 'fraud', models: ['fraud-*'] };
+    expect(governingPolicy('recommender', [fraud])).toBe(DEFAULT_POLICY);
+    expect(governingPolicy('fraud-model', [fraud]).policyId).toBe('fraud');
+    const republished = { ...DEFAULT_POLICY, version: 2 };
+    expect(policiesInForce([republished, fraud])).toEqual([republished, fraud]);
+    expect(governingPolicy('recommender', [republished])).toBe(republished);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@modelreg/lineage';
+import { DEFAULT_POLICY } from './default-policy';
 import type { GatePolicy } from './gate-policy';
 
 /** sha256 of the policy's canonical JSON: recorded in every decision so it can be matched to the exact text. */
@@ -25,4 +26,14 @@ export function selectPolicy(modelName: string, latestPolicies: readonly GatePol
     if (specificity >= 0 && (!best || specificity > best.specificity)) best = { policy, specificity };
   }
   return best?.policy ?? null;
+}
+
+/** The policies in force: the latest published version of each, plus the built-in default unless a "default" was published. */
+export function policiesInForce(latestPublished: readonly GatePolicy[]): GatePolicy[] {
+  return latestPublished.some((policy) => policy.policyId === DEFAULT_POLICY.policyId) ? [...latestPublished] : [DEFAULT_POLICY, ...latestPublished];
+}
+
+/** The policy governing a model now; the default's `*` pattern means there always is one. */
+export function governingPolicy(modelName: string, latestPublished: readonly GatePolicy[]): GatePolicy {
+  return selectPolicy(modelName, policiesInForce(latestPublished)) ?? DEFAULT_POLICY;
 }

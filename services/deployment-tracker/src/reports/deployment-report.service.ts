@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
 import { decideReport, evolveDeployment, evolvePlacement, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type PlacementState, type Rejection } from '@modelreg/deployments';
-import { DEFAULT_POLICY, selectPolicy } from '@modelreg/gates';
+import { governingPolicy } from '@modelreg/gates';
 import { canonicalJson } from '@modelreg/lineage';
 import { eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
@@ -121,9 +121,7 @@ export class DeploymentReportService {
 
   /** Guardrails come from the policy governing the model, as the gate validator publishes them. */
   async policyFor(client: PoolClient, modelName: string) {
-    const published = await deploymentStore.latestPolicies(client);
-    const candidates = published.some((policy) => policy.policyId === DEFAULT_POLICY.policyId) ? published : [DEFAULT_POLICY, ...published];
-    return selectPolicy(modelName, candidates) ?? DEFAULT_POLICY;
+    return governingPolicy(modelName, await deploymentStore.latestPolicies(client));
   }
 }
 

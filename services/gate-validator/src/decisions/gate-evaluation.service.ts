@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_POLICY, decide, selectPolicy, type GateDecision, type GatePolicy, type GateTrigger } from '@modelreg/gates';
+import { decide, governingPolicy, type GateDecision, type GatePolicy, type GateTrigger } from '@modelreg/gates';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
@@ -95,10 +95,8 @@ export class GateEvaluationService {
     return decision;
   }
 
-  /** The most specific published policy for the model; the built-in default unless one named "default" was published. */
+  /** The policy governing the model under the policies published so far. */
   async policyFor(client: PoolClient, modelName: string): Promise<GatePolicy> {
-    const published = await gateStore.latestPolicies(client);
-    const candidates = published.some((policy) => policy.policyId === DEFAULT_POLICY.policyId) ? published : [DEFAULT_POLICY, ...published];
-    return selectPolicy(modelName, candidates) ?? DEFAULT_POLICY;
+    return governingPolicy(modelName, await gateStore.latestPolicies(client));
   }
 }

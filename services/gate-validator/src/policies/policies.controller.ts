@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_POLICY, policyContentHash, type GatePolicy } from '@modelreg/gates';
+import { DEFAULT_POLICY, policiesInForce, policyContentHash, type GatePolicy } from '@modelreg/gates';
 import { badRequest, correlationIdFrom, notFound, parsePositiveInt } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
+import { gateStore } from '../state/gate-store';
 import { PolicyPublishingService } from './policy-publishing.service';
 
 const POLICY_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -52,12 +53,13 @@ export class PoliciesController {
   @Get()
   @ApiOperation({ summary: 'The latest version of every policy, the built-in default included.' })
   async list() {
-    const rows = (await this.deps.pool.query('SELECT DISTINCT ON (policy_id) policy_id, policy_version, content_hash, document FROM gates.policies ORDER BY policy_id, policy_version DESC')).rows as Array<{ policy_id: string; policy_version: number; content_hash: string; document: GatePolicy }>;
-    const published = rows.map((row) => ({ policyId: row.policy_id, version: row.policy_version, contentHash: row.content_hash, models: row.document.models, builtIn: false }));
-    if (!published.some((policy) => policy.policyId === DEFAULT_POLICY.policyId)) {
-      published.unshift({ policyId: DEFAULT_POLICY.policyId, version: DEFAULT_POLICY.version, contentHash: policyContentHash(DEFAULT_POLICY), models: DEFAULT_POLICY.models, builtIn: true });
+    const client = await this.deps.pool.connect();
+    try {
+      const policies = policiesInForce(await gateStore.latestPolicies(client));
+      return { items: policies.map((policy) => ({ policyId: policy.policyId, version: policy.version, contentHash: policyContentHash(policy), models: policy.models, builtIn: policy === DEFAULT_POLICY })) };
+    } finally {
+      client.release();
     }
-    return { items: published };
   }
 
   @Get(':policyId/versions/:version')
