@@ -1,6 +1,6 @@
 export type { DeploymentReport, Placement } from './deployment-report';
 export { REPORT_KINDS } from './deployment-report';
-export { validateDeploymentReport } from './validate-report';
+export { validateDeploymentReport, readPlacement, PLACEMENT_NAME_PATTERN, PLACEMENT_NAME_HINT } from './validate-report';
 export type { ReportValidationOptions } from './validate-report';
 export type { DeploymentRecord, DeploymentStatus, PlacementState, VersionFacts } from './deployment-state';
 export { emptyPlacement } from './deployment-state';

@@ -5,8 +5,8 @@ import { REPORT_KINDS, type DeploymentReport, type Placement } from './deploymen
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ID_HINT = 'must be 1-128 letters, digits, ".", "_", ":" or "-"';
 /** Service, surface and environment names: no path separators, no control characters, no spaces. */
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const NAME_HINT = 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-" (no "/", "\\", spaces or control characters)';
+export const PLACEMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const PLACEMENT_NAME_HINT = 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-" (no "/", "\\", spaces or control characters)';
 const METRIC = /^[a-z][a-z0-9_@.]{0,127}$/;
 
 export interface ReportValidationOptions {
@@ -90,14 +90,15 @@ export function validateDeploymentReport(input: unknown, options: ReportValidati
   }
 }
 
-function readPlacement(r: FieldReader, body: Record<string, unknown>): Placement {
+/** modelName, service, surface and environment of a request body, each checked. */
+export function readPlacement(r: FieldReader, body: Record<string, unknown>): Placement {
   const modelName = r.text(body['modelName'], 'modelName', { max: 128 }) ?? '';
   if (modelName && !isValidModelName(modelName)) r.fail('modelName', MODEL_NAME_HINT);
   return {
     modelName,
-    service: r.text(body['service'], 'service', { max: 64, pattern: NAME, patternHint: NAME_HINT }) ?? '',
-    surface: r.text(body['surface'], 'surface', { max: 64, pattern: NAME, patternHint: NAME_HINT }) ?? '',
-    environment: r.text(body['environment'], 'environment', { max: 64, pattern: NAME, patternHint: NAME_HINT }) ?? '',
+    service: r.text(body['service'], 'service', { max: 64, pattern: PLACEMENT_NAME_PATTERN, patternHint: PLACEMENT_NAME_HINT }) ?? '',
+    surface: r.text(body['surface'], 'surface', { max: 64, pattern: PLACEMENT_NAME_PATTERN, patternHint: PLACEMENT_NAME_HINT }) ?? '',
+    environment: r.text(body['environment'], 'environment', { max: 64, pattern: PLACEMENT_NAME_PATTERN, patternHint: PLACEMENT_NAME_HINT }) ?? '',
   };
 }
 

@@ -1,6 +1,6 @@
 export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Direction } from './policy/gate-policy';
 export { DEFAULT_POLICY } from './policy/default-policy';
-export { validatePolicy, readBound } from './policy/validate-policy';
+export { validatePolicy, readBound, POLICY_ID_PATTERN } from './policy/validate-policy';
 export { selectPolicy, policyContentHash, patternSpecificity, policiesInForce, governingPolicy } from './policy/policy-selection';
 export { evaluateGate } from './evaluation/evaluate-gate';
 export type { GateEvaluation } from './evaluation/evaluate-gate';

@@ -2,7 +2,9 @@ import { FieldReader, type Validated } from '@modelreg/lineage';
 import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
 
 const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'operational'];
-const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** Policy ids, check ids and environment names: lower-case identifiers. */
+export const POLICY_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const ID = POLICY_ID_PATTERN;
 const METRIC = /^[a-z][a-z0-9_@.]{0,127}$/;
 const TARGET = /^[a-z][a-z0-9_-]{0,31}$/;
 const MODEL_PATTERN = /^(\*|[a-z0-9][a-z0-9._-]{0,127}\*?)$/;

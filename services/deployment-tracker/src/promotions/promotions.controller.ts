@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { buildEnvelope } from '@modelreg/events';
-import { FieldReader, isValidModelName, MODEL_NAME_HINT } from '@modelreg/lineage';
+import { readPlacement } from '@modelreg/deployments';
+import { FieldReader } from '@modelreg/lineage';
 import { eventMessage } from '@modelreg/kafka';
 import { withTransaction } from '@modelreg/postgres';
 import { correlationIdFrom, enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
-
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const NAME_HINT = 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-"';
 
 @ApiTags('promotions')
 @Controller('v1/promotions')
@@ -31,12 +29,10 @@ export class PromotionsController {
   async promote(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined) {
     const r = new FieldReader();
     const input = r.object(body, 'body') ?? {};
-    const modelName = r.text(input['modelName'], 'modelName', { max: 128 }) ?? '';
-    if (modelName && !isValidModelName(modelName)) r.fail('modelName', MODEL_NAME_HINT);
+    const placement = readPlacement(r, input);
+    const { modelName } = placement;
     const modelVersion = r.number(input['modelVersion'], 'modelVersion', { min: 1, max: 2_147_483_647, integer: true }) ?? 0;
-    const [service, surface, environment] = (['service', 'surface', 'environment'] as const).map((field) => r.text(input[field], field, { max: 64, pattern: NAME, patternHint: NAME_HINT }) ?? '');
     if (r.errors.length > 0) throw new HttpException({ error: 'validation_failed', errors: r.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
-    const placement = { modelName, service: service as string, surface: surface as string, environment: environment as string };
     const eventId = await withTransaction(this.deps.pool, async (client) => {
       const version = (await client.query('SELECT registered, latest_verdict, latest_decision_event_id, policy_id, policy_version FROM deployments.versions WHERE model_name = $1 AND model_version = $2', [modelName, modelVersion])).rows[0] as
         | { registered: boolean; latest_verdict: string | null; latest_decision_event_id: string; policy_id: string; policy_version: number }

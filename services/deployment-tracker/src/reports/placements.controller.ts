@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
 import { badRequest, notFound, parseModelName } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 @ApiTags('state')
 @Controller('v1/deployments')
@@ -17,7 +17,7 @@ export class PlacementsController {
   @ApiQuery({ name: 'environment', required: false })
   async placements(@Query('modelName') modelNameParam: string | undefined, @Query('environment') environment: string | undefined) {
     const modelName = parseModelName(modelNameParam);
-    if (environment !== undefined && !NAME.test(environment)) throw badRequest('environment', 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-"');
+    if (environment !== undefined && !PLACEMENT_NAME_PATTERN.test(environment)) throw badRequest('environment', PLACEMENT_NAME_HINT);
     const placements = (await this.deps.pool.query(
       `SELECT p.environment, p.service, p.surface, p.serving_version AS "servingVersion", p.serving_deployment_id AS "servingDeploymentId",
               p.serving_since AS "servingSince", p.served_versions AS "servedVersions",

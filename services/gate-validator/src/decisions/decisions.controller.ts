@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { policyContentHash } from '@modelreg/gates';
+import { POLICY_ID_PATTERN, policyContentHash } from '@modelreg/gates';
 import { withTransaction } from '@modelreg/postgres';
 import { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
@@ -67,7 +67,7 @@ export class DecisionsController {
 
   private async requestedPolicy(body: Record<string, unknown>) {
     if (body['policyId'] === undefined) return null;
-    if (typeof body['policyId'] !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(body['policyId'])) throw badRequest('policyId', 'must be a lower-case identifier');
+    if (typeof body['policyId'] !== 'string' || !POLICY_ID_PATTERN.test(body['policyId'])) throw badRequest('policyId', 'must be a lower-case identifier');
     const version = typeof body['policyVersion'] === 'number' ? body['policyVersion'] : NaN;
     if (!Number.isSafeInteger(version) || version < 1) throw badRequest('policyVersion', 'must be a positive integer when policyId is given');
     const policy = await loadPolicyVersion(this.deps, body['policyId'], version);

@@ -1,14 +1,12 @@
 import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_POLICY, policiesInForce, policyContentHash, type GatePolicy } from '@modelreg/gates';
+import { DEFAULT_POLICY, policiesInForce, POLICY_ID_PATTERN, policyContentHash, type GatePolicy } from '@modelreg/gates';
 import { badRequest, correlationIdFrom, notFound, parsePositiveInt } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
 import { PolicyPublishingService } from './policy-publishing.service';
-
-const POLICY_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 @ApiTags('policies')
 @Controller('v1/policies')
@@ -65,7 +63,7 @@ export class PoliciesController {
   @Get(':policyId/versions/:version')
   @ApiOperation({ summary: 'One policy version, in full.' })
   async get(@Param('policyId') policyId: string, @Param('version') versionParam: string) {
-    if (!POLICY_ID.test(policyId)) throw badRequest('policyId', 'must be a lower-case identifier');
+    if (!POLICY_ID_PATTERN.test(policyId)) throw badRequest('policyId', 'must be a lower-case identifier');
     const version = parsePositiveInt(versionParam, 'version');
     const policy = await loadPolicyVersion(this.deps, policyId, version);
     if (!policy) throw notFound(`policy ${policyId} v${version} is not published`);

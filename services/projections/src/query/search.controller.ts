@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
 import { badRequest, parseModelName, parsePage } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
 import type { ProjectionQueries } from './projection-queries';
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:@+=,-]{0,199}$/;
 
 @ApiTags('search')
@@ -23,7 +23,7 @@ export class SearchController {
     for (const key of ['service', 'environment'] as const) {
       const value = query[key];
       if (value === undefined) continue;
-      if (!NAME.test(value)) throw badRequest(key, 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-"');
+      if (!PLACEMENT_NAME_PATTERN.test(value)) throw badRequest(key, PLACEMENT_NAME_HINT);
       filter[key] = value;
     }
     return { items: await this.queries.deployments.currentlyDeployed(filter) };
