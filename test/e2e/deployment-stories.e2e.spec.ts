@@ -121,6 +121,12 @@ describe('deployment tracking stories', () => {
     expect(promotions.find((event) => event.data.envelope.eventId === eventId)?.data).toMatchObject({ modelName: 'recommender', modelVersion: 3, surface: 'trailers', policyId: 'default' });
     expect((await placements('recommender')).map((p) => p.surface)).toContain('trailers');
     expect((await promote({ modelName: 'recommender', modelVersion: 9, service: 'streaming-ui', surface: 'trailers', environment: 'production' })).status).toBe(404);
+
+    // A version that passes its gate later is promoted to every surface the model serves.
+    expect((await registerRun(ingestion.url, runBody('recommender', 'recommender-run-4', artifacts, { auc: 0.93, extraMetrics: { precision_at_10: 0.85, ndcg_at_20: 0.71 } }))).status).toBe(201);
+    const isV4Promotion = (event: RegistryEvent) => event.type === 'ModelPromoted' && event.data.modelName === 'recommender' && event.data.modelVersion === 4;
+    const v4 = await eventually(async () => (await trackerEvents('v4 promoted', isV4Promotion)).filter(isV4Promotion), (events) => events.length === 4, { what: 'v4 promoted to four surfaces' });
+    expect(v4.map((event) => (event.type === 'ModelPromoted' ? event.data.surface : '')).sort()).toEqual(['homepage', 'post-play', 'search', 'trailers']);
     expect((await promote({ modelName: 'recommender', modelVersion: 3, service: 'streaming-ui', surface: 'trail/ers', environment: 'production' })).status).toBe(422);
   });
 

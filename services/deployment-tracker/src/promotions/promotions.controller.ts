@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { buildEnvelope } from '@modelreg/events';
 import { readPlacement } from '@modelreg/deployments';
 import { FieldReader } from '@modelreg/lineage';
-import { eventMessage } from '@modelreg/kafka';
 import { withTransaction } from '@modelreg/postgres';
 import { correlationIdFrom, enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
+import { modelPromotedMessage } from './model-promoted';
 
 @ApiTags('promotions')
 @Controller('v1/promotions')
@@ -40,21 +38,10 @@ export class PromotionsController {
       if (!version?.registered) throw new HttpException({ error: 'not_found', message: `${modelName} v${modelVersion} is not registered` }, HttpStatus.NOT_FOUND);
       if (version.latest_verdict !== 'PASSED') throw new HttpException({ error: 'not_eligible', field: 'modelVersion', message: `${modelName} v${modelVersion} has ${version.latest_verdict ? 'failed its latest gate decision' : 'no gate decision yet'}` }, HttpStatus.CONFLICT);
       await deploymentStore.lockPlacement(client, placement);
-      const id = randomUUID();
-      await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [
-        eventMessage(this.deps.codec, this.deps.topics, {
-          type: 'ModelPromoted',
-          data: {
-            envelope: buildEnvelope('ModelPromoted', { eventId: id, occurredAt: Date.now(), producer: this.deps.producer, correlationId: correlationIdFrom(correlation), causationId: version.latest_decision_event_id, modelName, modelVersion }),
-            ...placement,
-            modelVersion,
-            gateDecisionEventId: version.latest_decision_event_id,
-            policyId: version.policy_id,
-            policyVersion: version.policy_version,
-          },
-        }),
-      ]);
-      return id;
+      const passed = { modelVersion, decisionEventId: version.latest_decision_event_id, policyId: version.policy_id, policyVersion: version.policy_version };
+      const promotion = modelPromotedMessage(this.deps, placement, passed, correlationIdFrom(correlation));
+      await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [promotion.message]);
+      return promotion.eventId;
     });
     this.deps.relay.nudge();
     return { status: 'promoted', eventId, ...placement, modelVersion };

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { validateDeploymentReport } from '@modelreg/deployments';
-import { buildEnvelope, type GateEvaluated } from '@modelreg/events';
+import type { GateEvaluated } from '@modelreg/events';
 import type { GatePolicy } from '@modelreg/gates';
-import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
+import type { ConsumedEvent, DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { modelPromotedMessage } from '../promotions/model-promoted';
 import { deploymentStore } from '../state/deployment-store';
 import { DeploymentReportService } from './deployment-report.service';
 
@@ -77,19 +77,8 @@ export class LogEventsHandler {
   /** A version that passed its gate becomes eligible for every surface its model serves: controllers consume ModelPromoted. */
   private async promote(client: PoolClient, decision: GateEvaluated): Promise<void> {
     const placements = await deploymentStore.placementsOf(client, decision.modelName);
-    const messages = placements.map((placement) =>
-      eventMessage(this.deps.codec, this.deps.topics, {
-        type: 'ModelPromoted',
-        data: {
-          envelope: buildEnvelope('ModelPromoted', { eventId: randomUUID(), occurredAt: Date.now(), producer: this.deps.producer, correlationId: decision.envelope.correlationId, causationId: decision.envelope.eventId, modelName: decision.modelName, modelVersion: decision.candidateVersion }),
-          ...placement,
-          modelVersion: decision.candidateVersion,
-          gateDecisionEventId: decision.envelope.eventId,
-          policyId: decision.policy.policyId,
-          policyVersion: decision.policy.policyVersion,
-        },
-      }),
-    );
+    const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
+    const messages = placements.map((placement) => modelPromotedMessage(this.deps, placement, passed, decision.envelope.correlationId).message);
     await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
   }
 }
