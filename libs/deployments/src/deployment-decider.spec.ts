@@ -42,10 +42,12 @@ class Scenario {
       deployment: id ? (this.deployments.get(id) ?? null) : null,
       placement: this.placement,
       versions: this.versions,
-      policy: { policyId: 'default', policyVersion: 1, guardrails: DEFAULT_POLICY.guardrails, tolerance: DEFAULT_POLICY.tolerance },
-      runningCanaries: [...this.deployments.values()].filter((d) => d.status === 'CANARY'),
-      baselineOnline: this.baselineOnline,
-      primaryEventId: 'online-1',
+      online: {
+        policy: { policyId: 'default', policyVersion: 1, guardrails: DEFAULT_POLICY.guardrails, tolerance: DEFAULT_POLICY.tolerance },
+        runningCanaries: [...this.deployments.values()].filter((d) => d.status === 'CANARY'),
+        baselineOnline: this.baselineOnline,
+        primaryEventId: 'online-1',
+      },
     };
     return decideReport(report, context);
   }

@@ -34,9 +34,14 @@ export interface ReportContext {
   placement: PlacementState;
   /** Facts of every version the report names. */
   versions: ReadonlyMap<number, VersionFacts>;
+  /** What judging online metrics needs; only ONLINE_METRICS reports use it, so adapters load it only for them. */
+  online: OnlineContext | null;
+}
+
+export interface OnlineContext {
   /** Guardrails of the policy governing the model. */
   policy: { policyId: string; policyVersion: number; guardrails: Guardrails; tolerance: number };
-  /** Canary deployments running on the placement (for online metrics). */
+  /** Canary deployments running on the placement. */
   runningCanaries: readonly DeploymentRecord[];
   /** Latest online metrics of each canary's baseline version on the same placement. */
   baselineOnline: ReadonlyMap<number, Record<string, number>>;
@@ -102,8 +107,9 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
     case 'ONLINE_METRICS': {
       const version = context.versions.get(report.modelVersion);
       if (!version?.registered) return reject('unknown-version', `${report.placement.modelName} v${report.modelVersion} is not registered`);
+      if (!context.online) throw new Error('an ONLINE_METRICS report is decided with its online context');
       const reported: DeploymentFact = { type: 'OnlineMetricsReported', data: { ...report.placement, modelVersion: report.modelVersion, windowStart: report.windowStart, windowEnd: report.windowEnd, metrics: report.metrics } };
-      return { accepted: true, facts: [reported, ...detectDivergence(report, version, context), ...checkCanaryGuardrails(report, context)] };
+      return { accepted: true, facts: [reported, ...detectDivergence(report, version, context.online), ...checkCanaryGuardrails(report, context.online)] };
     }
     case 'AB_TEST_CONCLUDED': {
       for (const version of [report.controlVersion, report.treatmentVersion]) {
@@ -122,7 +128,7 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
 }
 
 /** Offline metrics can lie: an online value further from the offline one than the policy allows is reported. */
-function detectDivergence(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, version: VersionFacts, context: ReportContext): DeploymentFact[] {
+function detectDivergence(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, version: VersionFacts, context: OnlineContext): DeploymentFact[] {
   const facts: DeploymentFact[] = [];
   for (const [metric, tolerance] of Object.entries(context.policy.guardrails.offlineOnlineTolerance).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const online = report.metrics[metric];
@@ -139,7 +145,7 @@ function detectDivergence(report: Extract<DeploymentReport, { kind: 'ONLINE_METR
 }
 
 /** A canary's online metrics against the policy's guardrails: absolute bounds, and relative drops against its baseline's online metrics. */
-function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, context: ReportContext): DeploymentFact[] {
+function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, context: OnlineContext): DeploymentFact[] {
   const facts: DeploymentFact[] = [];
   for (const canary of context.runningCanaries.filter((record) => record.modelVersion === report.modelVersion)) {
     const baseline = canary.baselineVersion === null ? undefined : context.baselineOnline.get(canary.baselineVersion);

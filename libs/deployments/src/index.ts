@@ -5,5 +5,5 @@ export type { ReportValidationOptions } from './validate-report';
 export type { DeploymentRecord, DeploymentStatus, PlacementState, VersionFacts } from './deployment-state';
 export { emptyPlacement } from './deployment-state';
 export { decideReport } from './deployment-decider';
-export type { DeploymentFact, Rejection, ReportDecision, ReportContext } from './deployment-decider';
+export type { DeploymentFact, OnlineContext, Rejection, ReportDecision, ReportContext } from './deployment-decider';
 export { evolveDeployment, evolvePlacement } from './deployment-evolve';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
-import { decideReport, evolveDeployment, evolvePlacement, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type PlacementState, type Rejection } from '@modelreg/deployments';
+import { decideReport, evolveDeployment, evolvePlacement, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type Placement, type PlacementState, type Rejection } from '@modelreg/deployments';
 import { governingPolicy } from '@modelreg/gates';
 import { canonicalJson } from '@modelreg/lineage';
 import { eventMessage } from '@modelreg/kafka';
@@ -48,20 +48,10 @@ export class DeploymentReportService {
       return this.reject(client, report, null, { rule: 'unknown-deployment', reason: `deployment ${(report as { deploymentId: string }).deploymentId} is not known` }, correlationId, causationId);
     }
     const placement = await deploymentStore.lockPlacement(client, placementRef);
-    const runningCanaries = await deploymentStore.runningCanaries(client, placementRef);
     const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement));
-    const baselineVersions = runningCanaries.map((canary) => canary.baselineVersion).filter((version): version is number => version !== null);
-    const policy = await this.policyFor(client, placementRef.modelName);
     const primaryEventId = randomUUID();
-    const decision = decideReport(report, {
-      deployment: deployment ? { ...deployment } : null,
-      placement,
-      versions,
-      policy: { policyId: policy.policyId, policyVersion: policy.version, guardrails: policy.guardrails, tolerance: policy.tolerance },
-      runningCanaries,
-      baselineOnline: await deploymentStore.latestOnlineMetrics(client, placementRef, baselineVersions),
-      primaryEventId,
-    });
+    const online = report.kind === 'ONLINE_METRICS' ? await this.onlineContext(client, placementRef, primaryEventId) : null;
+    const decision = decideReport(report, { deployment: deployment ? { ...deployment } : null, placement, versions, online });
     if (!decision.accepted) return this.reject(client, report, deployment, decision.rejection, correlationId, causationId);
     await this.applyFacts(client, decision.facts, deployment, placement);
     const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), correlationId, causationId));
@@ -119,9 +109,21 @@ export class DeploymentReportService {
     return { type: fact.type, data: { ...fact.data, envelope } } as RegistryEvent;
   }
 
-  /** Guardrails come from the policy governing the model, as the gate validator publishes them. */
-  async policyFor(client: PoolClient, modelName: string) {
-    return governingPolicy(modelName, await deploymentStore.latestPolicies(client));
+  /**
+   * What judging online metrics needs, loaded only for those reports: the guardrails of the policy
+   * governing the model (as the gate validator publishes them), the running canaries, and the
+   * latest online metrics of their baselines.
+   */
+  private async onlineContext(client: PoolClient, placement: Placement, primaryEventId: string): Promise<OnlineContext> {
+    const policy = governingPolicy(placement.modelName, await deploymentStore.latestPolicies(client));
+    const runningCanaries = await deploymentStore.runningCanaries(client, placement);
+    const baselineVersions = runningCanaries.map((canary) => canary.baselineVersion).filter((version): version is number => version !== null);
+    return {
+      policy: { policyId: policy.policyId, policyVersion: policy.version, guardrails: policy.guardrails, tolerance: policy.tolerance },
+      runningCanaries,
+      baselineOnline: await deploymentStore.latestOnlineMetrics(client, placement, baselineVersions),
+      primaryEventId,
+    };
   }
 }
 
