@@ -1,6 +1,6 @@
 import { EventCodec, SchemaCatalog, type RegistryEvent } from '@modelreg/events';
 import { createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
-import { getJson, registerRun, runBody, uploadArtifact } from './registry-client';
+import { getJson, postJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
 const JAN = (day: number, hour = 9) => new Date(Date.UTC(2024, 0, day, hour)).toISOString();
@@ -27,10 +27,7 @@ describe('deployment tracking stories', () => {
     await environment?.dispose();
   });
 
-  const report = async (body: Record<string, unknown>) => {
-    const response = await fetch(`${tracker.url}/v1/deployments/reports`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
+  const report = (body: Record<string, unknown>) => postReport(tracker.url, body);
   const placements = async (modelName: string) => (await getJson(`${tracker.url}/v1/deployments/placements?modelName=${modelName}`)).body.items as any[];
   /** Registers versions 1..n of a model, each passing its gate (AUC +0.01 per version), and waits until the tracker knows the verdicts. */
   const registerPassingVersions = async (modelName: string, aucs: number[], extraMetrics: Record<string, number> = {}) => {
@@ -113,10 +110,10 @@ describe('deployment tracking stories', () => {
     expect((await placements('recommender')).map((p) => [p.surface, p.servingVersion])).toEqual([['homepage', 1], ['post-play', 3], ['search', 2]]);
 
     // Promotion to a new surface for controllers: ModelPromoted, and the surface is tracked from now on.
-    const promote = (body: Record<string, unknown>) => fetch(`${tracker.url}/v1/promotions`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const promote = (body: Record<string, unknown>) => postJson(`${tracker.url}/v1/promotions`, body);
     const promoted = await promote({ modelName: 'recommender', modelVersion: 3, service: 'streaming-ui', surface: 'trailers', environment: 'production' });
     expect(promoted.status).toBe(201);
-    const { eventId } = (await promoted.json()) as { eventId: string };
+    const { eventId } = promoted.body as { eventId: string };
     const promotions = await trackerEvents('the promotion', (event) => event.type === 'ModelPromoted' && event.data.envelope.eventId === eventId);
     expect(promotions.find((event) => event.data.envelope.eventId === eventId)?.data).toMatchObject({ modelName: 'recommender', modelVersion: 3, surface: 'trailers', policyId: 'default' });
     expect((await placements('recommender')).map((p) => p.surface)).toContain('trailers');
@@ -137,7 +134,7 @@ describe('deployment tracking stories', () => {
     const refused = await eventually(() => report({ kind: 'CANARY_STARTED', reportId: `risky-canary-${Date.now()}`, reportedAt: JAN(5), deploymentId: 'risky-1', ...where, modelVersion: 1, trafficPercent: 5 }), (r) => r.body['rule'] === 'gate-not-passed', { what: 'refusal' });
     expect(refused).toMatchObject({ status: 409, body: { outcome: 'rejected', events: [{ type: 'DeploymentReportRejected' }] } });
     expect(await placements('risky-model')).toEqual([expect.objectContaining({ servingVersion: null, canaries: [] })]);
-    const promotion = await fetch(`${tracker.url}/v1/promotions`, { method: 'POST', body: JSON.stringify({ ...where, modelVersion: 1 }), headers: { 'content-type': 'application/json' } });
+    const promotion = await postJson(`${tracker.url}/v1/promotions`, { ...where, modelVersion: 1 });
     expect(promotion.status).toBe(409);
 
     for (const [change, field] of [[{ trafficPercent: 150 }, 'trafficPercent'], [{ trafficPercent: -1 }, 'trafficPercent'], [{ surface: 'check/out' }, 'surface'], [{ reportedAt: new Date(Date.now() + 3_600_000).toISOString() }, 'reportedAt']] as const) {

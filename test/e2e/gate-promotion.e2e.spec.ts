@@ -1,5 +1,5 @@
 import { createTestEnvironment, eventually, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
-import { getJson, registerRun, runBody, uploadArtifact, uploadLargeArtifact } from './registry-client';
+import { getJson, postJson, registerRun, runBody, uploadArtifact, uploadLargeArtifact } from './registry-client';
 
 const MODEL = 'fraud-model';
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'IN', 'BR'];
@@ -62,23 +62,23 @@ describe('promotion gates with the seed policy', () => {
     delete stricter.contentHash;
     stricter.checks = stricter.checks.map((check: any) => (check.id === 'auc-improvement' ? { ...check, change: { direction: 'higher', absolute: 0.01 } } : check));
     expect((await getJson(`${gates.url}/v1/policies`)).body.items).toEqual([expect.objectContaining({ policyId: 'default', version: 1, builtIn: true })]);
-    const published = await fetch(`${gates.url}/v1/policies`, { method: 'POST', body: JSON.stringify(stricter), headers: { 'content-type': 'application/json' } });
+    const published = await postJson(`${gates.url}/v1/policies`, stricter);
     expect(published.status).toBe(201);
     expect((await getJson(`${gates.url}/v1/policies`)).body.items).toEqual([expect.objectContaining({ policyId: 'default', version: 2, builtIn: false, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
-    const again = await fetch(`${gates.url}/v1/policies`, { method: 'POST', body: JSON.stringify(stricter), headers: { 'content-type': 'application/json' } });
+    const again = await postJson(`${gates.url}/v1/policies`, stricter);
     expect(again.status).toBe(200);
 
-    const response = await fetch(`${gates.url}/v1/models/${MODEL}/versions/2/evaluations`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const response = await postJson(`${gates.url}/v1/models/${MODEL}/versions/2/evaluations`, {});
     expect(response.status).toBe(201);
-    const decision = (await response.json()) as any;
+    const decision = response.body;
     expect(decision).toMatchObject({ trigger: 'ReEvaluationRequested', policy: { policyId: 'default', policyVersion: 2 }, verdict: 'FAILED' });
     const all = (await getJson(`${gates.url}/v1/models/${MODEL}/versions/2/decisions`)).body.items;
     expect(all.map((d: any) => [d.policy.policyVersion, d.verdict])).toEqual([[1, 'PASSED'], [2, 'FAILED']]);
   });
 
   it('rejects a bad policy at publish time with the field at fault', async () => {
-    const response = await fetch(`${gates.url}/v1/policies`, { method: 'POST', body: JSON.stringify({ policyId: 'bad', version: 1, checks: [{ id: 'x', kind: 'slice-threshold', metric: 'auc', slices: { topKByTraffic: 0 }, bound: { min: 0.9 } }] }), headers: { 'content-type': 'application/json' } });
+    const response = await postJson(`${gates.url}/v1/policies`, { policyId: 'bad', version: 1, checks: [{ id: 'x', kind: 'slice-threshold', metric: 'auc', slices: { topKByTraffic: 0 }, bound: { min: 0.9 } }] });
     expect(response.status).toBe(422);
-    expect(((await response.json()) as any).errors).toContainEqual({ field: 'checks[0].slices.topKByTraffic', message: expect.stringMatching(/within/) });
+    expect(response.body['errors']).toContainEqual({ field: 'checks[0].slices.topKByTraffic', message: expect.stringMatching(/within/) });
   });
 });

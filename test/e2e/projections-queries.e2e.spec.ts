@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
 import { createTestEnvironment, eventually, REPO_ROOT, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { launchChromium } from './dashboard-browser';
-import { getJson, registerRun, runBody, uploadArtifact } from './registry-client';
+import { getJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
 const JAN = (day: number, hour = 9) => new Date(Date.UTC(2024, 0, day, hour)).toISOString();
@@ -17,10 +17,7 @@ describe('projections: queries, diff, audit export and replay', () => {
   let projections: RunningService;
   const fraud = { modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'production' };
 
-  const report = async (body: Record<string, unknown>) => {
-    const response = await fetch(`${tracker.url}/v1/deployments/reports`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-    return response.status;
-  };
+  const report = async (body: Record<string, unknown>) => (await postReport(tracker.url, body)).status;
   const query = (path: string) => getJson(`${projections.url}${path}`);
 
   beforeAll(async () => {

@@ -10,9 +10,19 @@ export async function uploadArtifact(ingestionUrl: string, sizeBytes = 4096): Pr
   return { sha256, sizeBytes };
 }
 
-export async function registerRun(ingestionUrl: string, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${ingestionUrl}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** POSTs a JSON body; answers the status and the JSON reply. */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, any> }> {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+export function registerRun(ingestionUrl: string, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, any> }> {
+  return postJson(`${ingestionUrl}/v1/runs`, body);
+}
+
+/** A deployment controller's report to the tracker. */
+export function postReport(trackerUrl: string, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, any> }> {
+  return postJson(`${trackerUrl}/v1/deployments/reports`, body);
 }
 
 /** Uploads an artifact and registers the fraud-model example run with it. */
