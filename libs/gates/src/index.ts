@@ -1,11 +1,11 @@
-export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Direction } from './policy/gate-policy';
+export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Deviation, Direction } from './policy/gate-policy';
 export { DEFAULT_POLICY } from './policy/default-policy';
 export { validatePolicy, readBound, POLICY_ID_PATTERN } from './policy/validate-policy';
 export { selectPolicy, policyContentHash, patternSpecificity, policiesInForce, governingPolicy } from './policy/policy-selection';
 export { evaluateGate } from './evaluation/evaluate-gate';
 export type { GateEvaluation } from './evaluation/evaluate-gate';
 export type { GateSubject } from './evaluation/check-context';
-export { compareWithBound, compareChange, formatNumber } from './evaluation/bound-comparison';
+export { compareWithBound, compareChange, compareDeviation, formatNumber } from './evaluation/bound-comparison';
 export { selectSlices } from './evaluation/slice-selection';
 export { resolveBaseline } from './baseline/resolve-baseline';
 export type { BaselineFacts, ResolvedBaseline } from './baseline/resolve-baseline';
