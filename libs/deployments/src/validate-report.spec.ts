@@ -32,6 +32,32 @@ describe('validateDeploymentReport', () => {
     expect(errorsOf({ ...canary, ...change })).toContainEqual({ field, message: expect.stringMatching(message) });
   });
 
+  describe('metric names follow the one naming rule', () => {
+    const online = { kind: 'ONLINE_METRICS', reportId: 'm', reportedAt: '2024-01-27T00:00:00Z', modelName: 'rec', modelVersion: 3, service: 's', surface: 'homepage', environment: 'production', windowStart: '2024-01-26T00:00:00Z', windowEnd: '2024-01-27T00:00:00Z', metrics: { 'ndcg@20': 0.4, CTR: 0.05 } };
+    const ab = { kind: 'AB_TEST_CONCLUDED', reportId: 'a', reportedAt: '2024-01-27T00:00:00Z', testId: 't', modelName: 'rec', service: 's', surface: 'homepage', environment: 'production', controlVersion: 2, treatmentVersion: 3, decision: 'INCONCLUSIVE', results: [{ metric: 'ndcg@20', controlValue: 0.4, treatmentValue: 0.41, relativeLift: 0.025, confidenceLow: -0.01, confidenceHigh: 0.06, controlSamples: 1000, treatmentSamples: 1000 }] };
+    const rollback = { kind: 'ROLLED_BACK', reportId: 'b', reportedAt: '2024-01-27T00:00:00Z', deploymentId: 'd', toVersion: 2, reason: 'ndcg fell', triggerMetric: 'ndcg@20', triggerValue: 0.3 };
+
+    it('normalizes online metrics, A/B metrics and a rollback trigger metric', () => {
+      const value = (body: unknown) => {
+        const result = validateDeploymentReport(body, options);
+        if (!result.ok) throw new Error(JSON.stringify(result.errors));
+        return result.value as Record<string, any>;
+      };
+      expect(value(online)['metrics']).toEqual({ ndcg_at_20: 0.4, ctr: 0.05 });
+      expect(value(ab)['results'][0].metric).toBe('ndcg_at_20');
+      expect(value(rollback)['triggerMetric']).toBe('ndcg_at_20');
+    });
+
+    it.each<[string, Record<string, unknown>, string]>([
+      ['an online metric', { ...online, metrics: { 'ndcg 20': 0.4 } }, 'metrics.ndcg 20'],
+      ['two spellings of one online metric', { ...online, metrics: { 'ndcg@20': 0.4, ndcg_at_20: 0.4 } }, 'metrics.ndcg_at_20'],
+      ['an A/B metric', { ...ab, results: [{ ...ab.results[0], metric: 'ndcg/20' }] }, 'results[0].metric'],
+      ['a trigger metric', { ...rollback, triggerMetric: '20ndcg' }, 'triggerMetric'],
+    ])('rejects a bad name of %s, naming the field', (_case, body, field) => {
+      expect(errorsOf(body)).toContainEqual({ field, message: expect.stringMatching(/must be a metric name|same metric/) });
+    });
+  });
+
   it('checks metric windows and A/B results', () => {
     expect(errorsOf({ kind: 'ONLINE_METRICS', reportId: 'm', reportedAt: '2024-01-27T00:00:00Z', modelName: 'rec', modelVersion: 3, service: 's', surface: 'homepage', environment: 'production', windowStart: '2024-01-27T00:00:00Z', windowEnd: '2024-01-26T00:00:00Z', metrics: { ctr: 0.1 } })).toContainEqual({ field: 'windowEnd', message: 'must be after windowStart' });
     expect(errorsOf({ kind: 'AB_TEST_CONCLUDED', reportId: 'a', reportedAt: '2024-01-27T00:00:00Z', testId: 't', modelName: 'rec', service: 's', surface: 'homepage', environment: 'production', controlVersion: 2, treatmentVersion: 2, decision: 'MAYBE', results: [{ metric: 'ctr', controlValue: 0.1, treatmentValue: 0.11, relativeLift: 0.1, confidenceLow: 0.2, confidenceHigh: 0.05, controlSamples: 1000, treatmentSamples: 0 }] })).toEqual(

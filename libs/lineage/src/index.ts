@@ -5,6 +5,7 @@ export type { Registration } from './run-registered.factory';
 export { computeEnvironmentFingerprint, canonicalJson } from './environment-fingerprint';
 export type { EnvironmentFacts } from './environment-fingerprint';
 export { isValidModelName, MODEL_NAME_PATTERN, MODEL_NAME_HINT } from './model-name';
+export { canonicalMetricName, metricEntries, readMetricName, METRIC_NAME_HINT, METRIC_NAME_PATTERN } from './metric-name';
 export { FieldReader } from './field-errors';
 export type { FieldError, Validated } from './field-errors';
 export { exampleRunSubmissionJson } from './examples/example-run-submission';

@@ -78,6 +78,28 @@ describe('validateRunSubmission', () => {
     expect(errors.map((error) => error.field)).toContain('modelName');
   });
 
+  it('spells metric names canonically: overall, slice, group and operational metrics', () => {
+    const result = validateRunSubmission(withChange((b) => {
+      b.metrics.overall['NDCG@20'] = 0.41;
+      b.metrics.slices[0].metrics['precision@10'] = 0.7;
+      b.metrics.fairness[0].metrics['recall.macro'] = 0.6;
+    }));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.value.metrics.overall).toMatchObject({ ndcg_at_20: 0.41 });
+    expect(result.value.metrics.slices[0]?.metrics).toMatchObject({ precision_at_10: 0.7 });
+    expect(result.value.metrics.fairness[0]?.metrics).toMatchObject({ recall_macro: 0.6 });
+    expect(Object.keys(result.value.metrics.overall)).not.toContain('NDCG@20');
+  });
+
+  it.each<[string, (body: Body) => void, string, RegExp]>([
+    ['a metric name with a space', (b) => (b.metrics.overall['ndcg 20'] = 0.4), 'metrics.overall.ndcg 20', /must be a metric name/],
+    ['a slice metric name with a slash', (b) => (b.metrics.slices[1].metrics['auc/x'] = 0.4), 'metrics.slices[1].metrics.auc/x', /must be a metric name/],
+    ['two spellings of one metric', (b) => Object.assign(b.metrics.overall, { 'ndcg@20': 0.4, ndcg_at_20: 0.4 }), 'metrics.overall.ndcg_at_20', /same metric as "ndcg@20"/],
+    ['a unit-interval metric out of range under another spelling', (b) => (b.metrics.overall['NDCG@20'] = 1.3), 'metrics.overall.NDCG@20', /within \[0, 1\]/],
+  ])('rejects %s, naming the field', (_case, change, field, message) => {
+    expect(errorsOf(withChange(change))).toContainEqual({ field, message: expect.stringMatching(message) });
+  });
+
   it('reports every problem at once, not only the first', () => {
     const errors = errorsOf(withChange((b) => {
       delete b.code.commit;

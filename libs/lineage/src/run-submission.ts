@@ -4,6 +4,7 @@ import type {
 } from '@modelreg/events';
 import { computeEnvironmentFingerprint } from './environment-fingerprint';
 import { FieldReader, type Validated } from './field-errors';
+import { metricEntries } from './metric-name';
 import { isValidModelName, MODEL_NAME_HINT } from './model-name';
 
 /** An artifact the caller declares; its bytes are verified against the store before registration. */
@@ -208,11 +209,10 @@ function readMetricValues(r: FieldReader, input: unknown, field: string, require
   const values = r.object(input, field) ?? {};
   if (required && input !== undefined && Object.keys(values).length === 0) r.fail(field, 'must hold at least one metric');
   const out: Record<string, number> = {};
-  for (const [name, raw] of Object.entries(values)) {
-    if (!/^[a-z][a-z0-9_@.]{0,127}$/.test(name)) r.fail(`${field}.${name}`, 'metric names are lower-case identifiers');
-    const bounds = UNIT_INTERVAL_METRICS.has(name) ? { min: 0, max: 1 } : {};
-    const value = r.number(raw, `${field}.${name}`, bounds);
-    if (value !== undefined) out[name] = value;
+  for (const entry of metricEntries(r, values, field)) {
+    const bounds = UNIT_INTERVAL_METRICS.has(entry.metric) ? { min: 0, max: 1 } : {};
+    const value = r.number(entry.value, entry.field, bounds);
+    if (value !== undefined) out[entry.metric] = value;
   }
   return out;
 }
