@@ -39,7 +39,7 @@ describe('gates check what production sees, under one metric-naming rule', () =>
     const candidate = await decisionOf(model, 2);
     expect(candidate).toMatchObject({ baselineVersion: 1, verdict: 'FAILED', eligibleForDeployment: false });
     expect(calibration(candidate)).toEqual(['country=US:PASSED', 'country=GB:PASSED', 'country=DE:FAILED(missing)', 'country=FR:PASSED', 'country=IN:PASSED']);
-    expect(candidate.checks.filter((c: any) => c.outcome === 'FAILED').map((c: any) => c.explanation)).toEqual(['slice country=DE (top 5 by traffic share on baseline v1) of the candidate is missing, so the check fails']);
+    expect(candidate.checks.filter((c: any) => c.outcome === 'FAILED').map((c: any) => c.explanation)).toEqual(["the candidate's slice country=DE (top 5 by traffic share on baseline v1) is missing, so the check fails"]);
   });
 
   it('spells ndcg@20 as ndcg_at_20 at registration and at publishing, and warns about a metric no version carries', async () => {

@@ -73,7 +73,7 @@ describe('slices and groups come from production: the baseline decides what a ca
     const explanations = (baseline: GateSubject | null) => evaluateGate(withoutSlice(candidateSubject(), 'country=DE'), baseline, policyWith(calibrationTop5)).checks.map((check) => check.explanation);
     const fromBaseline = explanations(baselineSubject());
     expect(fromBaseline[0]).toBe('calibration_slope on slice country=US (top 5 by traffic share on baseline v126) is 1; required |x - 1| <= 0.02: passed');
-    expect(fromBaseline[2]).toBe('slice country=DE (top 5 by traffic share on baseline v126) of the candidate is missing, so the check fails');
+    expect(fromBaseline[2]).toBe("the candidate's slice country=DE (top 5 by traffic share on baseline v126) is missing, so the check fails");
     expect(explanations(null)[0]).toBe("calibration_slope on slice country=US (top 5 by the candidate's own traffic share (no baseline)) is 1; required |x - 1| <= 0.02: passed");
   });
 

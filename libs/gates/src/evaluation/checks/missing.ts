@@ -20,7 +20,7 @@ export function noBaselineResult(base: CheckBase, extra: Extra, block: boolean, 
 
 /** A selected slice the candidate does not report at all, e.g. one of the baseline's top 5 by traffic. */
 export function missingSliceResult(base: CheckBase, slice: string, basis: string | null): CheckResult {
-  return missingResult(base, { slice }, `slice ${slice}${basis ? ` (${basis})` : ''} of the candidate`);
+  return missingResult(base, { slice }, `the candidate's slice ${slice}${basis ? ` (${basis})` : ''}`);
 }
 
 /** One missing result per slice short of the k a top-k selection asks for. */
