@@ -42,6 +42,24 @@ describe('gates check what production sees, under one metric-naming rule', () =>
     expect(candidate.checks.filter((c: any) => c.outcome === 'FAILED').map((c: any) => c.explanation)).toEqual(["the candidate's slice country=DE (top 5 by traffic share on baseline v1) is missing, so the check fails"]);
   });
 
+  it('warns at publishing only about metrics the registered versions do not carry where the checks read them', async () => {
+    const policy = {
+      policyId: 'slices',
+      version: 1,
+      models: ['slices-*'],
+      checks: [
+        { id: 'calibration', kind: 'slice-threshold', metric: 'calibration_slope', slices: { topKByTraffic: 5 }, bound: { target: 1, maxDeviation: 0.02 } },
+        { id: 'parity', kind: 'group-disparity', metric: 'precision', maxGap: 0.02 },
+        { id: 'latency', kind: 'operational', metric: 'p99_latency_ms', targets: 'all-artifact-targets', bound: { below: 100 } },
+        { id: 'slice-recall', kind: 'slice-threshold', metric: 'recall', slices: { topKByTraffic: 5 }, bound: { min: 0.5 } },
+      ],
+      guardrails: { offlineOnlineTolerance: { auc: { relative: 0.05 } } },
+    };
+    const published = await postJson(`${gates.url}/v1/policies`, policy);
+    expect(published.status).toBe(201);
+    expect(published.body['warnings']).toEqual([{ field: 'checks[3].metric', message: expect.stringMatching(/no registered version of slices-\* carries slice metric "recall"/) }]);
+  });
+
   it('spells ndcg@20 as ndcg_at_20 at registration and at publishing, and warns about a metric no version carries', async () => {
     const model = 'ranker';
     const policy = { policyId: 'ranker', version: 1, models: [model], checks: [{ id: 'ndcg-floor', kind: 'metric-threshold', metric: 'NDCG@20', bound: { min: 0.4 } }] };
