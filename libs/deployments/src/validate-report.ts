@@ -1,5 +1,5 @@
 import type { AbMetricResult } from '@modelreg/events';
-import { FieldReader, isValidModelName, MODEL_NAME_HINT, type Validated } from '@modelreg/lineage';
+import { FieldReader, isValidModelName, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
 import { REPORT_KINDS, type DeploymentReport, type Placement } from './deployment-report';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -113,8 +113,7 @@ function readMetrics(r: FieldReader, input: unknown, field: string): Record<stri
   const values = r.object(input, field) ?? {};
   if (input !== undefined && Object.keys(values).length === 0) r.fail(field, 'must hold at least one metric');
   const out: Record<string, number> = {};
-  for (const [name, raw] of Object.entries(values)) {
-    if (!METRIC.test(name)) r.fail(`${field}.${name}`, 'metric names are lower-case identifiers');
+  for (const [name, raw] of r.entries(values, field, { maxKeyChars: 128, pattern: METRIC, patternHint: 'must be a lower-case metric name' })) {
     const value = r.number(raw, `${field}.${name}`);
     if (value !== undefined) out[name] = value;
   }

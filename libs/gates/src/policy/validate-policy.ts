@@ -1,4 +1,4 @@
-import { FieldReader, type Validated } from '@modelreg/lineage';
+import { FieldReader, type Validated } from '@modelreg/validation';
 import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
 
 const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'operational'];
@@ -149,9 +149,9 @@ function readGuardrails(r: FieldReader, input: unknown): Guardrails {
     if (result.bound === undefined && result.maxRelativeDrop === undefined) r.fail(field, 'must set bound and/or maxRelativeDrop');
     return result;
   });
-  const toleranceInput = r.object(raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance') ?? {};
   const offlineOnlineTolerance: Record<string, number> = {};
-  for (const [metric, value] of Object.entries(toleranceInput)) {
+  const tolerances = r.entries(raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance', { maxKeyChars: 128, pattern: METRIC, patternHint: 'must be a lower-case metric name' });
+  for (const [metric, value] of tolerances) {
     const tolerance = r.number(value, `guardrails.offlineOnlineTolerance.${metric}`, { min: 0, max: 1e12 });
     if (tolerance !== undefined) offlineOnlineTolerance[metric] = tolerance;
   }

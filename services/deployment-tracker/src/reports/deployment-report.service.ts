@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
 import { decideReport, evolveDeployment, evolvePlacement, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type Placement, type PlacementState, type Rejection } from '@modelreg/deployments';
 import { governingPolicy } from '@modelreg/gates';
-import { canonicalJson } from '@modelreg/lineage';
+import { canonicalJson } from '@modelreg/validation';
 import { eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';

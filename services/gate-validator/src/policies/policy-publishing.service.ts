@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { policySubject, buildEnvelope } from '@modelreg/events';
 import { DEFAULT_POLICY, policyContentHash, validatePolicy, type GatePolicy } from '@modelreg/gates';
-import { canonicalJson, type FieldError } from '@modelreg/lineage';
+import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { eventMessage } from '@modelreg/kafka';
-import { buildRunRegistered, canonicalJson, type FieldError, type RunSubmission } from '@modelreg/lineage';
+import { buildRunRegistered, type RunSubmission } from '@modelreg/lineage';
+import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES, INGESTION_SCHEMA, SERVICE_NAME } from '../ingestion.constants';

@@ -1,5 +1,6 @@
 import type { ConsumedEvent, DeadLetter, PartitionBatch } from '@modelreg/kafka';
-import { runSubmittedToSubmissionJson, validateRunSubmission, type FieldError } from '@modelreg/lineage';
+import { runSubmittedToSubmissionJson, validateRunSubmission } from '@modelreg/lineage';
+import type { FieldError } from '@modelreg/validation';
 import type { RunRegistrationService } from './run-registration.service';
 
 /**
