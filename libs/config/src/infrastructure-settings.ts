@@ -6,7 +6,16 @@ export interface BusSettings {
   brokers: string[];
   topicPrefix: string;
   topicPartitions: number;
+  /**
+   * The largest event (one Kafka record: key, value, headers) the service appends, bytes. Checked at
+   * boot against max.message.bytes of the topics it produces to; a request whose event would be
+   * larger is refused before anything is written.
+   */
+  maxEventBytes: number;
 }
+
+/** MAX_EVENT_BYTES when unset: 4 MiB, the size of the largest run registration body ingestion accepts. */
+export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
 export interface ObjectStoreSettings {
   endpoint: string;
@@ -26,6 +35,7 @@ export function readBusSettings(env: Env): BusSettings {
     brokers: hostPortList(env, 'KAFKA_BROKERS'),
     topicPrefix: identifier(env, 'TOPIC_PREFIX', 'modelreg'),
     topicPartitions: integerInRange(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
+    maxEventBytes: integerInRange(env, 'MAX_EVENT_BYTES', DEFAULT_MAX_EVENT_BYTES, 1024, 1024 * 1024 * 1024),
   };
 }
 
