@@ -3,7 +3,7 @@ import type {
   ResolvedPackage, RunRegistered, SliceMetrics, TargetOperationalMetrics, ValidationMetrics,
 } from '@modelreg/events';
 import { computeEnvironmentFingerprint } from './environment-fingerprint';
-import { FieldReader, isValidModelName, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
+import { FieldReader, isValidModelName, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS, METRIC_NAME_PATTERN, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
 
 /** An artifact the caller declares; its bytes are verified against the store before registration. */
 export interface DeclaredArtifact {
@@ -23,8 +23,6 @@ const TARGET = /^[a-z][a-z0-9_-]{0,31}$/;
 /** Metrics conventionally bounded to [0, 1]: an AUC of 1.3 is a bug upstream, not a great model. */
 const UNIT_INTERVAL_METRICS = new Set(['auc', 'roc_auc', 'pr_auc', 'accuracy', 'precision', 'recall', 'f1', 'ctr', 'precision_at_10', 'recall_at_10', 'ndcg_at_20', 'ndcg_at_10', 'map']);
 const MAX_ARTIFACT_BYTES = 1024 ** 4;
-const METRIC_NAME = /^[a-z][a-z0-9_@.]{0,127}$/;
-const METRIC_NAME_HINT = 'must be a lower-case metric name (a-z, 0-9, "_", "@", ".")';
 const MAX_SEEDS = 64;
 const MAX_LABEL_VALUE_CHARS = 1024;
 
@@ -209,7 +207,7 @@ function readMetricValues(r: FieldReader, input: unknown, field: string, require
   const values = r.object(input, field) ?? {};
   if (required && input !== undefined && Object.keys(values).length === 0) r.fail(field, 'must hold at least one metric');
   const out: Record<string, number> = {};
-  for (const [name, raw] of r.entries(values, field, { maxKeyChars: 128, pattern: METRIC_NAME, patternHint: METRIC_NAME_HINT })) {
+  for (const [name, raw] of r.entries(values, field, { maxKeyChars: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT })) {
     const bounds = UNIT_INTERVAL_METRICS.has(name) ? { min: 0, max: 1 } : {};
     const value = r.number(raw, `${field}.${name}`, bounds);
     if (value !== undefined) out[name] = value;

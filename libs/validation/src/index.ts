@@ -7,3 +7,4 @@ export { canonicalJson } from './canonical-json';
 export { parseStrictJson } from './strict-json';
 export type { JsonProblem, StrictJsonResult } from './strict-json';
 export { isValidModelName, MODEL_NAME_PATTERN, MODEL_NAME_HINT } from './model-name';
+export { METRIC_NAME_PATTERN, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS } from './metric-name';
