@@ -15,6 +15,8 @@ export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; probl
 
 type Frame = { kind: 'object'; keys: Set<string>; key: string } | { kind: 'array'; index: number };
 
+/** A run of string content that needs no attention: no quote, backslash or control character. */
+const PLAIN_CHARACTERS = /[^"\\\u0000-\u001f]*/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const SIMPLE_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 const HEX4 = /^[0-9a-fA-F]{4}$/;
@@ -120,9 +122,8 @@ class StrictJsonScanner {
   private key(frame: Extract<Frame, { kind: 'object' }>): void {
     const start = this.i;
     if (this.text[start] !== '"') throw new JsonRefusal(`expected a property name in double quotes but found ${describe(this.text[start])}`, start);
-    this.string();
-    const raw = this.text.slice(start, this.i);
-    const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+    const escaped = this.string();
+    const key = escaped ? (JSON.parse(this.text.slice(start, this.i)) as string) : this.text.slice(start + 1, this.i - 1);
     if (frame.keys.has(key)) {
       frame.key = key;
       const path = this.path();
@@ -135,14 +136,20 @@ class StrictJsonScanner {
     this.i += 1;
   }
 
-  private string(): void {
+  /** Skips a string; true when it holds an escape. */
+  private string(): boolean {
     const start = this.i;
     let j = start + 1;
+    let escaped = false;
     for (;;) {
+      PLAIN_CHARACTERS.lastIndex = j;
+      PLAIN_CHARACTERS.test(this.text);
+      j = PLAIN_CHARACTERS.lastIndex;
       if (j >= this.text.length) throw new JsonRefusal('unterminated string', start);
       const code = this.text.charCodeAt(j);
       if (code === 0x22) break;
       if (code === 0x5c) {
+        escaped = true;
         const escape = this.text[j + 1];
         if (escape !== undefined && SIMPLE_ESCAPES.has(escape)) j += 2;
         else if (escape === 'u' && HEX4.test(this.text.slice(j + 2, j + 6))) j += 6;
@@ -152,6 +159,7 @@ class StrictJsonScanner {
       } else j += 1;
     }
     this.i = j + 1;
+    return escaped;
   }
 
   private number(): void {
