@@ -83,13 +83,15 @@ describe('ingestion: nothing is acknowledged that cannot be stored or appended',
     await expectOnlyAppended(before, 'nul-model', 'run-valid');
   });
 
-  it('refuses a repeated key with 400 naming the key and its path, and malformed JSON with 400 naming the position', async () => {
+  it('refuses a repeated key with 400 naming the key and its path, malformed JSON with 400 naming the position, an oversized body with 413 naming the limit', async () => {
     const valid = JSON.stringify(body('dup-model', 'run-dup', { labels: { team: 'a', owner: 'b' } }));
     const repeated = valid.replace('"owner":"b"', '"team":"b"');
     expect(repeated).not.toBe(valid);
     const duplicate = await post(ingestion.url, repeated);
     expect(duplicate).toMatchObject({ status: 400, body: { field: 'labels.team', message: expect.stringMatching(/^duplicate key "team" at labels.team at position \d+ \(line 1, column \d+\)$/) } });
     expect(await post(ingestion.url, '{"modelName": ')).toMatchObject({ status: 400, body: { field: 'body', message: expect.stringMatching(/position 14 \(line 1, column 15\)/) } });
+    const oversized = await post(ingestion.url, JSON.stringify(body('dup-model', 'run-huge', { labels: { blob: 'x'.repeat(9 * 1024 * 1024) } })));
+    expect(oversized).toMatchObject({ status: 413, body: { error: 'payload_too_large', field: 'body', limitBytes: 8 * 1024 * 1024 } });
     expect(await registrations('dup-model')).toEqual([]);
   });
 
