@@ -17,10 +17,12 @@ export async function topicMessageLimits(kafka: Kafka, topics: string[]): Promis
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
-    });
+    const described = await retryWhileRetriable(() =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+      }),
+    );
     const limits: TopicMessageLimit[] = [];
     let brokerLimit: number | null = null;
     for (const topic of topics) {
@@ -32,6 +34,21 @@ export async function topicMessageLimits(kafka: Kafka, topics: string[]): Promis
     return limits;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A topic another service created a moment ago may not be known to the broker answering yet
+ * (UNKNOWN_TOPIC_OR_PARTITION, retriable): try again for a few seconds.
+ */
+async function retryWhileRetriable<T>(attempt: () => Promise<T>, attempts = 40, delayMs = 250): Promise<T> {
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || tried >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   }
 }
 
