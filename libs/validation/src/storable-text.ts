@@ -6,20 +6,19 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export interface TextRules {
   /** Largest length in UTF-16 code units. */
   max: number;
-  /** Reject tabs, newlines and other C0/DEL control characters too (names, ids, single-line text). */
-  noControl?: boolean;
 }
 
 /**
  * Why a string cannot be stored everywhere it goes, or null when it can. Postgres rejects U+0000
  * in text and jsonb (a projection would fail on every retry), and an unpaired UTF-16 surrogate
- * has no UTF-8 encoding, so Avro, Kafka and Postgres would each store something else.
+ * has no UTF-8 encoding, so Avro, Kafka and Postgres would each store something else. Other
+ * control characters (tabs and newlines included) are refused too: every field is single-line.
  */
-export function textProblem(value: string, { max, noControl = true }: TextRules): string | null {
+export function textProblem(value: string, { max }: TextRules): string | null {
   if (value.trim() === '') return 'must not be empty';
   if (value.length > max) return `must be at most ${max} characters, got ${value.length}`;
   if (NUL.test(value)) return 'must not contain U+0000 (NUL)';
-  if (noControl && CONTROL.test(value)) return 'must not contain control characters';
+  if (CONTROL.test(value)) return 'must not contain control characters';
   if (LONE_SURROGATE.test(value)) return 'must not contain an unpaired UTF-16 surrogate (U+D800 to U+DFFF)';
   return null;
 }
