@@ -26,7 +26,7 @@ describe('configuration readers name the setting at fault', () => {
     expect(port({}, 'HTTP_PORT', 3000)).toBe(3000);
     expect(hostPortList({ KAFKA_BROKERS: 'a:1, b:2' }, 'KAFKA_BROKERS')).toEqual(['a:1', 'b:2']);
     expect(identifier({}, 'TOPIC_PREFIX', 'modelreg')).toBe('modelreg');
-    expect(readBusSettings({ KAFKA_BROKERS: 'a:1' }).maxEventBytes).toBe(4 * 1024 * 1024);
+    expect(readBusSettings({ KAFKA_BROKERS: 'a:1' }).maxEventBytes).toBe(1_000_000);
     expect(readBusSettings({ KAFKA_BROKERS: 'a:1', MAX_EVENT_BYTES: '2000000' }).maxEventBytes).toBe(2_000_000);
   });
 });
