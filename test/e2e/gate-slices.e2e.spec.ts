@@ -79,6 +79,6 @@ describe('gates check what production sees, under one metric-naming rule', () =>
 
     const bad = await registerRun(ingestion.url, runBody(model, 'r2', artifacts, { auc: 0.9, extraMetrics: { 'ndcg 20': 0.41 } }));
     expect(bad.status).toBe(422);
-    expect(bad.body['errors']).toContainEqual({ field: 'metrics.overall.ndcg 20', message: expect.stringMatching(/must be a metric name/) });
+    expect(bad.body['errors']).toContainEqual({ field: 'metrics.overall', message: expect.stringMatching(/key "ndcg 20" must be a metric name/) });
   });
 });

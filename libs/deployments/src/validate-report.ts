@@ -1,5 +1,5 @@
 import type { AbMetricResult } from '@modelreg/events';
-import { FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, readMetricName, type Validated } from '@modelreg/lineage';
+import { FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, readMetricName, readOptionalMetricName, type Validated } from '@modelreg/validation';
 import { REPORT_KINDS, type DeploymentReport, type Placement } from './deployment-report';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -54,7 +54,7 @@ export function validateDeploymentReport(input: unknown, options: ReportValidati
         deploymentId: deploymentId(),
         toVersion: version('toVersion'),
         reason: r.text(body['reason'], 'reason', { max: 1000 }) ?? '',
-        triggerMetric: body['triggerMetric'] === undefined || body['triggerMetric'] === null ? null : (readMetricName(r, body['triggerMetric'], 'triggerMetric') ?? null),
+        triggerMetric: readOptionalMetricName(r, body['triggerMetric'], 'triggerMetric'),
         triggerValue: body['triggerValue'] === undefined || body['triggerValue'] === null ? null : (r.number(body['triggerValue'], 'triggerValue') ?? null),
       });
     case 'DEPLOYMENT_RETIRED':

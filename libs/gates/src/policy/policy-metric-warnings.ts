@@ -1,4 +1,4 @@
-import type { FieldError } from '@modelreg/lineage';
+import type { FieldError } from '@modelreg/validation';
 import type { CheckKind, GatePolicy } from './gate-policy';
 import { patternSpecificity } from './policy-selection';
 

@@ -43,8 +43,8 @@ describe('validatePolicy', () => {
     ['a version of 0', (d) => (d.version = 0), 'version', /within/],
     ['a check metric that cannot be a metric name', (d) => (d.checks[0].metric = 'auc/roc'), 'checks[0].metric', /must be a metric name/],
     ['a guardrail metric that cannot be a metric name', (d) => (d.guardrails.canary[1].metric = 'click rate'), 'guardrails.canary[1].metric', /must be a metric name/],
-    ['a tolerance key that cannot be a metric name', (d) => (d.guardrails.offlineOnlineTolerance['ndcg 20'] = 0.05), 'guardrails.offlineOnlineTolerance.ndcg 20', /must be a metric name/],
-    ['two spellings of one tolerance metric', (d) => (d.guardrails.offlineOnlineTolerance['ndcg@20'] = 0.04), 'guardrails.offlineOnlineTolerance.ndcg@20', /same metric as "ndcg_at_20"/],
+    ['a tolerance key that cannot be a metric name', (d) => (d.guardrails.offlineOnlineTolerance['ndcg 20'] = 0.05), 'guardrails.offlineOnlineTolerance', /key "ndcg 20" must be a metric name/],
+    ['two spellings of one tolerance metric', (d) => (d.guardrails.offlineOnlineTolerance['ndcg@20'] = 0.04), 'guardrails.offlineOnlineTolerance', /key "ndcg@20" names the same metric as "ndcg_at_20"/],
     ['a tolerance that is a string', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = '5%'), 'guardrails.offlineOnlineTolerance.ndcg_at_20', /must be a number/],
     ['a negative tolerance for a metric', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = -0.05), 'guardrails.offlineOnlineTolerance.ndcg_at_20', /within/],
     ['a relative tolerance below 0', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = { relative: -0.08 }), 'guardrails.offlineOnlineTolerance.ndcg_at_20.relative', /within/],
@@ -56,6 +56,11 @@ describe('validatePolicy', () => {
     ['a direction without maxRegression', (d) => (d.guardrails.canary[0].direction = 'lower'), 'guardrails.canary[0].direction', /applies to maxRegression only/],
     ['both spellings of a relative drop', (d) => (d.guardrails.canary[1].maxRegression = { relative: 0.03 }), 'guardrails.canary[1].maxRelativeDrop', /earlier spelling of maxRegression.relative/],
     ['a guardrail with nothing to check', (d) => (d.guardrails.canary = [{ metric: 'ctr' }]), 'guardrails.canary[0]', /bound and\/or maxRegression/],
+    ['U+0000 in a tolerance key', (d) => (d.guardrails.offlineOnlineTolerance['ctr\u0000'] = 0.1), 'guardrails.offlineOnlineTolerance', /key "ctr\\u0000" must not contain U\+0000/],
+    ['a 1 MB tolerance key', (d) => (d.guardrails.offlineOnlineTolerance['m'.repeat(1024 * 1024)] = 0.1), 'guardrails.offlineOnlineTolerance', /at most 128 characters, got 1048576/],
+    ['1001 tolerance keys', (d) => (d.guardrails.offlineOnlineTolerance = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`m${i}`, 0.1]))), 'guardrails.offlineOnlineTolerance', /at most 1000 entries/],
+    ['a lone surrogate in the description', (d) => (d.description = 'seed \uD800'), 'description', /unpaired UTF-16 surrogate/],
+    ['U+0000 in a slice name', (d) => (d.checks[1].slices = { names: ['us\u0000'] }), 'checks[1].slices.names[0]', /U\+0000/],
   ])('rejects %s with a precise error', (_case, change, field, message) => {
     expect(errorsOf(withChange(change))).toContainEqual({ field, message: expect.stringMatching(message) });
   });

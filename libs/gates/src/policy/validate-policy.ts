@@ -1,4 +1,4 @@
-import { FieldReader, metricEntries, readMetricName, type Validated } from '@modelreg/lineage';
+import { FieldReader, metricEntries, readMetricName, type Validated } from '@modelreg/validation';
 import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, Deviation, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
 
 const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'operational'];
@@ -140,9 +140,8 @@ function readSlices(r: FieldReader, input: unknown, field: string): SliceSelecti
 function readGuardrails(r: FieldReader, input: unknown): Guardrails {
   const raw = r.object(input ?? {}, 'guardrails') ?? {};
   const canary: CanaryGuardrail[] = (r.array(raw['canary'] ?? [], 'guardrails.canary', { max: 100 }) ?? []).map((item, index) => readCanaryGuardrail(r, item, `guardrails.canary[${index}]`));
-  const toleranceInput = r.object(raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance') ?? {};
   const offlineOnlineTolerance: Record<string, number | Deviation> = {};
-  for (const entry of metricEntries(r, toleranceInput, 'guardrails.offlineOnlineTolerance')) {
+  for (const entry of metricEntries(r, raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance')) {
     const tolerance = entry.value !== null && typeof entry.value === 'object' ? readDeviation(r, entry.value, entry.field) : r.number(entry.value, entry.field, { min: 0, max: 1e12 });
     if (tolerance !== undefined) offlineOnlineTolerance[entry.metric] = tolerance;
   }

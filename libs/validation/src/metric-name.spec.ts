@@ -1,4 +1,4 @@
-import { FieldReader } from './field-errors';
+import { FieldReader } from './field-reader';
 import { canonicalMetricName, metricEntries, METRIC_NAME_HINT, readMetricName } from './metric-name';
 
 describe('the metric-naming rule', () => {
@@ -52,8 +52,8 @@ describe('the metric-naming rule', () => {
       { metric: 'ndcg_at_20', value: 0.5, field: 'metrics.ndcg@20' },
     ]);
     expect(r.errors).toEqual([
-      { field: 'metrics.ndcg_at_20', message: 'names the same metric as "ndcg@20" (ndcg_at_20)' },
-      { field: 'metrics.bad key', message: METRIC_NAME_HINT },
+      { field: 'metrics', message: 'key "ndcg_at_20" names the same metric as "ndcg@20" (ndcg_at_20)' },
+      { field: 'metrics', message: `key "bad key" ${METRIC_NAME_HINT}` },
     ]);
   });
 });
