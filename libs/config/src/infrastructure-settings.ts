@@ -6,6 +6,8 @@ export interface BusSettings {
   brokers: string[];
   topicPrefix: string;
   topicPartitions: number;
+  /** Bounds of one outbox relay send; bytes stay below the broker's message.max.bytes. */
+  outboxBatch: { maxRecords: number; maxBytes: number };
 }
 
 export interface ObjectStoreSettings {
@@ -26,6 +28,10 @@ export function readBusSettings(env: Env): BusSettings {
     brokers: hostPortList(env, 'KAFKA_BROKERS'),
     topicPrefix: identifier(env, 'TOPIC_PREFIX', 'modelreg'),
     topicPartitions: integerInRange(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
+    outboxBatch: {
+      maxRecords: integerInRange(env, 'OUTBOX_BATCH_MAX_RECORDS', 500, 1, 100_000),
+      maxBytes: integerInRange(env, 'OUTBOX_BATCH_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+    },
   };
 }
 
