@@ -1,4 +1,4 @@
-import { partitionEnds, readLogRanges, type Kafka, type LogRange, type OutgoingMessage, type RecordAt } from '@modelreg/kafka';
+import { partitionEnds, readLogRanges, type Kafka, type LogRange, type OutgoingMessage, type PartitionEnds, type RecordAt } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
 import { deleteAppended, queuedTopics, readPositions, savePositions, type LogPosition } from './outbox-tables';
 
@@ -18,33 +18,37 @@ export function stampOutboxRow(message: OutgoingMessage, outbox: string, id: str
 /**
  * Finds the queued rows whose records are already on the log (a relay died between the broker's
  * ack and the DELETE, or a send failed after reaching some partitions) and deletes them, so they
- * are not appended twice. Runs under the relay's lock, before it appends anything.
- *
- * Reads, on each partition of the topics that queued rows are meant for and of the dead-letter
- * topic, from the partition's recorded position to its end. The position is only ever set to an
- * offset below which every record of this outbox has had its row deleted; a topic without positions
- * was never appended to (positions are recorded before a topic's first send). Then every partition
- * read is positioned at its end. Returns how many queued rows were found on the log, and the topics now positioned.
+ * are not appended twice. Runs under the relay's lock, before it appends anything. Reads the topics
+ * queued rows are meant for and the dead-letter topic (`rangesToReconcile`), then positions every
+ * partition read at its end. A position is only ever set to an offset below which every record of
+ * this outbox has had its row deleted. Returns how many queued rows were found, and the topics now
+ * positioned.
  */
 export async function reconcileWithLog(client: PoolClient, kafka: Kafka, outbox: string, deadLetterTopic: string): Promise<{ removed: number; topics: string[] }> {
   const topics = [...new Set([...(await queuedTopics(client, outbox)), deadLetterTopic])];
   const known = await readPositions(client, outbox, topics);
   const ends = await partitionEnds(kafka, topics);
-  const scanFrom = new Map(known.map((p) => [`${p.topic}\u0000${p.partition}`, p.scanFrom]));
-  const positioned = new Set(known.map((p) => p.topic));
-  const ranges: LogRange[] = ends.map((end) => ({
-    topic: end.topic,
-    partition: end.partition,
-    // A partition added after the topic was positioned is read from its start.
-    fromOffset: scanFrom.get(`${end.topic}\u0000${end.partition}`) ?? (positioned.has(end.topic) ? end.low : end.high),
-    toOffset: end.high,
-  }));
+  const ranges = rangesToReconcile(ends, known);
   const ours = (record: RecordAt) => record.message.headers?.[OUTBOX_HEADERS.outbox]?.toString() === outbox;
   const records = await readLogRanges(kafka, ranges, { keep: ours, timeoutMs: 60_000 });
   const ids = records.map((record) => record.message.headers?.[OUTBOX_HEADERS.id]?.toString()).filter((id): id is string => id !== undefined);
   const atEnd: LogPosition[] = ends.map((end) => ({ topic: end.topic, partition: end.partition, scanFrom: end.high }));
   const removed = await deleteAppended(client, outbox, ids, atEnd);
   return { removed, topics: [...new Set(ends.map((end) => end.topic))] };
+}
+
+/**
+ * What may hold records of queued rows: each partition from its position to its end. A partition
+ * added after its topic was positioned is read from its start; a topic never positioned was never
+ * appended to, so nothing of it is read.
+ */
+export function rangesToReconcile(ends: readonly PartitionEnds[], positions: readonly LogPosition[]): LogRange[] {
+  const scanFrom = new Map(positions.map((p) => [`${p.topic}\u0000${p.partition}`, p.scanFrom]));
+  const positioned = new Set(positions.map((p) => p.topic));
+  return ends.map((end) => {
+    const from = scanFrom.get(`${end.topic}\u0000${end.partition}`) ?? (positioned.has(end.topic) ? end.low : end.high);
+    return { topic: end.topic, partition: end.partition, fromOffset: BigInt(from) < BigInt(end.low) ? end.low : from, toOffset: end.high };
+  });
 }
 
 /** Records positions at the end of topics never appended to before, ahead of their first send. */
