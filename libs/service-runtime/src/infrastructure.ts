@@ -4,6 +4,7 @@ import { checkEventLimit, createKafkaClient, KafkaEventPublisher, provisionTopic
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
+import { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
 
 /** Tables every service has in its schema: applied events, consumer positions, outbox. */
@@ -17,6 +18,8 @@ export interface ServiceInfrastructure {
   topics: TopicNames;
   pool: Pool;
   readiness: ReadinessCheck[];
+  /** The relay of the outbox in `schema`, with a publisher of its own; stop it before `close`. */
+  outboxRelay(schema: string): OutboxRelay;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
+  const relayPublishers: KafkaEventPublisher[] = [];
   const admin = kafka.admin();
   let adminConnected: Promise<void> | null = null;
   const readiness: ReadinessCheck[] = [
@@ -65,8 +69,13 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     topics,
     pool,
     readiness,
+    outboxRelay: (schema) => {
+      const relayPublisher = new KafkaEventPublisher(kafka);
+      relayPublishers.push(relayPublisher);
+      return new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch });
+    },
     close: async () => {
-      await publisher.close().catch(() => undefined);
+      for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);
       if (adminConnected) await admin.disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },

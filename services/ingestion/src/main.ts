@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ContentAddressedStore, createS3Client, pingBucket } from '@modelreg/artifact-store';
 import { createJsonLogger } from '@modelreg/logging';
 import { BatchConsumer } from '@modelreg/kafka';
-import { bootstrapService, connectInfrastructure, exitOnFatal, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, runService } from '@modelreg/service-runtime';
 import { loadIngestionConfig } from './config';
 import { INGESTION_SCHEMA, SERVICE_NAME } from './ingestion.constants';
 import { IngestionModule } from './ingestion.module';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['lineage', 'deadLetter'], logger, poolSize: 20 });
   const s3 = createS3Client(config.objectStore);
   const store = new ContentAddressedStore(s3, config.objectStore.bucket);
-  const relay = new OutboxRelay(infra.pool, INGESTION_SCHEMA, infra.publisher, logger);
+  const relay = infra.outboxRelay(INGESTION_SCHEMA);
   relay.start();
   const readiness = [...infra.readiness, { name: 's3', check: () => pingBucket(s3, config.objectStore.bucket) }];
   let submissions: BatchConsumer | null = null;
