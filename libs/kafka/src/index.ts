@@ -10,7 +10,7 @@ export { BatchConsumer } from './batch-consumer';
 export type { BatchConsumerOptions, BatchHandler, ConsumedEvent, PartitionBatch } from './batch-consumer';
 export { deadLetterMessage, DLQ_HEADERS } from './dead-letter';
 export type { DeadLetter, SourceCoordinates } from './dead-letter';
-export { KafkaUnavailableError } from './errors';
+export { KafkaUnavailableError, isKafkaConnectionError } from './errors';
 export type { Kafka } from 'kafkajs';
 export { readAtCoordinates } from './coordinate-reader';
 export type { LogCoordinate, RecordAt } from './coordinate-reader';

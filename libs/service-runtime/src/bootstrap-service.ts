@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import type { Logger } from '@modelreg/logging';
+import { DependencyUnavailableFilter } from './errors/dependency-unavailable.filter';
 import { NestJsonLogger } from './nest-json-logger';
 
 export interface ServiceBootstrapOptions {
@@ -19,12 +20,14 @@ export interface ServiceBootstrapOptions {
 
 /**
  * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body,
- * shutdown hooks (finish the batch in hand, commit, disconnect) and a clean exit on fatal errors.
+ * 503 naming the dependency while one is down, shutdown hooks (finish the batch in hand, commit,
+ * disconnect) and a clean exit on fatal errors.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
   app.use(json({ limit: options.jsonLimit ?? '1mb' }));
   app.enableShutdownHooks();
+  app.useGlobalFilters(new DependencyUnavailableFilter(app.getHttpAdapter(), options.logger));
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(options.port, options.host);
