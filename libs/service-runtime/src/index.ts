@@ -17,3 +17,4 @@ export { EventLedger } from './event-ledger/event-ledger';
 export { OutboxRelay, enqueueOutbox } from './outbox/outbox-relay';
 export { ledgerConsumer } from './ledger-consumer';
 export type { LedgerConsumerOptions, LedgerPipeline } from './ledger-consumer';
+export { PeriodicTask } from './periodic/periodic-task';

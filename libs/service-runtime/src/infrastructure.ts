@@ -17,6 +17,8 @@ export interface ServiceInfrastructure {
   topics: TopicNames;
   pool: Pool;
   readiness: ReadinessCheck[];
+  /** Resolves once the topics exist: at boot, or (with `kafkaOptionalAtBoot`) when Kafka is back. */
+  kafkaProvisioned: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,13 +31,22 @@ export interface InfrastructureOptions {
   migrationsDir: string;
   logger: Logger;
   poolSize?: number;
+  /**
+   * Start while Kafka is unreachable (the service serves what needs Postgres only); topics are
+   * provisioned, retrying, once it answers. Default: Kafka must answer at boot or the start fails.
+   */
+  kafkaOptionalAtBoot?: boolean;
 }
 
 export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
   const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger });
   const topics = topicNames(options.bus.topicPrefix);
-  await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
-  const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
+  let closed = false;
+  const provision = () => provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions }))).then(() => undefined);
+  const kafkaProvisioned = options.kafkaOptionalAtBoot ? retryUntilDone(provision, () => closed, options.logger) : provision();
+  if (!options.kafkaOptionalAtBoot) await kafkaProvisioned;
+  else kafkaProvisioned.catch(() => undefined);
+  const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10, logger: options.logger });
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
@@ -50,8 +61,12 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
           adminConnected = null;
           throw error;
         });
-        await adminConnected;
-        await admin.describeCluster();
+        try {
+          await adminConnected;
+          await admin.describeCluster();
+        } catch (error) {
+          throw new Error(`kafka unavailable: ${(error as Error).message}`);
+        }
       },
     },
   ];
@@ -62,12 +77,29 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     topics,
     pool,
     readiness,
+    kafkaProvisioned,
     close: async () => {
+      closed = true;
       await publisher.close().catch(() => undefined);
       if (adminConnected) await admin.disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+/** Runs `task` until it succeeds, backing off up to 10 s, logging each failure; rejects once `stopped()`. */
+async function retryUntilDone(task: () => Promise<void>, stopped: () => boolean, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await task();
+    } catch (error) {
+      if (stopped()) throw error;
+      const retryInMs = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
+      logger.warn('kafka unavailable at boot; serving without it, provisioning topics when it is back', { error, attempt, retryInMs });
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, retryInMs).unref());
+      if (stopped()) throw error;
+    }
+  }
 }
 
 /** Creates or upgrades a service schema: the runtime tables (ledger, outbox), then the service's own migrations. */
