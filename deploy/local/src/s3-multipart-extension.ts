@@ -16,6 +16,8 @@ export function multipartUploadOperations(directory: string): Middleware {
   return async (ctx, next) => {
     const [bucket, ...keyParts] = ctx.path.split('/').slice(1).map(decodeURIComponent);
     if (!bucket) return next();
+    // Clients address the bucket itself as /bucket or /bucket/.
+    if (keyParts.length === 1 && keyParts[0] === '') keyParts.pop();
     if (ctx.method === 'GET' && keyParts.length === 0 && 'uploads' in ctx.query) return listUploads(ctx, directory, bucket, String(ctx.query['prefix'] ?? ''));
     if (ctx.method === 'DELETE' && keyParts.length > 0 && typeof ctx.query['uploadId'] === 'string') return abortUpload(ctx, directory, bucket, keyParts.join('/'), ctx.query['uploadId']);
     return next();
