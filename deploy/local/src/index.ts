@@ -5,5 +5,3 @@ export type { PortPlan } from './stack-layout';
 export { isPortOpen, isProcessAlive, stopProcess, waitUntil } from './processes';
 export { ensureKafkaJars, startKafka, waitForKafka, KAFKA_VERSION } from './kafka-server';
 export { ensureChromium, DEFAULT_CHROMIUM } from './chromium';
-export { runLocalS3, LOCAL_S3_CREDENTIALS } from './s3-server';
-export { startPostgres, stopPostgres, postgresUrl } from './postgres-server';

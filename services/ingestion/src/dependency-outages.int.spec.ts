@@ -122,7 +122,7 @@ describe('ingestion: a Postgres restart', () => {
 
   afterAll(async () => {
     await ingestion?.stop();
-    postgres?.dispose();
+    await postgres?.dispose();
     await environment?.dispose();
   });
 
@@ -131,7 +131,7 @@ describe('ingestion: a Postgres restart', () => {
     const body = (run: string) => exampleRunSubmissionJson('restart-model', run, artifact.sha256, artifact.sizeBytes);
     expect((await register(ingestion.url, body('before'))).status).toBe(201);
 
-    postgres.stop();
+    await postgres.stop();
     const refused = await register(ingestion.url, body('during'));
     expect(refused).toMatchObject({ status: 503, retryAfter: '5', body: { error: 'dependency unavailable', dependency: 'postgres', retriable: true } });
     const ready = await readiness(ingestion.url, 'register');
