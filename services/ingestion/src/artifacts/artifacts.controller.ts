@@ -24,6 +24,7 @@ export class ArtifactsController {
   @ApiResponse({ status: 200, description: 'These bytes were already stored (deduplicated=true); nothing was added.' })
   @ApiResponse({ status: 400, description: 'Malformed sha256, missing Content-Length, or a truncated upload.' })
   @ApiResponse({ status: 422, description: 'The bytes do not hash to the declared sha256.' })
+  @ApiResponse({ status: 503, description: 'Object storage unavailable (dependency: s3); nothing was stored, retry after Retry-After seconds.' })
   async upload(@Param('sha256') sha256: string, @Headers('content-length') contentLength: string | undefined, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     if (!SHA256.test(sha256)) throw new HttpException({ error: 'bad_request', field: 'sha256', message: 'must be 64 lower-case hex digits' }, HttpStatus.BAD_REQUEST);
     const sizeBytes = Number(contentLength);
