@@ -34,6 +34,6 @@ describe('readiness per capability', () => {
 
   it('a check that does not answer in time fails with the reason', async () => {
     const report = await runReadinessChecks([{ name: 'kafka', check: () => new Promise<void>(() => undefined) }], [], undefined, 20);
-    expect(report.checks['kafka']).toEqual({ ok: false, error: 'kafka did not answer within 20 ms' });
+    expect(report.checks['kafka']).toEqual({ ok: false, error: 'kafka unavailable: no answer within 20 ms' });
   });
 });

@@ -56,7 +56,7 @@ export async function runReadinessChecks(checks: readonly ReadinessCheck[], capa
   const results = await Promise.all(
     checks.map(async (item) => {
       try {
-        await withTimeout(item.check(), timeoutMs, `${item.name} did not answer within ${timeoutMs} ms`);
+        await withTimeout(item.check(), timeoutMs, `${item.name} unavailable: no answer within ${timeoutMs} ms`);
         return [item.name, { ok: true }] as const;
       } catch (error) {
         return [item.name, { ok: false, error: (error as Error).message }] as const;
