@@ -17,8 +17,8 @@ export interface ServiceInfrastructure {
   topics: TopicNames;
   pool: Pool;
   readiness: ReadinessCheck[];
-  /** Resolves once the topics exist: at boot, or (with `kafkaOptionalAtBoot`) when Kafka is back. */
-  kafkaProvisioned: Promise<void>;
+  /** Resolves true once the topics exist (at boot, or with `kafkaOptionalAtBoot` when Kafka is back), false if the service closed first. */
+  kafkaProvisioned: Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -42,10 +42,9 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger });
   const topics = topicNames(options.bus.topicPrefix);
   let closed = false;
-  const provision = () => provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions }))).then(() => undefined);
+  const provision = () => provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions }))).then(() => true);
   const kafkaProvisioned = options.kafkaOptionalAtBoot ? retryUntilDone(provision, () => closed, options.logger) : provision();
   if (!options.kafkaOptionalAtBoot) await kafkaProvisioned;
-  else kafkaProvisioned.catch(() => undefined);
   const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10, logger: options.logger });
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
@@ -87,17 +86,17 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   };
 }
 
-/** Runs `task` until it succeeds, backing off up to 10 s, logging each failure; rejects once `stopped()`. */
-async function retryUntilDone(task: () => Promise<void>, stopped: () => boolean, logger: Logger): Promise<void> {
+/** Runs `task` until it succeeds, backing off up to 10 s, logging each failure; false once `stopped()`. */
+async function retryUntilDone(task: () => Promise<boolean>, stopped: () => boolean, logger: Logger): Promise<boolean> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await task();
     } catch (error) {
-      if (stopped()) throw error;
+      if (stopped()) return false;
       const retryInMs = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
       logger.warn('kafka unavailable at boot; serving without it, provisioning topics when it is back', { error, attempt, retryInMs });
       await new Promise((resolveDelay) => setTimeout(resolveDelay, retryInMs).unref());
-      if (stopped()) throw error;
+      if (stopped()) return false;
     }
   }
 }

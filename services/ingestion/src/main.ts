@@ -52,8 +52,7 @@ async function main(): Promise<void> {
     onFatal: (error) => exitOnFatal(logger, close)(error),
   });
   // Registrations and uploads are served while Kafka is down; run submissions are consumed once it answers.
-  await infra.kafkaProvisioned;
-  await submissions.start();
+  if (await infra.kafkaProvisioned) await submissions.start();
 }
 
 runService(SERVICE_NAME, main);

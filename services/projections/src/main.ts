@@ -37,8 +37,7 @@ async function main(): Promise<void> {
     logger,
   });
   // Reads are served while Kafka is down; the read models catch up once it answers.
-  await infra.kafkaProvisioned;
-  await live.start();
+  if (await infra.kafkaProvisioned) await live.start();
 }
 
 runService(SERVICE_NAME, main);
