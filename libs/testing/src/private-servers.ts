@@ -66,7 +66,8 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
     server = null;
     if (!running || running.exitCode !== null) return;
     const exited = new Promise((resolveExit) => running.once('exit', resolveExit));
-    running.kill('SIGTERM');
+    // An outage, not a shutdown: nothing in flight gets finished.
+    running.kill('SIGKILL');
     await exited;
   };
   await start();

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
+import { ContentAddressedStore } from '@modelreg/artifact-store';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
 import { createTestEnvironment, eventually, startPrivatePostgres, startPrivateS3, startService, type PrivatePostgres, type PrivateS3, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
@@ -92,6 +93,38 @@ describe('ingestion: dependencies come and go', () => {
     expect(await leftovers()).toEqual({ incompleteUploads: 0, temporaryObjects: 0 });
     expect((await upload(ingestion.url, randomBytes(4096))).status).toBe(201);
     expect((await readiness(ingestion.url, 'upload')).status).toBe(200);
+  });
+
+  it('S3 stopping in the middle of an upload answers 503; the sweep removes the multipart upload the outage kept from being aborted', async () => {
+    const declared = 40 * 1024 * 1024;
+    const client = request(`${ingestion.url}/v1/artifacts/${'c'.repeat(64)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(declared) } });
+    client.on('error', () => undefined);
+    const answered = new Promise<{ status: number; body: Record<string, any> }>((resolveAnswer) =>
+      client.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolveAnswer({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, any> }));
+      }),
+    );
+    client.write(randomBytes(12 * 1024 * 1024));
+    await eventually(leftovers, (found) => found.incompleteUploads === 1, { what: 'the multipart upload began' });
+    await s3.stop();
+    const more = randomBytes(1024 * 1024);
+    let response: { status: number; body: Record<string, any> } | null = null;
+    void answered.then((value) => (response = value));
+    for (let i = 0; i < 28 && response === null; i += 1) {
+      client.write(more);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+    expect(await answered).toMatchObject({ status: 503, body: { error: 'dependency unavailable', dependency: 's3' } });
+    client.destroy();
+    expect(alive(ingestion)).toBe(true);
+
+    await s3.start();
+    expect((await leftovers()).incompleteUploads).toBe(1); // its abort could not reach S3
+    const store = new ContentAddressedStore(bucket, BUCKET);
+    await store.sweepAbandonedUploads(new Date(Date.now() + 1000));
+    expect(await leftovers()).toEqual({ incompleteUploads: 0, temporaryObjects: 0 });
   });
 
   it('an upload whose client goes away mid-body leaves no incomplete multipart upload and no temporary object', async () => {
