@@ -39,7 +39,7 @@ export interface InfrastructureOptions {
 }
 
 export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
-  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger });
+  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
   const topics = topicNames(options.bus.topicPrefix);
   let closed = false;
   const provision = () => provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions }))).then(() => true);
