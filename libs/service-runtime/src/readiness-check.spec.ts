@@ -32,6 +32,11 @@ describe('readiness per capability', () => {
     await expect(runReadinessChecks([], projections, 'writes')).rejects.toThrow('unknown capability "writes"; this service has reads, ingest');
   });
 
+  it('reports what a passing check tells, such as a consumer lag', async () => {
+    const report = await runReadinessChecks([{ name: 'lag', check: async () => ({ events: 42 }) }, { name: 'postgres', check: async () => undefined }]);
+    expect(report.checks).toEqual({ lag: { ok: true, detail: { events: 42 } }, postgres: { ok: true } });
+  });
+
   it('a check that does not answer in time fails with the reason', async () => {
     const report = await runReadinessChecks([{ name: 'kafka', check: () => new Promise<void>(() => undefined) }], [], undefined, 20);
     expect(report.checks['kafka']).toEqual({ ok: false, error: 'kafka unavailable: no answer within 20 ms' });

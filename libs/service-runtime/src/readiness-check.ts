@@ -1,10 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import { READINESS_CAPABILITIES, READINESS_CHECKS } from './service-runtime.constants';
 
-/** One dependency /health/ready must reach: resolves when it works, throws (with why) when not. */
+/**
+ * One dependency /health/ready must reach: resolves when it works (optionally with details for
+ * the body, e.g. a consumer's lag), throws (with why) when not.
+ */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  check(): Promise<void | Record<string, unknown>>;
 }
 
 /** Something a service can do (serve reads, ingest events, accept uploads) and the checks it needs. */
@@ -16,6 +19,7 @@ export interface Capability {
 export interface CheckResult {
   ok: boolean;
   error?: string;
+  detail?: Record<string, unknown>;
 }
 
 export interface CapabilityStatus {
@@ -56,8 +60,8 @@ export async function runReadinessChecks(checks: readonly ReadinessCheck[], capa
   const results = await Promise.all(
     checks.map(async (item) => {
       try {
-        await withTimeout(item.check(), timeoutMs, `${item.name} unavailable: no answer within ${timeoutMs} ms`);
-        return [item.name, { ok: true }] as const;
+        const detail = await withTimeout(item.check(), timeoutMs, `${item.name} unavailable: no answer within ${timeoutMs} ms`);
+        return [item.name, detail ? { ok: true, detail } : { ok: true }] as const;
       } catch (error) {
         return [item.name, { ok: false, error: (error as Error).message }] as const;
       }

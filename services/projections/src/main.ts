@@ -27,7 +27,12 @@ async function main(): Promise<void> {
     await infra.close();
     logger.info('stopped');
   };
-  const readiness = [...infra.readiness, { name: 'consumer', check: async () => { if (!live.isRunning() && rebuilder.current().state !== 'switching') throw new Error('consumer is not running'); } }];
+  const readiness = [
+    ...infra.readiness,
+    { name: 'consumer', check: async () => { if (!live.isRunning() && rebuilder.current().state !== 'switching') throw new Error('consumer is not running'); } },
+    // Informational: how far the read models are behind the log (no capability needs it).
+    { name: 'lag', check: async () => (live.isRunning() ? { events: await live.lag() } : { events: null, consumer: 'not running' }) },
+  ];
   await bootstrapService({
     module: ProjectionsModule.forRoot(new ProjectionQueries(infra.pool, infra.kafka, infra.codec), rebuilder, readiness, () => close()),
     name: SERVICE_NAME,
