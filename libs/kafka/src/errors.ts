@@ -8,6 +8,22 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
+/**
+ * The broker refused a record for good (too large, invalid, no such topic): sending it again can
+ * never succeed, so it must be moved aside rather than retried.
+ */
+export class KafkaRecordRefusedError extends Error {
+  readonly retriable = false;
+  constructor(
+    /** Why, for the dead-letter record: the broker's error type and what it means. */
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`the broker refused the record(s): ${reason}`, { cause });
+    this.name = 'KafkaRecordRefusedError';
+  }
+}
+
 /** kafkajs gives up on an unreachable broker with these, which it does not mark retriable. */
 const GAVE_UP = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
 

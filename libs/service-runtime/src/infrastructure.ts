@@ -1,9 +1,10 @@
-import { EventCodec, SchemaCatalog, topicNames, type TopicNames } from '@modelreg/events';
+import { EventCodec, SchemaCatalog, topicNames, type TopicNames, type TopicRole } from '@modelreg/events';
 import type { BusSettings } from '@modelreg/config';
-import { createKafkaClient, KafkaEventPublisher, provisionTopics, type Kafka } from '@modelreg/kafka';
+import { checkEventLimit, createKafkaClient, isKafkaConnectionError, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
+import { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
 
 /** Tables every service has in its schema: applied events, consumer positions, outbox. */
@@ -19,6 +20,8 @@ export interface ServiceInfrastructure {
   readiness: ReadinessCheck[];
   /** Resolves true once the topics exist (at boot, or with `kafkaOptionalAtBoot` when Kafka is back), false if the service closed first. */
   kafkaProvisioned: Promise<boolean>;
+  /** The relay of the outbox in `schema`, with a publisher of its own; stop it before `close`. */
+  outboxRelay(schema: string): OutboxRelay;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,8 @@ export interface InfrastructureOptions {
   /** This service's own Postgres schema and its migration files. */
   schema: string;
   migrationsDir: string;
+  /** The topics this service appends to: each must accept an event of MAX_EVENT_BYTES, or the service stops at boot. */
+  produces: TopicRole[];
   logger: Logger;
   poolSize?: number;
   /**
@@ -42,13 +47,20 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
   const topics = topicNames(options.bus.topicPrefix);
   let closed = false;
-  const provision = () => provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions }))).then(() => true);
+  const provision = async () => {
+    await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
+    checkEventLimit(options.bus.maxEventBytes, await topicMessageLimits(kafka, options.produces.map((role) => topics[role])));
+    return true;
+  };
   const kafkaProvisioned = options.kafkaOptionalAtBoot ? retryUntilDone(provision, () => closed, options.logger) : provision();
   if (!options.kafkaOptionalAtBoot) await kafkaProvisioned;
+  // A failure other than Kafka being unreachable (a topic too small for MAX_EVENT_BYTES) surfaces where the service awaits this.
+  else kafkaProvisioned.catch(() => undefined);
   const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10, logger: options.logger });
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
+  const relayPublishers: KafkaEventPublisher[] = [];
   const admin = kafka.admin();
   let adminConnected: Promise<void> | null = null;
   const readiness: ReadinessCheck[] = [
@@ -77,9 +89,14 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     pool,
     readiness,
     kafkaProvisioned,
+    outboxRelay: (schema) => {
+      const relayPublisher = new KafkaEventPublisher(kafka);
+      relayPublishers.push(relayPublisher);
+      return new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch });
+    },
     close: async () => {
       closed = true;
-      await publisher.close().catch(() => undefined);
+      for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);
       if (adminConnected) await admin.disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },
@@ -92,6 +109,7 @@ async function retryUntilDone(task: () => Promise<boolean>, stopped: () => boole
     try {
       return await task();
     } catch (error) {
+      if (!isKafkaConnectionError(error)) throw error;
       if (stopped()) return false;
       const retryInMs = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
       logger.warn('kafka unavailable at boot; serving without it, provisioning topics when it is back', { error, attempt, retryInMs });
