@@ -1,4 +1,4 @@
-import { CliError, CliUsageError, commandUsage, parseCommand, wantsHelp, type CommandContext, type CommandSpec } from './cli-arguments';
+import { CliUsageError, commandUsage, parseCommand, wantsHelp, type CommandContext, type CommandSpec } from './cli-arguments';
 import { diffCommand } from './commands/diff.command';
 import { fingerprintCommand } from './commands/fingerprint.command';
 import { registerCommand } from './commands/register.command';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { validateRunSubmission } from '@modelreg/lineage';
-import { CliError, CliUsageError, inferFormat, parseArtifactFlag, type CommandContext, type CommandSpec } from '../cli-arguments';
+import { CliError, CliUsageError, inferFormat, parseArtifactFlag, type CommandSpec } from '../cli-arguments';
 import { HashCache } from '../hash-cache';
 import { getJson, hashFile, postJson, uploadFile } from '../registry-http';
 
