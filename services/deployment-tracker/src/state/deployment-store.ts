@@ -1,31 +1,7 @@
 import type { DeploymentRecord, Placement, PlacementState, VersionFacts } from '@modelreg/deployments';
 import type { GatePolicy } from '@modelreg/gates';
 import type { PoolClient } from '@modelreg/postgres';
-
-interface DeploymentRow {
-  deployment_id: string;
-  model_name: string;
-  environment: string;
-  service: string;
-  surface: string;
-  model_version: number;
-  status: DeploymentRecord['status'];
-  traffic_percent: number;
-  baseline_version: number | null;
-  started_at: string;
-  last_report_at: string;
-}
-
-const toRecord = (row: DeploymentRow): DeploymentRecord => ({
-  deploymentId: row.deployment_id,
-  placement: { modelName: row.model_name, service: row.service, surface: row.surface, environment: row.environment },
-  modelVersion: row.model_version,
-  status: row.status,
-  trafficPercent: row.traffic_percent,
-  baselineVersion: row.baseline_version,
-  startedAt: Number(row.started_at),
-  lastReportAt: Number(row.last_report_at),
-});
+import { placementFromRows, placementRows, toRecord, type DeploymentRow, type PlacementRow } from './placement-rows';
 
 const PLACEMENT_WHERE = 'model_name = $1 AND environment = $2 AND service = $3 AND surface = $4';
 const placementParams = (p: Placement) => [p.modelName, p.environment, p.service, p.surface];
@@ -37,45 +13,37 @@ export const deploymentStore = {
     return row ? toRecord(row) : null;
   },
 
-  /** The placement, created empty if new, locked for the rest of the transaction: reports on one surface apply one at a time. */
+  /**
+   * The placement's state (its row and live deployments), created empty if new, locked for the
+   * rest of the transaction: reports on one surface apply one at a time.
+   */
   async lockPlacement(client: PoolClient, placement: Placement): Promise<PlacementState> {
     await client.query(`INSERT INTO deployments.placements (model_name, environment, service, surface) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, placementParams(placement));
-    const row = (await client.query(`SELECT serving_version, serving_deployment_id, serving_since, served_versions FROM deployments.placements WHERE ${PLACEMENT_WHERE} FOR UPDATE`, placementParams(placement))).rows[0] as {
-      serving_version: number | null;
-      serving_deployment_id: string | null;
-      serving_since: string | null;
-      served_versions: number[];
-    };
-    return { placement, servingVersion: row.serving_version, servingDeploymentId: row.serving_deployment_id, servingSince: row.serving_since === null ? null : Number(row.serving_since), servedVersions: row.served_versions };
+    const row = (await client.query(`SELECT serving_version, serving_deployment_id, serving_since, served_versions FROM deployments.placements WHERE ${PLACEMENT_WHERE} FOR UPDATE`, placementParams(placement))).rows[0] as PlacementRow;
+    const deployments = (await client.query(`SELECT * FROM deployments.deployments WHERE ${PLACEMENT_WHERE} AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')`, placementParams(placement))).rows as DeploymentRow[];
+    return placementFromRows(placement, row, deployments);
   },
 
-  async savePlacement(client: PoolClient, state: PlacementState): Promise<void> {
+  /** Stores the placement's state as the fold left it: its row, and the deployments that differ from `before`. */
+  async savePlacement(client: PoolClient, before: PlacementState, state: PlacementState): Promise<void> {
+    const unchanged = new Set(before.deployments.map((record) => JSON.stringify(record)));
+    const rows = placementRows({ ...state, deployments: state.deployments.filter((record) => !unchanged.has(JSON.stringify(record))) });
+    const p = rows.placement;
     await client.query(`UPDATE deployments.placements SET serving_version = $5, serving_deployment_id = $6, serving_since = $7, served_versions = $8 WHERE ${PLACEMENT_WHERE}`, [
       ...placementParams(state.placement),
-      state.servingVersion,
-      state.servingDeploymentId,
-      state.servingSince,
-      state.servedVersions,
+      p.serving_version,
+      p.serving_deployment_id,
+      p.serving_since,
+      p.served_versions,
     ]);
-  },
-
-  async saveDeployment(client: PoolClient, record: DeploymentRecord): Promise<void> {
-    const p = record.placement;
-    await client.query(
-      `INSERT INTO deployments.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, last_report_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (deployment_id) DO UPDATE SET status = EXCLUDED.status, traffic_percent = EXCLUDED.traffic_percent, last_report_at = EXCLUDED.last_report_at`,
-      [record.deploymentId, p.modelName, p.environment, p.service, p.surface, record.modelVersion, record.status, record.trafficPercent, record.baselineVersion, record.startedAt, record.lastReportAt],
-    );
-  },
-
-  async supersede(client: PoolClient, deploymentId: string, at: number): Promise<void> {
-    await client.query("UPDATE deployments.deployments SET status = 'SUPERSEDED', traffic_percent = 0, last_report_at = GREATEST(last_report_at, $2) WHERE deployment_id = $1 AND status = 'SERVING'", [deploymentId, at]);
-  },
-
-  async runningCanaries(client: PoolClient, placement: Placement): Promise<DeploymentRecord[]> {
-    const rows = (await client.query(`SELECT * FROM deployments.deployments WHERE ${PLACEMENT_WHERE} AND status = 'CANARY' ORDER BY deployment_id`, placementParams(placement))).rows as DeploymentRow[];
-    return rows.map(toRecord);
+    for (const d of rows.deployments) {
+      await client.query(
+        `INSERT INTO deployments.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, last_report_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (deployment_id) DO UPDATE SET model_version = EXCLUDED.model_version, status = EXCLUDED.status, traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version, started_at = EXCLUDED.started_at, last_report_at = EXCLUDED.last_report_at`,
+        [d.deployment_id, d.model_name, d.environment, d.service, d.surface, d.model_version, d.status, d.traffic_percent, d.baseline_version, d.started_at, d.last_report_at],
+      );
+    }
   },
 
   async versionFacts(client: PoolClient, modelName: string, versions: number[]): Promise<Map<number, VersionFacts>> {
