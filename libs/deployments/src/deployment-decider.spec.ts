@@ -7,7 +7,7 @@ import { evolvePlacement, isPlacementEvent } from './placement-fold';
 const fraud: Placement = { modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'production' };
 const JAN_26 = Date.UTC(2024, 0, 26, 10);
 const JAN_27 = Date.UTC(2024, 0, 27, 9);
-const passed: VersionFacts = { registered: true, latestVerdict: 'PASSED', offlineMetrics: { precision_at_10: 0.85, auc: 0.92 } };
+const passed: VersionFacts = { registered: true, latestVerdict: 'PASSED', placementVerdicts: [], offlineMetrics: { precision_at_10: 0.85, auc: 0.92 } };
 const failed: VersionFacts = { ...passed, latestVerdict: 'FAILED' };
 
 /** given: the state after some facts; when: a report; then: the decision. */

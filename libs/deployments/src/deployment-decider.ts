@@ -4,6 +4,7 @@ import type {
 import { compareWithBound, type Guardrails } from '@modelreg/gates';
 import type { DeploymentReport } from './deployment-report';
 import type { DeploymentRecord, PlacementState, VersionFacts } from './deployment-state';
+import { verdictOn } from './promotion';
 
 type WithoutEnvelope<T> = Omit<T, 'envelope'>;
 
@@ -68,8 +69,9 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
       if (deployment) return reject('duplicate-deployment', `deployment ${report.deploymentId} already exists (${deployment.status} of v${deployment.modelVersion})`);
       const version = context.versions.get(report.modelVersion);
       if (!version?.registered) return reject('unknown-version', `${report.placement.modelName} v${report.modelVersion} is not registered`);
-      if (version.latestVerdict !== 'PASSED') {
-        return reject('gate-not-passed', `${report.placement.modelName} v${report.modelVersion} has ${version.latestVerdict === null ? 'no gate decision yet' : 'failed its latest gate decision'}; a canary needs a passed gate`);
+      const verdict = verdictOn(version, report.placement);
+      if (verdict !== 'PASSED') {
+        return reject('gate-not-passed', `${report.placement.modelName} v${report.modelVersion} has ${verdict === null ? 'no gate decision yet' : `failed its latest gate decision on ${describe(report.placement)}`}; a canary needs a passed gate`);
       }
       if (report.trafficPercent >= 100) return reject('canary-at-full-traffic', 'a canary takes less than 100% of traffic; report ROLLOUT_COMPLETED to serve 100%');
       if (placement.servingVersion === report.modelVersion) return reject('already-serving', `v${report.modelVersion} already serves ${describe(report.placement)}`);

@@ -1,4 +1,5 @@
 import type { Placement } from './deployment-report';
+import type { PlacementVerdict } from './promotion';
 
 export type DeploymentStatus = 'CANARY' | 'SERVING' | 'SUPERSEDED' | 'ROLLED_BACK' | 'RETIRED';
 
@@ -38,6 +39,8 @@ export interface PlacementState {
 export interface VersionFacts {
   registered: boolean;
   latestVerdict: 'PASSED' | 'FAILED' | null;
+  /** The latest decision's verdict on each placement it compared the version on. */
+  placementVerdicts: PlacementVerdict[];
   /** Overall offline (validation) metrics from RunRegistered. */
   offlineMetrics: Record<string, number>;
 }

@@ -8,3 +8,5 @@ export { decideReport } from './deployment-decider';
 export type { DeploymentFact, OnlineContext, Rejection, ReportDecision, ReportContext } from './deployment-decider';
 export { evolvePlacement, servingView, liveDeployments, samePlacement, byStart, isPlacementEvent } from './placement-fold';
 export type { PlacementEvent, ServingView } from './placement-fold';
+export { placementVerdicts, promotionTargets, verdictOn } from './promotion';
+export type { PlacementVerdict } from './promotion';

@@ -9,7 +9,7 @@ export const HISTORY_PLACEMENT: Placement = { modelName: 'fraud-model', service:
 const NEIGHBOUR: Placement = { ...HISTORY_PLACEMENT, surface: 'login' };
 const DEPLOYMENTS = ['d1', 'd2', 'd3', 'd4', 'd5'];
 const VERSIONS = [1, 2, 3, 4];
-const passed: VersionFacts = { registered: true, latestVerdict: 'PASSED', offlineMetrics: {} };
+const passed: VersionFacts = { registered: true, latestVerdict: 'PASSED', placementVerdicts: [], offlineMetrics: {} };
 const VERSION_FACTS = new Map(VERSIONS.map((version) => [version, passed]));
 
 type Step =

@@ -5,6 +5,7 @@ import { GateEvaluationService } from './decisions/gate-evaluation.service';
 import type { GateValidatorDependencies } from './gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from './gate-validator.constants';
 import { PoliciesController } from './policies/policies.controller';
+import { PolicyCatalogService } from './policies/policy-catalog.service';
 import { PolicyPublishingService } from './policies/policy-publishing.service';
 
 @Module({})
@@ -19,6 +20,7 @@ export class GateValidatorModule {
         ...shutdownProviders(close),
         GateEvaluationService,
         PolicyPublishingService,
+        PolicyCatalogService,
       ],
       exports: [GateEvaluationService],
     };
