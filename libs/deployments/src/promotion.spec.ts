@@ -20,7 +20,9 @@ function decision(baselines: PlacementBaseline[]): GateEvaluated {
 
 describe('promotion where the gate passed', () => {
   it('promotes only to the placements the candidate passed on', () => {
-    expect(promotionTargets(decision([baseline(checkout, 'PASSED'), baseline(login, 'FAILED')]), [checkout, login])).toEqual([checkout]);
+    const fresh = { ...checkout, surface: 'fresh' };
+    expect(promotionTargets(decision([baseline(checkout, 'PASSED'), baseline(login, 'FAILED')]), [checkout, login, fresh])).toEqual([checkout]);
+    expect(promotionTargets(decision([baseline(checkout, 'PASSED'), baseline(login, 'PASSED')]), [fresh, login])).toEqual([fresh, login, checkout]);
   });
 
   it('with no placement compared, promotes a pass to every placement of the model, and a failure nowhere', () => {

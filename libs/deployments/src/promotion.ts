@@ -27,12 +27,13 @@ export function verdictOn(version: VersionFacts, placement: Placement): 'PASSED'
 }
 
 /**
- * Where a gate decision promotes its candidate (ModelPromoted each): the placements it was compared
- * on and passed; a decision compared on no placement (latest-passed rule) promotes to every
- * placement of the model when it passed.
+ * Where a gate decision promotes its candidate (ModelPromoted each): every placement of the model,
+ * and every placement it was compared on, where it is eligible: by its evaluation against that
+ * placement's serving version where there is one, else by the decision's overall eligibility (all
+ * its evaluations passed). Ordered as the model's placements, then the compared ones.
  */
 export function promotionTargets(decision: GateEvaluated, modelPlacements: readonly Placement[]): Placement[] {
-  const compared = decision.baselines.filter((baseline) => baseline.placement !== null);
-  if (compared.length === 0) return decision.eligibleForDeployment ? [...modelPlacements] : [];
-  return compared.filter((baseline) => baseline.eligibleForDeployment).map((baseline) => ({ modelName: decision.modelName, ...(baseline.placement as NonNullable<typeof baseline.placement>) }));
+  const compared = decision.baselines.flatMap((baseline) => (baseline.placement ? [{ modelName: decision.modelName, ...baseline.placement }] : []));
+  const candidates = [...modelPlacements, ...compared.filter((placement) => !modelPlacements.some((known) => samePlace(known, placement)))];
+  return candidates.filter((placement) => decision.baselines.find((baseline) => baseline.placement && samePlace(baseline.placement, placement))?.eligibleForDeployment ?? decision.eligibleForDeployment);
 }

@@ -14,3 +14,5 @@ export { KafkaUnavailableError } from './errors';
 export type { Kafka } from 'kafkajs';
 export { readAtCoordinates } from './coordinate-reader';
 export type { LogCoordinate, RecordAt } from './coordinate-reader';
+export { readLogToEnd } from './log-reader';
+export type { LoggedRecord } from './log-reader';

@@ -7,13 +7,15 @@ import { GATE_VALIDATOR_DEPENDENCIES } from './gate-validator.constants';
 import { PoliciesController } from './policies/policies.controller';
 import { PolicyCatalogService } from './policies/policy-catalog.service';
 import { PolicyPublishingService } from './policies/policy-publishing.service';
+import { GateRebuildService } from './rebuild/gate-rebuild.service';
+import { RebuildController } from './rebuild/rebuild.controller';
 
 @Module({})
 export class GateValidatorModule {
   static forRoot(deps: GateValidatorDependencies, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
     return {
       module: GateValidatorModule,
-      controllers: [PoliciesController, DecisionsController, HealthController],
+      controllers: [PoliciesController, DecisionsController, RebuildController, HealthController],
       providers: [
         { provide: GATE_VALIDATOR_DEPENDENCIES, useValue: deps },
         { provide: READINESS_CHECKS, useValue: readiness },
@@ -21,6 +23,7 @@ export class GateValidatorModule {
         GateEvaluationService,
         PolicyPublishingService,
         PolicyCatalogService,
+        GateRebuildService,
       ],
       exports: [GateEvaluationService],
     };
