@@ -13,22 +13,75 @@ const passed: VersionFacts = { registered: true, latestVerdict: 'PASSED', placem
 const VERSION_FACTS = new Map(VERSIONS.map((version) => [version, passed]));
 
 type Step =
-  | { source: 'report'; report: Omit<DeploymentReport, 'reportId' | 'reportedAt'> }
+  | { source: 'report'; report: ReportWithoutIdentity }
+  | { source: 'intent'; intent: Intent }
   | { source: 'raw'; event: PlacementEvent };
+
+/** A report aimed at the state it meets (a live deployment, a version that served), so that valid histories go deep. */
+interface Intent {
+  kind: 'start' | 'traffic' | 'rollout' | 'rollback' | 'retire';
+  pick: number;
+  version: number;
+  trafficPercent: number;
+}
 
 const deploymentId = fc.constantFrom(...DEPLOYMENTS);
 const version = fc.constantFrom(...VERSIONS);
 const traffic = fc.constantFrom(5, 10, 50, 99, 100);
 const placement = fc.constantFrom(HISTORY_PLACEMENT, HISTORY_PLACEMENT, HISTORY_PLACEMENT, NEIGHBOUR);
 
-/** Reports a controller could send: the decider turns them into the events a valid history holds. */
+type ReportWithoutIdentity = DeploymentReport extends infer R ? (R extends DeploymentReport ? Omit<R, 'reportId' | 'reportedAt'> : never) : never;
+
+/** Reports a controller could send about one placement (deployment ids and versions from small sets, so they collide). */
+function controllerReport(where: Placement, deploymentIds: fc.Arbitrary<string>, versions: fc.Arbitrary<number>): fc.Arbitrary<ReportWithoutIdentity> {
+  return fc.oneof(
+    fc.record({ kind: fc.constant('CANARY_STARTED' as const), deploymentId: deploymentIds, placement: fc.constant(where), modelVersion: versions, trafficPercent: traffic, baselineVersion: fc.constant(null) }),
+    fc.record({ kind: fc.constant('CANARY_TRAFFIC_CHANGED' as const), deploymentId: deploymentIds, trafficPercent: traffic }),
+    fc.record({ kind: fc.constant('ROLLOUT_COMPLETED' as const), deploymentId: deploymentIds }),
+    fc.record({ kind: fc.constant('ROLLED_BACK' as const), deploymentId: deploymentIds, toVersion: versions, reason: fc.constant('guardrail'), triggerMetric: fc.constant(null), triggerValue: fc.constant(null) }),
+    fc.record({ kind: fc.constant('DEPLOYMENT_RETIRED' as const), deploymentId: deploymentIds, reason: fc.constant('done') }),
+  ) as fc.Arbitrary<ReportWithoutIdentity>;
+}
+
+/** Reports the decider turns into the events a valid history holds: blind ones, and ones aimed at the state. */
 const report: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('CANARY_STARTED' as const), deploymentId, placement: fc.constant(HISTORY_PLACEMENT), modelVersion: version, trafficPercent: traffic, baselineVersion: fc.constant(null) }),
-  fc.record({ kind: fc.constant('CANARY_TRAFFIC_CHANGED' as const), deploymentId, trafficPercent: traffic }),
-  fc.record({ kind: fc.constant('ROLLOUT_COMPLETED' as const), deploymentId }),
-  fc.record({ kind: fc.constant('ROLLED_BACK' as const), deploymentId, toVersion: version, reason: fc.constant('guardrail'), triggerMetric: fc.constant(null), triggerValue: fc.constant(null) }),
-  fc.record({ kind: fc.constant('DEPLOYMENT_RETIRED' as const), deploymentId, reason: fc.constant('done') }),
-).map((value) => ({ source: 'report', report: value }) as Step);
+  controllerReport(HISTORY_PLACEMENT, deploymentId, version).map((value) => ({ source: 'report', report: value }) as Step),
+  fc.record({ kind: fc.constantFrom('start' as const, 'traffic' as const, 'rollout' as const, 'rollback' as const, 'retire' as const), pick: fc.nat(), version, trafficPercent: traffic }).map((intent) => ({ source: 'intent', intent }) as Step),
+);
+
+function aimed(state: PlacementState, intent: Intent, index: number): ReportWithoutIdentity | null {
+  if (intent.kind === 'start') return { kind: 'CANARY_STARTED', deploymentId: `n${index}`, placement: state.placement, modelVersion: intent.version, trafficPercent: intent.trafficPercent, baselineVersion: null };
+  const target = state.deployments[intent.pick % Math.max(state.deployments.length, 1)];
+  if (!target) return null;
+  const { deploymentId: id } = target;
+  switch (intent.kind) {
+    case 'traffic':
+      return { kind: 'CANARY_TRAFFIC_CHANGED', deploymentId: id, trafficPercent: intent.trafficPercent };
+    case 'rollout':
+      return { kind: 'ROLLOUT_COMPLETED', deploymentId: id };
+    case 'rollback':
+      return { kind: 'ROLLED_BACK', deploymentId: id, toVersion: state.servedVersions[intent.pick % Math.max(state.servedVersions.length, 1)] ?? intent.version, reason: 'guardrail', triggerMetric: null, triggerValue: null };
+    case 'retire':
+      return { kind: 'DEPLOYMENT_RETIRED', deploymentId: id, reason: 'done' };
+    default: {
+      const unreachable: never = intent.kind;
+      throw new Error(`unhandled ${String(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * A sample of controller reports about one placement as HTTP bodies (`kind`, `reportId`,
+ * `reportedAt` and the kind's fields), times increasing from `start`: for driving the running
+ * services. Many are refused by a rule, as in life.
+ */
+export function sampleReportBodies(where: Placement, options: { deploymentIds: string[]; versions: number[]; count: number; seed: number; start: number }): Array<Record<string, unknown>> {
+  const reports = fc.sample(controllerReport(where, fc.constantFrom(...options.deploymentIds), fc.constantFrom(...options.versions)), { numRuns: options.count, seed: options.seed });
+  return reports.map((value, index) => {
+    const { placement, ...rest } = value as ReportWithoutIdentity & { placement?: Placement };
+    return { ...rest, ...(placement ?? {}), reportId: `sample-${options.seed}-${index}`, reportedAt: new Date(options.start + index * 60_000).toISOString() };
+  });
+}
 
 /** Events no decider would emit (unknown deployments, other placements, repeats, contradictions): the fold must take them too. */
 const raw: fc.Arbitrary<Step> = fc.oneof(
@@ -46,13 +99,14 @@ const raw: fc.Arbitrary<Step> = fc.oneof(
  */
 export function placementHistories(options: { maxLength?: number; invalid?: boolean } = {}): fc.Arbitrary<PlacementEvent[]> {
   const step = options.invalid === false ? report : fc.oneof({ weight: 3, arbitrary: report }, { weight: 1, arbitrary: raw });
-  return fc.array(fc.tuple(step, fc.integer({ min: 0, max: 3 })), { maxLength: options.maxLength ?? 40 }).map((steps) => {
+  return fc.array(fc.tuple(step, fc.integer({ min: 0, max: 3 })), { maxLength: options.maxLength ?? 40, size: 'max' }).map((steps) => {
     let state = emptyPlacement(HISTORY_PLACEMENT);
     let at = Date.UTC(2024, 0, 1);
     const events: PlacementEvent[] = [];
     steps.forEach(([next, gap], index) => {
       at += gap * 60_000;
-      const produced = next.source === 'raw' ? [withTime(next.event, at)] : decided(state, { ...next.report, reportId: `r${index}`, reportedAt: at } as DeploymentReport);
+      const asked = next.source === 'report' ? next.report : next.source === 'intent' ? aimed(state, next.intent, index) : null;
+      const produced = next.source === 'raw' ? [withTime(next.event, at)] : asked ? decided(state, { ...asked, reportId: `r${index}`, reportedAt: at } as DeploymentReport) : [];
       for (const event of produced) {
         state = evolvePlacement(state, event);
         events.push(event);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
-import { decideReport, evolvePlacement, isPlacementEvent, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type Placement, type PlacementState, type Rejection } from '@modelreg/deployments';
+import { decideReport, evolvePlacement, isPlacementEvent, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type PlacementState, type Rejection } from '@modelreg/deployments';
 import { governingPolicy } from '@modelreg/gates';
 import { canonicalJson } from '@modelreg/lineage';
 import { eventMessage } from '@modelreg/kafka';

@@ -44,6 +44,12 @@ export class DecisionsController {
     return { items: await this.evaluations.decisions(modelName, modelVersion) };
   }
 
+  @Get('placements')
+  @ApiOperation({ summary: 'What serves each placement of the model, as the gate sees it: the versions its decisions compare candidates with.' })
+  async placements(@Param('modelName') modelNameParam: string) {
+    return { items: await this.evaluations.placements(parseModelName(modelNameParam)) };
+  }
+
   @Get('policy')
   @ApiOperation({ summary: 'The policy that governs this model now.' })
   async policy(@Param('modelName') modelNameParam: string) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isPlacementEvent } from '@modelreg/deployments';
+import { isPlacementEvent, servingView } from '@modelreg/deployments';
 import { decide, governingPolicy, type GateDecision, type GatePolicy } from '@modelreg/gates';
 import type { GateEvaluated } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
@@ -68,6 +68,11 @@ export class GateEvaluationService {
   /** Every decision on a version, oldest first. */
   decisions(modelName: string, modelVersion: number): Promise<GateEvaluated[]> {
     return gateStore.listDecisions(this.deps.pool, modelName, modelVersion);
+  }
+
+  /** What the gate takes to serve each placement of the model (its baselines), as the placement fold left it. */
+  async placements(modelName: string) {
+    return (await gateStore.placements(this.deps.pool, modelName)).map((state) => ({ ...state.placement, ...servingView(state) }));
   }
 
   private async policyFor(client: PoolClient, modelName: string): Promise<GatePolicy> {

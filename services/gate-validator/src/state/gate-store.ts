@@ -75,6 +75,12 @@ export const gateStore = {
     return (inserted.rowCount ?? 0) > 0;
   },
 
+  /** The placement fold's state of every placement of the model, ordered by environment, service, surface. */
+  async placements(db: Queryable, modelName: string): Promise<PlacementState[]> {
+    const rows = (await db.query('SELECT state FROM gates.placements WHERE model_name = $1 ORDER BY environment, service, surface', [modelName])).rows as Array<{ state: PlacementState }>;
+    return rows.map((row) => row.state);
+  },
+
   async isRegistered(db: Queryable, modelName: string, modelVersion: number): Promise<boolean> {
     return ((await db.query('SELECT 1 FROM gates.subjects WHERE model_name = $1 AND model_version = $2', [modelName, modelVersion])).rowCount ?? 0) > 0;
   },
