@@ -1,6 +1,7 @@
 import { emptyPlacement, evolvePlacement, isPlacementEvent, samePlacement, servingView, type Placement, type PlacementEvent } from '@modelreg/deployments';
 import { EventCodec, SchemaCatalog, type GateEvaluated, type RegistryEvent } from '@modelreg/events';
-import { createTestEnvironment, eventually, readAllMessages, sampleReportBodies, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { sampleReportBodies } from '@modelreg/deployments-testing';
+import { createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { getJson, postJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());

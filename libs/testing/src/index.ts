@@ -5,4 +5,3 @@ export type { RunningService, ServiceName, StartOptions } from './service-proces
 export { eventually } from './eventually';
 export { testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-fixtures';
 export { REPO_ROOT, stackConnection } from './stack-connection';
-export { placementHistories, assertPersistenceKeepsServingViews, sampleReportBodies, HISTORY_PLACEMENT } from './placement-histories';

@@ -1,4 +1,4 @@
-import { assertPersistenceKeepsServingViews } from '@modelreg/testing';
+import { assertPersistenceKeepsServingViews } from '@modelreg/deployments-testing';
 import { placementFromRows, placementRows } from './placement-rows';
 
 describe("the deployment tracker's placement rows", () => {

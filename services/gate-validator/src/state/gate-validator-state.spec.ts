@@ -1,5 +1,5 @@
 import type { PlacementState } from '@modelreg/deployments';
-import { assertPersistenceKeepsServingViews } from '@modelreg/testing';
+import { assertPersistenceKeepsServingViews } from '@modelreg/deployments-testing';
 import { placementDocument } from './gate-validator-state';
 
 describe("the gate validator's placement documents", () => {

@@ -1,4 +1,4 @@
-import { assertPersistenceKeepsServingViews } from '@modelreg/testing';
+import { assertPersistenceKeepsServingViews } from '@modelreg/deployments-testing';
 import { placementFromReadRows, placementReadRows } from './placement-rows';
 
 describe("the projections' placement read models", () => {
