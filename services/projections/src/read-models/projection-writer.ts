@@ -128,11 +128,12 @@ async function insertRuns(client: PoolClient, schema: string, runs: RunRegistere
 
 async function insertDecision(client: PoolClient, schema: string, decision: EventPayloads['GateEvaluated']): Promise<void> {
   await client.query(
-    `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible, baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks)
-     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (event_id) DO NOTHING`,
+    `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible, baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks, baselines)
+     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (event_id) DO NOTHING`,
     [
       decision.envelope.eventId, decision.modelName, decision.candidateVersion, decision.envelope.occurredAt, decision.verdict, decision.eligibleForDeployment,
       decision.baselineVersion, decision.baselineRule, decision.policy.policyId, decision.policy.policyVersion, decision.policy.contentHash, decision.trigger, JSON.stringify(decision.checks),
+      JSON.stringify(decision.baselines),
     ],
   );
 }
