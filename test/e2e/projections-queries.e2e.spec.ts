@@ -128,7 +128,7 @@ describe('projections: queries, diff, audit export and replay', () => {
     expect((done.checksums as any).model_versions.live.rows).toBe(2);
     expect({ history: (await query('/v1/models/fraud-model/history')).body, deployed: (await query('/v1/deployed')).body, timeline: (await query('/v1/models/fraud-model/timeline')).body }).toEqual(before);
     // modelreg replay does the same from the command line and reports the comparison.
-    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'replay'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'replay', '--yes'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(/switched over: \d+ events in/);
     expect(cli.stdout).toMatch(/model_versions\s+2 rows {2}identical/);

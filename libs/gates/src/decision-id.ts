@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@modelreg/lineage';
+import { canonicalJson } from '@modelreg/validation';
 
 /** Namespace of gate decision ids (a fixed random UUID). */
 const DECISION_NAMESPACE = Buffer.from('5b0f6d0e8c3a4e1f9a7d2c4b6e8f0a13', 'hex');

@@ -1,67 +1,107 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { KafkaUnavailableError } from './errors';
 
-/** One record of the log, as stored. */
-export interface LoggedRecord {
+export interface LogCoordinate {
   topic: string;
   partition: number;
   offset: string;
-  /** Broker append time (or producer create time), ms. */
-  timestamp: number;
-  value: Buffer;
+}
+
+export interface RecordAt extends LogCoordinate {
+  message: KafkaMessage;
+}
+
+/** The records of one partition from `fromOffset` up to, not including, `toOffset`. */
+export interface LogRange {
+  topic: string;
+  partition: number;
+  fromOffset: string;
+  toOffset: string;
+}
+
+/** Where one partition's log starts (`low`) and ends (`high`, the offset the next record gets). */
+export interface PartitionEnds {
+  topic: string;
+  partition: number;
+  low: string;
+  high: string;
+}
+
+/** The ends of every partition of these topics; a topic that does not exist has none. */
+export async function partitionEnds(kafka: Kafka, topics: readonly string[]): Promise<PartitionEnds[]> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const ends: PartitionEnds[] = [];
+    for (const topic of topics.filter((name) => existing.has(name))) {
+      for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) ends.push({ topic, partition, low, high });
+    }
+    return ends;
+  } catch (error) {
+    throw new KafkaUnavailableError(`reading the ends of ${topics.join(', ')} failed: ${(error as Error).message}`, error);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /**
- * Reads topics from offset 0 up to their ends as they are when called (later appends are left
- * out), with a throwaway consumer group. For rebuilds that fold a whole log; rejects after
- * `timeoutMs`.
+ * Reads ranges of the log: a throwaway consumer group seeks each partition concerned to the start
+ * of its range and reads until the range's last offset. `keep` says which records to hold on to
+ * (the others are read past). Resolves in log order per partition; rejects after `timeoutMs`.
+ * Offsets taken by transaction markers are never delivered: a range must not end on one.
  */
-export async function readLogToEnd(kafka: Kafka, topics: readonly string[], timeoutMs = 120_000): Promise<LoggedRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, bigint>();
-  try {
-    for (const topic of topics) {
-      for (const partition of await admin.fetchTopicOffsets(topic)) {
-        if (BigInt(partition.high) > BigInt(partition.low)) ends.set(`${topic}\u0000${partition.partition}`, BigInt(partition.high));
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  const records: LoggedRecord[] = [];
-  if (ends.size === 0) return records;
-  const groupId = `modelreg-rebuild-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxBytes: 16 * 1024 * 1024 });
-  const pending = new Set(ends.keys());
+export async function readLogRanges(kafka: Kafka, ranges: readonly LogRange[], options: { keep?: (record: RecordAt) => boolean; timeoutMs?: number } = {}): Promise<RecordAt[]> {
+  const open = ranges.filter((range) => BigInt(range.fromOffset) < BigInt(range.toOffset));
+  if (open.length === 0) return [];
+  const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+  const byPartition = new Map(open.map((range) => [partitionKey(range.topic, range.partition), range]));
+  if (byPartition.size !== open.length) throw new Error('readLogRanges takes one range per partition');
+  const unfinished = new Set(byPartition.keys());
+  const kept: RecordAt[] = [];
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const groupId = `modelreg-log-reader-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.subscribe({ topics: [...new Set(open.map((range) => range.topic))], fromBeginning: false });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read the log only partly within ${timeoutMs} ms (${pending.size} partitions unfinished)`)), timeoutMs);
-      void consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const key = `${batch.topic}\u0000${batch.partition}`;
-          const end = ends.get(key);
-          if (end === undefined) return;
-          for (const message of batch.messages) {
-            if (BigInt(message.offset) >= end || !message.value) continue;
-            records.push({ topic: batch.topic, partition: batch.partition, offset: message.offset, timestamp: Number(message.timestamp), value: message.value });
-          }
-          if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(key);
-          if (pending.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+      const timer = setTimeout(() => reject(new Error(`read ${open.length - unfinished.size} of ${open.length} log ranges within ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const key = partitionKey(batch.topic, batch.partition);
+            const range = byPartition.get(key);
+            if (!range || !unfinished.has(key)) return;
+            const from = BigInt(range.fromOffset);
+            const last = BigInt(range.toOffset) - 1n;
+            for (const message of batch.messages) {
+              const offset = BigInt(message.offset);
+              if (offset < from) continue;
+              if (offset > last) {
+                unfinished.delete(key);
+                break;
+              }
+              const record = { topic: batch.topic, partition: batch.partition, offset: message.offset, message };
+              if (!options.keep || options.keep(record)) kept.push(record);
+              if (offset === last) unfinished.delete(key);
+            }
+            if (unfinished.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+      for (const range of open) consumer.seek({ topic: range.topic, partition: range.partition, offset: range.fromOffset });
     });
   } finally {
     await consumer.disconnect().catch(() => undefined);
-    const cleanup = kafka.admin();
-    await cleanup.connect().then(() => cleanup.deleteGroups([groupId])).catch(() => undefined);
-    await cleanup.disconnect().catch(() => undefined);
+    const admin = kafka.admin();
+    await admin.connect().then(() => admin.deleteGroups([groupId])).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
   }
-  return records;
+  return kept;
 }

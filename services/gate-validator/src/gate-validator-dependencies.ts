@@ -13,4 +13,6 @@ export interface GateValidatorDependencies {
   relay: OutboxRelay;
   /** `gate-validator/<instance>`, the producer of policy events (decisions name the service alone, so a rebuild reproduces them). */
   producer: string;
+  /** MAX_EVENT_BYTES: a request whose event would be larger is refused before anything is written. */
+  maxEventBytes: number;
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpException, HttpStatus, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { readPlacement } from '@modelreg/deployments';
-import { FieldReader } from '@modelreg/lineage';
+import { FieldReader } from '@modelreg/validation';
 import { correlationIdFrom } from '@modelreg/service-runtime';
 import { PromotionService } from './promotion.service';
 

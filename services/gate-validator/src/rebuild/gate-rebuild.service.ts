@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventDecodeError, type GateEvaluated, type RegistryEvent } from '@modelreg/events';
-import { readLogToEnd } from '@modelreg/kafka';
+import { partitionEnds, readLogRanges } from '@modelreg/kafka';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { rebuildDecisions, type LoggedEvent } from '../state/gate-rebuild';
@@ -38,20 +38,24 @@ export class GateRebuildService {
 
   async rebuild(withPayloads: boolean): Promise<RebuildReport> {
     const { topics, codec } = this.deps;
-    const records = await readLogToEnd(this.deps.kafka, [topics.lineage, topics.deployments, topics.gates]);
+    // From offset 0 (the log start) to the ends as they are now; later appends are left out.
+    const ends = await partitionEnds(this.deps.kafka, [topics.lineage, topics.deployments, topics.gates]);
+    const records = await readLogRanges(this.deps.kafka, ends.map(({ topic, partition, low, high }) => ({ topic, partition, fromOffset: low, toOffset: high })), { timeoutMs: 120_000 });
     const events: LoggedEvent[] = [];
     const logged = new Map<string, { decision: GateEvaluated; value: Buffer }>();
-    for (const record of records) {
+    for (const { topic, partition, offset, message } of records) {
+      if (!message.value) continue;
+      const value = message.value;
       let event: RegistryEvent;
       try {
-        event = codec.decode(record.value);
+        event = codec.decode(value);
       } catch (error) {
         // Dead-lettered when consumed live, so never applied there either.
         if (error instanceof EventDecodeError) continue;
         throw error;
       }
-      events.push({ event, topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp });
-      if (event.type === 'GateEvaluated' && event.data.trigger === 'RunRegistered') logged.set(event.data.envelope.eventId, { decision: event.data, value: record.value });
+      events.push({ event, topic, partition, offset, timestamp: Number(message.timestamp) });
+      if (event.type === 'GateEvaluated' && event.data.trigger === 'RunRegistered') logged.set(event.data.envelope.eventId, { decision: event.data, value });
     }
     const rebuilt = rebuildDecisions(events).map((decision): RebuiltDecision => {
       const bytes = codec.encode({ type: 'GateEvaluated', data: decision });
