@@ -41,7 +41,7 @@ describe('modelreg help and argument errors', () => {
     expect(generalUsage()).toMatch(/register\s+Register a training run/);
   });
 
-  it.each(['register', 'fingerprint', 'diff', 'replay'])('prints the help of %s and does nothing else, exit 0', async (command) => {
+  it.each(['register', 'fingerprint', 'diff', 'reproduce', 'replay'])('prints the help of %s and does nothing else, exit 0', async (command) => {
     for (const argv of [[command, '--help'], [command, '-h'], ['help', command], [command, 'extra', '--help']]) {
       const context = fakeContext();
       expect(await runCli(argv, context)).toBe(0);

@@ -3,8 +3,9 @@ import { diffCommand } from './commands/diff.command';
 import { fingerprintCommand } from './commands/fingerprint.command';
 import { registerCommand } from './commands/register.command';
 import { replayCommand } from './commands/replay.command';
+import { reproduceCommand } from './commands/reproduce.command';
 
-const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, replayCommand];
+const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand];
 
 export function generalUsage(): string {
   return [
