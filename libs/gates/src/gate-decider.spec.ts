@@ -72,6 +72,14 @@ describe('gate decider', () => {
       .then((decision) => expect(decision.ok && decision.event.baselines.map((b) => [b.placement?.surface, b.baselineVersion, b.baselineRule])).toEqual([['checkout', 126, 'latest-passed']]));
   });
 
+  it('under the latest-passed and none rules, ignores what serves', () => {
+    const serving = [{ ...checkout, servingVersion: 126 }];
+    const history = [runRegistered({ ...v126, modelVersion: 125 }), gateEvaluated(125, 'PASSED'), runRegistered(v126), runRegistered(v127)];
+    const under = (rule: 'latest-passed' | 'none') => ({ ...evaluateGate(127), policy: { ...DEFAULT_POLICY, baseline: { ...DEFAULT_POLICY.baseline, rule } } });
+    given(history, serving).when(under('latest-passed')).then((decision) => expect(decision.ok && decision.event.baselines.map((b) => [b.placement, b.baselineVersion, b.baselineRule])).toEqual([[null, 125, 'latest-passed']]));
+    given(history, serving).when(under('none')).then((decision) => expect(decision.ok && decision.event.baselines.map((b) => [b.placement, b.baselineVersion, b.baselineRule])).toEqual([[null, null, 'none']]));
+  });
+
   it('never uses a failed version as the baseline', () => {
     given([runRegistered(v126), gateEvaluated(126, 'FAILED'), runRegistered(v127)])
       .when(evaluateGate(127))
