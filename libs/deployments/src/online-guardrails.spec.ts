@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY, type CanaryGuardrail, type Deviation, type Guardrails } from '@modelreg/gates';
 import { decideReport, type DeploymentFact } from './deployment-decider';
 import type { DeploymentReport, Placement } from './deployment-report';
-import { emptyPlacement, type DeploymentRecord } from './deployment-state';
+import { emptyPlacement, type DeploymentRecord, type VersionFacts } from './deployment-state';
 
 const placement: Placement = { modelName: 'rec', service: 'feed', surface: 'home', environment: 'production' };
 const JAN_27 = Date.UTC(2024, 0, 27, 9);
@@ -15,11 +15,10 @@ function onlineReport(given: { offline?: Record<string, number>; guardrails: Par
   const report: DeploymentReport = { kind: 'ONLINE_METRICS', reportId: 'm1', reportedAt: JAN_27, placement, modelVersion: 3, windowStart: JAN_27 - 3_600_000, windowEnd: JAN_27, metrics: online };
   const decision = decideReport(report, {
     deployment: null,
-    placement: emptyPlacement(placement),
-    versions: new Map([[3, { registered: true, latestVerdict: 'PASSED', offlineMetrics: given.offline ?? {} }]]),
+    placement: { ...emptyPlacement(placement), deployments: given.baselineOnline ? [canary] : [] },
+    versions: new Map<number, VersionFacts>([[3, { registered: true, latestVerdict: 'PASSED', placementVerdicts: [], offlineMetrics: given.offline ?? {} }]]),
     online: {
       policy: { policyId: 'rec', policyVersion: 4, guardrails: { canary: [], offlineOnlineTolerance: {}, ...given.guardrails }, tolerance: DEFAULT_POLICY.tolerance },
-      runningCanaries: given.baselineOnline ? [canary] : [],
       baselineOnline: new Map(given.baselineOnline ? [[2, given.baselineOnline]] : []),
       primaryEventId: 'online-1',
     },
