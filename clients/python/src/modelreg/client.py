@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 import requests
@@ -87,19 +87,11 @@ class RegistryClient:
         size = Path(path).stat().st_size
         sha256 = sha256_file(path, progress)
 
-        def body() -> Iterator[bytes]:
-            done = 0
-            with open(path, "rb") as stream:
-                for chunk in iter(lambda: stream.read(CHUNK), b""):
-                    done += len(chunk)
-                    yield chunk
-                    if progress:
-                        progress("upload", done, size)
-
-        answer = self._request(
-            "PUT", self._url(self.ingestion_url, "ingestion", f"/v1/artifacts/{sha256}"),
-            data=body(), headers={"content-type": "application/octet-stream", "content-length": str(size)},
-        )
+        with open(path, "rb") as stream:
+            answer = self._request(
+                "PUT", self._url(self.ingestion_url, "ingestion", f"/v1/artifacts/{sha256}"),
+                data=_ProgressReader(stream, size, progress), headers={"content-type": "application/octet-stream"},
+            )
         return UploadedArtifact(sha256, size, str(answer.get("storageUri", "")), bool(answer.get("deduplicated", False)))
 
     def register_run(self, submission: Mapping[str, Any]) -> Registration:
@@ -209,6 +201,23 @@ class RegistryClient:
             variable = f"MODELREG_{service.upper().replace('-', '_')}_URL"
             raise ValueError(f"no {service} URL: pass it to RegistryClient or set {variable}")
         return base + path
+
+
+class _ProgressReader:
+    """A file that reports how much was read; its length makes requests send Content-Length (no chunking)."""
+
+    def __init__(self, stream: BinaryIO, size: int, progress: Progress | None):
+        self._stream, self._size, self._progress, self._done = stream, size, progress, 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self, amount: int = -1) -> bytes:
+        chunk = self._stream.read(amount)
+        self._done += len(chunk)
+        if self._progress and chunk:
+            self._progress("upload", self._done, self._size)
+        return chunk
 
 
 def _base(url: str | None) -> str | None:
