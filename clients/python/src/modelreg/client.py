@@ -103,7 +103,8 @@ class RegistryClient:
     def promote(self, model_name: str, version: int, *, service: str, surface: str, environment: str) -> dict[str, Any]:
         """``POST /v1/promotions``: make a gate-passed version eligible for a service surface."""
         body = {"modelName": model_name, "modelVersion": version, "service": service, "surface": surface, "environment": environment}
-        return self._request("POST", self._url(self.deployment_tracker_url, "deployment-tracker", "/v1/promotions"), json=body)
+        promoted: dict[str, Any] = self._request("POST", self._url(self.deployment_tracker_url, "deployment-tracker", "/v1/promotions"), json=body)
+        return promoted
 
     # reads
 
@@ -137,7 +138,8 @@ class RegistryClient:
 
     def version(self, model_name: str, version: int) -> dict[str, Any]:
         """One version with its full lineage; :class:`NotFoundError` until it is projected."""
-        return self._get(f"/v1/models/{_seg(model_name)}/versions/{int(version)}")
+        found: dict[str, Any] = self._get(f"/v1/models/{_seg(model_name)}/versions/{int(version)}")
+        return found
 
     def wait_for_version(self, model_name: str, version: int, *, timeout: float = 60.0, interval: float = 0.2) -> dict[str, Any]:
         """:meth:`version`, waiting for the projection to catch up with a registration."""
@@ -152,7 +154,8 @@ class RegistryClient:
 
     def diff(self, model_name: str, version: int, against: int) -> dict[str, Any]:
         """What changed from ``against`` (the baseline) to ``version``."""
-        return self._get(f"/v1/models/{_seg(model_name)}/diff?version={int(version)}&against={int(against)}")
+        diff: dict[str, Any] = self._get(f"/v1/models/{_seg(model_name)}/diff?version={int(version)}&against={int(against)}")
+        return diff
 
     def deployed(self, model_name: str | None = None, *, service: str | None = None, environment: str | None = None) -> list[dict[str, Any]]:
         """What serves where now: per service and surface, the serving version and the canaries."""

@@ -114,7 +114,7 @@ def packages_from_requirements(text: str) -> list[dict[str, str]]:
     for line in text.splitlines():
         match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*==\s*([^\s;#]+)", line)
         if match:
-            packages.append({"name": normalize_package_name(match.group(1)), "version": match.group(3), "ecosystem": "pypi"})
+            packages.append({"name": normalize_package_name(match.group(1)), "version": str(match.group(3)), "ecosystem": "pypi"})
     return packages
 
 
@@ -140,11 +140,11 @@ def _snapshots(datasets: Sequence[DatasetInput], unmapped: list[Unmapped]) -> li
         unmapped.append(Unmapped("dataSnapshots", "the run logged no dataset inputs (mlflow.log_input)"))
     snapshots = []
     for index, dataset in enumerate(datasets):
-        covered = (dataset.tags.get("modelreg.covered_from"), dataset.tags.get("modelreg.covered_to"))
-        if not all(covered):
+        covered_from, covered_to = dataset.tags.get("modelreg.covered_from"), dataset.tags.get("modelreg.covered_to")
+        if not covered_from or not covered_to:
             unmapped.append(Unmapped(f"dataSnapshots[{index}].coveredFrom", f"dataset {dataset.name} has no modelreg.covered_from / modelreg.covered_to input tags"))
             continue
-        snapshots.append({"snapshotId": f"{dataset.name}@{dataset.digest}" if IDENT.match(dataset.name) else dataset.digest, "source": dataset.source, "coveredFrom": covered[0], "coveredTo": covered[1]})
+        snapshots.append({"snapshotId": f"{dataset.name}@{dataset.digest}" if IDENT.match(dataset.name) else dataset.digest, "source": dataset.source, "coveredFrom": covered_from, "coveredTo": covered_to})
     if datasets and not snapshots:
         unmapped.append(Unmapped("dataSnapshots", "no dataset input records the time range it covers"))
     return snapshots

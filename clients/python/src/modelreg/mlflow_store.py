@@ -45,7 +45,7 @@ FILTER = re.compile(r"^\s*(name|run_id)\s*=\s*'([^']*)'\s*$")
 T = TypeVar("T")
 
 
-class ModelregRegistryStore(AbstractStore):  # type: ignore[misc]
+class ModelregRegistryStore(AbstractStore):
     def __init__(self, store_uri: str | None = None, tracking_uri: str | None = None):
         super().__init__(store_uri, tracking_uri)
         parsed = urlparse(store_uri or "modelreg://")
@@ -72,7 +72,7 @@ class ModelregRegistryStore(AbstractStore):  # type: ignore[misc]
             raise MlflowException(f"Registered Model with name={name} not found", RESOURCE_DOES_NOT_EXIST)
         return self._registered_model(summary)
 
-    def search_registered_models(self, filter_string: str | None = None, max_results: int | None = None, order_by: Any = None, page_token: Any = None) -> PagedList:
+    def search_registered_models(self, filter_string: str | None = None, max_results: int | None = None, order_by: Any = None, page_token: Any = None) -> PagedList[Any]:
         contains = None
         if filter_string:
             match = re.match(r"^\s*name\s*(=|LIKE|ILIKE)\s*'%?([^'%]*)%?'\s*$", filter_string)
@@ -121,7 +121,7 @@ class ModelregRegistryStore(AbstractStore):  # type: ignore[misc]
             raise MlflowException(f"{name} v{version} was not registered from MLflow; its artifacts are addressed by sha256 in the registry", INVALID_STATE)
         return source
 
-    def search_model_versions(self, filter_string: str | None = None, max_results: int | None = None, order_by: Any = None, page_token: Any = None) -> PagedList:
+    def search_model_versions(self, filter_string: str | None = None, max_results: int | None = None, order_by: Any = None, page_token: Any = None) -> PagedList[Any]:
         match = FILTER.match(filter_string or "")
         if not match:
             raise MlflowException(f"modelreg supports the filters name = '<model>' and run_id = '<run>', got {filter_string!r}", INVALID_PARAMETER_VALUE)

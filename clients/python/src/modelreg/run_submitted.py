@@ -101,8 +101,8 @@ def decode_run_submitted(value: bytes) -> dict[str, Any]:
     _, parsed, header = _schema()
     if value[:2] != MAGIC or value[2:10] != header:
         raise ValueError(f"not a single-object encoded RunSubmitted (header {value[:10].hex()})")
-    record: dict[str, Any] = fastavro.schemaless_reader(io.BytesIO(value[10:]), parsed, parsed)
-    return record
+    record: Any = fastavro.schemaless_reader(io.BytesIO(value[10:]), parsed, parsed)
+    return dict(record)
 
 
 def _typed(value: Any) -> Any:
