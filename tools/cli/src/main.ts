@@ -8,7 +8,7 @@ import { loadCliConfig } from './config';
 import type { Progress } from './registry-http';
 
 const USAGE = `usage:
-  modelreg register --manifest run.json --artifact server=model.savedmodel.tar [--artifact mobile=model.tflite]
+  modelreg register --manifest run.json --artifact server=model.savedmodel.tar [--artifact mobile=model.tflite] [--environment facts.json | --dir path]
   modelreg fingerprint [--dir path]
   modelreg diff <model> <version> <against> [--json]
   modelreg replay

@@ -1,10 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
+import { computeEnvironmentFingerprint } from '@modelreg/lineage';
 import { CliUsageError, inferFormat, parseArtifactFlag, type CliArguments } from '../cli-arguments';
+import { probeEnvironment } from '../environment-probe';
 import { hashFile, postJson, uploadFile, type Progress } from '../registry-http';
 
 /**
  * `modelreg register --manifest run.json --artifact server=model.savedmodel.tar --artifact mobile=model.tflite`:
- * hashes and uploads each artifact (streamed, with progress), then registers the run with its lineage.
+ * probes this machine's environment (`--dir`: where the lockfile is, default the working directory;
+ * or takes the facts from `--environment facts.json`), hashes and
+ * uploads each artifact (streamed, with progress), then registers the run with its lineage. The
+ * manifest holds everything else; an `environment` in it is refused, so probed facts never silently
+ * replace written ones.
  */
 export async function registerCommand(args: CliArguments, ingestionUrl: string, progress: Progress, print: (line: string) => void): Promise<number> {
   const manifestPath = args.flags['manifest']?.[0];
@@ -12,6 +18,17 @@ export async function registerCommand(args: CliArguments, ingestionUrl: string, 
   const files = (args.flags['artifact'] ?? []).map(parseArtifactFlag);
   if (files.length === 0) throw new CliUsageError('register needs at least one --artifact target=path');
   const manifest = readManifest(manifestPath);
+  if (manifest['environment'] !== undefined) throw new CliUsageError(`${manifestPath} has an environment; register probes it, or takes it from --environment facts.json`);
+  const environmentFile = args.flags['environment']?.[0];
+  let facts: Record<string, unknown>;
+  if (environmentFile) {
+    facts = readManifest(environmentFile);
+    print(`environment from ${environmentFile}`);
+  } else {
+    const probed = probeEnvironment(args.flags['dir']?.[0] ?? process.cwd());
+    print(`environment probed: fingerprint ${computeEnvironmentFingerprint(probed)}`);
+    facts = { ...probed };
+  }
   const declared = new Map(((manifest['artifacts'] as Array<{ target: string; format?: string }> | undefined) ?? []).map((artifact) => [artifact.target, artifact.format]));
   const artifacts = [];
   for (const file of files) {
@@ -25,7 +42,7 @@ export async function registerCommand(args: CliArguments, ingestionUrl: string, 
     print(`${file.target}: ${file.path} stored as ${String(uploaded.body['storageUri'])}${uploaded.body['deduplicated'] ? ' (already stored)' : ''}`);
     artifacts.push({ target: file.target, format, sizeBytes: statSync(file.path).size, sha256 });
   }
-  const registered = await postJson(ingestionUrl, '/v1/runs', { ...manifest, artifacts });
+  const registered = await postJson(ingestionUrl, '/v1/runs', { ...manifest, artifacts, environment: facts });
   if (registered.status === 201 || registered.status === 200) {
     print(`${String(registered.body['modelName'])} v${String(registered.body['modelVersion'])} ${registered.status === 201 ? 'registered' : 'was already registered for this training run'} (event ${String(registered.body['eventId'])})`);
     return 0;
@@ -41,11 +58,11 @@ function readManifest(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CliUsageError(`cannot read the manifest ${path}: ${(error as Error).message}`);
+    throw new CliUsageError(`cannot read ${path}: ${(error as Error).message}`);
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new CliUsageError(`the manifest ${path} is not JSON: ${(error as Error).message}`);
+    throw new CliUsageError(`${path} is not JSON: ${(error as Error).message}`);
   }
 }
