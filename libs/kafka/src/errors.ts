@@ -6,3 +6,19 @@ export class KafkaUnavailableError extends Error {
     this.name = 'KafkaUnavailableError';
   }
 }
+
+/**
+ * The broker refused a record for good (too large, invalid, no such topic): sending it again can
+ * never succeed, so it must be moved aside rather than retried.
+ */
+export class KafkaRecordRefusedError extends Error {
+  readonly retriable = false;
+  constructor(
+    /** Why, for the dead-letter record: the broker's error type and what it means. */
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`the broker refused the record(s): ${reason}`, { cause });
+    this.name = 'KafkaRecordRefusedError';
+  }
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EnvironmentFingerprint, ResolvedPackage } from '@modelreg/events';
-import { canonicalJson, compareCodePoints } from './canonical-json';
+import { canonicalJson, compareCodePoints } from '@modelreg/validation';
 
 export type EnvironmentFacts = Omit<EnvironmentFingerprint, 'fingerprint'>;
 

@@ -1,9 +1,10 @@
-import { EventCodec, SchemaCatalog, topicNames, type TopicNames } from '@modelreg/events';
+import { EventCodec, SchemaCatalog, topicNames, type TopicNames, type TopicRole } from '@modelreg/events';
 import type { BusSettings } from '@modelreg/config';
-import { createKafkaClient, KafkaEventPublisher, provisionTopics, type Kafka } from '@modelreg/kafka';
+import { checkEventLimit, createKafkaClient, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
+import { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
 
 /** Tables every service has in its schema: applied events, consumer positions, outbox. */
@@ -17,6 +18,8 @@ export interface ServiceInfrastructure {
   topics: TopicNames;
   pool: Pool;
   readiness: ReadinessCheck[];
+  /** The relay of the outbox in `schema`, with a publisher of its own; stop it before `close`. */
+  outboxRelay(schema: string): OutboxRelay;
   close(): Promise<void>;
 }
 
@@ -27,18 +30,22 @@ export interface InfrastructureOptions {
   /** This service's own Postgres schema and its migration files. */
   schema: string;
   migrationsDir: string;
+  /** The topics this service appends to: each must accept an event of MAX_EVENT_BYTES, or the service stops at boot. */
+  produces: TopicRole[];
   logger: Logger;
   poolSize?: number;
 }
 
 export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
-  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger });
+  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
   const topics = topicNames(options.bus.topicPrefix);
   await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
+  checkEventLimit(options.bus.maxEventBytes, await topicMessageLimits(kafka, options.produces.map((role) => topics[role])));
   const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
+  const relayPublishers: KafkaEventPublisher[] = [];
   const admin = kafka.admin();
   let adminConnected: Promise<void> | null = null;
   const readiness: ReadinessCheck[] = [
@@ -62,8 +69,13 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     topics,
     pool,
     readiness,
+    outboxRelay: (schema) => {
+      const relayPublisher = new KafkaEventPublisher(kafka);
+      relayPublishers.push(relayPublisher);
+      return new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch });
+    },
     close: async () => {
-      await publisher.close().catch(() => undefined);
+      for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);
       if (adminConnected) await admin.disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },
