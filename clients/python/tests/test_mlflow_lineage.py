@@ -56,3 +56,13 @@ def test_reads_pinned_requirements_only() -> None:
         {"name": "mlflow", "version": "3.17.2", "ecosystem": "pypi"},
         {"name": "scikit-learn", "version": "1.9.1", "ecosystem": "pypi"},
     ]
+
+
+def test_keeps_the_labels_the_registry_can_store_and_reports_the_others() -> None:
+    tags = {"mlflow.tag.team": "risk", "mlflow.tag.note": "line 1\nline 2", "mlflow.tag.empty": " ", "mlflow.tag.long": "x" * 1025}
+    mapped = map_run("m", run(), [], source="s", labels=tags)
+    labels = mapped.submission["labels"]
+    assert labels["mlflow.tag.team"] == "risk"
+    assert not {"mlflow.tag.note", "mlflow.tag.empty", "mlflow.tag.long"} & set(labels)
+    assert labels["modelreg.unmapped"] == "labels.mlflow.tag.empty, labels.mlflow.tag.long, labels.mlflow.tag.note"
+    assert mapped.blocking == []

@@ -82,14 +82,20 @@ class RegistryClient:
     # writes
 
     def upload_artifact(self, path: str | os.PathLike[str], progress: Progress | None = None) -> UploadedArtifact:
-        """Hashes the file (streamed), then streams it to ``PUT /v1/artifacts/{sha256}``; storing the
-        same bytes twice is a no-op (``deduplicated``)."""
+        """Hashes the file (streamed), then streams it to ``PUT /v1/artifacts/{sha256}`` unless the
+        registry already holds those bytes (``deduplicated``; nothing is sent again)."""
         size = Path(path).stat().st_size
         sha256 = sha256_file(path, progress)
+        artifact_url = self._url(self.ingestion_url, "ingestion", f"/v1/artifacts/{sha256}")
+        try:
+            stored = self._request("GET", artifact_url)
+            return UploadedArtifact(sha256, size, str(stored.get("storageUri", "")), True)
+        except NotFoundError:
+            pass
 
         with open(path, "rb") as stream:
             answer = self._request(
-                "PUT", self._url(self.ingestion_url, "ingestion", f"/v1/artifacts/{sha256}"),
+                "PUT", artifact_url,
                 data=_ProgressReader(stream, size, progress), headers={"content-type": "application/octet-stream"},
             )
         return UploadedArtifact(sha256, size, str(answer.get("storageUri", "")), bool(answer.get("deduplicated", False)))
@@ -163,9 +169,10 @@ class RegistryClient:
         answer: Any = self._get(f"/v1/deployed{'?' + query if query else ''}")
         return list(answer["items"] if isinstance(answer, dict) else answer)
 
-    def timeline(self, model_name: str, *, limit: int = 500) -> list[dict[str, Any]]:
+    def timeline(self, model_name: str, *, event_types: list[str] | None = None, limit: int = 500) -> list[dict[str, Any]]:
         """Deployment events of a model (promotions, canaries, rollouts, rollbacks), oldest first."""
-        return self._paged(f"/v1/models/{_seg(model_name)}/timeline", limit)
+        only = f"?eventType={quote(','.join(event_types))}" if event_types else ""
+        return self._paged(f"/v1/models/{_seg(model_name)}/timeline{only}", limit)
 
     # plumbing
 

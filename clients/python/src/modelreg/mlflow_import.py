@@ -61,7 +61,7 @@ def _import_version(registry: RegistryClient, tracking: Any, name: str, version:
         return skip("the registry's model names are lower-case a-z, 0-9, '.', '_' and '-'; rename the MLflow model to import it")
     if not version.run_id:
         return skip("the version names no run, so it has no lineage")
-    labels = {"mlflow.model_version": str(version.version), **{f"mlflow.tag.{k}": str(v)[:1024] for k, v in sorted((version.tags or {}).items())}}
+    labels = {"mlflow.model_version": str(version.version), **{f"mlflow.tag.{k}": str(v) for k, v in (version.tags or {}).items()}}
     try:
         done = register_from_mlflow(registry, tracking, name, version.source, version.run_id, labels=labels)
     except NotImportable as error:

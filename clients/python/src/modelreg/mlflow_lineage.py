@@ -36,6 +36,7 @@ ENVIRONMENT_ARTIFACT = "modelreg/environment.json"
 IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+=,-]*$")
 METRIC_NAME = re.compile(r"^[a-z][a-z0-9_@.]{0,127}$")
 COMMIT = re.compile(r"^[0-9a-f]{5,64}$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 INTEGER = re.compile(r"^-?\d{1,15}$")
 DECIMAL = re.compile(r"^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
 #: Unmapped fields that make a version impossible to register (the registry requires them).
@@ -84,12 +85,20 @@ class MappedSubmission:
         return [u for u in self.unmapped if u.field in REQUIRED or u.field.startswith("code.")]
 
 
-def map_run(model_name: str, run: MlflowRunFacts, artifacts: list[dict[str, Any]], *, source: str) -> MappedSubmission:
-    """The submission for a model version made from ``run`` (artifacts already uploaded and declared)."""
+def map_run(
+    model_name: str, run: MlflowRunFacts, artifacts: list[dict[str, Any]], *, source: str, labels: Mapping[str, str] | None = None
+) -> MappedSubmission:
+    """The submission for a model version made from ``run`` (artifacts already uploaded and declared);
+    ``labels`` (e.g. the MLflow version's tags) are kept where the registry can store them."""
     unmapped: list[Unmapped] = []
     seeds, hyperparameters = _params(run, unmapped)
     environment = _environment(run, unmapped)
-    labels = {"mlflow.run_id": run.run_id, "mlflow.experiment_id": run.experiment_id, "mlflow.source": source[:1024]}
+    kept = {"mlflow.run_id": run.run_id, "mlflow.experiment_id": run.experiment_id, "mlflow.source": source[:1024]}
+    for key, value in sorted((labels or {}).items()):
+        if value.strip() and len(value.encode("utf-16-le")) <= 2048 and not CONTROL.search(value) and len(key) <= 256:
+            kept[key] = value
+        else:
+            unmapped.append(Unmapped(f"labels.{key}", "an empty, multi-line or longer than 1024 characters value the registry does not store"))
     submission: dict[str, Any] = {
         "modelName": model_name,
         "trainingRunId": f"mlflow:{run.run_id}",
@@ -101,10 +110,10 @@ def map_run(model_name: str, run: MlflowRunFacts, artifacts: list[dict[str, Any]
         "seeds": seeds,
         "environment": environment,
         "metrics": {"overall": _metrics(run.metrics, unmapped)},
-        "labels": labels,
+        "labels": kept,
     }
     if unmapped:
-        labels["modelreg.unmapped"] = ", ".join(u.field for u in unmapped)[:1024]
+        kept["modelreg.unmapped"] = ", ".join(u.field for u in unmapped)[:1024]
     return MappedSubmission(submission, unmapped)
 
 

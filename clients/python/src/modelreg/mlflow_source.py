@@ -95,8 +95,7 @@ def register_from_mlflow(
         if run_files:
             artifacts.append(registry.upload_artifact(pack_directory(run_dir, root / "run.tar"), progress).declare("run", RUN_ARTIFACTS_FORMAT))
         facts = gather_run(run, model_dir, run_dir)
-    mapped = map_run(model_name, facts, artifacts, source=source)
-    mapped.submission["labels"].update(labels or {})
+    mapped = map_run(model_name, facts, artifacts, source=source, labels=labels)
     if mapped.blocking:
         raise NotImportable(what, [str(u) for u in mapped.blocking])
     return MlflowRegistration(registry.register_run(mapped.submission), mapped)

@@ -144,7 +144,7 @@ class ModelregRegistryStore(AbstractStore):
         promoted = _call(lambda: self.registry.promote(name, int(version), service=self.service, surface=alias, environment=self.environment))
         deadline = time.monotonic() + timeout
         # Read your write: the alias is read back from the projections, which follow the log.
-        while not any(e["eventId"] == promoted["eventId"] for e in _call(lambda: self.registry.timeline(name))):
+        while not any(e["eventId"] == promoted["eventId"] for e in _call(lambda: self.registry.timeline(name, event_types=["ModelPromoted"]))):
             if time.monotonic() > deadline:
                 raise MlflowException(f"{name} v{version} was promoted to {alias} (event {promoted['eventId']}) but is not visible after {timeout} s", TEMPORARILY_UNAVAILABLE)
             time.sleep(0.2)
@@ -209,8 +209,8 @@ class ModelregRegistryStore(AbstractStore):
     def _aliases(self, name: str) -> dict[int, list[str]]:
         """For each version, the surfaces (in this store's service and environment) it was promoted to last."""
         latest: dict[str, int] = {}
-        for event in _call(lambda: self.registry.timeline(name)):
-            if event["eventType"] == "ModelPromoted" and event["service"] == self.service and event["environment"] == self.environment:
+        for event in _call(lambda: self.registry.timeline(name, event_types=["ModelPromoted"])):
+            if event["service"] == self.service and event["environment"] == self.environment:
                 latest[event["surface"]] = int(event["modelVersion"])
         out: dict[int, list[str]] = {}
         for surface, version in latest.items():
