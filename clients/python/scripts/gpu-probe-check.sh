@@ -10,8 +10,8 @@ venv="$(mktemp -d)/venv"
 python3 -m venv --system-site-packages "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$here"
 if [ "${WITH_TORCH:-0}" = 1 ]; then "$venv/bin/pip" install --quiet --disable-pip-version-check torch; fi
-echo "== nvidia-smi"; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || echo "(no nvidia-smi)"
-nvidia-smi | grep -o "CUDA Version: [0-9.]*" || true
+echo "== nvidia-smi"; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null || echo "(no nvidia-smi)"
+nvidia-smi 2>/dev/null | grep -o "CUDA Version: [0-9.]*" || true
 echo "== nvcc"; nvcc --version 2>/dev/null | grep release || echo "(no nvcc)"
 echo "== torch"; "$venv/bin/python" -c 'import torch; print(torch.__version__, torch.version.cuda, torch.backends.cudnn.version(), torch.cuda.device_count())' 2>/dev/null || echo "(no torch)"
 echo "== framework the probe picked"; "$venv/bin/python" -c 'from modelreg.probe import framework_versions; print(framework_versions())'
