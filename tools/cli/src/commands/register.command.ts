@@ -49,7 +49,7 @@ export const registerCommand: CommandSpec = {
       context.print(`environment probed: fingerprint ${computeEnvironmentFingerprint(probed)}`);
       environment = { ...probed };
     }
-    const manifest = { ...written, environment };
+    const manifest: Record<string, unknown> = { ...written, environment };
     for (const file of files) checkReadable(file.path, file.target);
     const declared = new Map(((manifest['artifacts'] as Array<{ target: string; format?: string }> | undefined) ?? []).map((artifact) => [artifact.target, artifact.format]));
 
