@@ -36,8 +36,8 @@ def test_a_run_submitted_on_kafka_becomes_a_version(registry: dict[str, str], cl
     with RunSubmissionProducer(registry["kafkaBrokers"], topic_prefix=registry["topicPrefix"]) as producer:
         producer.submit(body)
         producer.submit(body)  # a redelivery registers nothing new
-    version = client.wait_for_version(model, 1)
-    assert version["trainingRunId"] == "run-kafka-1"
+    assert client.wait_for_training_run(model, "run-kafka-1") == 1
+    version = client.version(model, 1)
     assert version["hyperparameters"]["batch_size"] == {"long": 2048}
     time.sleep(2)
     assert [v["modelVersion"] for v in client.versions(model)] == [1]

@@ -158,6 +158,21 @@ class RegistryClient:
                     raise
                 time.sleep(interval)
 
+    def wait_for_training_run(self, model_name: str, training_run_id: str, *, timeout: float = 60.0, interval: float = 0.5) -> int:
+        """The version a training run became, waiting for it to be registered and projected (e.g. after
+        :class:`~modelreg.kafka_producer.RunSubmissionProducer` sent it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                found = [v for v in self.versions(model_name) if v["trainingRunId"] == training_run_id]
+            except NotFoundError:
+                found = []
+            if found:
+                return int(found[0]["modelVersion"])
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{model_name} has no version for training run {training_run_id} after {timeout} s")
+            time.sleep(interval)
+
     def diff(self, model_name: str, version: int, against: int) -> dict[str, Any]:
         """What changed from ``against`` (the baseline) to ``version``."""
         diff: dict[str, Any] = self._get(f"/v1/models/{_seg(model_name)}/diff?version={int(version)}&against={int(against)}")
