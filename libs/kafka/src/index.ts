@@ -13,7 +13,7 @@ export { BatchConsumer } from './batch-consumer';
 export type { BatchConsumerOptions, BatchHandler, ConsumedEvent, PartitionBatch } from './batch-consumer';
 export { deadLetterMessage, refusedRecordDeadLetter, DLQ_HEADERS } from './dead-letter';
 export type { DeadLetter, SourceCoordinates } from './dead-letter';
-export { KafkaRecordRefusedError, KafkaUnavailableError } from './errors';
+export { isKafkaConnectionError, KafkaRecordRefusedError, KafkaUnavailableError } from './errors';
 export type { Kafka } from 'kafkajs';
 export { readAtCoordinates } from './coordinate-reader';
 export { partitionEnds, readLogRanges } from './log-reader';

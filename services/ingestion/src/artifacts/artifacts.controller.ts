@@ -40,6 +40,7 @@ export class ArtifactsController {
   @ApiResponse({ status: 200, description: 'These bytes were already stored (deduplicated=true); nothing was added.' })
   @ApiResponse({ status: 400, description: 'Malformed sha256, missing Content-Length, or a truncated upload.' })
   @ApiResponse({ status: 422, description: 'The bytes do not hash to the declared sha256.' })
+  @ApiResponse({ status: 503, description: 'Object storage unavailable (dependency: s3); nothing was stored, retry after Retry-After seconds.' })
   async upload(@Param('sha256') sha256: string, @Headers('content-length') contentLength: string | undefined, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     parseSha256(sha256);
     const sizeBytes = Number(contentLength);
