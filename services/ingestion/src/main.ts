@@ -1,14 +1,12 @@
 import { join } from 'node:path';
 import { ContentAddressedStore, createS3Client, pingBucket } from '@modelreg/artifact-store';
 import { createJsonLogger } from '@modelreg/logging';
-import { BatchConsumer } from '@modelreg/kafka';
-import { bootstrapService, connectInfrastructure, exitOnFatal, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, OutboxRelay, runService } from '@modelreg/service-runtime';
 import { loadIngestionConfig } from './config';
 import { INGESTION_SCHEMA, SERVICE_NAME } from './ingestion.constants';
 import { IngestionModule } from './ingestion.module';
-import { handleRunSubmissions } from './runs/run-submission.handler';
+import { applyRunSubmissions } from './runs/run-submission.handler';
 import { RunRegistrationService } from './runs/run-registration.service';
-
 
 async function main(): Promise<void> {
   const config = loadIngestionConfig(process.env);
@@ -17,12 +15,10 @@ async function main(): Promise<void> {
   const s3 = createS3Client(config.objectStore);
   const store = new ContentAddressedStore(s3, config.objectStore.bucket);
   const relay = new OutboxRelay(infra.pool, INGESTION_SCHEMA, infra.publisher, logger);
-  relay.start();
   const readiness = [...infra.readiness, { name: 's3', check: () => pingBucket(s3, config.objectStore.bucket) }];
-  let submissions: BatchConsumer | null = null;
+  let stopConsumer: () => Promise<void> = () => relay.stop();
   const close = async () => {
-    await submissions?.stop();
-    await relay.stop();
+    await stopConsumer();
     await infra.close();
     s3.destroy();
     logger.info('stopped');
@@ -37,17 +33,19 @@ async function main(): Promise<void> {
     jsonLimit: `${config.maxJsonBytes}b`,
   });
   const registrations = app.get(RunRegistrationService);
-  submissions = new BatchConsumer({
-    kafka: infra.kafka,
+  const submissions = ledgerConsumer({
+    infra,
+    schema: INGESTION_SCHEMA,
     groupId: `${config.bus.topicPrefix}.ingestion`,
     topics: [infra.topics.runSubmissions],
-    codec: infra.codec,
-    deadLetterTopic: infra.topics.deadLetter,
-    publisher: infra.publisher,
     logger,
-    handler: (batch) => handleRunSubmissions(registrations, batch),
+    apply: (client, events) => applyRunSubmissions(registrations, client, events),
+    relay,
+    stallSeconds: config.consumerStallSeconds,
     onFatal: (error) => exitOnFatal(logger, close)(error),
   });
+  stopConsumer = () => submissions.stop();
+  readiness.push(submissions.readiness);
   await submissions.start();
 }
 

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const migrationsDir = join(__dirname, 'migrations');
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, logger, poolSize: 20 });
   let close: () => Promise<void> = async () => undefined;
-  const deps = { batchEvents: config.batchEvents, pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, publisher: infra.publisher, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
+  const deps = { infra, batchEvents: config.batchEvents, stallSeconds: config.consumerStallSeconds, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
   const live = new ProjectionConsumer(deps, PROJECTIONS_SCHEMA, config.consumerGroup);
   const rebuilder = new ProjectionRebuilder(deps, live, migrationsDir, logger);
   close = async () => {
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     await infra.close();
     logger.info('stopped');
   };
-  const readiness = [...infra.readiness, { name: 'consumer', check: async () => { if (!live.isRunning() && rebuilder.current().state !== 'switching') throw new Error('consumer is not running'); } }];
+  const readiness = [...infra.readiness, live.readiness];
   await bootstrapService({
     module: ProjectionsModule.forRoot(new ProjectionQueries(infra.pool, infra.kafka, infra.codec), rebuilder, readiness, () => close()),
     name: SERVICE_NAME,

@@ -24,7 +24,7 @@ export class RunRegistrationService {
   async register(submission: RunSubmission, correlationId: string, causationId: string | null = null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
-    const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
+    const requestHash = hashOf(submission);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, requestHash, correlationId, causationId));
@@ -35,6 +35,17 @@ export class RunRegistrationService {
         if (!isUniqueViolation(error) || attempt >= 3) throw error;
       }
     }
+  }
+
+  /**
+   * Registers inside the caller's transaction (the event ledger's, for RunSubmitted), so the
+   * registration, its RunRegistered and the consumer's position commit together. A concurrent
+   * registration of the same training run fails the transaction; the ledger's retry finds it.
+   */
+  async registerWithin(client: PoolClient, submission: RunSubmission, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+    const artifactErrors = await this.verifyArtifacts(submission);
+    if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
+    return this.registerIn(client, submission, hashOf(submission), correlationId, causationId);
   }
 
   private async registerIn(client: PoolClient, submission: RunSubmission, requestHash: string, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
@@ -84,4 +95,9 @@ export class RunRegistrationService {
     );
     return errors.sort((a, b) => a.field.localeCompare(b.field));
   }
+}
+
+/** Same training run, same content: what a retry must match. */
+function hashOf(submission: RunSubmission): string {
+  return createHash('sha256').update(canonicalJson(submission)).digest('hex');
 }

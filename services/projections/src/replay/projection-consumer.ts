@@ -1,78 +1,80 @@
-import type { EventCodec, TopicNames } from '@modelreg/events';
-import { BatchConsumer, type EventPublisher, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
-import type { Pool } from '@modelreg/postgres';
-import { EventLedger } from '@modelreg/service-runtime';
+import { ledgerConsumer, OutboxRelay, type LedgerPipeline, type ReadinessCheck, type ServiceInfrastructure } from '@modelreg/service-runtime';
 import { readModelWriter } from '../read-models/projection-writer';
 
 export interface ProjectionConsumerDeps {
+  infra: ServiceInfrastructure;
   /** Events applied per transaction. */
   batchEvents: number;
-  pool: Pool;
-  kafka: Kafka;
-  codec: EventCodec;
-  topics: TopicNames;
-  publisher: EventPublisher;
+  stallSeconds: number;
   logger: Logger;
   onFatal: (error: Error) => void;
 }
 
 /**
  * A consumer group building the read models of one schema from every event topic: the live
- * `projections`, or a rebuild. Stoppable and startable again (the rebuild pauses the live one
- * while it switches over).
+ * `projections`, or a rebuild. Its dead letters go through that schema's outbox and relay.
  */
 export class ProjectionConsumer {
-  private consumer: BatchConsumer | null = null;
-  applied = 0;
+  private readonly pipeline: LedgerPipeline;
+  private readonly topics: string[];
 
   constructor(
     private readonly deps: ProjectionConsumerDeps,
     readonly schema: string,
     readonly groupId: string,
-  ) {}
-
-  async start(): Promise<void> {
-    const ledger = new EventLedger(this.deps.pool, this.schema, this.groupId);
-    const write = readModelWriter(this.schema);
-    this.consumer = new BatchConsumer({
-      kafka: this.deps.kafka,
-      groupId: this.groupId,
-      topics: [this.deps.topics.lineage, this.deps.topics.gates, this.deps.topics.deployments],
-      codec: this.deps.codec,
-      deadLetterTopic: this.deps.topics.deadLetter,
-      publisher: this.deps.publisher,
-      logger: this.deps.logger,
-      handler: async (batch) => {
-        const rejected = await ledger.applyBatch(batch, write);
-        this.applied += batch.events.length;
-        return rejected;
-      },
-      onFatal: this.deps.onFatal,
+  ) {
+    const { infra, logger } = deps;
+    this.topics = [infra.topics.lineage, infra.topics.gates, infra.topics.deployments];
+    this.pipeline = ledgerConsumer({
+      infra,
+      schema,
+      groupId,
+      topics: this.topics,
+      logger,
+      apply: readModelWriter(schema),
+      relay: new OutboxRelay(infra.pool, schema, infra.publisher, logger),
+      stallSeconds: deps.stallSeconds,
+      onFatal: deps.onFatal,
       // Each partition has its own ledger position and models never span partitions.
       partitionsConcurrently: 3,
-      chunkSize: this.deps.batchEvents,
+      chunkSize: deps.batchEvents,
     });
-    await this.consumer.start();
   }
 
-  isRunning(): boolean {
-    return this.consumer?.isRunning() ?? false;
+  get readiness(): ReadinessCheck {
+    return this.pipeline.readiness;
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.stop();
-    this.consumer = null;
+  /** Events applied so far. */
+  get applied(): number {
+    return this.pipeline.eventsApplied();
+  }
+
+  start(): Promise<void> {
+    return this.pipeline.start();
+  }
+
+  stop(): Promise<void> {
+    return this.pipeline.stop();
+  }
+
+  /** Stops consuming after the batch in hand (the replay switches schemas meanwhile); readiness holds. */
+  suspend(): Promise<void> {
+    return this.pipeline.suspend();
+  }
+
+  resume(): Promise<void> {
+    return this.pipeline.resume();
   }
 
   /** True when the group's committed offsets reach the end of every partition as it is now. */
   async caughtUp(): Promise<boolean> {
-    const admin = this.deps.kafka.admin();
+    const admin = this.deps.infra.kafka.admin();
     await admin.connect();
     try {
-      const topics = [this.deps.topics.lineage, this.deps.topics.gates, this.deps.topics.deployments];
-      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
-      for (const topic of topics) {
+      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics: this.topics });
+      for (const topic of this.topics) {
         const ends = await admin.fetchTopicOffsets(topic);
         const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
         for (const end of ends) {

@@ -56,7 +56,7 @@ export class ProjectionRebuilder {
   }
 
   private async run(generation: number): Promise<void> {
-    const { pool } = this.deps;
+    const { pool } = this.deps.infra;
     const schema = `projections_rebuild_${generation}`;
     const retired = `projections_retired_${generation}`;
     await migrateServiceSchema(pool, schema, this.migrationsDir);
@@ -66,13 +66,13 @@ export class ProjectionRebuilder {
       await rebuild.start();
       await waitFor(() => rebuild.caughtUp());
       this.status.state = 'switching';
-      await this.live.stop();
+      await this.live.suspend();
       try {
         await waitFor(() => rebuild.caughtUp());
         await rebuild.stop();
         await switchOver(pool, schema, retired, this.live.groupId, rebuild.groupId);
       } finally {
-        await this.live.start();
+        await this.live.resume();
       }
     } finally {
       clearInterval(progress);
@@ -93,11 +93,15 @@ export class ProjectionRebuilder {
   }
 }
 
-/** The atomic switch: the rebuilt schema becomes `projections` in one transaction; older retired schemas go. */
+/**
+ * The atomic switch: the rebuilt schema becomes `projections` in one transaction; older retired
+ * schemas go. Dead letters the live consumer queued and the relay has not sent yet move along.
+ */
 async function switchOver(pool: Pool, schema: string, retired: string, liveGroup: string, rebuildGroup: string): Promise<void> {
   await withTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
     await client.query(`INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
+    await client.query(`INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`);
     const old = (await client.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projections\\_retired\\_%'")).rows as Array<{ nspname: string }>;
     for (const { nspname } of old) await client.query(`DROP SCHEMA ${nspname} CASCADE`);
     await client.query(`ALTER SCHEMA ${PROJECTIONS_SCHEMA} RENAME TO ${retired}`);
