@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { EventCodec, exampleRunRegistered, SchemaCatalog, type RunRegistered } from '@modelreg/events';
 import { DLQ_HEADERS } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { createTestEnvironment, eventually, readAllMessages, testKafka, type TestEnvironment } from '@modelreg/testing';
+import { createTestEnvironment, eventually, readAllMessages, stackConnection, testKafka, type TestEnvironment } from '@modelreg/testing';
 import type { ApplyEvents } from './event-ledger/event-ledger';
 import { connectInfrastructure, type ServiceInfrastructure } from './infrastructure';
 import { ledgerConsumer, type LedgerPipeline } from './ledger-consumer';
@@ -55,16 +55,16 @@ describe('ledger consumer on the real stack', () => {
     await environment?.dispose();
   });
 
-  function startPipeline(groupId: string): Promise<LedgerPipeline> {
+  function startPipeline(groupId: string, topic = infra.topics.lineage, stallSeconds = 60): Promise<LedgerPipeline> {
     const pipeline = ledgerConsumer({
       infra,
       schema: SCHEMA,
       groupId,
-      topics: [infra.topics.lineage],
+      topics: [topic],
       logger,
       apply: recordRun,
       relay: new OutboxRelay(infra.pool, SCHEMA, infra.publisher, logger),
-      stallSeconds: 60,
+      stallSeconds,
       onFatal: (error) => void fatal.push(error),
       retry: { deterministicTries: 3, initialBackoffMs: 50, maxBackoffMs: 500 },
     });
@@ -72,10 +72,10 @@ describe('ledger consumer on the real stack', () => {
     return pipeline.start().then(() => pipeline);
   }
 
-  async function produce(values: Buffer[]): Promise<void> {
+  async function produce(values: Buffer[], topic = infra.topics.lineage): Promise<void> {
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: infra.topics.lineage, messages: values.map((value) => ({ key: 'fraud-model', value })) });
+    await producer.send({ topic, messages: values.map((value) => ({ key: 'fraud-model', value })) });
     await producer.disconnect();
   }
 
@@ -125,6 +125,35 @@ describe('ledger consumer on the real stack', () => {
     expect(await position(groupId)).toBe(6);
     expect(await outboxRows()).toBe(0);
     expect(await deadLetters()).toHaveLength(2);
+    expect(fatal).toEqual([]);
+  });
+
+  it('rides out a database that refuses connections: retries without end, reports the stalled partition, applies once it is back', async () => {
+    const groupId = `${environment.id}.outage-test`;
+    const topic = infra.topics.gates;
+    const database = new URL(environment.databaseUrl).pathname.slice(1);
+    // Connections the test kills must not crash the test process; the service's own pool handling is not under test here.
+    infra.pool.on('error', () => undefined);
+    const pipeline = await startPipeline(groupId, topic, 1);
+    const ownPid = ((await db.query('SELECT pg_backend_pid() AS pid')).rows[0] as { pid: number }).pid;
+    const admin = new Client({ connectionString: stackConnection()['DATABASE_URL'] });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
+    try {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [database, ownPid]);
+      await produce([encode(exampleRunRegistered('outage-model', 1))], topic);
+      const stalled = await eventually(() => pipeline.readiness.check().then(() => 'ready', (error: Error) => error.message), (message) => message !== 'ready', { timeoutMs: 20_000, what: 'the consumer reported stalled' });
+      expect(stalled).toMatch(new RegExp(`^consumer stalled: ${topic} partition 0: 1 records waiting, no progress for \\d+ s$`));
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(fatal).toEqual([]);
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await eventually(() => position(groupId), (next) => next === 1, { timeoutMs: 30_000, what: 'the event applied after the outage' });
+    await eventually(() => pipeline.readiness.check().then(() => true, () => false), (ready) => ready, { what: 'ready again' });
+    const dead = await deadLetters();
+    expect(dead.filter((letter) => letter.headers[DLQ_HEADERS.sourceTopic] === topic)).toEqual([]);
     expect(fatal).toEqual([]);
   });
 

@@ -59,7 +59,8 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
       batch,
       {
         apply: async (slice) => {
-          applied += await ledger.applyBatch(slice, options.apply);
+          const count = await ledger.applyBatch(slice, options.apply);
+          applied += count;
           relay.nudge();
         },
         deadLetter: async (slice, reason) => {
