@@ -81,13 +81,15 @@ describe('ledger consumer on the real stack', () => {
 
   const encode = (data: RunRegistered) => codec.encode({ type: 'RunRegistered', data });
 
-  it('dead-letters a poison event and an undecodable record through the outbox, applies the rest, and a redelivery changes nothing', async () => {
+  it('dead-letters a poison event, an undecodable record and an event without a UUID through the outbox, applies the rest, and a redelivery changes nothing', async () => {
     const groupId = `${environment.id}.ledger-test`;
     const poison = exampleRunRegistered('fraud-model', 2, { labels: { 'team\u0000': 'risk' } });
-    await produce([encode(exampleRunRegistered('fraud-model', 1)), encode(poison), Buffer.from('not avro'), encode(exampleRunRegistered('fraud-model', 3)), encode(exampleRunRegistered('fraud-model', 4))]);
+    const withoutUuid = exampleRunRegistered('fraud-model', 6);
+    withoutUuid.envelope.eventId = 'run-6';
+    await produce([encode(exampleRunRegistered('fraud-model', 1)), encode(poison), Buffer.from('not avro'), encode(exampleRunRegistered('fraud-model', 3)), encode(exampleRunRegistered('fraud-model', 4)), encode(withoutUuid)]);
 
     const pipeline = await startPipeline(groupId);
-    await eventually(() => position(groupId), (next) => next === 5, { what: 'the partition past all five records' });
+    await eventually(() => position(groupId), (next) => next === 6, { what: 'the partition past all six records' });
     await eventually(() => outboxRows(), (rows) => rows === 0, { what: 'the outbox relayed' });
 
     expect(await appliedVersions()).toEqual([1, 3, 4]);
@@ -109,6 +111,10 @@ describe('ledger consumer on the real stack', () => {
         value: Buffer.from('not avro').toString('hex'),
         headers: expect.objectContaining({ [DLQ_HEADERS.reason]: expect.stringMatching(/^undecodable: /), [DLQ_HEADERS.sourceOffset]: '2' }),
       },
+      {
+        value: encode(withoutUuid).toString('hex'),
+        headers: expect.objectContaining({ [DLQ_HEADERS.reason]: 'invalid event id: "run-6" is not a UUID', [DLQ_HEADERS.sourceOffset]: '5' }),
+      },
     ]);
 
     // Kafka forgets the group's progress: the whole partition comes again, plus one new event.
@@ -122,9 +128,9 @@ describe('ledger consumer on the real stack', () => {
     await eventually(() => appliedVersions(), (versions) => versions.length === 4, { what: 'the new event applied' });
 
     expect(await appliedVersions()).toEqual([1, 3, 4, 5]);
-    expect(await position(groupId)).toBe(6);
+    expect(await position(groupId)).toBe(7);
     expect(await outboxRows()).toBe(0);
-    expect(await deadLetters()).toHaveLength(2);
+    expect(await deadLetters()).toHaveLength(3);
     expect(fatal).toEqual([]);
   });
 
