@@ -32,7 +32,7 @@ export interface InfrastructureOptions {
 }
 
 export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
-  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger });
+  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
   const topics = topicNames(options.bus.topicPrefix);
   await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
   const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
