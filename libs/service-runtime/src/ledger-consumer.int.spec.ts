@@ -38,7 +38,7 @@ describe('ledger consumer on the real stack', () => {
     writeFileSync(join(migrationsDir, '001_runs.sql'), 'CREATE TABLE runs (event_id uuid PRIMARY KEY, model_version int NOT NULL, labels jsonb NOT NULL);\n');
     infra = await connectInfrastructure({
       serviceName: 'ledger-consumer-test',
-      bus: { brokers: environment.env['KAFKA_BROKERS']!.split(','), topicPrefix: environment.id, topicPartitions: 1 },
+      bus: { brokers: environment.env['KAFKA_BROKERS']!.split(','), topicPrefix: environment.id, topicPartitions: 1, security: null },
       databaseUrl: environment.databaseUrl,
       schema: SCHEMA,
       migrationsDir,
