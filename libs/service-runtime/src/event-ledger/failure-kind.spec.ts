@@ -25,6 +25,9 @@ describe('failure classification: an outage is retried, a failure caused by the 
     ['a marked error of another adapter', Object.assign(new Error('s3 down'), { retriable: true })],
     ['kafkajs giving up on a retriable cause', Object.assign(new Error('retries exceeded', { cause: Object.assign(new Error('broker gone'), { retriable: true }) }), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false })],
     ['a handler error caused by an outage', new Error('could not record', { cause: pgError('57P01') })],
+    ['a missing table 42P01 (every event would fail alike)', pgError('42P01', 'relation "projections.models" does not exist')],
+    ['no privilege 42501', pgError('42501')],
+    ['a schema that does not exist 3F000', pgError('3F000')],
   ])('retriable: %s', (_case, error) => {
     expect(isRetriable(error)).toBe(true);
   });
@@ -35,7 +38,6 @@ describe('failure classification: an outage is retried, a failure caused by the 
     ['numeric out of range 22003', pgError('22003')],
     ['unique violation 23505', pgError('23505')],
     ['check violation 23514', pgError('23514')],
-    ['undefined column 42703', pgError('42703')],
     ['a plain handler error', new Error('unhandled event')],
     ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'x')")],
     ['an error marked not retriable', Object.assign(new Error('hash mismatch'), { retriable: false })],
