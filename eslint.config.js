@@ -11,6 +11,8 @@ const depConstraints = [
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:tooling', 'type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling', 'type:testing', 'type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
+  /** Shared libraries serve every context, so they know none of them. Tooling (the CLI, the end-to-end tests) may use all. */
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   /** Bounded contexts do not reach into each other's domain code; shared libraries serve all. */
   { sourceTag: 'scope:lineage', onlyDependOnLibsWithTags: ['scope:lineage', 'scope:shared'] },
   { sourceTag: 'scope:gates', onlyDependOnLibsWithTags: ['scope:gates', 'scope:lineage', 'scope:shared'] },

@@ -7,6 +7,12 @@ export interface BusSettings {
   brokers: string[];
   topicPrefix: string;
   topicPartitions: number;
+  /**
+   * The largest event (one Kafka record: key, value, headers) the service appends, bytes. Checked at
+   * boot against max.message.bytes of the topics it produces to; a request whose event would be
+   * larger is refused before anything is written.
+   */
+  maxEventBytes: number;
   /** How clients authenticate and encrypt; null is PLAINTEXT without authentication (local stack). */
   security: KafkaSecuritySettings | null;
 }
@@ -20,6 +26,12 @@ export interface KafkaSecuritySettings {
 
 export type KafkaSaslMechanism = 'scram-sha-256' | 'scram-sha-512' | 'plain';
 const SASL_MECHANISMS: readonly KafkaSaslMechanism[] = ['scram-sha-256', 'scram-sha-512', 'plain'];
+
+/**
+ * MAX_EVENT_BYTES when unset: 1,000,000 bytes, which a broker with Kafka's stock message.max.bytes
+ * (1,048,588) accepts. Raise it together with the topics' max.message.bytes for larger events.
+ */
+export const DEFAULT_MAX_EVENT_BYTES = 1_000_000;
 
 export interface ObjectStoreSettings {
   endpoint: string;
@@ -39,6 +51,7 @@ export function readBusSettings(env: Env): BusSettings {
     brokers: hostPortList(env, 'KAFKA_BROKERS'),
     topicPrefix: identifier(env, 'TOPIC_PREFIX', 'modelreg'),
     topicPartitions: integerInRange(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
+    maxEventBytes: integerInRange(env, 'MAX_EVENT_BYTES', DEFAULT_MAX_EVENT_BYTES, 1024, 1024 * 1024 * 1024),
     security: readKafkaSecurity(env),
   };
 }

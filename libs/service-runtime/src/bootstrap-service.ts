@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
 import type { Logger } from '@modelreg/logging';
+import { EventTooLargeFilter } from './event-too-large.filter';
 import { NestJsonLogger } from './nest-json-logger';
+import { DEFAULT_JSON_LIMIT_BYTES, strictJsonBody } from './strict-json-body';
 
 export interface ServiceBootstrapOptions {
   module: Type<unknown> | DynamicModule;
@@ -13,17 +14,19 @@ export interface ServiceBootstrapOptions {
   host: string;
   port: number;
   logger: Logger;
-  /** Largest JSON body accepted; larger requests get 413. */
-  jsonLimit?: string;
+  /** Largest JSON body accepted, bytes (default 1 MiB); larger requests get 413. */
+  jsonLimitBytes?: number;
 }
 
 /**
- * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body,
+ * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body read
+ * strictly (no repeated keys), 413 for a request whose event would exceed MAX_EVENT_BYTES,
  * shutdown hooks (finish the batch in hand, commit, disconnect) and a clean exit on fatal errors.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
-  app.use(json({ limit: options.jsonLimit ?? '1mb' }));
+  app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
+  app.useGlobalFilters(new EventTooLargeFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -1,6 +1,6 @@
-import { EventCodec, SchemaCatalog, topicNames, type TopicNames } from '@modelreg/events';
+import { EventCodec, SchemaCatalog, topicNames, type TopicNames, type TopicRole } from '@modelreg/events';
 import type { BusSettings } from '@modelreg/config';
-import { createKafkaClient, KafkaEventPublisher, provisionTopics, type Kafka } from '@modelreg/kafka';
+import { checkEventLimit, createKafkaClient, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
@@ -27,6 +27,8 @@ export interface InfrastructureOptions {
   /** This service's own Postgres schema and its migration files. */
   schema: string;
   migrationsDir: string;
+  /** The topics this service appends to: each must accept an event of MAX_EVENT_BYTES, or the service stops at boot. */
+  produces: TopicRole[];
   logger: Logger;
   poolSize?: number;
 }
@@ -35,6 +37,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
   const topics = topicNames(options.bus.topicPrefix);
   await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
+  checkEventLimit(options.bus.maxEventBytes, await topicMessageLimits(kafka, options.produces.map((role) => topics[role])));
   const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { readBusSettings } from '@modelreg/config';
 import { EventCodec, exampleRunRegistered, SchemaCatalog, type RunRegistered } from '@modelreg/events';
 import { DLQ_HEADERS } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
@@ -38,10 +39,11 @@ describe('ledger consumer on the real stack', () => {
     writeFileSync(join(migrationsDir, '001_runs.sql'), 'CREATE TABLE runs (event_id uuid PRIMARY KEY, model_version int NOT NULL, labels jsonb NOT NULL);\n');
     infra = await connectInfrastructure({
       serviceName: 'ledger-consumer-test',
-      bus: { brokers: environment.env['KAFKA_BROKERS']!.split(','), topicPrefix: environment.id, topicPartitions: 1, security: null },
+      bus: readBusSettings({ ...environment.env, TOPIC_PARTITIONS: '1' }),
       databaseUrl: environment.databaseUrl,
       schema: SCHEMA,
       migrationsDir,
+      produces: ['deadLetter'],
       logger,
     });
     db = new Client({ connectionString: environment.databaseUrl });

@@ -9,9 +9,9 @@ import { LogEventsHandler } from './reports/log-events.handler';
 async function main(): Promise<void> {
   const config = loadDeploymentTrackerConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['deployments', 'deadLetter'], logger });
   const relay = new OutboxRelay(infra.pool, DEPLOYMENTS_SCHEMA, infra.publisher, logger);
-  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs };
+  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs, maxEventBytes: config.bus.maxEventBytes };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({

@@ -10,4 +10,6 @@ export interface GateValidatorDependencies {
   relay: OutboxRelay;
   /** `gate-validator/<instance>`, the envelope's producer. */
   producer: string;
+  /** MAX_EVENT_BYTES: a request whose event would be larger is refused before anything is written. */
+  maxEventBytes: number;
 }

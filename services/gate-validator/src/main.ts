@@ -9,9 +9,9 @@ import { GateValidatorModule } from './gate-validator.module';
 async function main(): Promise<void> {
   const config = loadGateValidatorConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['gates', 'deadLetter'], logger });
   const relay = new OutboxRelay(infra.pool, GATES_SCHEMA, infra.publisher, logger);
-  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}` };
+  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxEventBytes: config.bus.maxEventBytes };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({

@@ -11,7 +11,7 @@ import { RunRegistrationService } from './runs/run-registration.service';
 async function main(): Promise<void> {
   const config = loadIngestionConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger, poolSize: 20 });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['lineage', 'deadLetter'], logger, poolSize: 20 });
   const s3 = createS3Client(config.objectStore);
   const store = new ContentAddressedStore(s3, config.objectStore.bucket);
   const relay = new OutboxRelay(infra.pool, INGESTION_SCHEMA, infra.publisher, logger);
@@ -24,13 +24,13 @@ async function main(): Promise<void> {
     logger.info('stopped');
   };
   const app = await bootstrapService({
-    module: IngestionModule.forRoot({ pool: infra.pool, codec: infra.codec, topics: infra.topics, store, relay, instance: config.instance }, readiness, close),
+    module: IngestionModule.forRoot({ pool: infra.pool, codec: infra.codec, topics: infra.topics, store, relay, instance: config.instance, maxEventBytes: config.bus.maxEventBytes }, readiness, close),
     name: SERVICE_NAME,
     description: 'Registers training runs with their full lineage and model artifacts.',
     host: config.http.host,
     port: config.http.port,
     logger,
-    jsonLimit: `${config.maxJsonBytes}b`,
+    jsonLimitBytes: config.maxJsonBytes,
   });
   const registrations = app.get(RunRegistrationService);
   const submissions = ledgerConsumer({

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpException, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { readPlacement } from '@modelreg/deployments';
-import { FieldReader } from '@modelreg/lineage';
+import { FieldReader } from '@modelreg/validation';
 import { withTransaction } from '@modelreg/postgres';
 import { correlationIdFrom, enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';

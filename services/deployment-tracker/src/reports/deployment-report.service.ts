@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
 import { decideReport, evolveDeployment, evolvePlacement, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type Placement, type PlacementState, type Rejection } from '@modelreg/deployments';
 import { governingPolicy } from '@modelreg/gates';
-import { canonicalJson } from '@modelreg/lineage';
-import { eventMessage } from '@modelreg/kafka';
+import { canonicalJson } from '@modelreg/validation';
+import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
@@ -53,9 +53,10 @@ export class DeploymentReportService {
     const online = report.kind === 'ONLINE_METRICS' ? await this.onlineContext(client, placementRef, primaryEventId) : null;
     const decision = decideReport(report, { deployment: deployment ? { ...deployment } : null, placement, versions, online });
     if (!decision.accepted) return this.reject(client, report, deployment, decision.rejection, correlationId, causationId);
-    await this.applyFacts(client, decision.facts, deployment, placement);
     const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), correlationId, causationId));
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)));
+    const messages = this.fitting(events);
+    await this.applyFacts(client, decision.facts, deployment, placement);
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
     const appended = events.map((event) => ({ type: event.type, eventId: event.data.envelope.eventId }));
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, events) VALUES ($1, $2, 'applied', $3)", [report.reportId, report.kind, JSON.stringify(appended)]);
     return { outcome: 'applied', duplicate: false, events: appended };
@@ -97,10 +98,15 @@ export class DeploymentReportService {
         report: canonicalJson(report),
       },
     };
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, event)]);
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, this.fitting([event]));
     const events = [{ type: event.type, eventId }];
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, rule, reason, events) VALUES ($1, $2, 'rejected', $3, $4, $5)", [report.reportId, report.kind, rejection.rule, rejection.reason, JSON.stringify(events)]);
     return { outcome: 'rejected', duplicate: false, rule: rejection.rule, reason: rejection.reason, events };
+  }
+
+  /** The events encoded, once each is known to fit in MAX_EVENT_BYTES (else EventTooLargeError: the caller rolls back). */
+  private fitting(events: RegistryEvent[]) {
+    return ensureEventsFit(events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)), this.deps.maxEventBytes);
   }
 
   private wrap(fact: DeploymentFact, eventId: string, occurredAt: number, correlationId: string, causationId: string | null): RegistryEvent {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { validateDeploymentReport } from '@modelreg/deployments';
-import type { GateEvaluated } from '@modelreg/events';
+import { validateDeploymentReport, type DeploymentReport } from '@modelreg/deployments';
+import type { EventEnvelope, GateEvaluated } from '@modelreg/events';
 import type { GatePolicy } from '@modelreg/gates';
-import type { ConsumedEvent, DeadLetter } from '@modelreg/kafka';
+import { EventTooLargeError, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
+import { parseStrictJson } from '@modelreg/validation';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
 import { modelPromotedMessage } from '../promotions/model-promoted';
@@ -40,16 +41,18 @@ export class LogEventsHandler {
           break;
         case 'DeploymentReportSubmitted': {
           const { envelope, reportId, kind, reportedAt, body } = event.data;
-          let parsed: unknown;
-          try {
-            parsed = { ...(JSON.parse(body) as Record<string, unknown>), kind, reportId, reportedAt: new Date(reportedAt).toISOString() };
-          } catch (error) {
-            rejected.push({ source: consumed.source, reason: `invalid report: body is not JSON (${(error as Error).message})` });
+          const json = parseStrictJson(body);
+          if (!json.ok) {
+            rejected.push({ source: consumed.source, reason: `invalid report: body is not valid JSON (${json.problem.message})` });
             break;
           }
+          const parsed = { ...(json.value as Record<string, unknown>), kind, reportId, reportedAt: new Date(reportedAt).toISOString() };
           const validated = validateDeploymentReport(parsed, { now: Date.now(), maxSkewMs: this.deps.maxClockSkewMs });
           if (!validated.ok) rejected.push({ source: consumed.source, reason: `invalid report: ${validated.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
-          else await this.reports.submitIn(client, validated.value, envelope.correlationId, envelope.eventId);
+          else {
+            const tooLarge = await this.submitWithin(client, validated.value, envelope);
+            if (tooLarge) rejected.push({ source: consumed.source, reason: `event too large: ${tooLarge.message}` });
+          }
           break;
         }
         case 'RunSubmitted':
@@ -72,6 +75,23 @@ export class LogEventsHandler {
       }
     }
     return rejected;
+  }
+
+  /**
+   * Applies a report inside the batch's transaction; a report whose events would exceed
+   * MAX_EVENT_BYTES leaves nothing behind (savepoint) and is returned for the dead-letter topic.
+   */
+  private async submitWithin(client: PoolClient, report: DeploymentReport, envelope: EventEnvelope): Promise<EventTooLargeError | null> {
+    await client.query('SAVEPOINT report');
+    try {
+      await this.reports.submitIn(client, report, envelope.correlationId, envelope.eventId);
+    } catch (error) {
+      if (!(error instanceof EventTooLargeError)) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT report');
+      return error;
+    }
+    await client.query('RELEASE SAVEPOINT report');
+    return null;
   }
 
   /** A version that passed its gate becomes eligible for every surface its model serves: controllers consume ModelPromoted. */

@@ -27,6 +27,8 @@ export class PoliciesController {
   @ApiResponse({ status: 200, description: 'This exact version was already published.' })
   @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
+  @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
+  @ApiResponse({ status: 413, description: 'The body is over the size limit, or its GatePolicyPublished would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is published and the version stays free.' })
   async publish(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
     const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, correlationIdFrom(correlation));
     switch (outcome.kind) {

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { eventMessage } from '@modelreg/kafka';
-import { buildRunRegistered, canonicalJson, type FieldError, type RunSubmission } from '@modelreg/lineage';
+import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
+import { buildRunRegistered, type RunSubmission } from '@modelreg/lineage';
+import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES, INGESTION_SCHEMA, SERVICE_NAME } from '../ingestion.constants';
@@ -41,11 +42,21 @@ export class RunRegistrationService {
    * Registers inside the caller's transaction (the event ledger's, for RunSubmitted), so the
    * registration, its RunRegistered and the consumer's position commit together. A concurrent
    * registration of the same training run fails the transaction; the ledger's retry finds it.
+   * A registration that throws (an event too large to append) leaves nothing behind, the version
+   * counter included: it runs under a savepoint.
    */
   async registerWithin(client: PoolClient, submission: RunSubmission, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
-    return this.registerIn(client, submission, hashOf(submission), correlationId, causationId);
+    await client.query('SAVEPOINT registration');
+    try {
+      const outcome = await this.registerIn(client, submission, hashOf(submission), correlationId, causationId);
+      await client.query('RELEASE SAVEPOINT registration');
+      return outcome;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT registration').catch(() => undefined);
+      throw error;
+    }
   }
 
   private async registerIn(client: PoolClient, submission: RunSubmission, requestHash: string, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
@@ -75,11 +86,13 @@ export class RunRegistrationService {
       causationId,
       storageUris: submission.artifacts.map((artifact) => this.deps.store.uriFor(artifact.sha256)),
     });
+    // Too large to append: the transaction rolls back, so neither the version nor the registration is taken.
+    const messages = ensureEventsFit([eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })], this.deps.maxEventBytes);
     await client.query(
       'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
     );
-    await enqueueOutbox(client, INGESTION_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })]);
+    await enqueueOutbox(client, INGESTION_SCHEMA, messages);
     return { kind: 'registered', modelName: submission.modelName, modelVersion, eventId };
   }
 

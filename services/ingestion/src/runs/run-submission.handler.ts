@@ -1,6 +1,7 @@
-import type { ConsumedEvent, DeadLetter } from '@modelreg/kafka';
-import { runSubmittedToSubmissionJson, validateRunSubmission, type FieldError } from '@modelreg/lineage';
+import { EventTooLargeError, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
+import { runSubmittedToSubmissionJson, validateRunSubmission } from '@modelreg/lineage';
 import type { PoolClient } from '@modelreg/postgres';
+import type { FieldError } from '@modelreg/validation';
 import type { RunRegistrationService } from './run-registration.service';
 
 /**
@@ -23,7 +24,10 @@ async function registerSubmission(registrations: RunRegistrationService, client:
   if (event.type !== 'RunSubmitted') return `unexpected ${event.type} on the run-submissions topic`;
   const validated = validateRunSubmission(runSubmittedToSubmissionJson(event.data));
   if (!validated.ok) return `invalid run submission: ${describe(validated.errors)}`;
-  const outcome = await registrations.registerWithin(client, validated.value, event.data.envelope.correlationId, event.data.envelope.eventId);
+  const outcome = await registrations.registerWithin(client, validated.value, event.data.envelope.correlationId, event.data.envelope.eventId).catch((error: unknown) => {
+    if (error instanceof EventTooLargeError) return { kind: 'too-large' as const, message: error.message };
+    throw error;
+  });
   switch (outcome.kind) {
     case 'registered':
     case 'already-registered':
@@ -32,6 +36,8 @@ async function registerSubmission(registrations: RunRegistrationService, client:
       return `invalid run submission: ${describe(outcome.errors)}`;
     case 'conflict':
       return `conflict: ${outcome.message}`;
+    case 'too-large':
+      return `event too large: ${outcome.message}`;
     default: {
       const unreachable: never = outcome;
       throw new Error(`unhandled ${String(unreachable)}`);
