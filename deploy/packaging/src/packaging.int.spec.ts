@@ -7,7 +7,8 @@ import { ensurePackagingTools, PINNED, REPO_ROOT, type PackagingTools } from './
 const CHART = join(REPO_ROOT, 'deploy/helm/modelreg');
 const DOCKERFILE = join(REPO_ROOT, 'deploy/container/Dockerfile');
 const COMPOSE = join(REPO_ROOT, 'deploy/compose');
-const SERVICES = ['ingestion', 'gate-validator', 'deployment-tracker', 'projections'];
+/** Each service and the readiness capability that routes its HTTP traffic. */
+const SERVICES: Record<string, string> = { ingestion: 'register', 'gate-validator': 'policies', 'deployment-tracker': 'reports', projections: 'reads' };
 
 interface Manifest {
   kind: string;
@@ -80,13 +81,13 @@ describe('Helm chart', () => {
 
   it('wires every service to its health endpoints, its port variable and a non-root, read-only container', () => {
     const manifests = parseManifests(render('production-values.yaml').stdout);
-    for (const service of SERVICES) {
+    for (const [service, capability] of Object.entries(SERVICES)) {
       const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === `reg-modelreg-${service}`);
       expect(deployment).toBeDefined();
       expect(deployment!.spec.replicas).toBe(3);
       const container = deployment!.spec.template.spec.containers[0];
       expect(container.args).toEqual([service]);
-      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      expect(container.readinessProbe.httpGet.path).toBe(`/health/ready?capability=${capability}`);
       expect(container.livenessProbe.httpGet.path).toBe('/health/live');
       expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
       expect(deployment!.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });

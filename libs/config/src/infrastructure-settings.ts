@@ -13,6 +13,8 @@ export interface BusSettings {
    * larger is refused before anything is written.
    */
   maxEventBytes: number;
+  /** Bounds of one outbox relay send; bytes stay below the broker's message.max.bytes. */
+  outboxBatch: { maxRecords: number; maxBytes: number };
   /** How clients authenticate and encrypt; null is PLAINTEXT without authentication (local stack). */
   security: KafkaSecuritySettings | null;
 }
@@ -52,6 +54,10 @@ export function readBusSettings(env: Env): BusSettings {
     topicPrefix: identifier(env, 'TOPIC_PREFIX', 'modelreg'),
     topicPartitions: integerInRange(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
     maxEventBytes: integerInRange(env, 'MAX_EVENT_BYTES', DEFAULT_MAX_EVENT_BYTES, 1024, 1024 * 1024 * 1024),
+    outboxBatch: {
+      maxRecords: integerInRange(env, 'OUTBOX_BATCH_MAX_RECORDS', 500, 1, 100_000),
+      maxBytes: integerInRange(env, 'OUTBOX_BATCH_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+    },
     security: readKafkaSecurity(env),
   };
 }

@@ -6,3 +6,5 @@ export { computeEnvironmentFingerprint } from './environment-fingerprint';
 export type { EnvironmentFacts } from './environment-fingerprint';
 export { exampleRunSubmissionJson } from './examples/example-run-submission';
 export { runSubmittedToSubmissionJson } from './run-submitted';
+export { reproductionManifest, renderRecipe } from './reproduction-manifest';
+export type { ReproductionManifest } from './reproduction-manifest';

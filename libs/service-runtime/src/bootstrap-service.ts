@@ -3,6 +3,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from '@modelreg/logging';
+import { DependencyUnavailableFilter } from './errors/dependency-unavailable.filter';
 import { EventTooLargeFilter } from './event-too-large.filter';
 import { NestJsonLogger } from './nest-json-logger';
 import { DEFAULT_JSON_LIMIT_BYTES, strictJsonBody } from './strict-json-body';
@@ -20,12 +21,15 @@ export interface ServiceBootstrapOptions {
 
 /**
  * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body read
- * strictly (no repeated keys), 413 for a request whose event would exceed MAX_EVENT_BYTES,
- * shutdown hooks (finish the batch in hand, commit, disconnect) and a clean exit on fatal errors.
+ * strictly (no repeated keys), 413 for a request whose event would exceed MAX_EVENT_BYTES, 503
+ * naming the dependency while one is down, shutdown hooks (finish the batch in hand, commit,
+ * disconnect) and a clean exit on fatal errors.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
   app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
+  // Nest tries the filter registered last first: the catch-all 503 filter goes before the specific ones.
+  app.useGlobalFilters(new DependencyUnavailableFilter(app.getHttpAdapter(), options.logger));
   app.useGlobalFilters(new EventTooLargeFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());

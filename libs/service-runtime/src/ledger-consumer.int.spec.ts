@@ -10,7 +10,6 @@ import { createTestEnvironment, eventually, readAllMessages, stackConnection, te
 import type { ApplyEvents } from './event-ledger/event-ledger';
 import { connectInfrastructure, type ServiceInfrastructure } from './infrastructure';
 import { ledgerConsumer, type LedgerPipeline } from './ledger-consumer';
-import { OutboxRelay } from './outbox/outbox-relay';
 
 const SCHEMA = 'ledger_test';
 const codec = new EventCodec(SchemaCatalog.load());
@@ -65,7 +64,7 @@ describe('ledger consumer on the real stack', () => {
       topics: [topic],
       logger,
       apply: recordRun,
-      relay: new OutboxRelay(infra.pool, SCHEMA, infra.publisher, logger),
+      relay: infra.outboxRelay(SCHEMA),
       stallSeconds,
       onFatal: (error) => void fatal.push(error),
       retry: { deterministicTries: 3, initialBackoffMs: 50, maxBackoffMs: 500 },
@@ -140,8 +139,6 @@ describe('ledger consumer on the real stack', () => {
     const groupId = `${environment.id}.outage-test`;
     const topic = infra.topics.gates;
     const database = new URL(environment.databaseUrl).pathname.slice(1);
-    // Connections the test kills must not crash the test process; the service's own pool handling is not under test here.
-    infra.pool.on('error', () => undefined);
     const pipeline = await startPipeline(groupId, topic, 1);
     const ownPid = ((await db.query('SELECT pg_backend_pid() AS pid')).rows[0] as { pid: number }).pid;
     const admin = new Client({ connectionString: stackConnection()['DATABASE_URL'] });

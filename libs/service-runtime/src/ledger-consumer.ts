@@ -35,9 +35,6 @@ export interface LedgerPipeline {
   start(): Promise<void>;
   /** Stops the consumer after its batch in hand, then the relay after its pass. */
   stop(): Promise<void>;
-  /** Stops consuming after the batch in hand, the relay still running, until `resume` (readiness holds meanwhile). */
-  suspend(): Promise<void>;
-  resume(): Promise<void>;
   /** Events applied since this pipeline was built. */
   eventsApplied(): number;
 }
@@ -53,7 +50,6 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
   const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter);
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   let applied = 0;
-  let suspended = false;
   const handler: BatchHandler = async (batch, session) => {
     await settleBatch(
       batch,
@@ -91,7 +87,6 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
   const readiness: ReadinessCheck = {
     name: 'consumer',
     check: async () => {
-      if (suspended) return;
       if (!consumer.isRunning()) throw new Error('consumer is not running');
       const stalled = consumer.stalled(options.stallSeconds * 1000);
       if (stalled.length > 0) throw new Error(`consumer stalled: ${stalled.map(describeStall).join('; ')}`);
@@ -106,14 +101,6 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
     stop: async () => {
       await consumer.stop();
       await relay.stop();
-    },
-    suspend: async () => {
-      suspended = true;
-      await consumer.stop();
-    },
-    resume: async () => {
-      await consumer.start();
-      suspended = false;
     },
     eventsApplied: () => applied,
   };

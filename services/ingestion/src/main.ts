@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ContentAddressedStore, createS3Client, pingBucket } from '@modelreg/artifact-store';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, PeriodicTask, runService, type LedgerPipeline } from '@modelreg/service-runtime';
 import { loadIngestionConfig } from './config';
 import { INGESTION_SCHEMA, SERVICE_NAME } from './ingestion.constants';
 import { IngestionModule } from './ingestion.module';
@@ -11,14 +11,20 @@ import { RunRegistrationService } from './runs/run-registration.service';
 async function main(): Promise<void> {
   const config = loadIngestionConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['lineage', 'deadLetter'], logger, poolSize: 20 });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['lineage', 'deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
   const s3 = createS3Client(config.objectStore);
   const store = new ContentAddressedStore(s3, config.objectStore.bucket);
-  const relay = new OutboxRelay(infra.pool, INGESTION_SCHEMA, infra.publisher, logger);
+  const relay = infra.outboxRelay(INGESTION_SCHEMA);
+  relay.start();
   const readiness = [...infra.readiness, { name: 's3', check: () => pingBucket(s3, config.objectStore.bucket) }];
-  let stopConsumer: () => Promise<void> = () => relay.stop();
+  const ageMs = config.multipartSweepAgeMinutes * 60_000;
+  const sweep = new PeriodicTask('upload sweep', config.multipartSweepIntervalMinutes * 60_000, async () => ({ ...(await store.sweepAbandonedUploads(new Date(Date.now() - ageMs))) }), logger);
+  sweep.start();
+  let submissions: LedgerPipeline | null = null;
   const close = async () => {
-    await stopConsumer();
+    await submissions?.stop();
+    await sweep.stop();
+    await relay.stop();
     await infra.close();
     s3.destroy();
     logger.info('stopped');
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
     jsonLimitBytes: config.maxJsonBytes,
   });
   const registrations = app.get(RunRegistrationService);
-  const submissions = ledgerConsumer({
+  submissions = ledgerConsumer({
     infra,
     schema: INGESTION_SCHEMA,
     groupId: `${config.bus.topicPrefix}.ingestion`,
@@ -44,9 +50,9 @@ async function main(): Promise<void> {
     stallSeconds: config.consumerStallSeconds,
     onFatal: (error) => exitOnFatal(logger, close)(error),
   });
-  stopConsumer = () => submissions.stop();
   readiness.push(submissions.readiness);
-  await submissions.start();
+  // Registrations and uploads are served while Kafka is down; run submissions are consumed once it answers.
+  if (await infra.kafkaProvisioned) await submissions.start();
 }
 
 runService(SERVICE_NAME, main);

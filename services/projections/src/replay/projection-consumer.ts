@@ -1,5 +1,5 @@
 import type { Logger } from '@modelreg/logging';
-import { ledgerConsumer, OutboxRelay, type LedgerPipeline, type ReadinessCheck, type ServiceInfrastructure } from '@modelreg/service-runtime';
+import { ledgerConsumer, type LedgerPipeline, type ReadinessCheck, type ServiceInfrastructure } from '@modelreg/service-runtime';
 import { readModelWriter } from '../read-models/projection-writer';
 
 export interface ProjectionConsumerDeps {
@@ -13,10 +13,13 @@ export interface ProjectionConsumerDeps {
 
 /**
  * A consumer group building the read models of one schema from every event topic: the live
- * `projections`, or a rebuild. Its dead letters go through that schema's outbox and relay.
+ * `projections`, or a rebuild. Its dead letters go through that schema's outbox, relayed while it
+ * runs. Stoppable and startable again: the rebuild stops the live one (consumer and relay) while
+ * it renames the schemas, and starts it afresh on the renamed one.
  */
 export class ProjectionConsumer {
-  private readonly pipeline: LedgerPipeline;
+  private pipeline: LedgerPipeline | null = null;
+  private appliedBefore = 0;
   private readonly topics: string[];
 
   constructor(
@@ -24,65 +27,78 @@ export class ProjectionConsumer {
     readonly schema: string,
     readonly groupId: string,
   ) {
-    const { infra, logger } = deps;
-    this.topics = [infra.topics.lineage, infra.topics.gates, infra.topics.deployments];
-    this.pipeline = ledgerConsumer({
-      infra,
-      schema,
-      groupId,
-      topics: this.topics,
-      logger,
-      apply: readModelWriter(schema),
-      relay: new OutboxRelay(infra.pool, schema, infra.publisher, logger),
-      stallSeconds: deps.stallSeconds,
-      onFatal: deps.onFatal,
-      // Each partition has its own ledger position and models never span partitions.
-      partitionsConcurrently: 3,
-      chunkSize: deps.batchEvents,
-    });
+    this.topics = [deps.infra.topics.lineage, deps.infra.topics.gates, deps.infra.topics.deployments];
   }
 
-  get readiness(): ReadinessCheck {
-    return this.pipeline.readiness;
-  }
+  /** The running pipeline's readiness (down, or a stalled partition named with its lag). */
+  readonly readiness: ReadinessCheck = {
+    name: 'consumer',
+    check: async () => {
+      if (!this.pipeline) throw new Error('consumer is not running');
+      await this.pipeline.readiness.check();
+    },
+  };
 
   /** Events applied so far. */
   get applied(): number {
-    return this.pipeline.eventsApplied();
+    return this.appliedBefore + (this.pipeline?.eventsApplied() ?? 0);
   }
 
-  start(): Promise<void> {
-    return this.pipeline.start();
+  isRunning(): boolean {
+    return this.pipeline !== null;
   }
 
-  stop(): Promise<void> {
-    return this.pipeline.stop();
+  async start(): Promise<void> {
+    const { infra, logger } = this.deps;
+    const pipeline = ledgerConsumer({
+      infra,
+      schema: this.schema,
+      groupId: this.groupId,
+      topics: this.topics,
+      logger,
+      apply: readModelWriter(this.schema),
+      relay: infra.outboxRelay(this.schema),
+      stallSeconds: this.deps.stallSeconds,
+      onFatal: this.deps.onFatal,
+      // Each partition has its own ledger position and models never span partitions.
+      partitionsConcurrently: 3,
+      chunkSize: this.deps.batchEvents,
+    });
+    await pipeline.start();
+    this.pipeline = pipeline;
   }
 
-  /** Stops consuming after the batch in hand (the replay switches schemas meanwhile); readiness holds. */
-  suspend(): Promise<void> {
-    return this.pipeline.suspend();
-  }
-
-  resume(): Promise<void> {
-    return this.pipeline.resume();
+  /** Stops the consumer after its batch in hand, then the relay after its pass. */
+  async stop(): Promise<void> {
+    const pipeline = this.pipeline;
+    this.pipeline = null;
+    if (!pipeline) return;
+    await pipeline.stop();
+    this.appliedBefore += pipeline.eventsApplied();
   }
 
   /** True when the group's committed offsets reach the end of every partition as it is now. */
   async caughtUp(): Promise<boolean> {
+    return (await this.lag()) === 0;
+  }
+
+  /** Events on the log that this group has not committed yet, over every partition it reads. */
+  async lag(): Promise<number> {
     const admin = this.deps.infra.kafka.admin();
     await admin.connect();
     try {
       const committed = await admin.fetchOffsets({ groupId: this.groupId, topics: this.topics });
+      let behind = 0n;
       for (const topic of this.topics) {
         const ends = await admin.fetchTopicOffsets(topic);
         const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
         for (const end of ends) {
-          const at = done.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
-          if (BigInt(end.high) > 0n && BigInt(at) < BigInt(end.high)) return false;
+          const at = BigInt(done.find((partition) => partition.partition === end.partition)?.offset ?? '-1');
+          const from = at < 0n ? BigInt(end.low) : at;
+          if (BigInt(end.high) > from) behind += BigInt(end.high) - from;
         }
       }
-      return true;
+      return Number(behind);
     } finally {
       await admin.disconnect();
     }
