@@ -10,6 +10,7 @@ import { createTestEnvironment, eventually, readAllMessages, stackConnection, te
 import type { ApplyEvents } from './event-ledger/event-ledger';
 import { connectInfrastructure, type ServiceInfrastructure } from './infrastructure';
 import { ledgerConsumer, type LedgerPipeline } from './ledger-consumer';
+import { OUTBOX_HEADERS } from './outbox/outbox-reconciler';
 
 const SCHEMA = 'ledger_test';
 const codec = new EventCodec(SchemaCatalog.load());
@@ -106,6 +107,9 @@ describe('ledger consumer on the real stack', () => {
           [DLQ_HEADERS.sourcePartition]: '0',
           [DLQ_HEADERS.sourceOffset]: '1',
           [DLQ_HEADERS.consumerGroup]: groupId,
+          // Appended by the outbox relay of the service's schema: the dead letter went through the outbox.
+          [OUTBOX_HEADERS.outbox]: SCHEMA,
+          [OUTBOX_HEADERS.id]: expect.stringMatching(/^\d+$/),
         },
       },
       {
