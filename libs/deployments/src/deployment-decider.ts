@@ -1,9 +1,10 @@
 import type {
   AbTestConcluded, CanaryStarted, CanaryTrafficChanged, DeploymentRetired, OfflineOnlineDivergenceDetected, OnlineMetricsReported, RollbackRecommended, RolledBack, RolloutCompleted,
 } from '@modelreg/events';
-import { compareWithBound, type Guardrails } from '@modelreg/gates';
+import { compareDeviation, compareWithBound, formatNumber, type CanaryGuardrail, type Deviation, type Guardrails } from '@modelreg/gates';
 import type { DeploymentReport } from './deployment-report';
 import type { DeploymentRecord, PlacementState, VersionFacts } from './deployment-state';
+import { verdictOn } from './promotion';
 
 type WithoutEnvelope<T> = Omit<T, 'envelope'>;
 
@@ -41,9 +42,7 @@ export interface ReportContext {
 export interface OnlineContext {
   /** Guardrails of the policy governing the model. */
   policy: { policyId: string; policyVersion: number; guardrails: Guardrails; tolerance: number };
-  /** Canary deployments running on the placement. */
-  runningCanaries: readonly DeploymentRecord[];
-  /** Latest online metrics of each canary's baseline version on the same placement. */
+  /** Latest online metrics of the baseline version of each canary running on the placement. */
   baselineOnline: ReadonlyMap<number, Record<string, number>>;
   /** Event id the adapter gives the OnlineMetricsReported event; evidence refers to it. */
   primaryEventId: string;
@@ -70,8 +69,9 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
       if (deployment) return reject('duplicate-deployment', `deployment ${report.deploymentId} already exists (${deployment.status} of v${deployment.modelVersion})`);
       const version = context.versions.get(report.modelVersion);
       if (!version?.registered) return reject('unknown-version', `${report.placement.modelName} v${report.modelVersion} is not registered`);
-      if (version.latestVerdict !== 'PASSED') {
-        return reject('gate-not-passed', `${report.placement.modelName} v${report.modelVersion} has ${version.latestVerdict === null ? 'no gate decision yet' : 'failed its latest gate decision'}; a canary needs a passed gate`);
+      const verdict = verdictOn(version, report.placement);
+      if (verdict !== 'PASSED') {
+        return reject('gate-not-passed', `${report.placement.modelName} v${report.modelVersion} has ${verdict === null ? 'no gate decision yet' : `failed its latest gate decision on ${describe(report.placement)}`}; a canary needs a passed gate`);
       }
       if (report.trafficPercent >= 100) return reject('canary-at-full-traffic', 'a canary takes less than 100% of traffic; report ROLLOUT_COMPLETED to serve 100%');
       if (placement.servingVersion === report.modelVersion) return reject('already-serving', `v${report.modelVersion} already serves ${describe(report.placement)}`);
@@ -109,7 +109,7 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
       if (!version?.registered) return reject('unknown-version', `${report.placement.modelName} v${report.modelVersion} is not registered`);
       if (!context.online) throw new Error('an ONLINE_METRICS report is decided with its online context');
       const reported: DeploymentFact = { type: 'OnlineMetricsReported', data: { ...report.placement, modelVersion: report.modelVersion, windowStart: report.windowStart, windowEnd: report.windowEnd, metrics: report.metrics } };
-      return { accepted: true, facts: [reported, ...detectDivergence(report, version, context.online), ...checkCanaryGuardrails(report, context.online)] };
+      return { accepted: true, facts: [reported, ...detectDivergence(report, version, context.online), ...checkCanaryGuardrails(report, placement, context.online)] };
     }
     case 'AB_TEST_CONCLUDED': {
       for (const version of [report.controlVersion, report.treatmentVersion]) {
@@ -127,27 +127,32 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
   }
 }
 
-/** Offline metrics can lie: an online value further from the offline one than the policy allows is reported. */
+/**
+ * Offline metrics can lie: an online value further from the offline one (either way) than the
+ * policy's tolerance for that metric allows is reported, with the allowance it breached.
+ */
 function detectDivergence(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, version: VersionFacts, context: OnlineContext): DeploymentFact[] {
   const facts: DeploymentFact[] = [];
   for (const [metric, tolerance] of Object.entries(context.policy.guardrails.offlineOnlineTolerance).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const online = report.metrics[metric];
     const offline = version.offlineMetrics[metric];
     if (online === undefined || offline === undefined) continue;
-    if (Math.abs(online - offline) > tolerance + context.policy.tolerance) {
+    const deviation: Deviation = typeof tolerance === 'number' ? { absolute: tolerance } : tolerance;
+    const comparison = compareDeviation(Math.abs(online - offline), offline, deviation, context.policy.tolerance);
+    if (comparison.breached) {
       facts.push({
         type: 'OfflineOnlineDivergenceDetected',
-        data: { ...report.placement, modelVersion: report.modelVersion, metric, offlineValue: offline, onlineValue: online, tolerance, policyId: context.policy.policyId, policyVersion: context.policy.policyVersion, onlineMetricsEventId: context.primaryEventId },
+        data: { ...report.placement, modelVersion: report.modelVersion, metric, offlineValue: offline, onlineValue: online, tolerance: comparison.allowance, policyId: context.policy.policyId, policyVersion: context.policy.policyVersion, onlineMetricsEventId: context.primaryEventId },
       });
     }
   }
   return facts;
 }
 
-/** A canary's online metrics against the policy's guardrails: absolute bounds, and relative drops against its baseline's online metrics. */
-function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, context: OnlineContext): DeploymentFact[] {
+/** A canary's online metrics against the policy's guardrails: absolute bounds, and regressions against its baseline's online metrics. */
+function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, placement: PlacementState, context: OnlineContext): DeploymentFact[] {
   const facts: DeploymentFact[] = [];
-  for (const canary of context.runningCanaries.filter((record) => record.modelVersion === report.modelVersion)) {
+  for (const canary of placement.deployments.filter((record) => record.status === 'CANARY' && record.modelVersion === report.modelVersion)) {
     const baseline = canary.baselineVersion === null ? undefined : context.baselineOnline.get(canary.baselineVersion);
     for (const guardrail of context.policy.guardrails.canary) {
       const value = report.metrics[guardrail.metric];
@@ -158,15 +163,25 @@ function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE
         if (!comparison.passed) facts.push({ type: 'RollbackRecommended', data: { ...evidence, baselineValue: baseline?.[guardrail.metric] ?? null, guardrail: `${guardrail.metric} ${comparison.comparator}` } });
       }
       const baselineValue = baseline?.[guardrail.metric];
-      if (guardrail.maxRelativeDrop !== undefined && baselineValue !== undefined && baselineValue !== 0) {
-        const drop = (baselineValue - value) / Math.abs(baselineValue);
-        if (drop > guardrail.maxRelativeDrop + context.policy.tolerance) {
-          facts.push({ type: 'RollbackRecommended', data: { ...evidence, baselineValue, guardrail: `${guardrail.metric} relative drop <= ${guardrail.maxRelativeDrop} (was ${Number(drop.toPrecision(4))})` } });
+      const allowed = allowedRegression(guardrail);
+      if (allowed && baselineValue !== undefined) {
+        const regression = allowed.direction === 'higher' ? baselineValue - value : value - baselineValue;
+        const comparison = compareDeviation(regression, baselineValue, allowed.deviation, context.policy.tolerance);
+        if (comparison.breached) {
+          const change = allowed.direction === 'higher' ? 'drop' : 'rise';
+          facts.push({ type: 'RollbackRecommended', data: { ...evidence, baselineValue, guardrail: `${guardrail.metric} ${change} vs baseline ${comparison.comparator} (was ${formatNumber(regression)})` } });
         }
       }
     }
   }
   return facts;
+}
+
+/** The regression a guardrail allows: `maxRegression` with its direction, or the earlier `maxRelativeDrop`. */
+function allowedRegression(guardrail: CanaryGuardrail): { deviation: Deviation; direction: 'higher' | 'lower' } | null {
+  if (guardrail.maxRegression) return { deviation: guardrail.maxRegression, direction: guardrail.direction ?? 'higher' };
+  if (guardrail.maxRelativeDrop !== undefined) return { deviation: { relative: guardrail.maxRelativeDrop }, direction: 'higher' };
+  return null;
 }
 
 function describe(placement: { service: string; surface: string; environment: string }): string {

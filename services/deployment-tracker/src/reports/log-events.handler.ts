@@ -1,20 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateDeploymentReport, type DeploymentReport } from '@modelreg/deployments';
-import type { EventEnvelope, GateEvaluated } from '@modelreg/events';
+import type { EventEnvelope } from '@modelreg/events';
 import type { GatePolicy } from '@modelreg/gates';
 import { EventTooLargeError, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import { parseStrictJson } from '@modelreg/validation';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
-import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
-import { modelPromotedMessage } from '../promotions/model-promoted';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
+import { PromotionService } from '../promotions/promotion.service';
 import { deploymentStore } from '../state/deployment-store';
 import { DeploymentReportService } from './deployment-report.service';
 
 /**
  * What the tracker takes from the log: registered versions and their offline metrics, gate
- * verdicts (a pass promotes the version to every surface the model serves), policies (for
+ * verdicts (the candidate is promoted where it passed), policies (for
  * guardrails), and controller reports sent over Kafka.
  */
 @Injectable()
@@ -22,6 +21,7 @@ export class LogEventsHandler {
   constructor(
     @Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies,
     private readonly reports: DeploymentReportService,
+    private readonly promotions: PromotionService,
   ) {}
 
   async applyEvents(client: PoolClient, events: ConsumedEvent[]): Promise<DeadLetter[]> {
@@ -33,8 +33,7 @@ export class LogEventsHandler {
           await deploymentStore.recordVersion(client, event.data.modelName, event.data.modelVersion, event.data.metrics.overall);
           break;
         case 'GateEvaluated':
-          await deploymentStore.recordVerdict(client, event.data.modelName, event.data.candidateVersion, event.data.verdict, event.data.envelope.eventId, event.data.policy.policyId, event.data.policy.policyVersion);
-          if (event.data.eligibleForDeployment) await this.promote(client, event.data);
+          await this.promotions.onGateEvaluated(client, event.data);
           break;
         case 'GatePolicyPublished':
           await deploymentStore.recordPolicy(client, JSON.parse(event.data.document) as GatePolicy);
@@ -94,11 +93,4 @@ export class LogEventsHandler {
     return null;
   }
 
-  /** A version that passed its gate becomes eligible for every surface its model serves: controllers consume ModelPromoted. */
-  private async promote(client: PoolClient, decision: GateEvaluated): Promise<void> {
-    const placements = await deploymentStore.placementsOf(client, decision.modelName);
-    const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
-    const messages = placements.map((placement) => modelPromotedMessage(this.deps, placement, passed, decision.envelope.correlationId).message);
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
-  }
 }

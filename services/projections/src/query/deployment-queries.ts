@@ -16,7 +16,7 @@ export class DeploymentQueries {
   /** For each service and surface: the serving version and since when, and the running canaries with their traffic. */
   async currentlyDeployed(filter: { modelName?: string; service?: string; environment?: string }) {
     const rows = await this.pool.query(
-      `SELECT p.model_name AS "modelName", p.environment, p.service, p.surface, p.serving_version AS "servingVersion", p.serving_since AS "servingSince",
+      `SELECT p.model_name AS "modelName", p.environment, p.service, p.surface, p.serving_version AS "servingVersion", p.serving_deployment_id AS "servingDeploymentId", p.serving_since AS "servingSince", p.served_versions AS "servedVersions",
               coalesce(json_agg(json_build_object('deploymentId', d.deployment_id, 'modelVersion', d.model_version, 'trafficPercent', d.traffic_percent, 'baselineVersion', d.baseline_version, 'since', d.started_at)
                                 ORDER BY d.deployment_id) FILTER (WHERE d.deployment_id IS NOT NULL), '[]') AS canaries
          FROM projections.placements p
