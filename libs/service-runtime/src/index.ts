@@ -13,7 +13,8 @@ export type { ServiceInfrastructure, InfrastructureOptions } from './infrastruct
 export { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';
 export { shutdownProviders, runService } from './shutdown';
-export { EventLedger } from './event-ledger/event-ledger';
+export type { ApplyEvents } from './event-ledger/event-ledger';
+export type { RetryPolicy } from './event-ledger/settle-batch';
 export { OutboxRelay, enqueueOutbox } from './outbox/outbox-relay';
 export type { OutboxRelayCounters, OutboxRelayOptions } from './outbox/outbox-relay';
 export { OUTBOX_HEADERS } from './outbox/outbox-reconciler';

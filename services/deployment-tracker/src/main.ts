@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     logger,
     apply: (client, events) => handler.applyEvents(client, events),
     relay,
+    stallSeconds: config.consumerStallSeconds,
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {

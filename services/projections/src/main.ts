@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const migrationsDir = join(__dirname, 'migrations');
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, produces: ['deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
   let close: () => Promise<void> = async () => undefined;
-  const deps = { batchEvents: config.batchEvents, pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, publisher: infra.publisher, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
+  const deps = { infra, batchEvents: config.batchEvents, stallSeconds: config.consumerStallSeconds, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
   const live = new ProjectionConsumer(deps, PROJECTIONS_SCHEMA, config.consumerGroup);
   const rebuilder = new ProjectionRebuilder(deps, live, migrationsDir, logger);
   const retention = new ReplayRetention(infra.pool, infra.kafka, config.consumerGroup, config.replayRetentionHours * 3_600_000, () => rebuilder.activeGeneration());
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   };
   const readiness = [
     ...infra.readiness,
-    { name: 'consumer', check: async () => { if (!live.isRunning() && rebuilder.current().state !== 'switching') throw new Error('consumer is not running'); } },
+    // The live consumer is stopped on purpose while a replay switches schemas.
+    { name: 'consumer', check: async () => (rebuilder.current().state === 'switching' ? undefined : live.readiness.check()) },
     // Informational: how far the read models are behind the log (no capability needs it).
     { name: 'lag', check: async () => (live.isRunning() ? { events: await live.lag() } : { events: null, consumer: 'not running' }) },
   ];
