@@ -108,6 +108,11 @@ export class BatchConsumer {
   }
 
   /** Assigned partitions with records waiting that have not advanced for more than `stallMs`. */
+  /** Records waiting per assigned partition, as last fetched. */
+  lags(): Array<{ topic: string; partition: number; lag: bigint }> {
+    return this.running ? this.progress.lags() : [];
+  }
+
   stalled(stallMs: number, now = Date.now()): StalledPartition[] {
     return this.running ? this.progress.stalled(now, stallMs) : [];
   }

@@ -49,6 +49,11 @@ export class ConsumerProgress {
     for (const name of [...this.partitions.keys()]) if (!keep.has(name)) this.partitions.delete(name);
   }
 
+  /** Every assigned partition and its records waiting (0 when caught up). */
+  lags(): Array<{ topic: string; partition: number; lag: bigint }> {
+    return [...this.partitions.values()].map(({ topic, partition, state }) => ({ topic, partition, lag: state.highWatermark > state.nextOffset ? state.highWatermark - state.nextOffset : 0n }));
+  }
+
   /** Partitions with lag that have not advanced for more than `stallMs`. */
   stalled(now: number, stallMs: number): StalledPartition[] {
     return [...this.partitions.values()]

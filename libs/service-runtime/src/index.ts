@@ -23,3 +23,4 @@ export type { OutboxBatchLimits } from './outbox/outbox-batch';
 export { ledgerConsumer } from './ledger-consumer';
 export type { LedgerConsumerOptions, LedgerPipeline } from './ledger-consumer';
 export { PeriodicTask } from './periodic/periodic-task';
+export { ServiceMetrics, deadLetterReasonKind } from './metrics/service-metrics';

@@ -47,7 +47,8 @@ export interface LedgerPipeline {
  */
 export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
   const { logger, relay } = options;
-  const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter);
+  const { metrics } = options.infra;
+  const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter, (reasons) => metrics.countDeadLetters(reasons));
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   let applied = 0;
   const handler: BatchHandler = async (batch, session) => {
@@ -84,6 +85,7 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
     chunkSize: options.chunkSize,
     partitionsConcurrently: options.partitionsConcurrently,
   });
+  metrics.watchConsumer(options.groupId, () => consumer.lags());
   const readiness: ReadinessCheck = {
     name: 'consumer',
     check: async () => {

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     host: config.http.host,
     port: config.http.port,
     logger,
+    metrics: infra.metrics,
   });
   const handler = app.get(LogEventsHandler);
   const pipeline = ledgerConsumer({

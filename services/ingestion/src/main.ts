@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     host: config.http.host,
     port: config.http.port,
     logger,
+    metrics: infra.metrics,
     jsonLimitBytes: config.maxJsonBytes,
   });
   const registrations = app.get(RunRegistrationService);

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const deps = { infra, batchEvents: config.batchEvents, stallSeconds: config.consumerStallSeconds, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
   const live = new ProjectionConsumer(deps, PROJECTIONS_SCHEMA, config.consumerGroup);
   const rebuilder = new ProjectionRebuilder(deps, live, migrationsDir, logger);
+  infra.metrics.watchValue('modelreg_replay_events_applied', 'Events the replay in progress (or the last one) has applied to its rebuild schema.', () => rebuilder.current().eventsApplied ?? 0);
   const retention = new ReplayRetention(infra.pool, infra.kafka, config.consumerGroup, config.replayRetentionHours * 3_600_000, () => rebuilder.activeGeneration());
   const cleanup = new PeriodicTask('replay retention', config.replayCleanupIntervalMinutes * 60_000, async () => ({ ...(await retention.run()) }), logger);
   cleanup.start();
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     host: config.http.host,
     port: config.http.port,
     logger,
+    metrics: infra.metrics,
   });
   // Reads are served while Kafka is down; the read models catch up once it answers.
   if (await infra.kafkaProvisioned) await live.start();

@@ -21,6 +21,8 @@ export class EventLedger {
     private readonly schema: string,
     private readonly consumerGroup: string,
     private readonly deadLetterTopic: string,
+    /** Told the reasons of the dead letters each transaction committed (metrics). */
+    private readonly onDeadLettered: (reasons: string[]) => void = () => undefined,
   ) {}
 
   /**
@@ -36,8 +38,9 @@ export class EventLedger {
     await this.settle(batch, async (_client, fresh) => ({ applied: 0, rejected: fresh.map((consumed) => ({ source: consumed.source, reason })) }));
   }
 
-  private settle(batch: PartitionBatch, work: (client: PoolClient, fresh: ConsumedEvent[]) => Promise<{ applied: number; rejected: DeadLetter[] }>): Promise<number> {
-    return withTransaction(this.pool, async (client) => {
+  private async settle(batch: PartitionBatch, work: (client: PoolClient, fresh: ConsumedEvent[]) => Promise<{ applied: number; rejected: DeadLetter[] }>): Promise<number> {
+    let reasons: string[] = [];
+    const applied = await withTransaction(this.pool, async (client) => {
       const position = await this.lockPosition(client, batch);
       const unseen = batch.events.filter((consumed) => BigInt(consumed.source.offset) >= position);
       // An id that is not a UUID cannot be recorded as applied; the position alone guards its redelivery.
@@ -49,8 +52,11 @@ export class EventLedger {
       const letters = [...undecodable, ...invalidIds, ...rejected].sort((a, b) => (BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1));
       await enqueueOutbox(client, this.schema, letters.map((letter) => deadLetterMessage(this.deadLetterTopic, this.consumerGroup, letter)));
       await this.advance(client, batch);
+      reasons = letters.map((letter) => letter.reason);
       return applied;
     });
+    if (reasons.length > 0) this.onDeadLettered(reasons);
+    return applied;
   }
 
   /** The partition's next offset, its row locked so concurrent members apply one after the other. */
