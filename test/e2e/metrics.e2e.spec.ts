@@ -1,4 +1,6 @@
-import { createTestEnvironment, eventually, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestEnvironment, eventually, REPO_ROOT, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { getJson, registerExampleRun } from './registry-client';
 
 /** One sample of a Prometheus text exposition: the value of the series whose labels include all of `labels`. */
@@ -62,6 +64,15 @@ describe('Prometheus metrics', () => {
     expect(projections).not.toContain('metrics-model');
     expect(sample(projections, 'modelreg_consumer_lag_records', { topic: `${environment.id}.lineage.v1` })).toBe(0);
     expect(projections).toContain('modelreg_process_resident_memory_bytes');
+  });
+
+  it('serves every series the shipped Grafana dashboard queries', async () => {
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy/helm/modelreg/dashboards/modelreg.json'), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+    const queried = new Set(dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => target.expr.match(/modelreg_[a-z0-9_]+/g) ?? [])).map((name) => name.replace(/_(bucket|count|sum)$/, '')));
+    const served = (await Promise.all(Object.values(services).map(scrape))).join('\n');
+    const missing = [...queried].filter((name) => !served.includes(`# TYPE ${name} `));
+    expect(missing).toEqual([]);
+    expect(queried.size).toBeGreaterThanOrEqual(10);
   });
 
   it('counts dead letters by kind of reason', async () => {
