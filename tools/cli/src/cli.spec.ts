@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { exampleRunSubmissionJson, validateRunSubmission } from '@modelreg/lineage';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CliUsageError, inferFormat, parseArtifactFlag, type CommandContext } from './cli-arguments';
 import { generalUsage, runCli } from './cli';
 import { describeTransfer, humanBytes, humanDuration } from './progress';
