@@ -4,4 +4,8 @@ export { planPorts, defaultPortBase, REPO_ROOT } from './stack-layout';
 export type { PortPlan } from './stack-layout';
 export { isPortOpen, isProcessAlive, stopProcess, waitUntil } from './processes';
 export { ensureKafkaJars, startKafka, waitForKafka, KAFKA_VERSION } from './kafka-server';
+export { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
+export { LOCAL_S3_CREDENTIALS, startS3 } from './s3-server';
+export { registryServices, ServiceSupervisor } from './service-supervisor';
+export type { SupervisedService } from './service-supervisor';
 export { ensureChromium, DEFAULT_CHROMIUM } from './chromium';

