@@ -19,6 +19,8 @@ export interface FaultContext {
 /** One fault: `inject` returns when the fault has ended (a server back, a process killed, records produced); recovery is measured from there. */
 export interface Fault {
   name: string;
+  /** Injected in the last round only (poison records stay on the log; once is the test). */
+  lastRoundOnly?: boolean;
   inject(context: FaultContext): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ const terminateConnections: Fault = {
 /** An undecodable and a decodable poison record on every consumed topic (the run submission references a stored artifact, so only its U+0000 is wrong). */
 const poisonRecords: Fault = {
   name: 'poison records on every consumed topic',
+  lastRoundOnly: true,
   inject: async (context) => {
     const artifact = artifactBytes(512);
     const stored = await retryUntil(() => putArtifact(context.stack.urls.ingestion, artifact), (a) => a.status === 200 || a.status === 201, Date.now() + 60_000);

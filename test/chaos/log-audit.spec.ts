@@ -8,7 +8,7 @@ let offset = 0;
 
 function onLog(topic: string, event: RegistryEvent | null, headers: Record<string, string> = {}): LogRecord {
   offset += 1;
-  return { topic, partition: 0, offset: String(offset), event, headers };
+  return { topic, partition: 0, offset: String(offset), event, headers, timestamp: Date.UTC(2026, 10, 27, 12, 0, offset) };
 }
 
 const registered = (model: string, version: number): RegistryEvent => ({ type: 'RunRegistered', data: exampleRunRegistered(model, version) });
@@ -42,9 +42,10 @@ describe('the fault suite audit of the log', () => {
   });
 
   it('counts a second copy of an event (a relay that appended twice) as duplicated, once per extra copy', () => {
+    offset = 0;
     const result = audit([...clean(), onLog(topics.lineage, registered('m', 2)), onLog(topics.lineage, registered('m', 2))]);
-    const id = exampleRunRegistered('m', 2).envelope.eventId;
-    expect(result.duplicated).toEqual([id, id]);
+    const copy = `RunRegistered ${exampleRunRegistered('m', 2).envelope.eventId} by test, appended at 2026-11-27T12:00:02.000Z and 2026-11-27T12:00:05.000Z and 2026-11-27T12:00:06.000Z`;
+    expect(result.duplicated).toEqual([copy, copy]);
     expect(result.versionGaps).toEqual([]);
   });
 

@@ -10,6 +10,8 @@ export interface LogRecord {
   offset: string;
   event: RegistryEvent | null;
   headers: Record<string, string>;
+  /** When the broker appended it, ms. */
+  timestamp: number;
 }
 
 export interface LogAuditInput {
@@ -29,7 +31,7 @@ export interface LogAudit {
   acknowledged: { registrations: number; reports: number; events: number };
   /** Acknowledged events not on the log. */
   lost: string[];
-  /** Event ids on the log more than once (each extra copy listed once). */
+  /** Events on the log more than once: type, id and producer, each extra copy listed once. */
   duplicated: string[];
   /** Per model: versions missing or recorded twice. */
   versionGaps: string[];
@@ -55,12 +57,14 @@ export interface LogAudit {
 export function auditLog(input: LogAuditInput): LogAudit {
   const { topics } = input;
   const events = input.records.filter((record) => record.topic !== topics.deadLetter && record.event !== null);
-  const copies = new Map<string, number>();
+  const copies = new Map<string, { count: number; event: RegistryEvent; appended: number[] }>();
   for (const record of events) {
-    const id = (record.event as RegistryEvent).data.envelope.eventId;
-    copies.set(id, (copies.get(id) ?? 0) + 1);
+    const event = record.event as RegistryEvent;
+    const id = event.data.envelope.eventId;
+    const seen = copies.get(id);
+    copies.set(id, { count: (seen?.count ?? 0) + 1, event, appended: [...(seen?.appended ?? []), record.timestamp] });
   }
-  const onLog = (eventId: string) => copies.get(eventId) ?? 0;
+  const onLog = (eventId: string) => copies.get(eventId)?.count ?? 0;
 
   const lost: string[] = [];
   for (const registration of input.registrations) {
@@ -73,7 +77,9 @@ export function auditLog(input: LogAuditInput): LogAudit {
       if (onLog(event.eventId) === 0) lost.push(`${event.type} ${event.eventId} (report ${report.reportId})`);
     }
   }
-  const duplicated = [...copies.entries()].filter(([, count]) => count > 1).flatMap(([id, count]) => Array.from({ length: count - 1 }, () => id));
+  const duplicated = [...copies.entries()]
+    .filter(([, { count }]) => count > 1)
+    .flatMap(([id, { count, event, appended }]) => Array.from({ length: count - 1 }, () => `${event.type} ${id} by ${event.data.envelope.producer}, appended at ${appended.map((ms) => new Date(ms).toISOString()).join(' and ')}`));
 
   const versionGaps: string[] = [];
   const decisionsNotOnce: string[] = [];

@@ -35,7 +35,7 @@ export async function readTopics(kafka: Kafka, codec: EventCodec, topics: string
             // Undecodable records are kept with `event: null`.
           }
           const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString() ?? '']));
-          records.push({ topic, partition, offset: message.offset, event, headers });
+          records.push({ topic, partition, offset: message.offset, event, headers, timestamp: Number(message.timestamp) });
           const end = remaining.get(`${topic}/${partition}`);
           if (end !== undefined && BigInt(message.offset) + 1n >= end) remaining.delete(`${topic}/${partition}`);
           if (remaining.size === 0) {

@@ -74,8 +74,9 @@ export class PrivateStack {
     await waitForKafka(this.ports.kafka);
   }
 
+  /** SIGTERM; a single KRaft node can take half a minute to shut down cleanly, so SIGKILL after 10 s. */
   stopKafka(): Promise<void> {
-    return stopProcess(this.kafkaPid, 30_000);
+    return stopProcess(this.kafkaPid, 10_000);
   }
 
   startPostgres(): Promise<unknown> {
