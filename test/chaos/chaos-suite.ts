@@ -122,6 +122,7 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
     const ready = await allReady(stack);
 
     const invariants: Invariant[] = [
+      check('no valid write was refused', figures.refused),
       check('every acknowledged write is on the log', audit.lost),
       check('no event is on the log twice', audit.duplicated.map((copy) => `${copy}: appended again`)),
       check('versions per model are gapless and unique', audit.versionGaps),
@@ -197,6 +198,7 @@ async function measureRecovery(stack: PrivateStack, kafka: Kafka, load: SteadyLo
   let lastState = 'no registration acknowledged since the fault';
   while (Date.now() < deadline) {
     const written = load.acknowledgedSince(faultEnd);
+    if (!written) lastState = `no registration acknowledged since the fault; last answer ${load.lastFailure}`;
     if (written) {
       writeRecoveryMs ??= written.at - faultEnd;
       try {

@@ -30,6 +30,12 @@ export class PrivateStack {
 
   constructor(private readonly print: (line: string) => void) {}
 
+  /** Interrupted (Ctrl-C, a CI timeout): the servers run detached, so stop them before exiting. */
+  private readonly interrupted = () => {
+    this.print('interrupted: stopping the private stack');
+    void this.stop(false).finally(() => process.exit(130));
+  };
+
   get urls() {
     const url = (port: number) => `http://127.0.0.1:${port}`;
     return { ingestion: url(this.ports.ingestion), gateValidator: url(this.ports.gateValidator), deploymentTracker: url(this.ports.deploymentTracker), projections: url(this.ports.projections) };
@@ -40,6 +46,8 @@ export class PrivateStack {
   }
 
   async start(): Promise<void> {
+    process.once('SIGINT', this.interrupted);
+    process.once('SIGTERM', this.interrupted);
     // Postgres runs as a user of its own when we are root; it must reach its folder inside.
     chmodSync(this.dir, 0o755);
     for (const name of Object.keys(this.ports) as Array<keyof typeof this.ports>) this.ports[name] = await freePort();
@@ -98,6 +106,8 @@ export class PrivateStack {
 
   /** Stops the services, then the servers, and removes the data unless `keep`. */
   async stop(keep: boolean): Promise<void> {
+    process.off('SIGINT', this.interrupted);
+    process.off('SIGTERM', this.interrupted);
     await this.supervisor?.stopAll();
     await this.stopS3().catch(() => undefined);
     try {

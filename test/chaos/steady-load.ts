@@ -26,8 +26,10 @@ export interface LoadFigures {
   reportsAcknowledged: number;
   /** Writes still without an acknowledgement when the load's deadline passed (never counted as acknowledged). */
   unacknowledged: number;
-  /** Answers other than an acknowledgement, by status (0: no answer), retried by the client. */
+  /** Answers other than an acknowledgement, by status (0: no answer); 5xx and no answer are retried. */
   failedAttempts: Record<string, number>;
+  /** Valid writes the registry refused with a 4xx (not retried): what, status and answer. */
+  refused: string[];
   queriesOk: number;
   queriesFailed: number;
 }
@@ -51,6 +53,8 @@ export const CHAOS_POLICY = {
 
 const isAcknowledgedRegistration = (answer: Answer) => answer.status === 200 || answer.status === 201;
 const isAcknowledgedReport = (answer: Answer) => (answer.status >= 200 && answer.status < 300) || ((answer.status === 404 || answer.status === 409) && Array.isArray(answer.body['events']));
+/** A client retries when there was no answer, a 5xx or a 429; any other answer is final. */
+const isFinal = (answer: Answer) => answer.status !== 0 && answer.status !== 429 && answer.status < 500;
 
 /**
  * Steady load from a well-behaved client: registrations (artifacts uploaded first), deployment
@@ -61,12 +65,14 @@ const isAcknowledgedReport = (answer: Answer) => (answer.status >= 200 && answer
 export class SteadyLoad {
   readonly registrations: AcknowledgedRegistration[] = [];
   readonly reports: AcknowledgedReport[] = [];
-  private readonly figures: LoadFigures = { registrationsAttempted: 0, registrationsAcknowledged: 0, reportsAttempted: 0, reportsAcknowledged: 0, unacknowledged: 0, failedAttempts: {}, queriesOk: 0, queriesFailed: 0 };
+  private readonly figures: LoadFigures = { registrationsAttempted: 0, registrationsAcknowledged: 0, reportsAttempted: 0, reportsAcknowledged: 0, unacknowledged: 0, failedAttempts: {}, refused: [], queriesOk: 0, queriesFailed: 0 };
   private stopping = false;
   /** Until when an unacknowledged write is still retried: open while running, bounded once stopping. */
   private retryDeadline = Number.MAX_SAFE_INTEGER;
   private workers: Array<Promise<void>> = [];
   private readonly deployed = new Map<string, number>();
+  /** The latest answer that was not an acknowledgement, for the record of a recovery that did not come. */
+  lastFailure = 'none';
 
   constructor(
     private readonly targets: LoadTargets,
@@ -83,7 +89,7 @@ export class SteadyLoad {
     this.stopping = true;
     this.retryDeadline = Date.now() + graceMs;
     await Promise.all(this.workers);
-    return { ...this.figures, failedAttempts: { ...this.figures.failedAttempts } };
+    return { ...this.figures, failedAttempts: { ...this.figures.failedAttempts }, refused: [...this.figures.refused] };
   }
 
   /** The first registration acknowledged at or after `since`, if any. */
@@ -91,10 +97,18 @@ export class SteadyLoad {
     return this.registrations.find((registration) => registration.at >= since);
   }
 
-  private countFailure(answer: Answer, acknowledged: (answer: Answer) => boolean): void {
-    if (acknowledged(answer)) return;
-    const key = String(answer.status);
-    this.figures.failedAttempts[key] = (this.figures.failedAttempts[key] ?? 0) + 1;
+  /** One write, retried as a client would; null (and counted) when refused or still unacknowledged at the deadline. */
+  private async write(what: string, attempt: () => Promise<Answer>, acknowledged: (answer: Answer) => boolean): Promise<Answer | null> {
+    const answer = await retryUntil(attempt, (a) => acknowledged(a) || isFinal(a), this.retryDeadline, (a) => {
+      if (acknowledged(a)) return;
+      const key = String(a.status);
+      this.figures.failedAttempts[key] = (this.figures.failedAttempts[key] ?? 0) + 1;
+      this.lastFailure = `${what}: ${a.status === 0 ? 'no answer' : `${a.status} ${JSON.stringify(a.body).slice(0, 300)}`}`;
+    });
+    if (answer && acknowledged(answer)) return answer;
+    if (answer) this.figures.refused.push(this.lastFailure);
+    else this.figures.unacknowledged += 1;
+    return null;
   }
 
   private async registrationWorker(): Promise<void> {
@@ -111,18 +125,12 @@ export class SteadyLoad {
     const server = artifactBytes(2048);
     const mobile = artifactBytes(1024);
     for (const artifact of [server, mobile]) {
-      const stored = await retryUntil(() => putArtifact(this.targets.ingestion, artifact), isAcknowledgedRegistration, this.retryDeadline, (a) => this.countFailure(a, isAcknowledgedRegistration));
-      if (!stored) {
-        this.figures.unacknowledged += 1;
-        return;
-      }
+      const stored = await this.write(`PUT /v1/artifacts/${artifact.sha256}`, () => putArtifact(this.targets.ingestion, artifact), isAcknowledgedRegistration);
+      if (!stored) return;
     }
     const body = runBody(modelName, trainingRunId, { server, mobile }, { auc: 0.9 });
-    const answer = await retryUntil(() => postJson(`${this.targets.ingestion}/v1/runs`, body), isAcknowledgedRegistration, this.retryDeadline, (a) => this.countFailure(a, isAcknowledgedRegistration));
-    if (!answer) {
-      this.figures.unacknowledged += 1;
-      return;
-    }
+    const answer = await this.write(`POST /v1/runs ${trainingRunId}`, () => postJson(`${this.targets.ingestion}/v1/runs`, body), isAcknowledgedRegistration);
+    if (!answer) return;
     this.figures.registrationsAcknowledged += 1;
     this.registrations.push({ modelName, trainingRunId, modelVersion: answer.body['modelVersion'] as number, eventId: answer.body['eventId'] as string, at: Date.now() });
   }
@@ -158,11 +166,8 @@ export class SteadyLoad {
     this.figures.reportsAttempted += 1;
     const reportId = `${String(fields['deploymentId'] ?? fields['modelName'])}-${String(fields['kind']).toLowerCase()}-${Date.now()}`;
     const body = { ...fields, reportId, reportedAt: new Date().toISOString() };
-    const answer = await retryUntil(() => postJson(`${this.targets.deploymentTracker}/v1/deployments/reports`, body), isAcknowledgedReport, this.retryDeadline, (a) => this.countFailure(a, isAcknowledgedReport));
-    if (!answer) {
-      this.figures.unacknowledged += 1;
-      return null;
-    }
+    const answer = await this.write(`POST /v1/deployments/reports ${reportId}`, () => postJson(`${this.targets.deploymentTracker}/v1/deployments/reports`, body), isAcknowledgedReport);
+    if (!answer) return null;
     this.figures.reportsAcknowledged += 1;
     const acknowledged = { reportId, kind: String(fields['kind']), status: answer.status, events: answer.body['events'] as AcknowledgedReport['events'], at: Date.now() };
     this.reports.push(acknowledged);
