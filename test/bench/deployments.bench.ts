@@ -12,7 +12,7 @@ function passedGate(modelName: string, version: number): RegistryEvent {
     data: {
       envelope: buildEnvelope('GateEvaluated', { eventId: randomUUID(), occurredAt: Date.now(), producer: 'bench', correlationId: 'bench', modelName, modelVersion: version }),
       modelName, candidateVersion: version, baselineVersion: null, baselineRule: 'no-baseline', policy: { policyId: 'default', policyVersion: 1, contentHash: 'bench' },
-      trigger: 'RunRegistered', checks: [], verdict: 'PASSED', eligibleForDeployment: true,
+      trigger: 'RunRegistered', checks: [], verdict: 'PASSED', eligibleForDeployment: true, baselines: [],
     },
   };
 }

@@ -73,7 +73,7 @@ const restartPostgres: Fault = {
   name: 'restart Postgres (immediate stop: crash recovery)',
   inject: async ({ stack, outageMs }) => {
     await whileRelaying(stack.databaseUrl, Object.values(OUTBOX_SCHEMA) as string[]);
-    stack.crashPostgres();
+    await stack.crashPostgres();
     await sleep(outageMs);
     await stack.startPostgres();
   },

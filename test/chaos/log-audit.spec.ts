@@ -16,7 +16,7 @@ const decided = (model: string, version: number): RegistryEvent => ({
   type: 'GateEvaluated',
   data: {
     envelope: { ...exampleRunRegistered(model, version).envelope, eventId: `decision-${model}-${version}`, eventType: 'GateEvaluated' },
-    modelName: model, candidateVersion: version, baselineVersion: null, baselineRule: 'none', policy: { policyId: 'chaos', policyVersion: 1, contentHash: 'h' }, trigger: 'RunRegistered', checks: [], verdict: 'PASSED', eligibleForDeployment: true,
+    modelName: model, candidateVersion: version, baselineVersion: null, baselineRule: 'none', policy: { policyId: 'chaos', policyVersion: 1, contentHash: 'h' }, trigger: 'RunRegistered', checks: [], verdict: 'PASSED', eligibleForDeployment: true, baselines: [],
   },
 });
 const acknowledged = (model: string, version: number) => ({ modelName: model, trainingRunId: `run-${version}`, modelVersion: version, eventId: exampleRunRegistered(model, version).envelope.eventId, at: 0 });

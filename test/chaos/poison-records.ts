@@ -53,7 +53,7 @@ function decodablePoison(role: TopicRole, artifact: { sha256: string; sizeBytes:
     case 'gates': {
       const modelName = `${POISON_MODEL_PREFIX}gates`;
       const check = { checkId: `p99${NUL}`, kind: 'operational', metric: 'p99_latency_ms', slice: null, group: null, target: 'server', observed: 42, baseline: null, threshold: 100, comparator: 'below', tolerance: 0, outcome: 'PASSED' as const, reason: null, explanation: `fine${NUL}` };
-      const data = { envelope: envelope('GateEvaluated', modelName, 1), modelName, candidateVersion: 1, baselineVersion: null, baselineRule: 'none', policy: { policyId: 'default', policyVersion: 1, contentHash: 'a'.repeat(64) }, trigger: 'RunRegistered', checks: [check], verdict: 'PASSED' as const, eligibleForDeployment: true };
+      const data = { envelope: envelope('GateEvaluated', modelName, 1), modelName, candidateVersion: 1, baselineVersion: null, baselineRule: 'none', policy: { policyId: 'default', policyVersion: 1, contentHash: 'a'.repeat(64) }, trigger: 'RunRegistered', checks: [check], verdict: 'PASSED' as const, eligibleForDeployment: true, baselines: [{ placement: null, baselineVersion: null, baselineRule: 'none', checks: [check], verdict: 'PASSED' as const, eligibleForDeployment: true }] };
       return { key: modelName, event: { type: 'GateEvaluated', data }, what: 'GateEvaluated with U+0000 in a check id and explanation' };
     }
     case 'deployments': {

@@ -1,13 +1,11 @@
-import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
 import { topicNames } from '@modelreg/events';
 import { createJsonLogger } from '@modelreg/logging';
-import {
-  ensureKafkaJars, LOCAL_S3_CREDENTIALS, postgresUrl, registryServices, ServiceSupervisor, startKafka, startPostgres, startS3, stopPostgres, stopProcess, waitForKafka,
-} from '@modelreg/local-stack';
-import { freePort } from '@modelreg/testing';
+import { ensureKafkaJars, registryServices, ServiceSupervisor, startKafka, stopProcess, waitForKafka } from '@modelreg/local-stack';
+import { freePort, startPrivatePostgres, startPrivateS3, type PrivatePostgres, type PrivateS3 } from '@modelreg/testing';
 
 const TOPIC_PREFIX = 'chaos';
 const BUCKET = 'chaos-artifacts';
@@ -15,7 +13,7 @@ const PARTITIONS = 3;
 
 /**
  * A registry of its own for the fault suite: Kafka, Postgres and S3 on free ports with their data
- * in a temporary folder, and the four services under a supervisor that restarts a service that
+ * in temporary folders (Kafka's and the services' log in `dir`), and the four services under a supervisor that restarts a service that
  * exits (as `npm start` or an orchestrator does). The suite stops and restarts these servers;
  * the shared local stack is never touched.
  */
@@ -24,9 +22,10 @@ export class PrivateStack {
   readonly topics = topicNames(TOPIC_PREFIX);
   env: Record<string, string> = {};
   supervisor: ServiceSupervisor | null = null;
-  private ports = { kafka: 0, kafkaController: 0, postgres: 0, s3: 0, ingestion: 0, gateValidator: 0, deploymentTracker: 0, projections: 0 };
+  private ports = { kafka: 0, kafkaController: 0, ingestion: 0, gateValidator: 0, deploymentTracker: 0, projections: 0 };
   private kafkaPid = 0;
-  private s3Pid = 0;
+  private postgres: PrivatePostgres | null = null;
+  private s3: PrivateS3 | null = null;
 
   constructor(private readonly print: (line: string) => void) {}
 
@@ -42,27 +41,21 @@ export class PrivateStack {
   }
 
   get databaseUrl(): string {
-    return postgresUrl(this.ports.postgres);
+    return this.postgres?.url ?? '';
   }
 
   async start(): Promise<void> {
     process.once('SIGINT', this.interrupted);
     process.once('SIGTERM', this.interrupted);
-    // Postgres runs as a user of its own when we are root; it must reach its folder inside.
-    chmodSync(this.dir, 0o755);
     for (const name of Object.keys(this.ports) as Array<keyof typeof this.ports>) this.ports[name] = await freePort();
     ensureKafkaJars(this.print);
-    await Promise.all([this.startKafka(), startPostgres(this.ports.postgres, this.print, join(this.dir, 'postgres')), this.startS3()]);
+    [, this.postgres, this.s3] = await Promise.all([this.startKafka(), startPrivatePostgres(), startPrivateS3(BUCKET)]);
     this.env = {
       KAFKA_BROKERS: `127.0.0.1:${this.ports.kafka}`,
       TOPIC_PREFIX,
       TOPIC_PARTITIONS: String(PARTITIONS),
       DATABASE_URL: this.databaseUrl,
-      S3_ENDPOINT: `http://127.0.0.1:${this.ports.s3}`,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-      S3_BUCKET: BUCKET,
+      ...this.s3.env,
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       INGESTION_PORT: String(this.ports.ingestion),
@@ -87,21 +80,22 @@ export class PrivateStack {
     return stopProcess(this.kafkaPid, 10_000);
   }
 
-  startPostgres(): Promise<unknown> {
-    return startPostgres(this.ports.postgres, () => undefined, join(this.dir, 'postgres'));
+  async startPostgres(): Promise<void> {
+    await this.postgres?.start();
   }
 
   /** `immediate`: no checkpoint, as a crash; the next start recovers from the WAL. */
-  crashPostgres(): void {
-    stopPostgres(join(this.dir, 'postgres'), 'immediate');
+  async crashPostgres(): Promise<void> {
+    await this.postgres?.stop('immediate');
   }
 
   async startS3(): Promise<void> {
-    this.s3Pid = await startS3(this.ports.s3, BUCKET, () => undefined, join(this.dir, 's3'));
+    await this.s3?.start();
   }
 
-  stopS3(): Promise<void> {
-    return stopProcess(this.s3Pid);
+  /** SIGKILL: an outage, nothing in flight finished. */
+  async stopS3(): Promise<void> {
+    await this.s3?.stop();
   }
 
   /** Stops the services, then the servers, and removes the data unless `keep`. */
@@ -109,11 +103,12 @@ export class PrivateStack {
     process.off('SIGINT', this.interrupted);
     process.off('SIGTERM', this.interrupted);
     await this.supervisor?.stopAll();
-    await this.stopS3().catch(() => undefined);
-    try {
-      stopPostgres(join(this.dir, 'postgres'), 'fast');
-    } catch {
-      // Already stopped.
+    if (keep) {
+      await this.s3?.stop();
+      await this.postgres?.stop().catch(() => undefined);
+    } else {
+      await this.s3?.dispose();
+      await this.postgres?.dispose().catch(() => undefined);
     }
     await this.stopKafka().catch(() => undefined);
     if (!keep) rmSync(this.dir, { recursive: true, force: true });

@@ -66,7 +66,8 @@ describe('deployment tracking stories', () => {
 
     const rollback = await report({ kind: 'ROLLED_BACK', reportId: 'v127-rollback', reportedAt: JAN(27, 9), deploymentId: 'fraud-v127', toVersion: 1, reason: 'p99 latency spike', triggerMetric: 'p99_latency_ms', triggerValue: 180 });
     expect(rollback).toMatchObject({ status: 201, body: { outcome: 'applied', events: [{ type: 'RolledBack' }] } });
-    expect(await placements('fraud-model')).toEqual([expect.objectContaining({ servingVersion: 1, servingSince: JAN(27, 9), canaries: [] })]);
+    // Rolling back the canary leaves v126 serving, as it has since Jan 20.
+    expect(await placements('fraud-model')).toEqual([expect.objectContaining({ servingVersion: 1, servingDeploymentId: 'fraud-v126', servingSince: JAN(20), canaries: [] })]);
     expect((await getJson(`${tracker.url}/v1/deployments/fraud-v127`)).body).toMatchObject({ status: 'ROLLED_BACK', trafficPercent: 0 });
 
     // A contradictory report is refused and recorded; a redelivered one changes nothing.

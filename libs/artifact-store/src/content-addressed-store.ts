@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ObjectStoreUnavailableError } from './s3-client';
 
@@ -26,6 +26,15 @@ export interface StoredArtifact {
 
 /** 8 MiB parts, two in flight: an upload of any size holds a few tens of MiB of body in memory. */
 const PART_SIZE = 8 * 1024 * 1024;
+
+/** Where uploads stream before their bytes are verified; nothing else lives under it. */
+const TEMPORARY_PREFIX = 'uploads/';
+
+/** What a sweep removed. */
+export interface SweepResult {
+  abortedUploads: number;
+  deletedTemporaryObjects: number;
+}
 
 /**
  * Model binaries stored once per content: key `artifacts/sha256/<hex>`. An upload streams to a
@@ -58,8 +67,13 @@ export class ContentAddressedStore {
     }
   }
 
+  /**
+   * Stores `body` if its bytes match `declared`. On any failure (mismatch, a client that went away,
+   * S3 failing) the multipart upload is aborted and the temporary key deleted; what an outage
+   * prevents from being removed, `sweepAbandonedUploads` removes later.
+   */
   async put(body: Readable, declared: { sha256: string; sizeBytes: number }): Promise<StoredArtifact> {
-    const tempKey = `uploads/${randomUUID()}`;
+    const tempKey = `${TEMPORARY_PREFIX}${randomUUID()}`;
     const hash = createHash('sha256');
     let received = 0;
     const meter = new Transform({
@@ -93,13 +107,56 @@ export class ContentAddressedStore {
     }
     const existing = await this.sizeOf(sha256);
     if (existing === null) {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.keyFor(sha256), CopySource: `${this.bucket}/${tempKey}` }));
+      try {
+        await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.keyFor(sha256), CopySource: `${this.bucket}/${tempKey}` }));
+      } catch (error) {
+        await this.deleteQuietly(tempKey);
+        unavailable('CopyObject')(error);
+      }
     }
     await this.deleteQuietly(tempKey);
     return { sha256, sizeBytes: received, storageUri: this.uriFor(sha256), deduplicated: existing !== null };
   }
 
+  /**
+   * Removes what interrupted uploads left behind (a killed process, an S3 outage during an abort):
+   * incomplete multipart uploads and temporary objects started before `olderThan`. Younger ones
+   * may belong to uploads in progress and stay.
+   */
+  async sweepAbandonedUploads(olderThan: Date): Promise<SweepResult> {
+    const result: SweepResult = { abortedUploads: 0, deletedTemporaryObjects: 0 };
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: TEMPORARY_PREFIX, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker })).catch(unavailable('ListMultipartUploads'));
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= olderThan) continue;
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId })).catch(unavailable('AbortMultipartUpload'));
+        result.abortedUploads += 1;
+      }
+      [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+    } while (keyMarker);
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: TEMPORARY_PREFIX, ContinuationToken: continuationToken })).catch(unavailable('ListObjectsV2'));
+      for (const object of page.Contents ?? []) {
+        if (!object.Key || !object.LastModified || object.LastModified >= olderThan) continue;
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.Key })).catch(unavailable('DeleteObject'));
+        result.deletedTemporaryObjects += 1;
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
+    return result;
+  }
+
   private async deleteQuietly(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
   }
+}
+
+/** A failed S3 call as an ObjectStoreUnavailableError naming the operation. */
+function unavailable(operation: string): (error: unknown) => never {
+  return (error) => {
+    throw new ObjectStoreUnavailableError(`${operation} failed: ${(error as Error).message}`, error);
+  };
 }

@@ -11,6 +11,7 @@ export interface S3Settings {
 /** The object store is unreachable or failing; retrying later can help. */
 export class ObjectStoreUnavailableError extends Error {
   readonly retriable = true;
+  readonly dependency = 's3';
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
     this.name = 'ObjectStoreUnavailableError';

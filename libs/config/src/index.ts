@@ -1,5 +1,5 @@
 export { ConfigError } from './config-error';
 export { requiredString, optionalString, integerInRange, port, hostPortList, urlWithProtocol, identifier, readEnvFile } from './env-readers';
 export type { Env } from './env-readers';
-export { readBusSettings, readDatabaseUrl, readObjectStoreSettings, readHttpSettings, readServiceSettings } from './infrastructure-settings';
-export type { BusSettings, ObjectStoreSettings, HttpSettings, ServiceSettings, LogLevelSetting } from './infrastructure-settings';
+export { DEFAULT_MAX_EVENT_BYTES, readBusSettings, readKafkaSecurity, readDatabaseUrl, readObjectStoreSettings, readHttpSettings, readServiceSettings } from './infrastructure-settings';
+export type { BusSettings, KafkaSecuritySettings, KafkaSaslMechanism, ObjectStoreSettings, HttpSettings, ServiceSettings, LogLevelSetting } from './infrastructure-settings';

@@ -1,4 +1,5 @@
-import { hostPortList, identifier, integerInRange, optionalString, port, urlWithProtocol, type Env } from './env-readers';
+import { readFileSync } from 'node:fs';
+import { hostPortList, identifier, integerInRange, optionalString, port, requiredString, urlWithProtocol, type Env } from './env-readers';
 import { ConfigError } from './config-error';
 
 /** How a service reaches the event log. */
@@ -6,7 +7,33 @@ export interface BusSettings {
   brokers: string[];
   topicPrefix: string;
   topicPartitions: number;
+  /**
+   * The largest event (one Kafka record: key, value, headers) the service appends, bytes. Checked at
+   * boot against max.message.bytes of the topics it produces to; a request whose event would be
+   * larger is refused before anything is written.
+   */
+  maxEventBytes: number;
+  /** Bounds of one outbox relay send; bytes stay below the broker's message.max.bytes. */
+  outboxBatch: { maxRecords: number; maxBytes: number };
+  /** How clients authenticate and encrypt; null is PLAINTEXT without authentication (local stack). */
+  security: KafkaSecuritySettings | null;
 }
+
+/** SASL and TLS for the Kafka clients: `KAFKA_SASL_*` and `KAFKA_TLS_*`. */
+export interface KafkaSecuritySettings {
+  sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | null;
+  /** null: no TLS. PEM contents, read once at boot from the files named by the settings. */
+  tls: { ca: string | null; cert: string | null; key: string | null; rejectUnauthorized: boolean } | null;
+}
+
+export type KafkaSaslMechanism = 'scram-sha-256' | 'scram-sha-512' | 'plain';
+const SASL_MECHANISMS: readonly KafkaSaslMechanism[] = ['scram-sha-256', 'scram-sha-512', 'plain'];
+
+/**
+ * MAX_EVENT_BYTES when unset: 1,000,000 bytes, which a broker with Kafka's stock message.max.bytes
+ * (1,048,588) accepts. Raise it together with the topics' max.message.bytes for larger events.
+ */
+export const DEFAULT_MAX_EVENT_BYTES = 1_000_000;
 
 export interface ObjectStoreSettings {
   endpoint: string;
@@ -26,7 +53,53 @@ export function readBusSettings(env: Env): BusSettings {
     brokers: hostPortList(env, 'KAFKA_BROKERS'),
     topicPrefix: identifier(env, 'TOPIC_PREFIX', 'modelreg'),
     topicPartitions: integerInRange(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
+    maxEventBytes: integerInRange(env, 'MAX_EVENT_BYTES', DEFAULT_MAX_EVENT_BYTES, 1024, 1024 * 1024 * 1024),
+    outboxBatch: {
+      maxRecords: integerInRange(env, 'OUTBOX_BATCH_MAX_RECORDS', 500, 1, 100_000),
+      maxBytes: integerInRange(env, 'OUTBOX_BATCH_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+    },
+    security: readKafkaSecurity(env),
   };
+}
+
+/**
+ * KAFKA_SASL_MECHANISM (scram-sha-256, scram-sha-512 or plain) with KAFKA_SASL_USERNAME and
+ * KAFKA_SASL_PASSWORD; KAFKA_TLS=true with optional KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE and
+ * KAFKA_TLS_KEY_FILE (mutual TLS) and KAFKA_TLS_REJECT_UNAUTHORIZED (default true).
+ */
+export function readKafkaSecurity(env: Env): KafkaSecuritySettings | null {
+  const mechanism = optionalString(env, 'KAFKA_SASL_MECHANISM', '').toLowerCase();
+  if (mechanism !== '' && !SASL_MECHANISMS.includes(mechanism as KafkaSaslMechanism)) {
+    throw new ConfigError('KAFKA_SASL_MECHANISM', `must be one of ${SASL_MECHANISMS.join(', ')}, got "${mechanism}"`);
+  }
+  const sasl = mechanism === '' ? null : { mechanism: mechanism as KafkaSaslMechanism, username: requiredString(env, 'KAFKA_SASL_USERNAME'), password: requiredString(env, 'KAFKA_SASL_PASSWORD') };
+  const tlsEnabled = booleanSetting(env, 'KAFKA_TLS', false);
+  const tls = tlsEnabled
+    ? {
+        ca: pemFile(env, 'KAFKA_TLS_CA_FILE'),
+        cert: pemFile(env, 'KAFKA_TLS_CERT_FILE'),
+        key: pemFile(env, 'KAFKA_TLS_KEY_FILE'),
+        rejectUnauthorized: booleanSetting(env, 'KAFKA_TLS_REJECT_UNAUTHORIZED', true),
+      }
+    : null;
+  if (tls && (tls.cert === null) !== (tls.key === null)) throw new ConfigError('KAFKA_TLS_KEY_FILE', 'KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE go together (mutual TLS)');
+  return sasl || tls ? { sasl, tls } : null;
+}
+
+function booleanSetting(env: Env, name: string, fallback: boolean): boolean {
+  const value = optionalString(env, name, String(fallback)).toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new ConfigError(name, `must be true or false, got "${value}"`);
+  return value === 'true';
+}
+
+function pemFile(env: Env, name: string): string | null {
+  const file = optionalString(env, name, '');
+  if (file === '') return null;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(name, `cannot read ${file}: ${(error as Error).message}`);
+  }
 }
 
 export function readDatabaseUrl(env: Env): string {

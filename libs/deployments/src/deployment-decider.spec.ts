@@ -1,31 +1,23 @@
 import { DEFAULT_POLICY } from '@modelreg/gates';
 import { decideReport, type DeploymentFact, type ReportContext, type ReportDecision } from './deployment-decider';
 import type { DeploymentReport, Placement } from './deployment-report';
-import { evolveDeployment, evolvePlacement } from './deployment-evolve';
-import { emptyPlacement, type DeploymentRecord, type PlacementState, type VersionFacts } from './deployment-state';
+import { emptyPlacement, type PlacementState, type VersionFacts } from './deployment-state';
+import { evolvePlacement, isPlacementEvent } from './placement-fold';
 
 const fraud: Placement = { modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'production' };
 const JAN_26 = Date.UTC(2024, 0, 26, 10);
 const JAN_27 = Date.UTC(2024, 0, 27, 9);
-const passed: VersionFacts = { registered: true, latestVerdict: 'PASSED', offlineMetrics: { precision_at_10: 0.85, auc: 0.92 } };
+const passed: VersionFacts = { registered: true, latestVerdict: 'PASSED', placementVerdicts: [], offlineMetrics: { precision_at_10: 0.85, auc: 0.92 } };
 const failed: VersionFacts = { ...passed, latestVerdict: 'FAILED' };
 
 /** given: the state after some facts; when: a report; then: the decision. */
 class Scenario {
   placement: PlacementState = emptyPlacement(fraud);
-  deployments = new Map<string, DeploymentRecord>();
   versions = new Map<number, VersionFacts>([[126, passed], [127, passed], [128, failed]]);
   baselineOnline = new Map<number, Record<string, number>>();
 
   apply(facts: DeploymentFact[]): this {
-    for (const fact of facts) {
-      const id = 'deploymentId' in fact.data ? (fact.data as { deploymentId: string }).deploymentId : null;
-      if (id) {
-        const next = evolveDeployment(this.deployments.get(id) ?? null, fact);
-        if (next) this.deployments.set(id, next);
-      }
-      this.placement = evolvePlacement(this.placement, fact);
-    }
+    for (const fact of facts) if (isPlacementEvent(fact)) this.placement = evolvePlacement(this.placement, fact);
     return this;
   }
 
@@ -39,12 +31,11 @@ class Scenario {
   decide(report: DeploymentReport): ReportDecision {
     const id = 'deploymentId' in report ? report.deploymentId : null;
     const context: ReportContext = {
-      deployment: id ? (this.deployments.get(id) ?? null) : null,
+      deployment: this.placement.deployments.find((record) => record.deploymentId === id) ?? null,
       placement: this.placement,
       versions: this.versions,
       online: {
         policy: { policyId: 'default', policyVersion: 1, guardrails: DEFAULT_POLICY.guardrails, tolerance: DEFAULT_POLICY.tolerance },
-        runningCanaries: [...this.deployments.values()].filter((d) => d.status === 'CANARY'),
         baselineOnline: this.baselineOnline,
         primaryEventId: 'online-1',
       },
@@ -94,7 +85,7 @@ describe('deployment rules', () => {
     expect(rollback).toEqual([{ type: 'RolledBack', data: { deploymentId: 'd127', ...fraud, fromVersion: 127, toVersion: 126, reason: 'p99 latency spike', triggerMetric: 'p99_latency_ms', triggerValue: 180, rolledBackAt: JAN_27 } }]);
     scenario.apply(rollback);
     expect(scenario.placement.servingVersion).toBe(126);
-    expect(scenario.deployments.get('d127')?.status).toBe('ROLLED_BACK');
+    expect(scenario.placement.deployments.find((d) => d.deploymentId === 'd127')?.status).toBe('ROLLED_BACK');
   });
 
   it('refuses a rollback to a version that never served the surface', () => {

@@ -4,6 +4,7 @@ import type {
 import { compareWithBound, type Guardrails } from '@modelreg/gates';
 import type { DeploymentReport } from './deployment-report';
 import type { DeploymentRecord, PlacementState, VersionFacts } from './deployment-state';
+import { verdictOn } from './promotion';
 
 type WithoutEnvelope<T> = Omit<T, 'envelope'>;
 
@@ -41,9 +42,7 @@ export interface ReportContext {
 export interface OnlineContext {
   /** Guardrails of the policy governing the model. */
   policy: { policyId: string; policyVersion: number; guardrails: Guardrails; tolerance: number };
-  /** Canary deployments running on the placement. */
-  runningCanaries: readonly DeploymentRecord[];
-  /** Latest online metrics of each canary's baseline version on the same placement. */
+  /** Latest online metrics of the baseline version of each canary running on the placement. */
   baselineOnline: ReadonlyMap<number, Record<string, number>>;
   /** Event id the adapter gives the OnlineMetricsReported event; evidence refers to it. */
   primaryEventId: string;
@@ -70,8 +69,9 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
       if (deployment) return reject('duplicate-deployment', `deployment ${report.deploymentId} already exists (${deployment.status} of v${deployment.modelVersion})`);
       const version = context.versions.get(report.modelVersion);
       if (!version?.registered) return reject('unknown-version', `${report.placement.modelName} v${report.modelVersion} is not registered`);
-      if (version.latestVerdict !== 'PASSED') {
-        return reject('gate-not-passed', `${report.placement.modelName} v${report.modelVersion} has ${version.latestVerdict === null ? 'no gate decision yet' : 'failed its latest gate decision'}; a canary needs a passed gate`);
+      const verdict = verdictOn(version, report.placement);
+      if (verdict !== 'PASSED') {
+        return reject('gate-not-passed', `${report.placement.modelName} v${report.modelVersion} has ${verdict === null ? 'no gate decision yet' : `failed its latest gate decision on ${describe(report.placement)}`}; a canary needs a passed gate`);
       }
       if (report.trafficPercent >= 100) return reject('canary-at-full-traffic', 'a canary takes less than 100% of traffic; report ROLLOUT_COMPLETED to serve 100%');
       if (placement.servingVersion === report.modelVersion) return reject('already-serving', `v${report.modelVersion} already serves ${describe(report.placement)}`);
@@ -109,7 +109,7 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
       if (!version?.registered) return reject('unknown-version', `${report.placement.modelName} v${report.modelVersion} is not registered`);
       if (!context.online) throw new Error('an ONLINE_METRICS report is decided with its online context');
       const reported: DeploymentFact = { type: 'OnlineMetricsReported', data: { ...report.placement, modelVersion: report.modelVersion, windowStart: report.windowStart, windowEnd: report.windowEnd, metrics: report.metrics } };
-      return { accepted: true, facts: [reported, ...detectDivergence(report, version, context.online), ...checkCanaryGuardrails(report, context.online)] };
+      return { accepted: true, facts: [reported, ...detectDivergence(report, version, context.online), ...checkCanaryGuardrails(report, placement, context.online)] };
     }
     case 'AB_TEST_CONCLUDED': {
       for (const version of [report.controlVersion, report.treatmentVersion]) {
@@ -145,9 +145,9 @@ function detectDivergence(report: Extract<DeploymentReport, { kind: 'ONLINE_METR
 }
 
 /** A canary's online metrics against the policy's guardrails: absolute bounds, and relative drops against its baseline's online metrics. */
-function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, context: OnlineContext): DeploymentFact[] {
+function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, placement: PlacementState, context: OnlineContext): DeploymentFact[] {
   const facts: DeploymentFact[] = [];
-  for (const canary of context.runningCanaries.filter((record) => record.modelVersion === report.modelVersion)) {
+  for (const canary of placement.deployments.filter((record) => record.status === 'CANARY' && record.modelVersion === report.modelVersion)) {
     const baseline = canary.baselineVersion === null ? undefined : context.baselineOnline.get(canary.baselineVersion);
     for (const guardrail of context.policy.guardrails.canary) {
       const value = report.metrics[guardrail.metric];

@@ -1,4 +1,5 @@
 import type { Placement } from './deployment-report';
+import type { PlacementVerdict } from './promotion';
 
 export type DeploymentStatus = 'CANARY' | 'SERVING' | 'SUPERSEDED' | 'ROLLED_BACK' | 'RETIRED';
 
@@ -15,23 +16,40 @@ export interface DeploymentRecord {
   lastReportAt: number;
 }
 
-/** What serves a placement now, and every version that ever served it 100% (rollback targets). */
+/**
+ * What serves a placement now, every version that ever served it 100% (rollback targets), and its
+ * deployments. Built only by `evolvePlacement`; every service that needs "what serves where" keeps
+ * this state and nothing else.
+ */
 export interface PlacementState {
   placement: Placement;
   servingVersion: number | null;
+  /** The deployment serving 100%; null when nothing serves, or when a rollback restored a version none of whose deployments is left. */
   servingDeploymentId: string | null;
   servingSince: number | null;
   servedVersions: number[];
+  /**
+   * The placement's deployments, ordered by start time then id. Ended ones (ROLLED_BACK, RETIRED)
+   * play no part in any rule, so stores may leave them out when they load the state.
+   */
+  deployments: DeploymentRecord[];
 }
 
 /** What the tracker knows of a version from the lineage and gate topics. */
 export interface VersionFacts {
   registered: boolean;
   latestVerdict: 'PASSED' | 'FAILED' | null;
+  /** The latest decision's verdict on each placement it compared the version on. */
+  placementVerdicts: PlacementVerdict[];
   /** Overall offline (validation) metrics from RunRegistered. */
   offlineMetrics: Record<string, number>;
 }
 
 export function emptyPlacement(placement: Placement): PlacementState {
-  return { placement, servingVersion: null, servingDeploymentId: null, servingSince: null, servedVersions: [] };
+  return { placement, servingVersion: null, servingDeploymentId: null, servingSince: null, servedVersions: [], deployments: [] };
+}
+
+/** A deployment that has ended never serves again and no report about it changes anything. */
+export function hasEnded(record: DeploymentRecord): boolean {
+  return record.status === 'ROLLED_BACK' || record.status === 'RETIRED';
 }

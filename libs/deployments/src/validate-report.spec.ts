@@ -28,8 +28,22 @@ describe('validateDeploymentReport', () => {
     ['a malformed model name', { modelName: '../fraud' }, 'modelName', /must be 1-128/],
     ['an unknown kind', { kind: 'CANARY_PAUSED' }, 'kind', /must be one of/],
     ['a fractional version', { modelVersion: 1.5 }, 'modelVersion', /integer/],
+    ['U+0000 in a deployment id', { deploymentId: 'd-\u0000' }, 'deploymentId', /U\+0000/],
   ])('rejects %s', (_case, change, field, message) => {
     expect(errorsOf({ ...canary, ...change })).toContainEqual({ field, message: expect.stringMatching(message) });
+  });
+
+  const online = { kind: 'ONLINE_METRICS', reportId: 'm', reportedAt: '2024-01-27T00:00:00Z', modelName: 'rec', modelVersion: 3, service: 's', surface: 'homepage', environment: 'production', windowStart: '2024-01-26T00:00:00Z', windowEnd: '2024-01-27T00:00:00Z', metrics: { ctr: 0.1 } };
+  const rollback = { kind: 'ROLLED_BACK', reportId: 'rb', reportedAt: '2024-01-27T00:00:00Z', deploymentId: 'd-1', toVersion: 2, reason: 'ctr dropped' };
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['U+0000 in a metric name', { ...online, metrics: { 'ctr\u0000': 0.1 } }, 'metrics', /key "ctr\\u0000" must not contain U\+0000/],
+    ['a 1 MB metric name', { ...online, metrics: { ['m'.repeat(1024 * 1024)]: 0.1 } }, 'metrics', /at most 128 characters, got 1048576/],
+    ['1001 metrics', { ...online, metrics: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`m${i}`, 0.1])) }, 'metrics', /at most 1000 entries/],
+    ['a lone surrogate in a rollback reason', { ...rollback, reason: 'ctr \uDBFF dropped' }, 'reason', /unpaired UTF-16 surrogate/],
+    ['U+0000 in a rollback reason', { ...rollback, reason: 'ctr\u0000' }, 'reason', /U\+0000/],
+    ['a rollback reason over 1000 characters', { ...rollback, reason: 'x'.repeat(1001) }, 'reason', /at most 1000 characters/],
+  ])('rejects a report field with %s', (_case, body, field, message) => {
+    expect(errorsOf(body)).toContainEqual({ field, message: expect.stringMatching(message) });
   });
 
   it('checks metric windows and A/B results', () => {

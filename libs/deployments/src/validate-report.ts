@@ -1,5 +1,5 @@
 import type { AbMetricResult } from '@modelreg/events';
-import { FieldReader, isValidModelName, MODEL_NAME_HINT, type Validated } from '@modelreg/lineage';
+import { FieldReader, isValidModelName, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS, METRIC_NAME_PATTERN, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
 import { REPORT_KINDS, type DeploymentReport, type Placement } from './deployment-report';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -7,7 +7,6 @@ const ID_HINT = 'must be 1-128 letters, digits, ".", "_", ":" or "-"';
 /** Service, surface and environment names: no path separators, no control characters, no spaces. */
 export const PLACEMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const PLACEMENT_NAME_HINT = 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-" (no "/", "\\", spaces or control characters)';
-const METRIC = /^[a-z][a-z0-9_@.]{0,127}$/;
 
 export interface ReportValidationOptions {
   now: number;
@@ -55,7 +54,7 @@ export function validateDeploymentReport(input: unknown, options: ReportValidati
         deploymentId: deploymentId(),
         toVersion: version('toVersion'),
         reason: r.text(body['reason'], 'reason', { max: 1000 }) ?? '',
-        triggerMetric: r.optionalText(body['triggerMetric'], 'triggerMetric', { max: 128, pattern: METRIC, patternHint: 'must be a lower-case metric name' }),
+        triggerMetric: r.optionalText(body['triggerMetric'], 'triggerMetric', { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }),
         triggerValue: body['triggerValue'] === undefined || body['triggerValue'] === null ? null : (r.number(body['triggerValue'], 'triggerValue') ?? null),
       });
     case 'DEPLOYMENT_RETIRED':
@@ -113,8 +112,7 @@ function readMetrics(r: FieldReader, input: unknown, field: string): Record<stri
   const values = r.object(input, field) ?? {};
   if (input !== undefined && Object.keys(values).length === 0) r.fail(field, 'must hold at least one metric');
   const out: Record<string, number> = {};
-  for (const [name, raw] of Object.entries(values)) {
-    if (!METRIC.test(name)) r.fail(`${field}.${name}`, 'metric names are lower-case identifiers');
+  for (const [name, raw] of r.entries(values, field, { maxKeyChars: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT })) {
     const value = r.number(raw, `${field}.${name}`);
     if (value !== undefined) out[name] = value;
   }
@@ -125,7 +123,7 @@ function readAbResult(r: FieldReader, input: unknown, field: string): AbMetricRe
   const item = r.object(input, field) ?? {};
   const num = (key: string, options = {}) => r.number(item[key], `${field}.${key}`, options) ?? 0;
   const result: AbMetricResult = {
-    metric: r.text(item['metric'], `${field}.metric`, { max: 128, pattern: METRIC }) ?? '',
+    metric: r.text(item['metric'], `${field}.metric`, { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }) ?? '',
     controlValue: num('controlValue'),
     treatmentValue: num('treatmentValue'),
     relativeLift: num('relativeLift'),

@@ -1,5 +1,6 @@
-import { buildEnvelope, type GateEvaluated, type RegistryEvent } from '@modelreg/events';
-import { resolveBaseline } from './baseline/resolve-baseline';
+import { buildEnvelope, type GateEvaluated, type PlacementBaseline, type RegistryEvent } from '@modelreg/events';
+import { resolveBaselines, type ServingPlacement } from './baseline/resolve-baseline';
+import { decisionId } from './decision-id';
 import type { GateSubject } from './evaluation/check-context';
 import { evaluateGate } from './evaluation/evaluate-gate';
 import type { GatePolicy } from './policy/gate-policy';
@@ -11,19 +12,24 @@ export interface GateModelState {
   subjects: ReadonlyMap<number, GateSubject>;
   /** Latest verdict per version. */
   verdicts: ReadonlyMap<number, 'PASSED' | 'FAILED'>;
-  /** Version serving 100% of a surface most recently, per environment. */
-  servingFullTraffic: Readonly<Record<string, number>>;
+  /**
+   * What serves each placement of the model. The deployments' placement fold decides it (the gate
+   * validator folds deployment events with it), so every service agrees on what serves where.
+   */
+  placements: readonly ServingPlacement[];
 }
 
 export type GateTrigger = 'RunRegistered' | 'ReEvaluationRequested';
 
-/** Command: decide on a candidate. Ids and time are inputs so the decision is reproducible. */
+/**
+ * Command: decide on a candidate. Time is an input (the causing event's time, or the request's),
+ * and the decision's id is derived from its inputs, so the same inputs give the same decision.
+ */
 export interface EvaluateGate {
   modelName: string;
   candidateVersion: number;
   trigger: GateTrigger;
   policy: GatePolicy;
-  eventId: string;
   occurredAt: number;
   producer: string;
   correlationId: string;
@@ -33,24 +39,43 @@ export interface EvaluateGate {
 export type GateDecision = { ok: true; event: GateEvaluated } | { ok: false; reason: string };
 
 export function initialGateState(modelName: string): GateModelState {
-  return { modelName, subjects: new Map(), verdicts: new Map(), servingFullTraffic: {} };
+  return { modelName, subjects: new Map(), verdicts: new Map(), placements: [] };
 }
 
-/** Decides a gate: resolves the baseline under the policy's rule, evaluates every check, and records it all. Pure. */
+/**
+ * Decides a gate: resolves one baseline per placement serving in the policy's environment (or the
+ * latest passed version when none serves), evaluates every check against each, and records it all.
+ * The verdict passes only when every evaluation passed; the top-level baseline and checks are the
+ * first failing evaluation's, else the first one's. Pure.
+ */
 export function decide(command: EvaluateGate, state: GateModelState): GateDecision {
   const candidate = state.subjects.get(command.candidateVersion);
   if (!candidate) return { ok: false, reason: `${command.modelName} v${command.candidateVersion} is not registered` };
   const passedVersions = [...state.verdicts.entries()].filter(([, verdict]) => verdict === 'PASSED').map(([version]) => version);
-  const serving = state.servingFullTraffic[command.policy.baseline.environment] ?? null;
-  const baseline = resolveBaseline(command.policy.baseline, { servingFullTraffic: serving, passedVersions }, command.candidateVersion);
-  const baselineSubject = baseline.version === null ? null : (state.subjects.get(baseline.version) ?? null);
-  if (baseline.version !== null && !baselineSubject) return { ok: false, reason: `baseline v${baseline.version} of ${command.modelName} is not known to the gate` };
-  const evaluation = evaluateGate(candidate, baselineSubject, command.policy);
+  const baselines: PlacementBaseline[] = [];
+  for (const baseline of resolveBaselines(command.policy.baseline, { placements: state.placements, passedVersions }, command.candidateVersion)) {
+    const baselineSubject = baseline.version === null ? null : (state.subjects.get(baseline.version) ?? null);
+    if (baseline.version !== null && !baselineSubject) return { ok: false, reason: `baseline v${baseline.version} of ${command.modelName} is not known to the gate` };
+    const evaluation = evaluateGate(candidate, baselineSubject, command.policy);
+    baselines.push({ placement: baseline.placement, baselineVersion: baseline.version, baselineRule: baseline.rule, checks: evaluation.checks, verdict: evaluation.verdict, eligibleForDeployment: evaluation.eligibleForDeployment });
+  }
+  const primary = (baselines.find((baseline) => baseline.verdict === 'FAILED') ?? baselines[0]) as PlacementBaseline;
+  const policy = { policyId: command.policy.policyId, policyVersion: command.policy.version, contentHash: policyContentHash(command.policy) };
+  const eventId = decisionId({
+    modelName: command.modelName,
+    candidateVersion: command.candidateVersion,
+    trigger: command.trigger,
+    causationId: command.causationId,
+    correlationId: command.correlationId,
+    occurredAt: command.occurredAt,
+    policyHash: policy.contentHash,
+    baselines: baselines.map((baseline) => ({ placement: baseline.placement, version: baseline.baselineVersion })),
+  });
   return {
     ok: true,
     event: {
       envelope: buildEnvelope('GateEvaluated', {
-        eventId: command.eventId,
+        eventId,
         occurredAt: command.occurredAt,
         producer: command.producer,
         correlationId: command.correlationId,
@@ -60,13 +85,14 @@ export function decide(command: EvaluateGate, state: GateModelState): GateDecisi
       }),
       modelName: command.modelName,
       candidateVersion: command.candidateVersion,
-      baselineVersion: baseline.version,
-      baselineRule: baseline.rule,
-      policy: { policyId: command.policy.policyId, policyVersion: command.policy.version, contentHash: policyContentHash(command.policy) },
+      baselineVersion: primary.baselineVersion,
+      baselineRule: primary.baselineRule,
+      policy,
       trigger: command.trigger,
-      checks: evaluation.checks,
-      verdict: evaluation.verdict,
-      eligibleForDeployment: evaluation.eligibleForDeployment,
+      checks: primary.checks,
+      verdict: baselines.every((baseline) => baseline.verdict === 'PASSED') ? 'PASSED' : 'FAILED',
+      eligibleForDeployment: baselines.every((baseline) => baseline.eligibleForDeployment),
+      baselines,
     },
   };
 }
@@ -80,20 +106,16 @@ export function evolve(state: GateModelState, event: RegistryEvent): GateModelSt
     }
     case 'GateEvaluated':
       return { ...state, verdicts: new Map(state.verdicts).set(event.data.candidateVersion, event.data.verdict) };
-    case 'RolledBack':
-      return { ...state, servingFullTraffic: { ...state.servingFullTraffic, [event.data.environment]: event.data.toVersion } };
+    case 'CanaryStarted':
+    case 'CanaryTrafficChanged':
     case 'RolloutCompleted':
-      return { ...state, servingFullTraffic: { ...state.servingFullTraffic, [event.data.environment]: event.data.modelVersion } };
-    case 'DeploymentRetired': {
-      if (state.servingFullTraffic[event.data.environment] !== event.data.modelVersion) return state;
-      const { [event.data.environment]: _retired, ...rest } = state.servingFullTraffic;
-      return { ...state, servingFullTraffic: rest };
-    }
+    case 'RolledBack':
+    case 'DeploymentRetired':
+      // What serves where is the placement fold's (libs/deployments); the gate validator applies it.
+      return state;
     case 'RunSubmitted':
     case 'GatePolicyPublished':
     case 'ModelPromoted':
-    case 'CanaryStarted':
-    case 'CanaryTrafficChanged':
     case 'OnlineMetricsReported':
     case 'AbTestConcluded':
     case 'OfflineOnlineDivergenceDetected':

@@ -20,6 +20,10 @@ export const DLQ_HEADERS = {
   sourcePartition: 'modelreg-dlq-source-partition',
   sourceOffset: 'modelreg-dlq-source-offset',
   consumerGroup: 'modelreg-dlq-consumer-group',
+  /** On a record the broker refused whose bytes the dead-letter topic could not take either: their size. */
+  sizeBytes: 'modelreg-dlq-size-bytes',
+  /** Where those bytes are kept instead (`<schema>.outbox_rejected`, by outbox id). */
+  keptIn: 'modelreg-dlq-kept-in',
 } as const;
 
 /** The original bytes, untouched, with the reason and source coordinates in headers: nothing is lost. */
@@ -35,5 +39,22 @@ export function deadLetterMessage(deadLetterTopic: string, consumerGroup: string
       [DLQ_HEADERS.sourceOffset]: letter.source.offset,
       [DLQ_HEADERS.consumerGroup]: consumerGroup,
     },
+  };
+}
+
+/**
+ * A record the broker refused for good, moved aside: its own key, bytes and headers (event type
+ * and id among them) with the reason and the topic it was meant for. When `keptIn` names where its
+ * bytes are kept (they were too big for this topic too), the value is empty and the record carries
+ * their size instead. It has no source partition or offset: it never reached the log.
+ */
+export function refusedRecordDeadLetter(deadLetterTopic: string, record: OutgoingMessage, reason: string, keptIn?: string): OutgoingMessage {
+  const headers: Record<string, string> = { ...record.headers, [DLQ_HEADERS.reason]: reason.slice(0, 2000), [DLQ_HEADERS.sourceTopic]: record.topic };
+  if (!keptIn) return { topic: deadLetterTopic, key: record.key, value: record.value, headers };
+  return {
+    topic: deadLetterTopic,
+    key: record.key,
+    value: Buffer.alloc(0),
+    headers: { ...headers, [DLQ_HEADERS.sizeBytes]: String(record.value.length), [DLQ_HEADERS.keptIn]: keptIn },
   };
 }

@@ -1,10 +1,13 @@
-import type { Kafka, logCreator } from 'kafkajs';
+import type { KafkaConfig, Kafka, logCreator } from 'kafkajs';
+import type { KafkaSecuritySettings } from '@modelreg/config';
 import type { Logger } from '@modelreg/logging';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** SASL/SCRAM and TLS; absent or null is PLAINTEXT without authentication. */
+  security?: KafkaSecuritySettings | null;
 }
 
 /**
@@ -21,7 +24,20 @@ export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
     retry: { initialRetryTime: 200, retries: 8 },
     logLevel: kafkajs.logLevel.WARN,
     logCreator: kafkaLogCreator(options.logger),
+    ...securityOptions(options.security ?? null),
   });
+}
+
+/** kafkajs `sasl` and `ssl` options from our settings. */
+export function securityOptions(security: KafkaSecuritySettings | null): Pick<KafkaConfig, 'sasl' | 'ssl'> {
+  if (!security) return {};
+  const { sasl, tls } = security;
+  return {
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as KafkaConfig['sasl'] } : {}),
+    ...(tls
+      ? { ssl: { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca ? { ca: [tls.ca] } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } }
+      : {}),
+  };
 }
 
 function kafkaLogCreator(logger: Logger): logCreator {

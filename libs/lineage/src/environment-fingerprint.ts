@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EnvironmentFingerprint } from '@modelreg/events';
+import { canonicalJson } from '@modelreg/validation';
 
 export type EnvironmentFacts = Omit<EnvironmentFingerprint, 'fingerprint'>;
 
@@ -11,16 +12,4 @@ export type EnvironmentFacts = Omit<EnvironmentFingerprint, 'fingerprint'>;
 export function computeEnvironmentFingerprint(facts: EnvironmentFacts): string {
   const packages = [...facts.packages].sort((a, b) => `${a.ecosystem}\u0000${a.name}\u0000${a.version}`.localeCompare(`${b.ecosystem}\u0000${b.name}\u0000${b.version}`));
   return createHash('sha256').update(canonicalJson({ ...facts, packages })).digest('hex');
-}
-
-/** JSON with object keys sorted at every level. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -55,6 +55,20 @@ describe('validateRunSubmission', () => {
     ['a snapshot date that is not ISO', (b) => (b.dataSnapshots[0].coveredFrom = '10/01/2024'), 'dataSnapshots[0].coveredFrom', /ISO-8601/],
     ['an untyped hyperparameter', (b) => (b.hyperparameters.layers = [1, 2]), 'hyperparameters.layers', /boolean, number, string/],
     ['a body that is not an object', (b) => Object.assign(b, { metrics: 'good' }), 'metrics', /must be an object/],
+    // Keys and values every store downstream accepts (Avro, Kafka, Postgres text and jsonb).
+    ['U+0000 in a label key', (b) => (b.labels = { 'te\u0000am': 'fraud' }), 'labels', /key "te\\u0000am" must not contain U\+0000/],
+    ['U+0000 in a label value', (b) => (b.labels = { team: 'fr\u0000aud' }), 'labels.team', /U\+0000/],
+    ['a lone surrogate in a label key', (b) => (b.labels = { ['team\uD800']: 'fraud' }), 'labels', /unpaired UTF-16 surrogate/],
+    ['a lone surrogate in a label value', (b) => (b.labels = { team: '\uDC00fraud' }), 'labels.team', /unpaired UTF-16 surrogate/],
+    ['a 1 MB label key', (b) => (b.labels = { ['k'.repeat(1024 * 1024)]: 'x' }), 'labels', /at most 256 characters, got 1048576/],
+    ['1001 labels', (b) => (b.labels = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, 'v']))), 'labels', /at most 1000 entries, got 1001/],
+    ['U+0000 in a seed name', (b) => (b.seeds['num\u0000py'] = '1'), 'seeds', /U\+0000/],
+    ['65 seeds', (b) => (b.seeds = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`s${i}`, '1']))), 'seeds', /at most 64 entries/],
+    ['a 1 MB hyperparameter name', (b) => (b.hyperparameters['h'.repeat(1024 * 1024)] = 1), 'hyperparameters', /at most 200 characters/],
+    ['a lone surrogate in a hyperparameter value', (b) => (b.hyperparameters.optimizer = 'adam\uD83D'), 'hyperparameters.optimizer', /unpaired UTF-16 surrogate/],
+    ['an upper-case metric name', (b) => (b.metrics.overall.AUC = 0.9), 'metrics.overall', /key "AUC" must be a lower-case metric name/],
+    ['U+0000 in a slice name', (b) => (b.metrics.slices[0].slice = 'us\u0000'), 'metrics.slices[0].slice', /U\+0000/],
+    ['a lone surrogate in a fairness group', (b) => (b.metrics.fairness = [{ attribute: 'region', group: '\uDFFF', metrics: { auc: 0.9 } }]), 'metrics.fairness[0].group', /unpaired UTF-16 surrogate/],
   ])('rejects %s', (_case, change, field, message) => {
     expect(errorsOf(withChange(change))).toContainEqual({ field, message: expect.stringMatching(message) });
   });

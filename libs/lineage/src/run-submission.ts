@@ -3,8 +3,7 @@ import type {
   ResolvedPackage, RunRegistered, SliceMetrics, TargetOperationalMetrics, ValidationMetrics,
 } from '@modelreg/events';
 import { computeEnvironmentFingerprint } from './environment-fingerprint';
-import { FieldReader, type Validated } from './field-errors';
-import { isValidModelName, MODEL_NAME_HINT } from './model-name';
+import { FieldReader, isValidModelName, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS, METRIC_NAME_PATTERN, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
 
 /** An artifact the caller declares; its bytes are verified against the store before registration. */
 export interface DeclaredArtifact {
@@ -24,6 +23,8 @@ const TARGET = /^[a-z][a-z0-9_-]{0,31}$/;
 /** Metrics conventionally bounded to [0, 1]: an AUC of 1.3 is a bug upstream, not a great model. */
 const UNIT_INTERVAL_METRICS = new Set(['auc', 'roc_auc', 'pr_auc', 'accuracy', 'precision', 'recall', 'f1', 'ctr', 'precision_at_10', 'recall_at_10', 'ndcg_at_20', 'ndcg_at_10', 'map']);
 const MAX_ARTIFACT_BYTES = 1024 ** 4;
+const MAX_SEEDS = 64;
+const MAX_LABEL_VALUE_CHARS = 1024;
 
 export function validateRunSubmission(input: unknown): Validated<RunSubmission> {
   const r = new FieldReader();
@@ -107,11 +108,9 @@ function readFeatures(r: FieldReader, input: unknown): FeatureDefinition[] {
 
 /** JSON integers become longs and fractions doubles; `{ "double": 1 }` states a type explicitly. */
 function readHyperparameters(r: FieldReader, input: unknown): Record<string, HyperparameterValue> {
-  const params = r.object(input ?? {}, 'hyperparameters') ?? {};
   const out: Record<string, HyperparameterValue> = {};
-  for (const [name, raw] of Object.entries(params)) {
+  for (const [name, raw] of r.entries(input ?? {}, 'hyperparameters', { maxKeyChars: 200, pattern: IDENT, patternHint: IDENT_HINT })) {
     const field = `hyperparameters.${name}`;
-    if (!IDENT.test(name) || name.length > 200) r.fail(field, `name ${IDENT_HINT}`);
     if (typeof raw === 'boolean') out[name] = { boolean: raw };
     else if (typeof raw === 'string') out[name] = { string: r.text(raw, field, { max: 4096 }) ?? '' };
     else if (typeof raw === 'number') {
@@ -130,7 +129,7 @@ function readSeeds(r: FieldReader, input: unknown): Record<string, string> {
   const seeds = r.object(input, 'seeds') ?? {};
   if (input !== undefined && Object.keys(seeds).length === 0) r.fail('seeds', 'must name at least one seed (e.g. framework, numpy, python, dataloader)');
   const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(seeds)) {
+  for (const [name, raw] of r.entries(seeds, 'seeds', { maxEntries: MAX_SEEDS, maxKeyChars: 128 })) {
     const field = `seeds.${name}`;
     const text = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
     if (typeof text !== 'string' || !/^\d{1,20}$/.test(text) || BigInt(text) > 0xffffffffffffffffn) r.fail(field, 'must be an integer in [0, 2^64 - 1] (a decimal string above 2^53)');
@@ -208,8 +207,7 @@ function readMetricValues(r: FieldReader, input: unknown, field: string, require
   const values = r.object(input, field) ?? {};
   if (required && input !== undefined && Object.keys(values).length === 0) r.fail(field, 'must hold at least one metric');
   const out: Record<string, number> = {};
-  for (const [name, raw] of Object.entries(values)) {
-    if (!/^[a-z][a-z0-9_@.]{0,127}$/.test(name)) r.fail(`${field}.${name}`, 'metric names are lower-case identifiers');
+  for (const [name, raw] of r.entries(values, field, { maxKeyChars: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT })) {
     const bounds = UNIT_INTERVAL_METRICS.has(name) ? { min: 0, max: 1 } : {};
     const value = r.number(raw, `${field}.${name}`, bounds);
     if (value !== undefined) out[name] = value;
@@ -217,11 +215,11 @@ function readMetricValues(r: FieldReader, input: unknown, field: string, require
   return out;
 }
 
+/** Labels: free-form keys and values, each storable and bounded. */
 function readStringMap(r: FieldReader, input: unknown, field: string): Record<string, string> {
-  const map = r.object(input, field) ?? {};
   const out: Record<string, string> = {};
-  for (const [key, raw] of Object.entries(map)) {
-    const value = r.text(raw, `${field}.${key}`, { max: 1024 });
+  for (const [key, raw] of r.entries(input, field)) {
+    const value = r.text(raw, `${field}.${key}`, { max: MAX_LABEL_VALUE_CHARS });
     if (value !== undefined) out[key] = value;
   }
   return out;

@@ -1,5 +1,5 @@
-export { createPool, withTransaction, pingPostgres, isUniqueViolation, PostgresUnavailableError } from './pool';
-export type { PoolOptions } from './pool';
+export { createPool, withTransaction, pingPostgres, isUniqueViolation, isPostgresConnectionError, PostgresUnavailableError } from './pool';
+export type { PoolOptions, PoolErrorLogger } from './pool';
 export { migrate, readMigrations, MigrationError } from './migrations';
 export type { Migration } from './migrations';
 export type { Pool, PoolClient } from 'pg';

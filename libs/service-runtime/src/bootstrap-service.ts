@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
 import type { Logger } from '@modelreg/logging';
+import { DependencyUnavailableFilter } from './errors/dependency-unavailable.filter';
+import { EventTooLargeFilter } from './event-too-large.filter';
 import { NestJsonLogger } from './nest-json-logger';
+import { DEFAULT_JSON_LIMIT_BYTES, strictJsonBody } from './strict-json-body';
 
 export interface ServiceBootstrapOptions {
   module: Type<unknown> | DynamicModule;
@@ -13,17 +15,22 @@ export interface ServiceBootstrapOptions {
   host: string;
   port: number;
   logger: Logger;
-  /** Largest JSON body accepted; larger requests get 413. */
-  jsonLimit?: string;
+  /** Largest JSON body accepted, bytes (default 1 MiB); larger requests get 413. */
+  jsonLimitBytes?: number;
 }
 
 /**
- * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body,
- * shutdown hooks (finish the batch in hand, commit, disconnect) and a clean exit on fatal errors.
+ * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body read
+ * strictly (no repeated keys), 413 for a request whose event would exceed MAX_EVENT_BYTES, 503
+ * naming the dependency while one is down, shutdown hooks (finish the batch in hand, commit,
+ * disconnect) and a clean exit on fatal errors.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
-  app.use(json({ limit: options.jsonLimit ?? '1mb' }));
+  app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
+  // Nest tries the filter registered last first: the catch-all 503 filter goes before the specific ones.
+  app.useGlobalFilters(new DependencyUnavailableFilter(app.getHttpAdapter(), options.logger));
+  app.useGlobalFilters(new EventTooLargeFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -1,13 +1,16 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpException, HttpStatus, Inject, Optional, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { READINESS_CHECKS } from './service-runtime.constants';
-import { runReadinessChecks, type ReadinessCheck } from './readiness-check';
+import { READINESS_CAPABILITIES, READINESS_CHECKS } from './service-runtime.constants';
+import { runReadinessChecks, UnknownCapabilityError, type Capability, type ReadinessCheck } from './readiness-check';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  constructor(
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    @Optional() @Inject(READINESS_CAPABILITIES) private readonly capabilities: Capability[] = [],
+  ) {}
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up and serving HTTP.' })
@@ -16,9 +19,18 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Every dependency (Kafka, Postgres, and S3 where used) answers; 503 otherwise, naming the one that does not.' })
-  async ready(@Res() response: Response): Promise<void> {
-    const report = await runReadinessChecks(this.checks);
-    response.status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+  @ApiOperation({
+    summary: 'Every dependency answers (200), or 503 naming those that do not. The body lists each capability and what it needs.',
+    description: 'With ?capability=<name>, the status is that capability\'s alone (e.g. projections ?capability=reads stays 200 while Kafka is down).',
+  })
+  @ApiQuery({ name: 'capability', required: false })
+  async ready(@Query('capability') capability: string | undefined, @Res() response: Response): Promise<void> {
+    try {
+      const report = await runReadinessChecks(this.checks, this.capabilities, capability);
+      response.status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+    } catch (error) {
+      if (error instanceof UnknownCapabilityError) throw new HttpException({ error: 'bad_request', field: 'capability', message: error.message }, HttpStatus.BAD_REQUEST);
+      throw error;
+    }
   }
 }

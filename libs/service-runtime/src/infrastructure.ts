@@ -1,9 +1,10 @@
-import { EventCodec, SchemaCatalog, topicNames, type TopicNames } from '@modelreg/events';
+import { EventCodec, SchemaCatalog, topicNames, type TopicNames, type TopicRole } from '@modelreg/events';
 import type { BusSettings } from '@modelreg/config';
-import { createKafkaClient, KafkaEventPublisher, provisionTopics, type Kafka } from '@modelreg/kafka';
+import { checkEventLimit, createKafkaClient, isKafkaConnectionError, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
+import { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
 
 /** Tables every service has in its schema: applied events, consumer positions, outbox. */
@@ -17,6 +18,10 @@ export interface ServiceInfrastructure {
   topics: TopicNames;
   pool: Pool;
   readiness: ReadinessCheck[];
+  /** Resolves true once the topics exist (at boot, or with `kafkaOptionalAtBoot` when Kafka is back), false if the service closed first. */
+  kafkaProvisioned: Promise<boolean>;
+  /** The relay of the outbox in `schema`, with a publisher of its own; stop it before `close`. */
+  outboxRelay(schema: string): OutboxRelay;
   close(): Promise<void>;
 }
 
@@ -27,18 +32,35 @@ export interface InfrastructureOptions {
   /** This service's own Postgres schema and its migration files. */
   schema: string;
   migrationsDir: string;
+  /** The topics this service appends to: each must accept an event of MAX_EVENT_BYTES, or the service stops at boot. */
+  produces: TopicRole[];
   logger: Logger;
   poolSize?: number;
+  /**
+   * Start while Kafka is unreachable (the service serves what needs Postgres only); topics are
+   * provisioned, retrying, once it answers. Default: Kafka must answer at boot or the start fails.
+   */
+  kafkaOptionalAtBoot?: boolean;
 }
 
 export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
-  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger });
+  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
   const topics = topicNames(options.bus.topicPrefix);
-  await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
-  const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10 });
+  let closed = false;
+  const provision = async () => {
+    await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
+    checkEventLimit(options.bus.maxEventBytes, await topicMessageLimits(kafka, options.produces.map((role) => topics[role])));
+    return true;
+  };
+  const kafkaProvisioned = options.kafkaOptionalAtBoot ? retryUntilDone(provision, () => closed, options.logger) : provision();
+  if (!options.kafkaOptionalAtBoot) await kafkaProvisioned;
+  // A failure other than Kafka being unreachable (a topic too small for MAX_EVENT_BYTES) surfaces where the service awaits this.
+  else kafkaProvisioned.catch(() => undefined);
+  const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10, logger: options.logger });
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
+  const relayPublishers: KafkaEventPublisher[] = [];
   const admin = kafka.admin();
   let adminConnected: Promise<void> | null = null;
   const readiness: ReadinessCheck[] = [
@@ -50,8 +72,12 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
           adminConnected = null;
           throw error;
         });
-        await adminConnected;
-        await admin.describeCluster();
+        try {
+          await adminConnected;
+          await admin.describeCluster();
+        } catch (error) {
+          throw new Error(`kafka unavailable: ${(error as Error).message}`);
+        }
       },
     },
   ];
@@ -62,12 +88,35 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     topics,
     pool,
     readiness,
+    kafkaProvisioned,
+    outboxRelay: (schema) => {
+      const relayPublisher = new KafkaEventPublisher(kafka);
+      relayPublishers.push(relayPublisher);
+      return new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch });
+    },
     close: async () => {
-      await publisher.close().catch(() => undefined);
+      closed = true;
+      for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);
       if (adminConnected) await admin.disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+/** Runs `task` until it succeeds, backing off up to 10 s, logging each failure; false once `stopped()`. */
+async function retryUntilDone(task: () => Promise<boolean>, stopped: () => boolean, logger: Logger): Promise<boolean> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await task();
+    } catch (error) {
+      if (!isKafkaConnectionError(error)) throw error;
+      if (stopped()) return false;
+      const retryInMs = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
+      logger.warn('kafka unavailable at boot; serving without it, provisioning topics when it is back', { error, attempt, retryInMs });
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, retryInMs).unref());
+      if (stopped()) return false;
+    }
+  }
 }
 
 /** Creates or upgrades a service schema: the runtime tables (ledger, outbox), then the service's own migrations. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { isValidModelName, MODEL_NAME_HINT } from '@modelreg/lineage';
+import { isValidModelName, MODEL_NAME_HINT } from '@modelreg/validation';
 
 /** 400 with the field at fault, the shape every service answers bad input with. */
 export function badRequest(field: string, message: string): HttpException {

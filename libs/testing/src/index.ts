@@ -5,3 +5,5 @@ export type { RunningService, ServiceName, StartOptions } from './service-proces
 export { eventually } from './eventually';
 export { testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-fixtures';
 export { REPO_ROOT, stackConnection } from './stack-connection';
+export { startPrivatePostgres, startPrivateS3 } from './private-servers';
+export type { PrivatePostgres, PrivateS3 } from './private-servers';

@@ -11,4 +11,6 @@ export interface DeploymentTrackerDependencies {
   producer: string;
   /** How far in the future a reported timestamp may be, ms. */
   maxClockSkewMs: number;
+  /** MAX_EVENT_BYTES: a request whose event would be larger is refused before anything is written. */
+  maxEventBytes: number;
 }

@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
+import { HealthController, readinessProviders, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from './deployment-tracker-dependencies';
-import { DEPLOYMENT_TRACKER_DEPENDENCIES } from './deployment-tracker.constants';
+import { DEPLOYMENT_TRACKER_CAPABILITIES, DEPLOYMENT_TRACKER_DEPENDENCIES } from './deployment-tracker.constants';
+import { PromotionService } from './promotions/promotion.service';
 import { PromotionsController } from './promotions/promotions.controller';
 import { DeploymentReportService } from './reports/deployment-report.service';
 import { LogEventsHandler } from './reports/log-events.handler';
+import { PlacementQueryService } from './reports/placement-query.service';
 import { PlacementsController } from './reports/placements.controller';
 import { ReportsController } from './reports/reports.controller';
 
@@ -14,7 +16,7 @@ export class DeploymentTrackerModule {
     return {
       module: DeploymentTrackerModule,
       controllers: [ReportsController, PlacementsController, PromotionsController, HealthController],
-      providers: [{ provide: DEPLOYMENT_TRACKER_DEPENDENCIES, useValue: deps }, { provide: READINESS_CHECKS, useValue: readiness }, ...shutdownProviders(close), DeploymentReportService, LogEventsHandler],
+      providers: [{ provide: DEPLOYMENT_TRACKER_DEPENDENCIES, useValue: deps }, ...readinessProviders(readiness, DEPLOYMENT_TRACKER_CAPABILITIES), ...shutdownProviders(close), DeploymentReportService, LogEventsHandler, PromotionService, PlacementQueryService],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, runService } from '@modelreg/service-runtime';
 import { loadDeploymentTrackerConfig } from './config';
 import { DEPLOYMENTS_SCHEMA, SERVICE_NAME } from './deployment-tracker.constants';
 import { DeploymentTrackerModule } from './deployment-tracker.module';
@@ -9,9 +9,9 @@ import { LogEventsHandler } from './reports/log-events.handler';
 async function main(): Promise<void> {
   const config = loadDeploymentTrackerConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
-  const relay = new OutboxRelay(infra.pool, DEPLOYMENTS_SCHEMA, infra.publisher, logger);
-  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs };
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['deployments', 'deadLetter'], logger });
+  const relay = infra.outboxRelay(DEPLOYMENTS_SCHEMA);
+  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs, maxEventBytes: config.bus.maxEventBytes };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, OutboxRelay, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, runService } from '@modelreg/service-runtime';
 import { loadGateValidatorConfig } from './config';
 import { GateEvaluationService } from './decisions/gate-evaluation.service';
 import { GATES_SCHEMA, SERVICE_NAME } from './gate-validator.constants';
@@ -9,9 +9,9 @@ import { GateValidatorModule } from './gate-validator.module';
 async function main(): Promise<void> {
   const config = loadGateValidatorConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), logger });
-  const relay = new OutboxRelay(infra.pool, GATES_SCHEMA, infra.publisher, logger);
-  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}` };
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['gates', 'deadLetter'], logger });
+  const relay = infra.outboxRelay(GATES_SCHEMA);
+  const deps = { pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxEventBytes: config.bus.maxEventBytes };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({

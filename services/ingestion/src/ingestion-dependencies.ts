@@ -11,4 +11,6 @@ export interface IngestionDependencies {
   store: ContentAddressedStore;
   relay: OutboxRelay;
   instance: string;
+  /** MAX_EVENT_BYTES: a request whose event would be larger is refused before anything is written. */
+  maxEventBytes: number;
 }

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
+import { HealthController, readinessProviders, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
 import { ArtifactsController } from './artifacts/artifacts.controller';
 import type { IngestionDependencies } from './ingestion-dependencies';
-import { INGESTION_DEPENDENCIES } from './ingestion.constants';
+import { INGESTION_CAPABILITIES, INGESTION_DEPENDENCIES } from './ingestion.constants';
 import { RunRegistrationService } from './runs/run-registration.service';
 import { RunsController } from './runs/runs.controller';
 
@@ -14,7 +14,7 @@ export class IngestionModule {
       controllers: [RunsController, ArtifactsController, HealthController],
       providers: [
         { provide: INGESTION_DEPENDENCIES, useValue: deps },
-        { provide: READINESS_CHECKS, useValue: readiness },
+        ...readinessProviders(readiness, INGESTION_CAPABILITIES),
         ...shutdownProviders(close),
         RunRegistrationService,
       ],

@@ -4,6 +4,9 @@ export interface ProjectionsConfig extends ServiceSettings {
   consumerGroup: string;
   /** Events applied per transaction (larger is faster; smaller commits more often). */
   batchEvents: number;
+  /** How long the newest retired schema (for rollback) and leftovers of failed replays are kept. */
+  replayRetentionHours: number;
+  replayCleanupIntervalMinutes: number;
 }
 
 /** Read once at boot; a missing or malformed value stops the service naming the variable. */
@@ -13,5 +16,7 @@ export function loadProjectionsConfig(env: Env): ProjectionsConfig {
     ...settings,
     consumerGroup: identifier(env, 'PROJECTIONS_CONSUMER_GROUP', `${settings.bus.topicPrefix}.projections`),
     batchEvents: integerInRange(env, 'PROJECTIONS_BATCH_EVENTS', 2000, 1, 100_000),
+    replayRetentionHours: integerInRange(env, 'REPLAY_RETENTION_HOURS', 24, 0, 24 * 365),
+    replayCleanupIntervalMinutes: integerInRange(env, 'REPLAY_CLEANUP_INTERVAL_MINUTES', 60, 1, 24 * 60),
   };
 }

@@ -1,28 +1,38 @@
 import { join } from 'node:path';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapService, connectInfrastructure, exitOnFatal, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, PeriodicTask, runService } from '@modelreg/service-runtime';
 import { loadProjectionsConfig } from './config';
 import { PROJECTIONS_SCHEMA, SERVICE_NAME } from './projections.constants';
 import { ProjectionsModule } from './projections.module';
 import { ProjectionQueries } from './query/projection-queries';
 import { ProjectionConsumer } from './replay/projection-consumer';
 import { ProjectionRebuilder } from './replay/projection-rebuilder';
+import { ReplayRetention } from './replay/replay-retention';
 
 async function main(): Promise<void> {
   const config = loadProjectionsConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const migrationsDir = join(__dirname, 'migrations');
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, logger, poolSize: 20 });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, produces: ['deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
   let close: () => Promise<void> = async () => undefined;
   const deps = { batchEvents: config.batchEvents, pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, publisher: infra.publisher, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
   const live = new ProjectionConsumer(deps, PROJECTIONS_SCHEMA, config.consumerGroup);
   const rebuilder = new ProjectionRebuilder(deps, live, migrationsDir, logger);
+  const retention = new ReplayRetention(infra.pool, infra.kafka, config.consumerGroup, config.replayRetentionHours * 3_600_000, () => rebuilder.activeGeneration());
+  const cleanup = new PeriodicTask('replay retention', config.replayCleanupIntervalMinutes * 60_000, async () => ({ ...(await retention.run()) }), logger);
+  cleanup.start();
   close = async () => {
+    await cleanup.stop();
     await live.stop();
     await infra.close();
     logger.info('stopped');
   };
-  const readiness = [...infra.readiness, { name: 'consumer', check: async () => { if (!live.isRunning() && rebuilder.current().state !== 'switching') throw new Error('consumer is not running'); } }];
+  const readiness = [
+    ...infra.readiness,
+    { name: 'consumer', check: async () => { if (!live.isRunning() && rebuilder.current().state !== 'switching') throw new Error('consumer is not running'); } },
+    // Informational: how far the read models are behind the log (no capability needs it).
+    { name: 'lag', check: async () => (live.isRunning() ? { events: await live.lag() } : { events: null, consumer: 'not running' }) },
+  ];
   await bootstrapService({
     module: ProjectionsModule.forRoot(new ProjectionQueries(infra.pool, infra.kafka, infra.codec), rebuilder, readiness, () => close()),
     name: SERVICE_NAME,
@@ -31,7 +41,8 @@ async function main(): Promise<void> {
     port: config.http.port,
     logger,
   });
-  await live.start();
+  // Reads are served while Kafka is down; the read models catch up once it answers.
+  if (await infra.kafkaProvisioned) await live.start();
 }
 
 runService(SERVICE_NAME, main);

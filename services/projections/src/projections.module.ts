@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController, READINESS_CHECKS, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
-import { PROJECTIONS_QUERIES, PROJECTIONS_REBUILDER } from './projections.constants';
+import { HealthController, readinessProviders, shutdownProviders, type ReadinessCheck } from '@modelreg/service-runtime';
+import { PROJECTIONS_CAPABILITIES, PROJECTIONS_QUERIES, PROJECTIONS_REBUILDER } from './projections.constants';
 import type { ProjectionQueries } from './query/projection-queries';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { ModelsController } from './query/models.controller';
@@ -17,7 +17,7 @@ export class ProjectionsModule {
       providers: [
         { provide: PROJECTIONS_QUERIES, useValue: queries },
         { provide: PROJECTIONS_REBUILDER, useValue: rebuilder },
-        { provide: READINESS_CHECKS, useValue: readiness },
+        ...readinessProviders(readiness, PROJECTIONS_CAPABILITIES),
         ...shutdownProviders(close),
       ],
     };

@@ -1,15 +1,82 @@
-import { CliUsageError, inferFormat, parseArtifactFlag, parseArguments } from './cli-arguments';
+import { createServer, type AddressInfo } from 'node:net';
+import { CliUsageError, inferFormat, parseArtifactFlag, type CommandContext } from './cli-arguments';
+import { generalUsage, runCli } from './cli';
+import { describeTransfer, humanBytes, humanDuration } from './progress';
 import { parseCudaVersion, parseNvccVersion, parseNvidiaSmi, parseOsRelease, parsePipList, probeEnvironment } from './environment-probe';
 
-describe('modelreg arguments', () => {
-  it('collects repeated flags and positionals', () => {
-    expect(parseArguments(['register', '--manifest', 'run.json', '--artifact', 'server=a.onnx', '--artifact=mobile=b.tflite', 'extra'])).toEqual({
-      command: 'register',
-      positionals: ['extra'],
-      flags: { manifest: ['run.json'], artifact: ['server=a.onnx', 'mobile=b.tflite'] },
+/** A context that records what the CLI prints and fails any network use (no registry is reachable at this address). */
+function fakeContext(answers: string[] = [], interactive = false): CommandContext & { lines: string[]; asked: string[] } {
+  const lines: string[] = [];
+  const asked: string[] = [];
+  return {
+    lines,
+    asked,
+    print: (line) => lines.push(line),
+    config: { ingestionUrl: 'http://127.0.0.1:9', projectionsUrl: 'http://127.0.0.1:9', cacheDir: '/nonexistent/modelreg-cache' },
+    progress: { start: () => undefined, update: () => undefined, stop: () => undefined },
+    interactive,
+    ask: async (question) => {
+      asked.push(question);
+      return answers.shift() ?? '';
+    },
+  };
+}
+
+/** A loopback port nothing listens on: bound, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
     });
   });
+}
 
+describe('modelreg help and argument errors', () => {
+  it.each([[[]], [['--help']], [['-h']], [['help']]])('prints the general help and exits 0 for %j', async (argv) => {
+    const context = fakeContext();
+    expect(await runCli(argv, context)).toBe(0);
+    expect(context.lines.join('\n')).toBe(generalUsage());
+    expect(generalUsage()).toMatch(/register\s+Register a training run/);
+  });
+
+  it.each(['register', 'fingerprint', 'diff', 'reproduce', 'replay'])('prints the help of %s and does nothing else, exit 0', async (command) => {
+    for (const argv of [[command, '--help'], [command, '-h'], ['help', command], [command, 'extra', '--help']]) {
+      const context = fakeContext();
+      expect(await runCli(argv, context)).toBe(0);
+      expect(context.lines.join('\n')).toContain(`usage: modelreg ${command}`);
+      expect(context.lines.join('\n')).toContain('--help');
+      expect(context.lines.join('\n')).not.toContain('"fingerprint"');
+      expect(context.asked).toEqual([]);
+    }
+  });
+
+  it('refuses an unknown command, an unknown option and missing arguments as usage errors (exit 2)', async () => {
+    await expect(runCli(['regster'], fakeContext())).rejects.toThrow(CliUsageError);
+    await expect(runCli(['regster'], fakeContext())).rejects.toThrow(/unknown command "regster"/);
+    await expect(runCli(['diff', 'fraud-model', '2'], fakeContext())).rejects.toThrow(/diff takes <model> <version> <against>, got fraud-model 2/);
+    await expect(runCli(['fingerprint', '--dri', '.'], fakeContext())).rejects.toThrow(/Unknown option '--dri'/);
+    await expect(runCli(['register', '--artifact', 'server=model.onnx'], fakeContext())).rejects.toThrow(/register needs --manifest run.json/);
+    await expect(runCli(['register', '--manifest'], fakeContext())).rejects.toThrow(CliUsageError);
+  });
+
+  it('starts no replay without --yes: asks a person, and refuses when nobody can be asked', async () => {
+    await expect(runCli(['replay'], fakeContext())).rejects.toThrow(/pass --yes to confirm/);
+    const declined = fakeContext(['n'], true);
+    await expect(runCli(['replay'], declined)).rejects.toThrow(/replay not started/);
+    expect(declined.asked).toEqual(['Rebuild every projection of http://127.0.0.1:9 from offset 0? [y/N] ']);
+  });
+
+  it('names the unreachable registry and what to do', async () => {
+    const closed = await closedPort();
+    const context = fakeContext();
+    context.config = { ...context.config, projectionsUrl: `http://127.0.0.1:${closed}/` };
+    await expect(runCli(['diff', 'fraud-model', '2', '1'], context)).rejects.toThrow(`cannot reach the registry at http://127.0.0.1:${closed} (ECONNREFUSED). Is it running? Start it with \`npm start\`, or point MODELREG_PROJECTIONS_URL at it.`);
+  });
+});
+
+describe('modelreg arguments', () => {
   it('parses target=path and refuses anything else', () => {
     expect(parseArtifactFlag('server=model.savedmodel.tar')).toEqual({ target: 'server', path: 'model.savedmodel.tar' });
     expect(() => parseArtifactFlag('model.onnx')).toThrow(CliUsageError);
@@ -29,6 +96,17 @@ describe('modelreg arguments', () => {
   it('prefers the format the manifest names and refuses to guess an unknown suffix', () => {
     expect(inferFormat('model.bin', 'XGBoost')).toBe('XGBoost');
     expect(() => inferFormat('model.bin')).toThrow(/cannot tell the format/);
+  });
+});
+
+describe('transfer progress', () => {
+  it('shows bytes, throughput and time left', () => {
+    expect(humanBytes(512)).toBe('512 B');
+    expect(humanBytes(1536)).toBe('1.5 KiB');
+    expect(humanDuration(125)).toBe('2m05s');
+    expect(humanDuration(Number.POSITIVE_INFINITY)).toBe('--');
+    expect(describeTransfer(12 * 1024 ** 2, 48 * 1024 ** 2, 2000)).toBe('12.0 MiB / 48.0 MiB, 6.0 MiB/s, 6s left');
+    expect(describeTransfer(48 * 1024 ** 2, 48 * 1024 ** 2, 8000)).toBe('48.0 MiB / 48.0 MiB, 6.0 MiB/s, done');
   });
 });
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
@@ -21,8 +21,10 @@ describe('modelreg register', () => {
     await environment?.dispose();
   });
 
-  const modelreg = (args: string[]) =>
-    spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_INGESTION_URL: ingestion.url } });
+  const cacheDir = mkdtempSync(join(tmpdir(), 'modelreg-cache-'));
+  const modelreg = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_INGESTION_URL: ingestion.url, MODELREG_CACHE_DIR: cacheDir, ...env } });
+  const isStored = async (bytes: Buffer) => (await fetch(`${ingestion.url}/v1/artifacts/${createHash('sha256').update(bytes).digest('hex')}`)).status === 200;
 
   it('uploads every artifact, registers the run, and is idempotent on a retry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelreg-cli-'));
@@ -35,9 +37,41 @@ describe('modelreg register', () => {
     const first = modelreg(args);
     expect(first.stderr + first.stdout).toMatch(/cli-model v1 registered/);
     expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/uploading .*model\.savedmodel\.tar \[.*\] 100% 3\.0 MiB \/ 3\.0 MiB, .*\/s, done/);
     const retry = modelreg(args);
     expect(retry.stdout).toMatch(/cli-model v1 was already registered for this training run/);
-    expect(retry.stdout).toMatch(/\(already stored\)/);
+    // Hashes of unchanged files come from the cache, and stored artifacts are not sent again.
+    expect(retry.stdout).toMatch(/server: .*model\.savedmodel\.tar already stored as s3:\/\/.* \(not uploaded\)/);
+    expect(retry.stderr).not.toMatch(/hashing|uploading/);
+  });
+
+  it('checks the manifest before hashing or uploading anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelreg-cli-'));
+    const bytes = randomBytes(64 * 1024);
+    writeFileSync(join(dir, 'model.onnx'), bytes);
+    const { artifacts: _ignored, ...manifest } = exampleRunSubmissionJson('cli-model', 'train-cli-3');
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...manifest, hyperparameters: { learning_rate: 'NaN-ish', '': 1 } }));
+    const refused = modelreg(['register', '--manifest', join(dir, 'run.json'), '--artifact', `server=${join(dir, 'model.onnx')}`]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`the manifest ${join(dir, 'run.json')} is not valid; nothing was uploaded:`);
+    expect(refused.stdout).toMatch(/hyperparameters/);
+    expect(refused.stderr).not.toMatch(/hashing|uploading/);
+    expect(await isStored(bytes)).toBe(false);
+  });
+
+  it('names a missing file, a manifest that is not JSON and an unreachable registry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelreg-cli-'));
+    writeFileSync(join(dir, 'run.json'), '{"modelName": ');
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify(exampleRunSubmissionJson('cli-model', 'train-cli-4')));
+    writeFileSync(join(dir, 'model.onnx'), randomBytes(1024));
+    const missing = modelreg(['register', '--manifest', join(dir, 'ok.json'), '--artifact', `server=${join(dir, 'absent.onnx')}`]);
+    expect([missing.status, missing.stderr.trim()]).toEqual([1, `modelreg: the artifact file ${join(dir, 'absent.onnx')} (--artifact server=${join(dir, 'absent.onnx')}) does not exist`]);
+    const notJson = modelreg(['register', '--manifest', join(dir, 'run.json'), '--artifact', `server=${join(dir, 'model.onnx')}`]);
+    expect(notJson.status).toBe(1);
+    expect(notJson.stderr).toContain(`the manifest ${join(dir, 'run.json')} is not a JSON object`);
+    const nowhere = modelreg(['register', '--manifest', join(dir, 'ok.json'), '--artifact', `server=${join(dir, 'model.onnx')}`], { MODELREG_INGESTION_URL: 'http://127.0.0.1:1/' });
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stderr).toMatch(/cannot reach the registry at http:\/\/127\.0\.0\.1:1 \(.+\)\. Is it running\? .* MODELREG_INGESTION_URL/);
   });
 
   it('prints the fields at fault and exits non-zero when the registry refuses the run', () => {

@@ -4,25 +4,69 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CliError } from './cli-arguments';
+import type { Progress } from './progress';
 
-export interface Progress {
-  start(total: number, label: string): void;
-  update(done: number): void;
-  stop(): void;
+export interface HttpReply {
+  status: number;
+  body: Record<string, unknown>;
 }
 
-/** sha256 of a file, streamed. */
+/** The registry could not be reached at all: says where it looked and what to do. */
+export function unreachable(url: string | URL, error: unknown, setting: string): CliError {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
+  const why = cause.code ?? cause.message ?? String(error);
+  return new CliError(`cannot reach the registry at ${new URL(url).origin} (${why}). Is it running? Start it with \`npm start\`, or point ${setting} at it.`);
+}
+
+async function request(baseUrl: string, path: string, init: RequestInit, setting: string): Promise<HttpReply> {
+  const url = new URL(path, baseUrl);
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw unreachable(url, error, setting);
+  }
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    body = { message: text.slice(0, 500) };
+  }
+  return { status: response.status, body };
+}
+
+export function postJson(baseUrl: string, path: string, body: unknown, setting: string): Promise<HttpReply> {
+  return request(baseUrl, path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, setting);
+}
+
+export function getJson(baseUrl: string, path: string, setting: string): Promise<HttpReply> {
+  return request(baseUrl, path, { headers: { accept: 'application/json' } }, setting);
+}
+
+/** sha256 of a file, streamed, with progress. */
 export async function hashFile(path: string, progress: Progress): Promise<string> {
   const hash = createHash('sha256');
   progress.start(statSync(path).size, `hashing ${path}`);
   let done = 0;
-  await pipeline(createReadStream(path), new Transform({ transform(chunk: Buffer, _e, callback) { hash.update(chunk); done += chunk.length; progress.update(done); callback(); } }));
+  await pipeline(
+    createReadStream(path),
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        done += chunk.length;
+        progress.update(done);
+        callback();
+      },
+    }),
+  );
   progress.stop();
   return hash.digest('hex');
 }
 
 /** PUT a file to the ingestion service as a stream, reporting bytes sent. */
-export function uploadFile(baseUrl: string, path: string, sha256: string, progress: Progress): Promise<{ status: number; body: Record<string, unknown> }> {
+export function uploadFile(baseUrl: string, path: string, sha256: string, progress: Progress, setting: string): Promise<HttpReply> {
   const size = statSync(path).size;
   const url = new URL(`/v1/artifacts/${sha256}`, baseUrl);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -31,22 +75,24 @@ export function uploadFile(baseUrl: string, path: string, sha256: string, progre
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        } catch {
+          resolve({ status: res.statusCode ?? 0, body: { message: text.slice(0, 500) } });
+        }
+      });
     });
-    req.on('error', reject);
+    req.on('error', (error) => reject(unreachable(url, error, setting)));
     progress.start(size, `uploading ${path}`);
     let sent = 0;
-    const meter = new Transform({ transform(chunk: Buffer, _e, callback) { sent += chunk.length; progress.update(sent); callback(null, chunk); } });
-    pipeline(createReadStream(path), meter, req).then(() => progress.stop(), reject);
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        sent += chunk.length;
+        progress.update(sent);
+        callback(null, chunk);
+      },
+    });
+    pipeline(createReadStream(path), meter, req).then(() => progress.stop(), (error: unknown) => reject(unreachable(url, error, setting)));
   });
-}
-
-export async function postJson(baseUrl: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(path, baseUrl), { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-export async function getJson(baseUrl: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(new URL(path, baseUrl));
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

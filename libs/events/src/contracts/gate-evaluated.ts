@@ -10,6 +10,19 @@ export interface GateEvaluated {
   policy: { policyId: string; policyVersion: number; contentHash: string };
   trigger: string;
   checks: CheckResult[];
+  /** PASSED only when every evaluation in `baselines` passed. */
+  verdict: 'PASSED' | 'FAILED';
+  eligibleForDeployment: boolean;
+  /** One evaluation per placement serving in the policy's environment, or one with no placement; empty in v1 decisions. */
+  baselines: PlacementBaseline[];
+}
+
+/** The candidate against the version serving one placement (or, with `placement` null, against the latest passed version). */
+export interface PlacementBaseline {
+  placement: { service: string; surface: string; environment: string } | null;
+  baselineVersion: number | null;
+  baselineRule: string;
+  checks: CheckResult[];
   verdict: 'PASSED' | 'FAILED';
   eligibleForDeployment: boolean;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@modelreg/lineage';
+import { canonicalJson } from '@modelreg/validation';
 import { DEFAULT_POLICY } from './default-policy';
 import type { GatePolicy } from './gate-policy';
 

@@ -41,6 +41,12 @@ describe('validatePolicy', () => {
     ['a model pattern with a slash', (d) => (d.models = ['fraud/*']), 'models[0]', /prefix ending in/],
     ['a version of 0', (d) => (d.version = 0), 'version', /within/],
     ['a guardrail with nothing to check', (d) => (d.guardrails.canary = [{ metric: 'ctr' }]), 'guardrails.canary[0]', /bound and\/or maxRelativeDrop/],
+    ['U+0000 in a tolerance key', (d) => (d.guardrails.offlineOnlineTolerance['ctr\u0000'] = 0.1), 'guardrails.offlineOnlineTolerance', /key "ctr\\u0000" must not contain U\+0000/],
+    ['a 1 MB tolerance key', (d) => (d.guardrails.offlineOnlineTolerance['m'.repeat(1024 * 1024)] = 0.1), 'guardrails.offlineOnlineTolerance', /at most 128 characters, got 1048576/],
+    ['an upper-case tolerance key', (d) => (d.guardrails.offlineOnlineTolerance.CTR = 0.1), 'guardrails.offlineOnlineTolerance', /key "CTR" must be a lower-case metric name/],
+    ['1001 tolerance keys', (d) => (d.guardrails.offlineOnlineTolerance = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`m${i}`, 0.1]))), 'guardrails.offlineOnlineTolerance', /at most 1000 entries/],
+    ['a lone surrogate in the description', (d) => (d.description = 'seed \uD800'), 'description', /unpaired UTF-16 surrogate/],
+    ['U+0000 in a slice name', (d) => (d.checks[1].slices = { names: ['us\u0000'] }), 'checks[1].slices.names[0]', /U\+0000/],
   ])('rejects %s with a precise error', (_case, change, field, message) => {
     expect(errorsOf(withChange(change))).toContainEqual({ field, message: expect.stringMatching(message) });
   });

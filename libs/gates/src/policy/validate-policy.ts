@@ -1,11 +1,10 @@
-import { FieldReader, type Validated } from '@modelreg/lineage';
+import { FieldReader, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS, METRIC_NAME_PATTERN, type Validated } from '@modelreg/validation';
 import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
 
 const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'operational'];
 /** Policy ids, check ids and environment names: lower-case identifiers. */
 export const POLICY_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ID = POLICY_ID_PATTERN;
-const METRIC = /^[a-z][a-z0-9_@.]{0,127}$/;
 const TARGET = /^[a-z][a-z0-9_-]{0,31}$/;
 const MODEL_PATTERN = /^(\*|[a-z0-9][a-z0-9._-]{0,127}\*?)$/;
 
@@ -56,7 +55,7 @@ function readCheck(r: FieldReader, input: unknown, field: string): CheckDefiniti
     r.fail(`${field}.kind`, `unknown check kind ${JSON.stringify(kind)}; expected one of ${CHECK_KINDS.join(', ')}`);
     return undefined;
   }
-  const metric = () => r.text(check['metric'], `${field}.metric`, { max: 128, pattern: METRIC, patternHint: 'must be a lower-case metric name' }) ?? '';
+  const metric = () => r.text(check['metric'], `${field}.metric`, { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }) ?? '';
   const target = () => r.text(check['target'], `${field}.target`, { max: 32, pattern: TARGET, patternHint: 'must be a lower-case target such as mobile' }) ?? '';
   const ifAbsent = () => {
     const value = check['ifAbsent'] ?? 'fail';
@@ -143,15 +142,15 @@ function readGuardrails(r: FieldReader, input: unknown): Guardrails {
   const canary: CanaryGuardrail[] = (r.array(raw['canary'] ?? [], 'guardrails.canary', { max: 100 }) ?? []).map((item, index) => {
     const field = `guardrails.canary[${index}]`;
     const guardrail = r.object(item, field) ?? {};
-    const result: CanaryGuardrail = { metric: r.text(guardrail['metric'], `${field}.metric`, { max: 128, pattern: METRIC }) ?? '' };
+    const result: CanaryGuardrail = { metric: r.text(guardrail['metric'], `${field}.metric`, { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }) ?? '' };
     if (guardrail['bound'] !== undefined) result.bound = readBound(r, guardrail['bound'], `${field}.bound`);
     if (guardrail['maxRelativeDrop'] !== undefined) result.maxRelativeDrop = r.number(guardrail['maxRelativeDrop'], `${field}.maxRelativeDrop`, { min: 0, max: 1 });
     if (result.bound === undefined && result.maxRelativeDrop === undefined) r.fail(field, 'must set bound and/or maxRelativeDrop');
     return result;
   });
-  const toleranceInput = r.object(raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance') ?? {};
   const offlineOnlineTolerance: Record<string, number> = {};
-  for (const [metric, value] of Object.entries(toleranceInput)) {
+  const tolerances = r.entries(raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance', { maxKeyChars: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT });
+  for (const [metric, value] of tolerances) {
     const tolerance = r.number(value, `guardrails.offlineOnlineTolerance.${metric}`, { min: 0, max: 1e12 });
     if (tolerance !== undefined) offlineOnlineTolerance[metric] = tolerance;
   }

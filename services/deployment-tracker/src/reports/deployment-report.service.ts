@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
-import { decideReport, evolveDeployment, evolvePlacement, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type Placement, type PlacementState, type Rejection } from '@modelreg/deployments';
+import { decideReport, evolvePlacement, isPlacementEvent, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type PlacementState, type Rejection } from '@modelreg/deployments';
 import { governingPolicy } from '@modelreg/gates';
-import { canonicalJson } from '@modelreg/lineage';
-import { eventMessage } from '@modelreg/kafka';
+import { canonicalJson } from '@modelreg/validation';
+import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
@@ -50,33 +50,29 @@ export class DeploymentReportService {
     const placement = await deploymentStore.lockPlacement(client, placementRef);
     const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement));
     const primaryEventId = randomUUID();
-    const online = report.kind === 'ONLINE_METRICS' ? await this.onlineContext(client, placementRef, primaryEventId) : null;
+    const online = report.kind === 'ONLINE_METRICS' ? await this.onlineContext(client, placement, primaryEventId) : null;
     const decision = decideReport(report, { deployment: deployment ? { ...deployment } : null, placement, versions, online });
     if (!decision.accepted) return this.reject(client, report, deployment, decision.rejection, correlationId, causationId);
-    await this.applyFacts(client, decision.facts, deployment, placement);
     const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), correlationId, causationId));
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)));
+    const messages = this.fitting(events);
+    await this.applyFacts(client, decision.facts, placement);
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
     const appended = events.map((event) => ({ type: event.type, eventId: event.data.envelope.eventId }));
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, events) VALUES ($1, $2, 'applied', $3)", [report.reportId, report.kind, JSON.stringify(appended)]);
     return { outcome: 'applied', duplicate: false, events: appended };
   }
 
-  private async applyFacts(client: PoolClient, facts: DeploymentFact[], deployment: DeploymentRecord | null, placement: PlacementState): Promise<void> {
-    let record = deployment;
+  /** Folds the facts into the placement's state and stores it; online metrics are kept for guardrails. */
+  private async applyFacts(client: PoolClient, facts: DeploymentFact[], placement: PlacementState): Promise<void> {
     let state = placement;
     for (const fact of facts) {
-      if (fact.type === 'RolloutCompleted' && state.servingDeploymentId && state.servingDeploymentId !== fact.data.deploymentId) {
-        await deploymentStore.supersede(client, state.servingDeploymentId, fact.data.completedAt);
-      }
       if (fact.type === 'OnlineMetricsReported') {
         const { modelName, service, surface, environment } = fact.data;
         await deploymentStore.saveOnlineMetrics(client, { modelName, service, surface, environment }, fact.data.modelVersion, fact.data.windowEnd, fact.data.metrics);
       }
-      record = evolveDeployment(record, fact);
-      state = evolvePlacement(state, fact);
+      if (isPlacementEvent(fact)) state = evolvePlacement(state, fact);
     }
-    if (record) await deploymentStore.saveDeployment(client, record);
-    await deploymentStore.savePlacement(client, state);
+    await deploymentStore.savePlacement(client, placement, state);
   }
 
   private async reject(client: PoolClient, report: DeploymentReport, deployment: DeploymentRecord | null, rejection: Rejection, correlationId: string, causationId: string | null): Promise<ReportOutcome> {
@@ -97,10 +93,15 @@ export class DeploymentReportService {
         report: canonicalJson(report),
       },
     };
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, event)]);
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, this.fitting([event]));
     const events = [{ type: event.type, eventId }];
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, rule, reason, events) VALUES ($1, $2, 'rejected', $3, $4, $5)", [report.reportId, report.kind, rejection.rule, rejection.reason, JSON.stringify(events)]);
     return { outcome: 'rejected', duplicate: false, rule: rejection.rule, reason: rejection.reason, events };
+  }
+
+  /** The events encoded, once each is known to fit in MAX_EVENT_BYTES (else EventTooLargeError: the caller rolls back). */
+  private fitting(events: RegistryEvent[]) {
+    return ensureEventsFit(events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)), this.deps.maxEventBytes);
   }
 
   private wrap(fact: DeploymentFact, eventId: string, occurredAt: number, correlationId: string, causationId: string | null): RegistryEvent {
@@ -111,17 +112,15 @@ export class DeploymentReportService {
 
   /**
    * What judging online metrics needs, loaded only for those reports: the guardrails of the policy
-   * governing the model (as the gate validator publishes them), the running canaries, and the
-   * latest online metrics of their baselines.
+   * governing the model (as the gate validator publishes them) and the latest online metrics of
+   * the baselines of the canaries running on the placement.
    */
-  private async onlineContext(client: PoolClient, placement: Placement, primaryEventId: string): Promise<OnlineContext> {
-    const policy = governingPolicy(placement.modelName, await deploymentStore.latestPolicies(client));
-    const runningCanaries = await deploymentStore.runningCanaries(client, placement);
-    const baselineVersions = runningCanaries.map((canary) => canary.baselineVersion).filter((version): version is number => version !== null);
+  private async onlineContext(client: PoolClient, placement: PlacementState, primaryEventId: string): Promise<OnlineContext> {
+    const policy = governingPolicy(placement.placement.modelName, await deploymentStore.latestPolicies(client));
+    const baselineVersions = placement.deployments.filter((record) => record.status === 'CANARY' && record.baselineVersion !== null).map((record) => record.baselineVersion as number);
     return {
       policy: { policyId: policy.policyId, policyVersion: policy.version, guardrails: policy.guardrails, tolerance: policy.tolerance },
-      runningCanaries,
-      baselineOnline: await deploymentStore.latestOnlineMetrics(client, placement, baselineVersions),
+      baselineOnline: await deploymentStore.latestOnlineMetrics(client, placement.placement, baselineVersions),
       primaryEventId,
     };
   }

@@ -1,19 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { validateDeploymentReport } from '@modelreg/deployments';
-import type { GateEvaluated } from '@modelreg/events';
+import { validateDeploymentReport, type DeploymentReport } from '@modelreg/deployments';
+import type { EventEnvelope } from '@modelreg/events';
 import type { GatePolicy } from '@modelreg/gates';
-import type { ConsumedEvent, DeadLetter } from '@modelreg/kafka';
+import { EventTooLargeError, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
+import { parseStrictJson } from '@modelreg/validation';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
-import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
-import { modelPromotedMessage } from '../promotions/model-promoted';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
+import { PromotionService } from '../promotions/promotion.service';
 import { deploymentStore } from '../state/deployment-store';
 import { DeploymentReportService } from './deployment-report.service';
 
 /**
  * What the tracker takes from the log: registered versions and their offline metrics, gate
- * verdicts (a pass promotes the version to every surface the model serves), policies (for
+ * verdicts (the candidate is promoted where it passed), policies (for
  * guardrails), and controller reports sent over Kafka.
  */
 @Injectable()
@@ -21,6 +21,7 @@ export class LogEventsHandler {
   constructor(
     @Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies,
     private readonly reports: DeploymentReportService,
+    private readonly promotions: PromotionService,
   ) {}
 
   async applyEvents(client: PoolClient, events: ConsumedEvent[]): Promise<DeadLetter[]> {
@@ -32,24 +33,25 @@ export class LogEventsHandler {
           await deploymentStore.recordVersion(client, event.data.modelName, event.data.modelVersion, event.data.metrics.overall);
           break;
         case 'GateEvaluated':
-          await deploymentStore.recordVerdict(client, event.data.modelName, event.data.candidateVersion, event.data.verdict, event.data.envelope.eventId, event.data.policy.policyId, event.data.policy.policyVersion);
-          if (event.data.eligibleForDeployment) await this.promote(client, event.data);
+          await this.promotions.onGateEvaluated(client, event.data);
           break;
         case 'GatePolicyPublished':
           await deploymentStore.recordPolicy(client, JSON.parse(event.data.document) as GatePolicy);
           break;
         case 'DeploymentReportSubmitted': {
           const { envelope, reportId, kind, reportedAt, body } = event.data;
-          let parsed: unknown;
-          try {
-            parsed = { ...(JSON.parse(body) as Record<string, unknown>), kind, reportId, reportedAt: new Date(reportedAt).toISOString() };
-          } catch (error) {
-            rejected.push({ source: consumed.source, reason: `invalid report: body is not JSON (${(error as Error).message})` });
+          const json = parseStrictJson(body);
+          if (!json.ok) {
+            rejected.push({ source: consumed.source, reason: `invalid report: body is not valid JSON (${json.problem.message})` });
             break;
           }
+          const parsed = { ...(json.value as Record<string, unknown>), kind, reportId, reportedAt: new Date(reportedAt).toISOString() };
           const validated = validateDeploymentReport(parsed, { now: Date.now(), maxSkewMs: this.deps.maxClockSkewMs });
           if (!validated.ok) rejected.push({ source: consumed.source, reason: `invalid report: ${validated.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
-          else await this.reports.submitIn(client, validated.value, envelope.correlationId, envelope.eventId);
+          else {
+            const tooLarge = await this.submitWithin(client, validated.value, envelope);
+            if (tooLarge) rejected.push({ source: consumed.source, reason: `event too large: ${tooLarge.message}` });
+          }
           break;
         }
         case 'RunSubmitted':
@@ -74,11 +76,21 @@ export class LogEventsHandler {
     return rejected;
   }
 
-  /** A version that passed its gate becomes eligible for every surface its model serves: controllers consume ModelPromoted. */
-  private async promote(client: PoolClient, decision: GateEvaluated): Promise<void> {
-    const placements = await deploymentStore.placementsOf(client, decision.modelName);
-    const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
-    const messages = placements.map((placement) => modelPromotedMessage(this.deps, placement, passed, decision.envelope.correlationId).message);
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
+  /**
+   * Applies a report inside the batch's transaction; a report whose events would exceed
+   * MAX_EVENT_BYTES leaves nothing behind (savepoint) and is returned for the dead-letter topic.
+   */
+  private async submitWithin(client: PoolClient, report: DeploymentReport, envelope: EventEnvelope): Promise<EventTooLargeError | null> {
+    await client.query('SAVEPOINT report');
+    try {
+      await this.reports.submitIn(client, report, envelope.correlationId, envelope.eventId);
+    } catch (error) {
+      if (!(error instanceof EventTooLargeError)) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT report');
+      return error;
+    }
+    await client.query('RELEASE SAVEPOINT report');
+    return null;
   }
+
 }

@@ -28,6 +28,8 @@ export class ReportsController {
   @ApiResponse({ status: 404, description: 'Unknown version or deployment (the refusal is recorded as DeploymentReportRejected).' })
   @ApiResponse({ status: 409, description: 'A deployment rule refused it (gate not passed, out of order, contradictory, retired...); recorded as DeploymentReportRejected.' })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` names each field at fault. Nothing is recorded.' })
+  @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
+  @ApiResponse({ status: 413, description: 'The body is over the size limit, or its events would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is recorded and the report id stays unused.' })
   async report(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined, @Res({ passthrough: true }) response: Response) {
     const validated = validateDeploymentReport(body, { now: Date.now(), maxSkewMs: this.deps.maxClockSkewMs });
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);

@@ -1,91 +1,61 @@
-import type { DeploymentRecord, Placement, PlacementState, VersionFacts } from '@modelreg/deployments';
+import { placementVerdicts, type DeploymentRecord, type Placement, type PlacementState, type PlacementVerdict, type VersionFacts } from '@modelreg/deployments';
+import type { GateEvaluated } from '@modelreg/events';
 import type { GatePolicy } from '@modelreg/gates';
-import type { PoolClient } from '@modelreg/postgres';
-
-interface DeploymentRow {
-  deployment_id: string;
-  model_name: string;
-  environment: string;
-  service: string;
-  surface: string;
-  model_version: number;
-  status: DeploymentRecord['status'];
-  traffic_percent: number;
-  baseline_version: number | null;
-  started_at: string;
-  last_report_at: string;
-}
-
-const toRecord = (row: DeploymentRow): DeploymentRecord => ({
-  deploymentId: row.deployment_id,
-  placement: { modelName: row.model_name, service: row.service, surface: row.surface, environment: row.environment },
-  modelVersion: row.model_version,
-  status: row.status,
-  trafficPercent: row.traffic_percent,
-  baselineVersion: row.baseline_version,
-  startedAt: Number(row.started_at),
-  lastReportAt: Number(row.last_report_at),
-});
+import type { Pool, PoolClient } from '@modelreg/postgres';
+import { placementFromRows, placementRows, toRecord, type DeploymentRow, type PlacementRow } from './placement-rows';
 
 const PLACEMENT_WHERE = 'model_name = $1 AND environment = $2 AND service = $3 AND surface = $4';
 const placementParams = (p: Placement) => [p.modelName, p.environment, p.service, p.surface];
 
 /** SQL for the tracker's state in schema `deployments`; every method runs in the caller's transaction. */
 export const deploymentStore = {
-  async findDeployment(client: PoolClient, deploymentId: string): Promise<DeploymentRecord | null> {
+  async findDeployment(client: Pool | PoolClient, deploymentId: string): Promise<DeploymentRecord | null> {
     const row = (await client.query('SELECT * FROM deployments.deployments WHERE deployment_id = $1', [deploymentId])).rows[0] as DeploymentRow | undefined;
     return row ? toRecord(row) : null;
   },
 
-  /** The placement, created empty if new, locked for the rest of the transaction: reports on one surface apply one at a time. */
+  /**
+   * The placement's state (its row and live deployments), created empty if new, locked for the
+   * rest of the transaction: reports on one surface apply one at a time.
+   */
   async lockPlacement(client: PoolClient, placement: Placement): Promise<PlacementState> {
     await client.query(`INSERT INTO deployments.placements (model_name, environment, service, surface) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, placementParams(placement));
-    const row = (await client.query(`SELECT serving_version, serving_deployment_id, serving_since, served_versions FROM deployments.placements WHERE ${PLACEMENT_WHERE} FOR UPDATE`, placementParams(placement))).rows[0] as {
-      serving_version: number | null;
-      serving_deployment_id: string | null;
-      serving_since: string | null;
-      served_versions: number[];
-    };
-    return { placement, servingVersion: row.serving_version, servingDeploymentId: row.serving_deployment_id, servingSince: row.serving_since === null ? null : Number(row.serving_since), servedVersions: row.served_versions };
+    const row = (await client.query(`SELECT serving_version, serving_deployment_id, serving_since, served_versions FROM deployments.placements WHERE ${PLACEMENT_WHERE} FOR UPDATE`, placementParams(placement))).rows[0] as PlacementRow;
+    const deployments = (await client.query(`SELECT * FROM deployments.deployments WHERE ${PLACEMENT_WHERE} AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')`, placementParams(placement))).rows as DeploymentRow[];
+    return placementFromRows(placement, row, deployments);
   },
 
-  async savePlacement(client: PoolClient, state: PlacementState): Promise<void> {
+  /** Stores the placement's state as the fold left it: its row, and the deployments that differ from `before`. */
+  async savePlacement(client: PoolClient, before: PlacementState, state: PlacementState): Promise<void> {
+    const unchanged = new Set(before.deployments.map((record) => JSON.stringify(record)));
+    const rows = placementRows({ ...state, deployments: state.deployments.filter((record) => !unchanged.has(JSON.stringify(record))) });
+    const p = rows.placement;
     await client.query(`UPDATE deployments.placements SET serving_version = $5, serving_deployment_id = $6, serving_since = $7, served_versions = $8 WHERE ${PLACEMENT_WHERE}`, [
       ...placementParams(state.placement),
-      state.servingVersion,
-      state.servingDeploymentId,
-      state.servingSince,
-      state.servedVersions,
+      p.serving_version,
+      p.serving_deployment_id,
+      p.serving_since,
+      p.served_versions,
     ]);
-  },
-
-  async saveDeployment(client: PoolClient, record: DeploymentRecord): Promise<void> {
-    const p = record.placement;
-    await client.query(
-      `INSERT INTO deployments.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, last_report_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (deployment_id) DO UPDATE SET status = EXCLUDED.status, traffic_percent = EXCLUDED.traffic_percent, last_report_at = EXCLUDED.last_report_at`,
-      [record.deploymentId, p.modelName, p.environment, p.service, p.surface, record.modelVersion, record.status, record.trafficPercent, record.baselineVersion, record.startedAt, record.lastReportAt],
-    );
-  },
-
-  async supersede(client: PoolClient, deploymentId: string, at: number): Promise<void> {
-    await client.query("UPDATE deployments.deployments SET status = 'SUPERSEDED', traffic_percent = 0, last_report_at = GREATEST(last_report_at, $2) WHERE deployment_id = $1 AND status = 'SERVING'", [deploymentId, at]);
-  },
-
-  async runningCanaries(client: PoolClient, placement: Placement): Promise<DeploymentRecord[]> {
-    const rows = (await client.query(`SELECT * FROM deployments.deployments WHERE ${PLACEMENT_WHERE} AND status = 'CANARY' ORDER BY deployment_id`, placementParams(placement))).rows as DeploymentRow[];
-    return rows.map(toRecord);
+    for (const d of rows.deployments) {
+      await client.query(
+        `INSERT INTO deployments.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, last_report_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (deployment_id) DO UPDATE SET model_version = EXCLUDED.model_version, status = EXCLUDED.status, traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version, started_at = EXCLUDED.started_at, last_report_at = EXCLUDED.last_report_at`,
+        [d.deployment_id, d.model_name, d.environment, d.service, d.surface, d.model_version, d.status, d.traffic_percent, d.baseline_version, d.started_at, d.last_report_at],
+      );
+    }
   },
 
   async versionFacts(client: PoolClient, modelName: string, versions: number[]): Promise<Map<number, VersionFacts>> {
-    const rows = (await client.query('SELECT model_version, registered, offline_metrics, latest_verdict FROM deployments.versions WHERE model_name = $1 AND model_version = ANY($2::int[])', [modelName, versions])).rows as Array<{
+    const rows = (await client.query('SELECT model_version, registered, offline_metrics, latest_verdict, placement_verdicts FROM deployments.versions WHERE model_name = $1 AND model_version = ANY($2::int[])', [modelName, versions])).rows as Array<{
       model_version: number;
       registered: boolean;
       offline_metrics: Record<string, number>;
       latest_verdict: 'PASSED' | 'FAILED' | null;
+      placement_verdicts: PlacementVerdict[];
     }>;
-    return new Map(rows.map((row) => [row.model_version, { registered: row.registered, latestVerdict: row.latest_verdict, offlineMetrics: row.offline_metrics }]));
+    return new Map(rows.map((row) => [row.model_version, { registered: row.registered, latestVerdict: row.latest_verdict, placementVerdicts: row.placement_verdicts, offlineMetrics: row.offline_metrics }]));
   },
 
   async latestOnlineMetrics(client: PoolClient, placement: Placement, versions: number[]): Promise<Map<number, Record<string, number>>> {
@@ -110,12 +80,31 @@ export const deploymentStore = {
     );
   },
 
-  async recordVerdict(client: PoolClient, modelName: string, modelVersion: number, verdict: 'PASSED' | 'FAILED', eventId: string, policyId: string, policyVersion: number): Promise<void> {
+  /** The version's latest gate decision: its overall verdict and its verdict on each placement. */
+  async recordVerdict(client: PoolClient, decision: GateEvaluated): Promise<void> {
     await client.query(
-      `INSERT INTO deployments.versions (model_name, model_version, latest_verdict, latest_decision_event_id, policy_id, policy_version) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (model_name, model_version) DO UPDATE SET latest_verdict = EXCLUDED.latest_verdict, latest_decision_event_id = EXCLUDED.latest_decision_event_id, policy_id = EXCLUDED.policy_id, policy_version = EXCLUDED.policy_version`,
-      [modelName, modelVersion, verdict, eventId, policyId, policyVersion],
+      `INSERT INTO deployments.versions (model_name, model_version, latest_verdict, placement_verdicts, latest_decision_event_id, policy_id, policy_version) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (model_name, model_version) DO UPDATE SET latest_verdict = EXCLUDED.latest_verdict, placement_verdicts = EXCLUDED.placement_verdicts,
+         latest_decision_event_id = EXCLUDED.latest_decision_event_id, policy_id = EXCLUDED.policy_id, policy_version = EXCLUDED.policy_version`,
+      [decision.modelName, decision.candidateVersion, decision.verdict, JSON.stringify(placementVerdicts(decision)), decision.envelope.eventId, decision.policy.policyId, decision.policy.policyVersion],
     );
+  },
+
+  /** The facts of a version and the decision its latest verdict comes from, for an explicit promotion. */
+  async latestDecision(client: PoolClient, modelName: string, modelVersion: number): Promise<(VersionFacts & { decisionEventId: string | null; policyId: string | null; policyVersion: number | null }) | null> {
+    const row = (await client.query('SELECT registered, offline_metrics, latest_verdict, placement_verdicts, latest_decision_event_id, policy_id, policy_version FROM deployments.versions WHERE model_name = $1 AND model_version = $2', [modelName, modelVersion])).rows[0] as
+      | { registered: boolean; offline_metrics: Record<string, number>; latest_verdict: 'PASSED' | 'FAILED' | null; placement_verdicts: PlacementVerdict[]; latest_decision_event_id: string | null; policy_id: string | null; policy_version: number | null }
+      | undefined;
+    if (!row) return null;
+    return {
+      registered: row.registered,
+      latestVerdict: row.latest_verdict,
+      placementVerdicts: row.placement_verdicts,
+      offlineMetrics: row.offline_metrics,
+      decisionEventId: row.latest_decision_event_id,
+      policyId: row.policy_id,
+      policyVersion: row.policy_version,
+    };
   },
 
   async recordPolicy(client: PoolClient, policy: GatePolicy): Promise<void> {
@@ -125,6 +114,22 @@ export const deploymentStore = {
   async latestPolicies(client: PoolClient): Promise<GatePolicy[]> {
     const rows = (await client.query('SELECT DISTINCT ON (policy_id) document FROM deployments.policies ORDER BY policy_id, policy_version DESC')).rows as Array<{ document: GatePolicy }>;
     return rows.map((row) => row.document);
+  },
+
+  /** Every placement's state of a model (optionally in one environment), ordered by environment, service, surface. */
+  async placementStates(db: Pool | PoolClient, modelName: string, environment: string | null): Promise<PlacementState[]> {
+    const rows = (await db.query(
+      'SELECT environment, service, surface, serving_version, serving_deployment_id, serving_since, served_versions FROM deployments.placements WHERE model_name = $1 AND ($2::text IS NULL OR environment = $2) ORDER BY 1, 2, 3',
+      [modelName, environment],
+    )).rows as Array<PlacementRow & { environment: string; service: string; surface: string }>;
+    const deployments = (await db.query(
+      "SELECT * FROM deployments.deployments WHERE model_name = $1 AND ($2::text IS NULL OR environment = $2) AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')",
+      [modelName, environment],
+    )).rows as DeploymentRow[];
+    return rows.map((row) => {
+      const placement = { modelName, environment: row.environment, service: row.service, surface: row.surface };
+      return placementFromRows(placement, row, deployments.filter((d) => d.environment === row.environment && d.service === row.service && d.surface === row.surface));
+    });
   },
 
   async placementsOf(client: PoolClient, modelName: string): Promise<Placement[]> {

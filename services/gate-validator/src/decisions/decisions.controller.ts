@@ -1,12 +1,10 @@
 import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { POLICY_ID_PATTERN, policyContentHash } from '@modelreg/gates';
-import { withTransaction } from '@modelreg/postgres';
 import { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
-import { loadPolicyVersion } from '../policies/policies.controller';
-import { gateStore } from '../state/gate-store';
+import { PolicyCatalogService } from '../policies/policy-catalog.service';
 import { GateEvaluationService } from './gate-evaluation.service';
 
 @ApiTags('decisions')
@@ -14,6 +12,7 @@ import { GateEvaluationService } from './gate-evaluation.service';
 export class DecisionsController {
   constructor(
     private readonly evaluations: GateEvaluationService,
+    private readonly policies: PolicyCatalogService,
     @Inject(GATE_VALIDATOR_DEPENDENCIES) private readonly deps: GateValidatorDependencies,
   ) {}
 
@@ -29,11 +28,9 @@ export class DecisionsController {
     const modelName = parseModelName(modelNameParam);
     const modelVersion = parsePositiveInt(versionParam, 'version');
     const policy = await this.requestedPolicy(body ?? {});
-    const decision = await withTransaction(this.deps.pool, async (client) => {
-      const known = await client.query('SELECT 1 FROM gates.subjects WHERE model_name = $1 AND model_version = $2', [modelName, modelVersion]);
-      if (known.rowCount === 0) throw notFound(`${modelName} v${modelVersion} is not registered (or not yet seen by the gate)`);
-      return this.evaluations.evaluate(client, { modelName, modelVersion, trigger: 'ReEvaluationRequested', correlationId: correlationIdFrom(correlation), causationId: null, ...(policy ? { policy } : {}) });
-    });
+    const request = { modelName, modelVersion, correlationId: correlationIdFrom(correlation), requestedAt: Date.now(), ...(policy ? { policy } : {}) };
+    const decision = await this.evaluations.reEvaluate(request);
+    if (!decision) throw notFound(`${modelName} v${modelVersion} is not registered (or not yet seen by the gate)`);
     if (!decision.ok) throw new HttpException({ error: 'not_evaluable', message: decision.reason }, HttpStatus.CONFLICT);
     this.deps.relay.nudge();
     return decision.event;
@@ -44,25 +41,21 @@ export class DecisionsController {
   async decisions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
     const modelName = parseModelName(modelNameParam);
     const modelVersion = parsePositiveInt(versionParam, 'version');
-    const client = await this.deps.pool.connect();
-    try {
-      return { items: await gateStore.listDecisions(client, modelName, modelVersion) };
-    } finally {
-      client.release();
-    }
+    return { items: await this.evaluations.decisions(modelName, modelVersion) };
+  }
+
+  @Get('placements')
+  @ApiOperation({ summary: 'What serves each placement of the model, as the gate sees it: the versions its decisions compare candidates with.' })
+  async placements(@Param('modelName') modelNameParam: string) {
+    return { items: await this.evaluations.placements(parseModelName(modelNameParam)) };
   }
 
   @Get('policy')
   @ApiOperation({ summary: 'The policy that governs this model now.' })
   async policy(@Param('modelName') modelNameParam: string) {
     const modelName = parseModelName(modelNameParam);
-    const client = await this.deps.pool.connect();
-    try {
-      const policy = await this.evaluations.policyFor(client, modelName);
-      return { ...policy, contentHash: policyContentHash(policy) };
-    } finally {
-      client.release();
-    }
+    const policy = await this.policies.governing(modelName);
+    return { ...policy, contentHash: policyContentHash(policy) };
   }
 
   private async requestedPolicy(body: Record<string, unknown>) {
@@ -70,7 +63,7 @@ export class DecisionsController {
     if (typeof body['policyId'] !== 'string' || !POLICY_ID_PATTERN.test(body['policyId'])) throw badRequest('policyId', 'must be a lower-case identifier');
     const version = typeof body['policyVersion'] === 'number' ? body['policyVersion'] : NaN;
     if (!Number.isSafeInteger(version) || version < 1) throw badRequest('policyVersion', 'must be a positive integer when policyId is given');
-    const policy = await loadPolicyVersion(this.deps, body['policyId'], version);
+    const policy = await this.policies.version(body['policyId'], version);
     if (!policy) throw notFound(`policy ${body['policyId']} v${version} is not published`);
     return policy;
   }

@@ -1,26 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { decide, governingPolicy, type GateDecision, type GatePolicy, type GateTrigger } from '@modelreg/gates';
+import { isPlacementEvent, servingView } from '@modelreg/deployments';
+import { decide, governingPolicy, type GateDecision, type GatePolicy } from '@modelreg/gates';
+import type { GateEvaluated } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
-import type { PoolClient } from '@modelreg/postgres';
+import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
-import { GATE_VALIDATOR_DEPENDENCIES, GATES_SCHEMA } from '../gate-validator.constants';
+import { GATE_VALIDATOR_DEPENDENCIES, GATES_SCHEMA, SERVICE_NAME } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
+import { decideOnRegistration, foldGateEvent, type GateValidatorState } from '../state/gate-validator-state';
 
-export interface EvaluationRequest {
+export interface ReEvaluationRequest {
   modelName: string;
   modelVersion: number;
-  trigger: GateTrigger;
   correlationId: string;
-  causationId: string | null;
+  /** When it was asked for: the decision's time. */
+  requestedAt: number;
   /** A specific policy (re-evaluation under a newer or another policy); otherwise the one bound to the model. */
   policy?: GatePolicy;
 }
 
 /**
- * Turns the log into decisions: records what it needs of each event and evaluates every newly
- * registered version. A decision and its GateEvaluated event are committed together (outbox).
+ * Turns the log into decisions: folds each event into the model's state (load, fold, save) and
+ * decides on every newly registered version. A decision, the state it leads to and its
+ * GateEvaluated event are committed together (outbox).
  */
 @Injectable()
 export class GateEvaluationService {
@@ -31,72 +34,56 @@ export class GateEvaluationService {
     const rejected: DeadLetter[] = [];
     for (const consumed of events) {
       const { event } = consumed;
-      switch (event.type) {
-        case 'RunRegistered': {
-          const { modelName, modelVersion, metrics, artifacts, envelope } = event.data;
-          await gateStore.saveSubject(client, { modelName, modelVersion, metrics, artifacts });
-          const decision = await this.evaluate(client, { modelName, modelVersion, trigger: 'RunRegistered', correlationId: envelope.correlationId, causationId: envelope.eventId });
-          if (!decision.ok) rejected.push({ source: consumed.source, reason: `gate not evaluated: ${decision.reason}` });
-          break;
-        }
-        case 'RolledBack':
-          await gateStore.setServing(client, event.data.modelName, event.data.environment, event.data.toVersion);
-          break;
-        case 'RolloutCompleted':
-          await gateStore.setServing(client, event.data.modelName, event.data.environment, event.data.modelVersion);
-          break;
-        case 'DeploymentRetired':
-          await gateStore.clearServing(client, event.data.modelName, event.data.environment, event.data.modelVersion);
-          break;
-        case 'RunSubmitted':
-        case 'GateEvaluated':
-        case 'GatePolicyPublished':
-        case 'ModelPromoted':
-        case 'CanaryStarted':
-        case 'CanaryTrafficChanged':
-        case 'OnlineMetricsReported':
-        case 'AbTestConcluded':
-        case 'OfflineOnlineDivergenceDetected':
-        case 'RollbackRecommended':
-        case 'DeploymentReportRejected':
-        case 'DeploymentReportSubmitted':
-          break;
-        default: {
-          const unreachable: never = event;
-          throw new Error(`unhandled ${String(unreachable)}`);
-        }
+      if (event.type === 'RunRegistered') {
+        const before = await gateStore.loadState(client, event.data.modelName, event.data.modelVersion);
+        const registered = foldGateEvent(before, event);
+        const decision = decideOnRegistration(registered, event.data, await this.policyFor(client, event.data.modelName));
+        if (!decision.ok) rejected.push({ source: consumed.source, reason: `gate not evaluated: ${decision.reason}` });
+        await this.record(client, before, registered, decision);
+      } else if (isPlacementEvent(event)) {
+        const before = await gateStore.loadState(client, event.data.modelName, null);
+        await gateStore.saveState(client, before, foldGateEvent(before, event));
       }
     }
     return rejected;
   }
 
-  /** Decides on a version now and, when it could, records the decision and queues GateEvaluated. */
-  async evaluate(client: PoolClient, request: EvaluationRequest): Promise<GateDecision> {
-    const policy = request.policy ?? (await this.policyFor(client, request.modelName));
+  /** Decides on a version again, now, and records the decision (HTTP re-evaluation); null for a version the gate has not seen. */
+  reEvaluate(request: ReEvaluationRequest): Promise<GateDecision | null> {
+    return withTransaction(this.deps.pool, (client) => this.reEvaluateIn(client, request));
+  }
+
+  private async reEvaluateIn(client: PoolClient, request: ReEvaluationRequest): Promise<GateDecision | null> {
+    if (!(await gateStore.isRegistered(client, request.modelName, request.modelVersion))) return null;
     const state = await gateStore.loadState(client, request.modelName, request.modelVersion);
+    const policy = request.policy ?? (await this.policyFor(client, request.modelName));
     const decision = decide(
-      {
-        modelName: request.modelName,
-        candidateVersion: request.modelVersion,
-        trigger: request.trigger,
-        policy,
-        eventId: randomUUID(),
-        occurredAt: Date.now(),
-        producer: this.deps.producer,
-        correlationId: request.correlationId,
-        causationId: request.causationId,
-      },
-      state,
+      { modelName: request.modelName, candidateVersion: request.modelVersion, trigger: 'ReEvaluationRequested', policy, occurredAt: request.requestedAt, producer: SERVICE_NAME, correlationId: request.correlationId, causationId: null },
+      state.gate,
     );
-    if (decision.ok) {
-      await gateStore.saveDecision(client, decision.event);
-      await enqueueOutbox(client, GATES_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
-    }
+    await this.record(client, state, state, decision);
     return decision;
   }
 
-  /** The policy governing the model under the policies published so far. */
-  async policyFor(client: PoolClient, modelName: string): Promise<GatePolicy> {
+  /** Every decision on a version, oldest first. */
+  decisions(modelName: string, modelVersion: number): Promise<GateEvaluated[]> {
+    return gateStore.listDecisions(this.deps.pool, modelName, modelVersion);
+  }
+
+  /** What the gate takes to serve each placement of the model (its baselines), as the placement fold left it. */
+  async placements(modelName: string) {
+    return (await gateStore.placements(this.deps.pool, modelName)).map((state) => ({ ...state.placement, ...servingView(state) }));
+  }
+
+  private async policyFor(client: PoolClient, modelName: string): Promise<GatePolicy> {
     return governingPolicy(modelName, await gateStore.latestPolicies(client));
+  }
+
+  /** Saves the state a decision leads to (its verdict folded in), the decision, and queues GateEvaluated. */
+  private async record(client: PoolClient, before: GateValidatorState, state: GateValidatorState, decision: GateDecision): Promise<void> {
+    if (!decision.ok) return gateStore.saveState(client, before, state);
+    await gateStore.saveState(client, before, foldGateEvent(state, { type: 'GateEvaluated', data: decision.event }));
+    if (!(await gateStore.saveDecision(client, decision.event))) return;
+    await enqueueOutbox(client, GATES_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
   }
 }

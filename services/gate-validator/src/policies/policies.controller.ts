@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_POLICY, policiesInForce, POLICY_ID_PATTERN, policyContentHash, type GatePolicy } from '@modelreg/gates';
+import { DEFAULT_POLICY, POLICY_ID_PATTERN, policyContentHash } from '@modelreg/gates';
 import { badRequest, correlationIdFrom, notFound, parsePositiveInt } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
-import { gateStore } from '../state/gate-store';
+import { PolicyCatalogService } from './policy-catalog.service';
 import { PolicyPublishingService } from './policy-publishing.service';
 
 @ApiTags('policies')
@@ -13,6 +13,7 @@ import { PolicyPublishingService } from './policy-publishing.service';
 export class PoliciesController {
   constructor(
     private readonly publishing: PolicyPublishingService,
+    private readonly catalog: PolicyCatalogService,
     @Inject(GATE_VALIDATOR_DEPENDENCIES) private readonly deps: GateValidatorDependencies,
   ) {}
 
@@ -27,6 +28,8 @@ export class PoliciesController {
   @ApiResponse({ status: 200, description: 'This exact version was already published.' })
   @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
+  @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
+  @ApiResponse({ status: 413, description: 'The body is over the size limit, or its GatePolicyPublished would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is published and the version stays free.' })
   async publish(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
     const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, correlationIdFrom(correlation));
     switch (outcome.kind) {
@@ -51,13 +54,7 @@ export class PoliciesController {
   @Get()
   @ApiOperation({ summary: 'The latest version of every policy, the built-in default included.' })
   async list() {
-    const client = await this.deps.pool.connect();
-    try {
-      const policies = policiesInForce(await gateStore.latestPolicies(client));
-      return { items: policies.map((policy) => ({ policyId: policy.policyId, version: policy.version, contentHash: policyContentHash(policy), models: policy.models, builtIn: policy === DEFAULT_POLICY })) };
-    } finally {
-      client.release();
-    }
+    return { items: await this.catalog.inForce() };
   }
 
   @Get(':policyId/versions/:version')
@@ -65,15 +62,8 @@ export class PoliciesController {
   async get(@Param('policyId') policyId: string, @Param('version') versionParam: string) {
     if (!POLICY_ID_PATTERN.test(policyId)) throw badRequest('policyId', 'must be a lower-case identifier');
     const version = parsePositiveInt(versionParam, 'version');
-    const policy = await loadPolicyVersion(this.deps, policyId, version);
+    const policy = await this.catalog.version(policyId, version);
     if (!policy) throw notFound(`policy ${policyId} v${version} is not published`);
     return { ...policy, contentHash: policyContentHash(policy) };
   }
-}
-
-/** A published policy version, or the built-in default as version 1 of "default". */
-export async function loadPolicyVersion(deps: GateValidatorDependencies, policyId: string, version: number): Promise<GatePolicy | null> {
-  if (policyId === DEFAULT_POLICY.policyId && version === DEFAULT_POLICY.version) return DEFAULT_POLICY;
-  const row = (await deps.pool.query('SELECT document FROM gates.policies WHERE policy_id = $1 AND policy_version = $2', [policyId, version])).rows[0] as { document: GatePolicy } | undefined;
-  return row?.document ?? null;
 }

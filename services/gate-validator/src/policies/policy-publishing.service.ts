@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { policySubject, buildEnvelope } from '@modelreg/events';
 import { DEFAULT_POLICY, policyContentHash, validatePolicy, type GatePolicy } from '@modelreg/gates';
-import { canonicalJson, type FieldError } from '@modelreg/lineage';
-import { eventMessage } from '@modelreg/kafka';
+import { canonicalJson, type FieldError } from '@modelreg/validation';
+import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
@@ -45,10 +45,6 @@ export class PolicyPublishingService {
   private async record(client: PoolClient, policy: GatePolicy, contentHash: string, publishedBy: string | null, correlationId: string): Promise<void> {
     const eventId = randomUUID();
     const occurredAt = Date.now();
-    await client.query(
-      'INSERT INTO gates.policies (policy_id, policy_version, content_hash, document, event_id, published_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
-      [policy.policyId, policy.version, contentHash, JSON.stringify(policy), eventId, occurredAt],
-    );
     const event = {
       envelope: buildEnvelope('GatePolicyPublished', { eventId, occurredAt, producer: this.deps.producer, correlationId, modelName: policySubject(policy.policyId) }),
       policyId: policy.policyId,
@@ -58,6 +54,11 @@ export class PolicyPublishingService {
       document: canonicalJson(policy),
       publishedBy,
     };
-    await enqueueOutbox(client, GATES_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GatePolicyPublished', data: event })]);
+    const messages = ensureEventsFit([eventMessage(this.deps.codec, this.deps.topics, { type: 'GatePolicyPublished', data: event })], this.deps.maxEventBytes);
+    await client.query(
+      'INSERT INTO gates.policies (policy_id, policy_version, content_hash, document, event_id, published_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
+      [policy.policyId, policy.version, contentHash, JSON.stringify(policy), eventId, occurredAt],
+    );
+    await enqueueOutbox(client, GATES_SCHEMA, messages);
   }
 }

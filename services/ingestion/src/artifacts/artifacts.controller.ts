@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpException, HttpStatus, Inject, Param, Put, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Put, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ArtifactMismatchError } from '@modelreg/artifact-store';
@@ -8,10 +8,26 @@ import { INGESTION_DEPENDENCIES } from '../ingestion.constants';
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_ARTIFACT_BYTES = 1024 ** 4;
 
+function parseSha256(sha256: string): void {
+  if (!SHA256.test(sha256)) throw new HttpException({ error: 'bad_request', field: 'sha256', message: 'must be 64 lower-case hex digits' }, HttpStatus.BAD_REQUEST);
+}
+
 @ApiTags('artifacts')
 @Controller('v1/artifacts')
 export class ArtifactsController {
   constructor(@Inject(INGESTION_DEPENDENCIES) private readonly deps: IngestionDependencies) {}
+
+  @Get(':sha256')
+  @ApiOperation({ summary: 'Whether an artifact is stored: its size and storage URI (404 when not). Clients skip uploads of bytes already stored; HEAD works too.' })
+  @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
+  @ApiResponse({ status: 200, description: 'Stored: { sha256, sizeBytes, storageUri }.' })
+  @ApiResponse({ status: 404, description: 'No artifact with this sha256 is stored.' })
+  async stored(@Param('sha256') sha256: string) {
+    parseSha256(sha256);
+    const sizeBytes = await this.deps.store.sizeOf(sha256);
+    if (sizeBytes === null) throw new HttpException({ error: 'not_found', message: `no artifact with sha256 ${sha256} is stored` }, HttpStatus.NOT_FOUND);
+    return { sha256, sizeBytes, storageUri: this.deps.store.uriFor(sha256) };
+  }
 
   @Put(':sha256')
   @ApiOperation({
@@ -24,8 +40,9 @@ export class ArtifactsController {
   @ApiResponse({ status: 200, description: 'These bytes were already stored (deduplicated=true); nothing was added.' })
   @ApiResponse({ status: 400, description: 'Malformed sha256, missing Content-Length, or a truncated upload.' })
   @ApiResponse({ status: 422, description: 'The bytes do not hash to the declared sha256.' })
+  @ApiResponse({ status: 503, description: 'Object storage unavailable (dependency: s3); nothing was stored, retry after Retry-After seconds.' })
   async upload(@Param('sha256') sha256: string, @Headers('content-length') contentLength: string | undefined, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    if (!SHA256.test(sha256)) throw new HttpException({ error: 'bad_request', field: 'sha256', message: 'must be 64 lower-case hex digits' }, HttpStatus.BAD_REQUEST);
+    parseSha256(sha256);
     const sizeBytes = Number(contentLength);
     if (!contentLength || !Number.isSafeInteger(sizeBytes) || sizeBytes < 1 || sizeBytes > MAX_ARTIFACT_BYTES) {
       throw new HttpException({ error: 'bad_request', field: 'content-length', message: `must be an integer between 1 and ${MAX_ARTIFACT_BYTES}` }, HttpStatus.BAD_REQUEST);

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { eventMessage } from '@modelreg/kafka';
-import { buildRunRegistered, canonicalJson, type FieldError, type RunSubmission } from '@modelreg/lineage';
+import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
+import { buildRunRegistered, type RunSubmission } from '@modelreg/lineage';
+import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES, INGESTION_SCHEMA, SERVICE_NAME } from '../ingestion.constants';
@@ -64,11 +65,13 @@ export class RunRegistrationService {
       causationId,
       storageUris: submission.artifacts.map((artifact) => this.deps.store.uriFor(artifact.sha256)),
     });
+    // Too large to append: the transaction rolls back, so neither the version nor the registration is taken.
+    const messages = ensureEventsFit([eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })], this.deps.maxEventBytes);
     await client.query(
       'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
     );
-    await enqueueOutbox(client, INGESTION_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })]);
+    await enqueueOutbox(client, INGESTION_SCHEMA, messages);
     return { kind: 'registered', modelName: submission.modelName, modelVersion, eventId };
   }
 

@@ -1,5 +1,6 @@
-import type { ConsumedEvent, DeadLetter, PartitionBatch } from '@modelreg/kafka';
-import { runSubmittedToSubmissionJson, validateRunSubmission, type FieldError } from '@modelreg/lineage';
+import { EventTooLargeError, type ConsumedEvent, type DeadLetter, type PartitionBatch } from '@modelreg/kafka';
+import { runSubmittedToSubmissionJson, validateRunSubmission } from '@modelreg/lineage';
+import type { FieldError } from '@modelreg/validation';
 import type { RunRegistrationService } from './run-registration.service';
 
 /**
@@ -21,7 +22,10 @@ async function registerSubmission(registrations: RunRegistrationService, consume
   if (event.type !== 'RunSubmitted') return `unexpected ${event.type} on the run-submissions topic`;
   const validated = validateRunSubmission(runSubmittedToSubmissionJson(event.data));
   if (!validated.ok) return `invalid run submission: ${describe(validated.errors)}`;
-  const outcome = await registrations.register(validated.value, event.data.envelope.correlationId, event.data.envelope.eventId);
+  const outcome = await registrations.register(validated.value, event.data.envelope.correlationId, event.data.envelope.eventId).catch((error: unknown) => {
+    if (error instanceof EventTooLargeError) return { kind: 'too-large' as const, message: error.message };
+    throw error;
+  });
   switch (outcome.kind) {
     case 'registered':
     case 'already-registered':
@@ -30,6 +34,8 @@ async function registerSubmission(registrations: RunRegistrationService, consume
       return `invalid run submission: ${describe(outcome.errors)}`;
     case 'conflict':
       return `conflict: ${outcome.message}`;
+    case 'too-large':
+      return `event too large: ${outcome.message}`;
     default: {
       const unreachable: never = outcome;
       throw new Error(`unhandled ${String(unreachable)}`);

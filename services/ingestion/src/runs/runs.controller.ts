@@ -22,6 +22,8 @@ export class RunsController {
   @ApiResponse({ status: 200, description: 'This training run was registered before; its version is returned.' })
   @ApiResponse({ status: 409, description: 'This training run was registered before with different content.' })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` lists each field at fault.' })
+  @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
+  @ApiResponse({ status: 413, description: 'The body is over the size limit, or its RunRegistered would exceed MAX_EVENT_BYTES (`limitBytes`); no version is taken.' })
   async register(@Body() body: unknown, @Headers('x-correlation-id') correlationHeader: string | undefined, @Res({ passthrough: true }) response: Response) {
     const validated = validateRunSubmission(body);
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);

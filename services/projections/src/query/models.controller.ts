@@ -1,10 +1,26 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EVENT_NAMES, TOPIC_ROLE_OF_EVENT } from '@modelreg/events';
 import { diffLineage } from '@modelreg/projections';
 import { badRequest, notFound, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
+import type { TimelineFilter } from './deployment-queries';
 import type { ProjectionQueries } from './projection-queries';
+
+/** Event types on a model's deployment timeline: those of the deployments topic. */
+const TIMELINE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_NAMES.filter((name) => TOPIC_ROLE_OF_EVENT[name] === 'deployments'));
+
+function parseTimelineFilter(query: Record<string, string | undefined>): TimelineFilter {
+  const order = query['order'] ?? 'asc';
+  if (order !== 'asc' && order !== 'desc') throw badRequest('order', 'must be asc or desc');
+  const includeRejected = query['includeRejected'] ?? 'true';
+  if (includeRejected !== 'true' && includeRejected !== 'false') throw badRequest('includeRejected', 'must be true or false');
+  const eventTypes = query['eventType'] === undefined ? null : query['eventType'].split(',');
+  const unknown = eventTypes?.find((type) => !TIMELINE_EVENT_TYPES.has(type));
+  if (unknown !== undefined) throw badRequest('eventType', `unknown event type "${unknown.slice(0, 64)}"; one of ${[...TIMELINE_EVENT_TYPES].join(', ')}`);
+  return { order, eventTypes, includeRejected: includeRejected === 'true' };
+}
 
 @ApiTags('models')
 @Controller('v1/models')
@@ -71,10 +87,13 @@ export class ModelsController {
   @ApiOperation({ summary: 'Deployment timeline: promotions, canaries, traffic changes, rollouts, rollbacks with reasons, online results, refusals.' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
+  @ApiQuery({ name: 'order', required: false, description: 'asc (default, oldest first) or desc' })
+  @ApiQuery({ name: 'eventType', required: false, description: 'comma-separated event types, e.g. RolledBack,RolloutCompleted' })
+  @ApiQuery({ name: 'includeRejected', required: false, description: 'true (default) or false: refused controller reports' })
   async timeline(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
     const modelName = parseModelName(modelNameParam);
     const page = parsePage(query);
-    return { modelName, items: await this.queries.deployments.timeline(modelName, page), ...page };
+    return { modelName, ...(await this.queries.deployments.timeline(modelName, page, parseTimelineFilter(query))), ...page };
   }
 
   @Get(':modelName/diff')

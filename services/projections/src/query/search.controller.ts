@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
-import { badRequest, parseModelName, parsePage } from '@modelreg/service-runtime';
+import { badRequest, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
 import type { ProjectionQueries } from './projection-queries';
 
@@ -11,6 +11,15 @@ const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:@+=,-]{0,199}$/;
 @Controller('v1')
 export class SearchController {
   constructor(@Inject(PROJECTIONS_QUERIES) private readonly queries: ProjectionQueries) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: 'Across every model: what is deployed where, and the most recent gate failures, rollbacks and recorded events, newest first.' })
+  @ApiQuery({ name: 'limit', required: false, description: 'per list, 1-100, default 10' })
+  async overview(@Query('limit') limitParam: string | undefined) {
+    const limit = limitParam === undefined ? 10 : parsePositiveInt(limitParam, 'limit', 100);
+    const [deployed, recent] = await Promise.all([this.queries.deployments.currentlyDeployed({}), this.queries.deployments.overview(limit)]);
+    return { deployed, ...recent };
+  }
 
   @Get('deployed')
   @ApiOperation({ summary: 'Currently deployed: for each service and surface, the serving version and since when, and the canaries with their traffic.' })

@@ -24,7 +24,7 @@ export class VersionQueries {
   async decisions(modelName: string, modelVersion: number) {
     const rows = await this.pool.query(
       `SELECT event_id AS "eventId", decided_at AS "decidedAt", verdict, eligible AS "eligibleForDeployment", baseline_version AS "baselineVersion", baseline_rule AS "baselineRule",
-              json_build_object('policyId', policy_id, 'policyVersion', policy_version, 'contentHash', policy_hash) AS policy, trigger, checks
+              json_build_object('policyId', policy_id, 'policyVersion', policy_version, 'contentHash', policy_hash) AS policy, trigger, checks, baselines
          FROM projections.gate_decisions WHERE model_name = $1 AND model_version = $2 ORDER BY decided_at, event_id`,
       [modelName, modelVersion],
     );

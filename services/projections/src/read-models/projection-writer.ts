@@ -1,7 +1,9 @@
 import type { ConsumedEvent } from '@modelreg/kafka';
 import type { EventPayloads, RegistryEvent, RunRegistered } from '@modelreg/events';
+import { evolvePlacement, type Placement, type PlacementEvent } from '@modelreg/deployments';
 import { toModelVersionRow } from '@modelreg/projections';
 import type { PoolClient } from '@modelreg/postgres';
+import { placementFromReadRows, placementReadRows, type DeploymentReadRow, type PlacementReadRow } from './placement-rows';
 
 /**
  * Applies new events to the read models in `schema` (the live `projections`, or a rebuild).
@@ -126,64 +128,51 @@ async function insertRuns(client: PoolClient, schema: string, runs: RunRegistere
 
 async function insertDecision(client: PoolClient, schema: string, decision: EventPayloads['GateEvaluated']): Promise<void> {
   await client.query(
-    `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible, baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks)
-     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (event_id) DO NOTHING`,
+    `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible, baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks, baselines)
+     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (event_id) DO NOTHING`,
     [
       decision.envelope.eventId, decision.modelName, decision.candidateVersion, decision.envelope.occurredAt, decision.verdict, decision.eligibleForDeployment,
       decision.baselineVersion, decision.baselineRule, decision.policy.policyId, decision.policy.policyVersion, decision.policy.contentHash, decision.trigger, JSON.stringify(decision.checks),
+      JSON.stringify(decision.baselines),
     ],
   );
 }
 
-type DeploymentEvent = Extract<RegistryEvent, { type: 'CanaryStarted' | 'CanaryTrafficChanged' | 'RolloutCompleted' | 'RolledBack' | 'DeploymentRetired' }>;
+type DeploymentEvent = Extract<RegistryEvent, { type: PlacementEvent['type'] }>;
 
+const PLACEMENT_WHERE = 'model_name = $1 AND environment = $2 AND service = $3 AND surface = $4';
+const ms = (column: string) => `round(extract(epoch FROM ${column}) * 1000)::float8 AS ${column}`;
+
+/** Loads the placement's state from the read models, applies the placement fold, and stores the result. */
 async function applyDeployment(client: PoolClient, schema: string, event: DeploymentEvent): Promise<void> {
-  const d = event.data;
-  const placement = [d.modelName, d.environment, d.service, d.surface];
-  const at = d.envelope.occurredAt;
-  switch (event.type) {
-    case 'CanaryStarted':
-      await client.query(
-        `INSERT INTO ${schema}.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'CANARY', $7, $8, to_timestamp($9 / 1000.0), to_timestamp($9 / 1000.0)) ON CONFLICT (deployment_id) DO NOTHING`,
-        [d.deploymentId, ...placement, event.data.modelVersion, event.data.trafficPercent, event.data.baselineVersion, event.data.startedAt],
-      );
-      await client.query(`INSERT INTO ${schema}.placements (model_name, environment, service, surface) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, placement);
-      return;
-    case 'CanaryTrafficChanged':
-      return setDeployment(client, schema, d.deploymentId, 'CANARY', event.data.toPercent, at);
-    case 'RolloutCompleted':
-      await client.query(`UPDATE ${schema}.deployments SET status = 'SUPERSEDED', traffic_percent = 0, updated_at = to_timestamp($6 / 1000.0) WHERE model_name = $1 AND environment = $2 AND service = $3 AND surface = $4 AND status = 'SERVING' AND deployment_id <> $5`, [...placement, d.deploymentId, at]);
-      await setDeployment(client, schema, d.deploymentId, 'SERVING', 100, at);
-      return setServing(client, schema, placement, event.data.modelVersion, event.data.completedAt);
-    case 'RolledBack':
-      await setDeployment(client, schema, d.deploymentId, 'ROLLED_BACK', 0, at);
-      return setServing(client, schema, placement, event.data.toVersion, event.data.rolledBackAt);
-    case 'DeploymentRetired': {
-      const retired = await client.query(`SELECT status FROM ${schema}.deployments WHERE deployment_id = $1`, [d.deploymentId]);
-      await setDeployment(client, schema, d.deploymentId, 'RETIRED', 0, at);
-      if ((retired.rows[0] as { status: string } | undefined)?.status === 'SERVING') {
-        await client.query(`UPDATE ${schema}.placements SET serving_version = NULL, serving_since = NULL WHERE model_name = $1 AND environment = $2 AND service = $3 AND surface = $4`, placement);
-      }
-      return;
-    }
-    default: {
-      const unreachable: never = event;
-      throw new Error(`unhandled ${String(unreachable)}`);
-    }
-  }
-}
-
-async function setDeployment(client: PoolClient, schema: string, deploymentId: string, status: string, traffic: number, at: number): Promise<void> {
-  await client.query(`UPDATE ${schema}.deployments SET status = $2, traffic_percent = $3, updated_at = to_timestamp($4 / 1000.0) WHERE deployment_id = $1`, [deploymentId, status, traffic, at]);
-}
-
-async function setServing(client: PoolClient, schema: string, placement: string[], version: number, since: number): Promise<void> {
+  const { modelName, environment, service, surface } = event.data;
+  const placement: Placement = { modelName, environment, service, surface };
+  const key = [modelName, environment, service, surface];
+  const row = (await client.query(`SELECT serving_version, serving_deployment_id, ${ms('serving_since')}, served_versions FROM ${schema}.placements WHERE ${PLACEMENT_WHERE}`, key)).rows[0] as PlacementReadRow | undefined;
+  const deployments = (await client.query(
+    `SELECT deployment_id, model_version, status, traffic_percent, baseline_version, ${ms('started_at')}, ${ms('updated_at')} FROM ${schema}.deployments WHERE ${PLACEMENT_WHERE} AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')`,
+    key,
+  )).rows as DeploymentReadRow[];
+  const before = placementFromReadRows(placement, row ?? null, deployments);
+  const after = evolvePlacement(before, event);
+  const unchanged = new Set(before.deployments.map((record) => JSON.stringify(record)));
+  const rows = placementReadRows({ ...after, deployments: after.deployments.filter((record) => !unchanged.has(JSON.stringify(record))) });
+  const p = rows.placement;
   await client.query(
-    `INSERT INTO ${schema}.placements (model_name, environment, service, surface, serving_version, serving_since) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))
-     ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET serving_version = EXCLUDED.serving_version, serving_since = EXCLUDED.serving_since`,
-    [...placement, version, since],
+    `INSERT INTO ${schema}.placements (model_name, environment, service, surface, serving_version, serving_deployment_id, serving_since, served_versions)
+     VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), $8)
+     ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET serving_version = EXCLUDED.serving_version, serving_deployment_id = EXCLUDED.serving_deployment_id,
+       serving_since = EXCLUDED.serving_since, served_versions = EXCLUDED.served_versions`,
+    [...key, p.serving_version, p.serving_deployment_id, p.serving_since, p.served_versions],
   );
+  for (const d of rows.deployments) {
+    await client.query(
+      `INSERT INTO ${schema}.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), to_timestamp($11 / 1000.0))
+       ON CONFLICT (deployment_id) DO UPDATE SET model_version = EXCLUDED.model_version, status = EXCLUDED.status, traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version, started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at`,
+      [d.deployment_id, ...key, d.model_version, d.status, d.traffic_percent, d.baseline_version, d.started_at, d.updated_at],
+    );
+  }
 }
 
 async function addToTimeline(client: PoolClient, schema: string, event: RegistryEvent): Promise<void> {

@@ -67,20 +67,27 @@ export class ProjectionConsumer {
 
   /** True when the group's committed offsets reach the end of every partition as it is now. */
   async caughtUp(): Promise<boolean> {
+    return (await this.lag()) === 0;
+  }
+
+  /** Events on the log that this group has not committed yet, over every partition it reads. */
+  async lag(): Promise<number> {
     const admin = this.deps.kafka.admin();
     await admin.connect();
     try {
       const topics = [this.deps.topics.lineage, this.deps.topics.gates, this.deps.topics.deployments];
       const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
+      let behind = 0n;
       for (const topic of topics) {
         const ends = await admin.fetchTopicOffsets(topic);
         const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
         for (const end of ends) {
-          const at = done.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
-          if (BigInt(end.high) > 0n && BigInt(at) < BigInt(end.high)) return false;
+          const at = BigInt(done.find((partition) => partition.partition === end.partition)?.offset ?? '-1');
+          const from = at < 0n ? BigInt(end.low) : at;
+          if (BigInt(end.high) > from) behind += BigInt(end.high) - from;
         }
       }
-      return true;
+      return Number(behind);
     } finally {
       await admin.disconnect();
     }

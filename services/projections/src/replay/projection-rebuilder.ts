@@ -28,7 +28,7 @@ export class ReplayConflictError extends Error {
  * the live schema keeps serving queries; when the rebuild has caught up, pauses the live consumer,
  * lets the rebuild take the last events, renames the schemas in one transaction (queries never
  * see a half state) and resumes. The replaced schema is kept as projections_retired_<time> so
- * the two can be compared table by table.
+ * the two can be compared table by table, and for rollback, until the replay retention removes it.
  */
 export class ProjectionRebuilder {
   private status: ReplayStatus = { state: 'idle' };
@@ -42,6 +42,12 @@ export class ProjectionRebuilder {
 
   current(): ReplayStatus {
     return { ...this.status };
+  }
+
+  /** The generation (start, ms) of the replay in progress, whose schema and group are in use; null when none runs. */
+  activeGeneration(): number | null {
+    const inProgress = this.status.state === 'rebuilding' || this.status.state === 'switching' || this.status.state === 'verifying';
+    return inProgress && this.status.startedAt ? Date.parse(this.status.startedAt) : null;
   }
 
   start(): ReplayStatus {
@@ -93,13 +99,11 @@ export class ProjectionRebuilder {
   }
 }
 
-/** The atomic switch: the rebuilt schema becomes `projections` in one transaction; older retired schemas go. */
+/** The atomic switch: the rebuilt schema becomes `projections` in one transaction. */
 async function switchOver(pool: Pool, schema: string, retired: string, liveGroup: string, rebuildGroup: string): Promise<void> {
   await withTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
     await client.query(`INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
-    const old = (await client.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projections\\_retired\\_%'")).rows as Array<{ nspname: string }>;
-    for (const { nspname } of old) await client.query(`DROP SCHEMA ${nspname} CASCADE`);
     await client.query(`ALTER SCHEMA ${PROJECTIONS_SCHEMA} RENAME TO ${retired}`);
     await client.query(`ALTER SCHEMA ${schema} RENAME TO ${PROJECTIONS_SCHEMA}`);
   });

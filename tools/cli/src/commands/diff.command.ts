@@ -1,21 +1,33 @@
 import type { LineageDiff, MetricDelta, SetChanges, ValueChange } from '@modelreg/projections';
-import { CliUsageError, type CliArguments } from '../cli-arguments';
+import { CliError, type CommandSpec } from '../cli-arguments';
 import { getJson } from '../registry-http';
 
 /** `modelreg diff fraud-model 127 126`: what changed from v126 (the baseline) to v127. `--json` prints the raw diff. */
-export async function diffCommand(args: CliArguments, projectionsUrl: string, print: (line: string) => void): Promise<number> {
-  const [model, version, against] = args.positionals;
-  if (!model || !version || !against) throw new CliUsageError('diff needs <model> <version> <against>, e.g. modelreg diff fraud-model 127 126');
-  const response = await getJson(projectionsUrl, `/v1/models/${encodeURIComponent(model)}/diff?version=${encodeURIComponent(version)}&against=${encodeURIComponent(against)}`);
-  if (response.status !== 200) {
-    print(`diff refused (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
-    return 1;
-  }
-  const diff = response.body as unknown as LineageDiff;
-  if (args.flags['json']) print(JSON.stringify(diff, null, 2));
-  else for (const line of renderDiff(diff)) print(line);
-  return 0;
-}
+export const diffCommand: CommandSpec = {
+  name: 'diff',
+  summary: 'What changed from one version to another: code, data snapshots, features, hyperparameters, seeds, environment down to packages and drivers, artifacts, and every metric.',
+  positionals: [
+    { name: 'model', description: 'the model name' },
+    { name: 'version', description: 'the version to explain (e.g. the candidate)' },
+    { name: 'against', description: 'the version to compare with (e.g. the baseline)' },
+  ],
+  options: { json: { type: 'boolean', description: 'print the diff as JSON' } },
+  examples: ['modelreg diff fraud-model 127 126', 'modelreg diff fraud-model 127 126 --json'],
+  async run(parsed, context) {
+    const [model, version, against] = parsed.positionals as [string, string, string];
+    const projectionsUrl = context.config.projectionsUrl;
+    if (!projectionsUrl) throw new CliError('no registry: set MODELREG_PROJECTIONS_URL or start the local stack (npm start)');
+    const response = await getJson(projectionsUrl, `/v1/models/${encodeURIComponent(model)}/diff?version=${encodeURIComponent(version)}&against=${encodeURIComponent(against)}`, 'MODELREG_PROJECTIONS_URL');
+    if (response.status !== 200) {
+      context.print(`diff refused (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
+      return 1;
+    }
+    const diff = response.body as unknown as LineageDiff;
+    if (parsed.values['json']) context.print(JSON.stringify(diff, null, 2));
+    else for (const line of renderDiff(diff)) context.print(line);
+    return 0;
+  },
+};
 
 /** The diff as lines a person reads in a terminal. */
 export function renderDiff(diff: LineageDiff): string[] {

@@ -1,9 +1,41 @@
-import type { CliArguments } from '../cli-arguments';
+import { CliError, CliUsageError, type CommandContext, type CommandSpec } from '../cli-arguments';
 import { getJson, postJson } from '../registry-http';
 
-/** `modelreg replay`: rebuilds every projection from offset 0, waits for the atomic switch, and reports whether the rebuilt state is identical. */
-export async function replayCommand(_args: CliArguments, projectionsUrl: string, print: (line: string) => void, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
-  const started = await postJson(projectionsUrl, '/v1/replay', {});
+const SETTING = 'MODELREG_PROJECTIONS_URL';
+
+interface ReplayStatus {
+  state: string;
+  eventsApplied?: number;
+  eventsPerSecond?: number;
+  rebuildSeconds?: number;
+  error?: string;
+  checksumError?: string;
+  checksums?: Record<string, { equal: boolean; rebuilt: { rows: number } }>;
+}
+
+/** `modelreg replay --yes`: rebuilds every projection from offset 0, waits for the atomic switch, and reports whether the rebuilt state is identical. */
+export const replayCommand: CommandSpec = {
+  name: 'replay',
+  summary: 'Rebuild every read model from offset 0 of the log into fresh tables, switch over atomically, and compare the rebuilt state with the replaced one table by table. Queries keep working meanwhile. Asks for confirmation unless --yes.',
+  positionals: [],
+  options: { yes: { type: 'boolean', short: 'y', description: 'start without asking' } },
+  examples: ['modelreg replay', 'modelreg replay --yes'],
+  async run(parsed, context) {
+    const projectionsUrl = context.config.projectionsUrl;
+    if (!projectionsUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
+    if (!parsed.values['yes']) await confirm(context, projectionsUrl);
+    return replay(projectionsUrl, context.print);
+  },
+};
+
+async function confirm(context: CommandContext, url: string): Promise<void> {
+  if (!context.interactive) throw new CliUsageError('replay rebuilds every projection and there is no terminal to ask: pass --yes to confirm');
+  const answer = await context.ask(`Rebuild every projection of ${new URL(url).origin} from offset 0? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliUsageError('replay not started');
+}
+
+async function replay(projectionsUrl: string, print: (line: string) => void, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
+  const started = await postJson(projectionsUrl, '/v1/replay', {}, SETTING);
   if (started.status !== 202) {
     print(`replay refused (${started.status}): ${String(started.body['message'] ?? '')}`);
     return 1;
@@ -11,7 +43,7 @@ export async function replayCommand(_args: CliArguments, projectionsUrl: string,
   print(`rebuilding into ${String(started.body['schema'])}...`);
   for (;;) {
     await sleep(1000);
-    const status = (await getJson(projectionsUrl, '/v1/replay')).body as { state: string; eventsApplied?: number; eventsPerSecond?: number; rebuildSeconds?: number; error?: string; checksumError?: string; checksums?: Record<string, { equal: boolean; rebuilt: { rows: number } }> };
+    const status = (await getJson(projectionsUrl, '/v1/replay', SETTING)).body as unknown as ReplayStatus;
     if (status.state === 'failed') {
       print(`replay failed: ${status.error ?? 'unknown error'}`);
       return 1;

@@ -1,3 +1,6 @@
+import { INPUT_LIMITS } from './limits';
+import { quoteForMessage, textProblem } from './storable-text';
+
 /** One problem with one field of a request or message, e.g. { field: 'metrics.overall.auc', message: 'must be within [0, 1]' }. */
 export interface FieldError {
   field: string;
@@ -5,6 +8,20 @@ export interface FieldError {
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+export interface TextOptions {
+  max?: number;
+  pattern?: RegExp;
+  patternHint?: string;
+}
+
+export interface MapOptions {
+  maxEntries?: number;
+  maxKeyChars?: number;
+  /** What every key must match, e.g. the metric-name pattern. */
+  pattern?: RegExp;
+  patternHint?: string;
+}
 
 /** Collects field errors while reading an untrusted JSON document. */
 export class FieldReader {
@@ -20,24 +37,45 @@ export class FieldReader {
     return value as Record<string, unknown>;
   }
 
-  array(value: unknown, field: string, { min = 0, max = 10_000 } = {}): unknown[] | undefined {
+  array(value: unknown, field: string, { min = 0, max = INPUT_LIMITS.arrayItems }: { min?: number; max?: number } = {}): unknown[] | undefined {
     if (!Array.isArray(value)) return this.fail(field, value === undefined ? 'is required' : 'must be an array');
     if (value.length < min) return this.fail(field, `must have at least ${min} item(s)`);
     if (value.length > max) return this.fail(field, `must have at most ${max} items`);
     return value;
   }
 
-  /** A printable string without control characters. */
-  text(value: unknown, field: string, { max = 256, pattern, patternHint }: { max?: number; pattern?: RegExp; patternHint?: string } = {}): string | undefined {
+  /** A printable, storable string: not blank, bounded, no control characters, no U+0000, no unpaired surrogate. */
+  text(value: unknown, field: string, { max = INPUT_LIMITS.textChars, pattern, patternHint }: TextOptions = {}): string | undefined {
     if (typeof value !== 'string') return this.fail(field, value === undefined ? 'is required' : 'must be a string');
-    if (value.trim() === '') return this.fail(field, 'must not be empty');
-    if (value.length > max) return this.fail(field, `must be at most ${max} characters`);
-    if (/[\u0000-\u001f\u007f]/.test(value)) return this.fail(field, 'must not contain control characters');
+    const problem = textProblem(value, { max });
+    if (problem) return this.fail(field, problem);
     if (pattern && !pattern.test(value)) return this.fail(field, patternHint ?? `must match ${pattern}`);
     return value;
   }
 
-  optionalText(value: unknown, field: string, options: { max?: number; pattern?: RegExp; patternHint?: string } = {}): string | null {
+  /**
+   * The entries of an object used as a map (labels, seeds, metric values...): at most `maxEntries`,
+   * each key a storable string of at most `maxKeyChars` matching `pattern`. A bad key is reported
+   * on the map's field with the key quoted, and its entry left out.
+   */
+  entries(value: unknown, field: string, { maxEntries = INPUT_LIMITS.mapEntries, maxKeyChars = INPUT_LIMITS.mapKeyChars, pattern, patternHint }: MapOptions = {}): Array<[string, unknown]> {
+    const map = this.object(value, field);
+    if (!map) return [];
+    const keys = Object.keys(map);
+    if (keys.length > maxEntries) {
+      this.fail(field, `must have at most ${maxEntries} entries, got ${keys.length}`);
+      return [];
+    }
+    const entries: Array<[string, unknown]> = [];
+    for (const key of keys) {
+      const problem = textProblem(key, { max: maxKeyChars }) ?? (pattern && !pattern.test(key) ? (patternHint ?? `must match ${pattern}`) : null);
+      if (problem) this.fail(field, `key ${quoteForMessage(key)} ${problem}`);
+      else entries.push([key, map[key]]);
+    }
+    return entries;
+  }
+
+  optionalText(value: unknown, field: string, options: TextOptions = {}): string | null {
     if (value === undefined || value === null) return null;
     return this.text(value, field, options) ?? null;
   }

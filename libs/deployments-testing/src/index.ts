@@ -1,0 +1,1 @@
+export { placementHistories, assertPersistenceKeepsServingViews, sampleReportBodies, HISTORY_PLACEMENT } from './placement-histories';
