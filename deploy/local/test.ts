@@ -1,6 +1,6 @@
 // npm test: type-check, lint, schema compatibility, then every jest test (unit, integration and
-// end-to-end) against the real local stack, which is started if needed and stopped again if this
-// run started it. Extra arguments go to jest.
+// end-to-end) and the Python client's pytest suite against the real local stack, which is started if
+// needed and stopped again if this run started it. Extra arguments go to jest (and skip pytest).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -31,13 +31,57 @@ async function main(jestArgs: string[]): Promise<number> {
   const resultsFile = resolve(REPO_ROOT, '.local/jest-results.json');
   rmSync(resultsFile, { force: true });
   const jest = spawnSync(process.execPath, [resolve(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '--ci', '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...jestArgs], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const python = jestArgs.length === 0 ? runPytest() : null;
   if (!stackWasUp && process.env['MODELREG_KEEP_STACK'] !== '1') await stackDown(print);
+  const totals = { passed: 0, failed: 0, skipped: 0 };
   if (existsSync(resultsFile)) {
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
-    print(`finished in ${Math.round((Date.now() - started) / 1000)} s`);
-    console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
+    print(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
+    totals.passed += results.numPassedTests;
+    totals.failed += results.numFailedTests;
+    totals.skipped += results.numPendingTests;
   }
-  return jest.status ?? 1;
+  if (python) {
+    print(`pytest: ${python.summary}`);
+    totals.passed += python.passed;
+    totals.failed += python.failed;
+    totals.skipped += python.skipped;
+  } else print('pytest: not run (jest arguments were given)');
+  print(`finished in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  return jest.status !== 0 ? (jest.status ?? 1) : python && python.status !== 0 ? python.status : 0;
+}
+
+/**
+ * The Python client's tests (clients/python) in a virtualenv under .local, against the same stack.
+ * pytest's exit status 5 (no test collected) is a failure too.
+ */
+function runPytest(): { status: number; summary: string; passed: number; failed: number; skipped: number } {
+  const venv = resolve(REPO_ROOT, '.local/python-venv');
+  const pythonBin = resolve(venv, 'bin/python');
+  const client = resolve(REPO_ROOT, 'clients/python');
+  const report = resolve(REPO_ROOT, '.local/pytest-results.xml');
+  const run = (name: string, command: string, args: string[]) => {
+    print(`${name}: ${command} ${args.join(' ')}`);
+    return spawnSync(command, args, { cwd: client, stdio: 'inherit' }).status ?? 1;
+  };
+  const setup: Array<[string, string, string[]]> = [
+    ...(existsSync(pythonBin) ? [] : [['python venv', 'python3', ['-m', 'venv', venv]] as [string, string, string[]]]),
+    ['python client install', pythonBin, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '.[test]']],
+    ['python type-check', pythonBin, ['-m', 'mypy']],
+  ];
+  for (const [name, command, args] of setup) {
+    if (run(name, command, args) !== 0) return { status: 1, summary: `${name} failed`, passed: 0, failed: 1, skipped: 0 };
+  }
+  rmSync(report, { force: true });
+  const status = run('pytest', pythonBin, ['-m', 'pytest', '--junitxml', report, 'tests']);
+  const suite = existsSync(report) ? /<testsuite [^>]*>/.exec(readFileSync(report, 'utf8'))?.[0] ?? '' : '';
+  const count = (name: string) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
+  const failed = count('failures') + count('errors');
+  const skipped = count('skipped');
+  const passed = count('tests') - failed - skipped;
+  const summary = status === 5 ? 'no test was collected (exit 5)' : `${passed} passed, ${failed} failed, ${skipped} skipped (exit ${status})`;
+  return { status: status === 5 ? 1 : status, summary, passed, failed: status !== 0 && failed === 0 ? 1 : failed, skipped };
 }
 
 main(process.argv.slice(2)).then(

@@ -70,6 +70,18 @@ describe('Helm chart', () => {
     expect(kinds.filter((kind) => kind === 'Service')).toHaveLength(4);
     expect(kinds.filter((kind) => kind === 'PodDisruptionBudget')).toHaveLength(4);
     expect(kinds).toContain('Job');
+    expect(kinds).toContain('ConfigMap');
+  });
+
+  it('ships the Grafana dashboard as a sidecar ConfigMap holding valid dashboard JSON', () => {
+    const manifests = parseManifests(render('evaluation-values.yaml').stdout) as unknown as Array<{ kind: string; metadata: { name: string; labels: Record<string, string> }; data: Record<string, string> }>;
+    const dashboard = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'reg-modelreg-grafana-dashboard');
+    expect(dashboard?.metadata.labels['grafana_dashboard']).toBe('1');
+    const json = JSON.parse(dashboard!.data['modelreg.json'] as string) as { uid: string; panels: Array<{ targets: Array<{ expr: string }> }> };
+    expect(json.uid).toBe('modelreg-overview');
+    expect(json.panels.length).toBeGreaterThanOrEqual(10);
+    const off = parseManifests(render('evaluation-values.yaml', ['--set', 'grafanaDashboard.enabled=false']).stdout);
+    expect(off.find((m) => m.metadata.name === 'reg-modelreg-grafana-dashboard')).toBeUndefined();
   });
 
   it('fails validation for a manifest the Kubernetes schema does not allow', () => {

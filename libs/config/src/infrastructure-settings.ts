@@ -132,6 +132,8 @@ export interface ServiceSettings {
   databaseUrl: string;
   instance: string;
   logLevel: LogLevelSetting;
+  /** Readiness fails when a consumed partition with records waiting has not advanced for this long, s. */
+  consumerStallSeconds: number;
 }
 
 export function readServiceSettings(env: Env, serviceName: string, portVariable: string): ServiceSettings {
@@ -143,5 +145,6 @@ export function readServiceSettings(env: Env, serviceName: string, portVariable:
     databaseUrl: readDatabaseUrl(env),
     instance: optionalString(env, 'SERVICE_INSTANCE', `${serviceName}-${process.pid}`),
     logLevel: logLevel as LogLevelSetting,
+    consumerStallSeconds: integerInRange(env, 'CONSUMER_STALL_SECONDS', 60, 1, 86_400),
   };
 }

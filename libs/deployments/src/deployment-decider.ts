@@ -1,7 +1,7 @@
 import type {
   AbTestConcluded, CanaryStarted, CanaryTrafficChanged, DeploymentRetired, OfflineOnlineDivergenceDetected, OnlineMetricsReported, RollbackRecommended, RolledBack, RolloutCompleted,
 } from '@modelreg/events';
-import { compareWithBound, type Guardrails } from '@modelreg/gates';
+import { compareDeviation, compareWithBound, formatNumber, type CanaryGuardrail, type Deviation, type Guardrails } from '@modelreg/gates';
 import type { DeploymentReport } from './deployment-report';
 import type { DeploymentRecord, PlacementState, VersionFacts } from './deployment-state';
 import { verdictOn } from './promotion';
@@ -127,24 +127,29 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
   }
 }
 
-/** Offline metrics can lie: an online value further from the offline one than the policy allows is reported. */
+/**
+ * Offline metrics can lie: an online value further from the offline one (either way) than the
+ * policy's tolerance for that metric allows is reported, with the allowance it breached.
+ */
 function detectDivergence(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, version: VersionFacts, context: OnlineContext): DeploymentFact[] {
   const facts: DeploymentFact[] = [];
   for (const [metric, tolerance] of Object.entries(context.policy.guardrails.offlineOnlineTolerance).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const online = report.metrics[metric];
     const offline = version.offlineMetrics[metric];
     if (online === undefined || offline === undefined) continue;
-    if (Math.abs(online - offline) > tolerance + context.policy.tolerance) {
+    const deviation: Deviation = typeof tolerance === 'number' ? { absolute: tolerance } : tolerance;
+    const comparison = compareDeviation(Math.abs(online - offline), offline, deviation, context.policy.tolerance);
+    if (comparison.breached) {
       facts.push({
         type: 'OfflineOnlineDivergenceDetected',
-        data: { ...report.placement, modelVersion: report.modelVersion, metric, offlineValue: offline, onlineValue: online, tolerance, policyId: context.policy.policyId, policyVersion: context.policy.policyVersion, onlineMetricsEventId: context.primaryEventId },
+        data: { ...report.placement, modelVersion: report.modelVersion, metric, offlineValue: offline, onlineValue: online, tolerance: comparison.allowance, policyId: context.policy.policyId, policyVersion: context.policy.policyVersion, onlineMetricsEventId: context.primaryEventId },
       });
     }
   }
   return facts;
 }
 
-/** A canary's online metrics against the policy's guardrails: absolute bounds, and relative drops against its baseline's online metrics. */
+/** A canary's online metrics against the policy's guardrails: absolute bounds, and regressions against its baseline's online metrics. */
 function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE_METRICS' }>, placement: PlacementState, context: OnlineContext): DeploymentFact[] {
   const facts: DeploymentFact[] = [];
   for (const canary of placement.deployments.filter((record) => record.status === 'CANARY' && record.modelVersion === report.modelVersion)) {
@@ -158,15 +163,25 @@ function checkCanaryGuardrails(report: Extract<DeploymentReport, { kind: 'ONLINE
         if (!comparison.passed) facts.push({ type: 'RollbackRecommended', data: { ...evidence, baselineValue: baseline?.[guardrail.metric] ?? null, guardrail: `${guardrail.metric} ${comparison.comparator}` } });
       }
       const baselineValue = baseline?.[guardrail.metric];
-      if (guardrail.maxRelativeDrop !== undefined && baselineValue !== undefined && baselineValue !== 0) {
-        const drop = (baselineValue - value) / Math.abs(baselineValue);
-        if (drop > guardrail.maxRelativeDrop + context.policy.tolerance) {
-          facts.push({ type: 'RollbackRecommended', data: { ...evidence, baselineValue, guardrail: `${guardrail.metric} relative drop <= ${guardrail.maxRelativeDrop} (was ${Number(drop.toPrecision(4))})` } });
+      const allowed = allowedRegression(guardrail);
+      if (allowed && baselineValue !== undefined) {
+        const regression = allowed.direction === 'higher' ? baselineValue - value : value - baselineValue;
+        const comparison = compareDeviation(regression, baselineValue, allowed.deviation, context.policy.tolerance);
+        if (comparison.breached) {
+          const change = allowed.direction === 'higher' ? 'drop' : 'rise';
+          facts.push({ type: 'RollbackRecommended', data: { ...evidence, baselineValue, guardrail: `${guardrail.metric} ${change} vs baseline ${comparison.comparator} (was ${formatNumber(regression)})` } });
         }
       }
     }
   }
   return facts;
+}
+
+/** The regression a guardrail allows: `maxRegression` with its direction, or the earlier `maxRelativeDrop`. */
+function allowedRegression(guardrail: CanaryGuardrail): { deviation: Deviation; direction: 'higher' | 'lower' } | null {
+  if (guardrail.maxRegression) return { deviation: guardrail.maxRegression, direction: guardrail.direction ?? 'higher' };
+  if (guardrail.maxRelativeDrop !== undefined) return { deviation: { relative: guardrail.maxRelativeDrop }, direction: 'higher' };
+  return null;
 }
 
 function describe(placement: { service: string; surface: string; environment: string }): string {

@@ -46,6 +46,32 @@ describe('validateDeploymentReport', () => {
     expect(errorsOf(body)).toContainEqual({ field, message: expect.stringMatching(message) });
   });
 
+  describe('metric names follow the one naming rule', () => {
+    const onlineReport = { kind: 'ONLINE_METRICS', reportId: 'm', reportedAt: '2024-01-27T00:00:00Z', modelName: 'rec', modelVersion: 3, service: 's', surface: 'homepage', environment: 'production', windowStart: '2024-01-26T00:00:00Z', windowEnd: '2024-01-27T00:00:00Z', metrics: { 'ndcg@20': 0.4, CTR: 0.05 } };
+    const abReport = { kind: 'AB_TEST_CONCLUDED', reportId: 'a', reportedAt: '2024-01-27T00:00:00Z', testId: 't', modelName: 'rec', service: 's', surface: 'homepage', environment: 'production', controlVersion: 2, treatmentVersion: 3, decision: 'INCONCLUSIVE', results: [{ metric: 'ndcg@20', controlValue: 0.4, treatmentValue: 0.41, relativeLift: 0.025, confidenceLow: -0.01, confidenceHigh: 0.06, controlSamples: 1000, treatmentSamples: 1000 }] };
+    const rollbackReport = { kind: 'ROLLED_BACK', reportId: 'b', reportedAt: '2024-01-27T00:00:00Z', deploymentId: 'd', toVersion: 2, reason: 'ndcg fell', triggerMetric: 'ndcg@20', triggerValue: 0.3 };
+
+    it('normalizes online metrics, A/B metrics and a rollback trigger metric', () => {
+      const value = (body: unknown) => {
+        const result = validateDeploymentReport(body, options);
+        if (!result.ok) throw new Error(JSON.stringify(result.errors));
+        return result.value as Record<string, any>;
+      };
+      expect(value(onlineReport)['metrics']).toEqual({ ndcg_at_20: 0.4, ctr: 0.05 });
+      expect(value(abReport)['results'][0].metric).toBe('ndcg_at_20');
+      expect(value(rollbackReport)['triggerMetric']).toBe('ndcg_at_20');
+    });
+
+    it.each<[string, Record<string, unknown>, string, RegExp]>([
+      ['an online metric', { ...onlineReport, metrics: { 'ndcg 20': 0.4 } }, 'metrics', /key "ndcg 20" must be a metric name/],
+      ['two spellings of one online metric', { ...onlineReport, metrics: { 'ndcg@20': 0.4, ndcg_at_20: 0.4 } }, 'metrics', /key "ndcg_at_20" names the same metric as "ndcg@20"/],
+      ['an A/B metric', { ...abReport, results: [{ ...abReport.results[0], metric: 'ndcg/20' }] }, 'results[0].metric', /must be a metric name/],
+      ['a trigger metric', { ...rollbackReport, triggerMetric: '20ndcg' }, 'triggerMetric', /must be a metric name/],
+    ])('rejects a bad name of %s, naming the field', (_case, body, field, message) => {
+      expect(errorsOf(body)).toContainEqual({ field, message: expect.stringMatching(message) });
+    });
+  });
+
   it('checks metric windows and A/B results', () => {
     expect(errorsOf({ kind: 'ONLINE_METRICS', reportId: 'm', reportedAt: '2024-01-27T00:00:00Z', modelName: 'rec', modelVersion: 3, service: 's', surface: 'homepage', environment: 'production', windowStart: '2024-01-27T00:00:00Z', windowEnd: '2024-01-26T00:00:00Z', metrics: { ctr: 0.1 } })).toContainEqual({ field: 'windowEnd', message: 'must be after windowStart' });
     expect(errorsOf({ kind: 'AB_TEST_CONCLUDED', reportId: 'a', reportedAt: '2024-01-27T00:00:00Z', testId: 't', modelName: 'rec', service: 's', surface: 'homepage', environment: 'production', controlVersion: 2, treatmentVersion: 2, decision: 'MAYBE', results: [{ metric: 'ctr', controlValue: 0.1, treatmentValue: 0.11, relativeLift: 0.1, confidenceLow: 0.2, confidenceHigh: 0.05, controlSamples: 1000, treatmentSamples: 0 }] })).toEqual(

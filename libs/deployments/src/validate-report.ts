@@ -1,5 +1,5 @@
 import type { AbMetricResult } from '@modelreg/events';
-import { FieldReader, isValidModelName, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS, METRIC_NAME_PATTERN, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
+import { FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, readMetricName, readOptionalMetricName, type Validated } from '@modelreg/validation';
 import { REPORT_KINDS, type DeploymentReport, type Placement } from './deployment-report';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -54,7 +54,7 @@ export function validateDeploymentReport(input: unknown, options: ReportValidati
         deploymentId: deploymentId(),
         toVersion: version('toVersion'),
         reason: r.text(body['reason'], 'reason', { max: 1000 }) ?? '',
-        triggerMetric: r.optionalText(body['triggerMetric'], 'triggerMetric', { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }),
+        triggerMetric: readOptionalMetricName(r, body['triggerMetric'], 'triggerMetric'),
         triggerValue: body['triggerValue'] === undefined || body['triggerValue'] === null ? null : (r.number(body['triggerValue'], 'triggerValue') ?? null),
       });
     case 'DEPLOYMENT_RETIRED':
@@ -112,9 +112,9 @@ function readMetrics(r: FieldReader, input: unknown, field: string): Record<stri
   const values = r.object(input, field) ?? {};
   if (input !== undefined && Object.keys(values).length === 0) r.fail(field, 'must hold at least one metric');
   const out: Record<string, number> = {};
-  for (const [name, raw] of r.entries(values, field, { maxKeyChars: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT })) {
-    const value = r.number(raw, `${field}.${name}`);
-    if (value !== undefined) out[name] = value;
+  for (const entry of metricEntries(r, values, field)) {
+    const value = r.number(entry.value, entry.field);
+    if (value !== undefined) out[entry.metric] = value;
   }
   return out;
 }
@@ -123,7 +123,7 @@ function readAbResult(r: FieldReader, input: unknown, field: string): AbMetricRe
   const item = r.object(input, field) ?? {};
   const num = (key: string, options = {}) => r.number(item[key], `${field}.${key}`, options) ?? 0;
   const result: AbMetricResult = {
-    metric: r.text(item['metric'], `${field}.metric`, { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }) ?? '',
+    metric: readMetricName(r, item['metric'], `${field}.metric`) ?? '',
     controlValue: num('controlValue'),
     treatmentValue: num('treatmentValue'),
     relativeLift: num('relativeLift'),

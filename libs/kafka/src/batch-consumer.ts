@@ -1,8 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventCodec, RegistryEvent } from '@modelreg/events';
 import type { Logger } from '@modelreg/logging';
-import { deadLetterMessage, type DeadLetter, type SourceCoordinates } from './dead-letter';
-import type { EventPublisher } from './event-publisher';
+import { ConsumerProgress, type StalledPartition } from './consumer-progress';
+import type { DeadLetter, SourceCoordinates } from './dead-letter';
 
 export interface ConsumedEvent {
   source: SourceCoordinates;
@@ -11,31 +11,43 @@ export interface ConsumedEvent {
   event: RegistryEvent;
 }
 
-/** Decoded events of one partition, in log order. */
+/** Consecutive records of one partition, in log order: the decoded events and the records that are not. */
 export interface PartitionBatch {
   topic: string;
   partition: number;
   events: ConsumedEvent[];
+  /** Records that could not be decoded, with the reason; they belong in the dead-letter topic. */
+  undecodable: DeadLetter[];
+  /** The offset after the batch's last record: where the partition resumes once the batch is applied. */
+  nextOffset: string;
 }
 
-/** Applies a batch idempotently; returns the events it rejected so they go to the dead-letter topic. */
-export type BatchHandler = (batch: PartitionBatch) => Promise<DeadLetter[] | void>;
+/** What a handler may ask of the consumer while it works on a batch (retries can take long). */
+export interface ConsumerSession {
+  /** False once the consumer stops or the partition is taken away: stop working on the batch. */
+  isActive(): boolean;
+  /** Keeps the group membership alive; throws when the group is rebalancing or Kafka is gone. */
+  heartbeat(): Promise<void>;
+}
+
+/**
+ * Applies a batch, resolving only when every record of it is dealt with (applied or
+ * dead-lettered), or when the session is no longer active; then nothing of it is committed to
+ * Kafka, and the batch comes again.
+ */
+export type BatchHandler = (batch: PartitionBatch, session: ConsumerSession) => Promise<void>;
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
   groupId: string;
   topics: string[];
   codec: EventCodec;
-  deadLetterTopic: string;
-  publisher: EventPublisher;
   logger: Logger;
   handler: BatchHandler;
-  /** Called when the consumer cannot go on; services end the process so a supervisor restarts it. */
+  /** Called when the consumer cannot go on (a non-retriable Kafka or programming error, never an outage). */
   onFatal: (error: Error) => void;
-  /** Messages handled per transaction; heartbeats are sent between chunks. */
+  /** Messages handled per call of the handler; heartbeats are sent between chunks. */
   chunkSize?: number;
-  /** Consecutive failed restarts before `onFatal`; default 10. */
-  maxConsecutiveRestarts?: number;
   /**
    * Partitions handled at once (default 1). Order holds within a partition, which is all the
    * model-keyed topics need; handlers must then be safe to run concurrently.
@@ -44,18 +56,20 @@ export interface BatchConsumerOptions {
 }
 
 /**
- * Consumer runner: decodes at the edge (handlers never see bytes), sends undecodable messages to
- * the dead-letter topic with the reason and moves on, heartbeats during long batches and commits
- * only what the handler has applied.
+ * Consumer runner: decodes at the edge (handlers never see bytes of a valid event), hands each
+ * chunk to the handler, commits only what the handler has dealt with, and restarts after any
+ * Kafka trouble for as long as it takes. Tracks each partition's progress for readiness.
  */
 export class BatchConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer | null = null;
   private running = false;
-  /** Restarts since the last batch that went through; bounded so a broken dependency ends the process. */
-  private consecutiveRestarts = 0;
+  private readonly progress = new ConsumerProgress();
 
-  constructor(private readonly options: BatchConsumerOptions) {
-    this.consumer = options.kafka.consumer({
+  constructor(private readonly options: BatchConsumerOptions) {}
+
+  async start(): Promise<void> {
+    const { options } = this;
+    const consumer = options.kafka.consumer({
       groupId: options.groupId,
       // A crashed member holds its partitions until its session times out; 10 s bounds that pause.
       sessionTimeout: 10_000,
@@ -64,20 +78,19 @@ export class BatchConsumer {
       allowAutoTopicCreation: false,
       retry: {
         retries: 8,
-        // Transient trouble (a coordinator still loading, a database failover) restarts the consumer
-        // from its last committed offset; handlers are idempotent, so a replayed batch changes nothing.
+        // A broker or coordinator away restarts the consumer from its last committed offset, with
+        // kafkajs' capped backoff, however long it takes; the ledger makes a replayed batch a no-op.
         restartOnFailure: async (error) => {
-          this.consecutiveRestarts += 1;
-          const restart = this.consecutiveRestarts <= (options.maxConsecutiveRestarts ?? 10);
-          options.logger.warn(restart ? 'consumer failed, restarting' : 'consumer failed too often, giving up', { groupId: options.groupId, restarts: this.consecutiveRestarts, error });
-          return restart;
+          options.logger.warn('consumer failed, restarting', { groupId: options.groupId, error });
+          return true;
         },
       },
     });
-  }
-
-  async start(): Promise<void> {
-    const { consumer, options } = this;
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assignment = event.payload.memberAssignment;
+      this.progress.retain(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))));
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart) return;
       this.running = false;
@@ -94,49 +107,56 @@ export class BatchConsumer {
     return this.running;
   }
 
+  /** Assigned partitions with records waiting that have not advanced for more than `stallMs`. */
+  /** Records waiting per assigned partition, as last fetched. */
+  lags(): Array<{ topic: string; partition: number; lag: bigint }> {
+    return this.running ? this.progress.lags() : [];
+  }
+
+  stalled(stallMs: number, now = Date.now()): StalledPartition[] {
+    return this.running ? this.progress.stalled(now, stallMs) : [];
+  }
+
   /** Finishes the batch in hand, commits it and leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
-    await this.consumer.disconnect();
+    await this.consumer?.disconnect();
+    this.consumer = null;
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const first = batch.messages[0];
+    if (!first) return;
+    this.progress.received(batch.topic, batch.partition, first.offset, batch.highWatermark, Date.now());
+    const session: ConsumerSession = { isActive: () => payload.isRunning() && !payload.isStale(), heartbeat: () => payload.heartbeat() };
     const chunkSize = this.options.chunkSize ?? 2000;
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (!payload.isRunning() || payload.isStale()) return;
+      if (!session.isActive()) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
-      await this.handleChunk(batch.topic, batch.partition, chunk);
-      payload.resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
-      this.consecutiveRestarts = 0;
+      const lastOffset = (chunk[chunk.length - 1] as KafkaMessage).offset;
+      await this.options.handler(decodeChunk(this.options.codec, batch.topic, batch.partition, chunk), session);
+      if (!session.isActive()) return;
+      payload.resolveOffset(lastOffset);
+      this.progress.advanced(batch.topic, batch.partition, (BigInt(lastOffset) + 1n).toString(), Date.now());
       await payload.commitOffsetsIfNecessary();
       await payload.heartbeat();
     }
   }
+}
 
-  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
-    const { codec, handler, logger } = this.options;
-    const events: ConsumedEvent[] = [];
-    const undecodable: DeadLetter[] = [];
-    for (const message of messages) {
-      const source: SourceCoordinates = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value };
-      try {
-        events.push({ source, timestamp: Number(message.timestamp), event: codec.decode(message.value) });
-      } catch (error) {
-        undecodable.push({ source, reason: `undecodable: ${(error as Error).message}` });
-      }
-    }
-    await this.deadLetter(undecodable);
-    const rejected = events.length > 0 ? await handler({ topic, partition, events }) : undefined;
-    await this.deadLetter(rejected ?? []);
-    if (undecodable.length + (rejected?.length ?? 0) > 0) {
-      logger.warn('records sent to the dead-letter topic', { topic, partition, undecodable: undecodable.length, rejected: rejected?.length ?? 0 });
+/** Decodes at the edge: every record becomes a typed event or a dead letter saying why it is not one. */
+function decodeChunk(codec: EventCodec, topic: string, partition: number, messages: KafkaMessage[]): PartitionBatch {
+  const events: ConsumedEvent[] = [];
+  const undecodable: DeadLetter[] = [];
+  for (const message of messages) {
+    const source: SourceCoordinates = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value };
+    try {
+      events.push({ source, timestamp: Number(message.timestamp), event: codec.decode(message.value) });
+    } catch (error) {
+      undecodable.push({ source, reason: `undecodable: ${(error as Error).message}` });
     }
   }
-
-  private async deadLetter(letters: DeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
-    const { deadLetterTopic, groupId, publisher } = this.options;
-    await publisher.publish(letters.map((letter) => deadLetterMessage(deadLetterTopic, groupId, letter)));
-  }
+  const last = messages[messages.length - 1];
+  return { topic, partition, events, undecodable, nextOffset: last ? (BigInt(last.offset) + 1n).toString() : '0' };
 }

@@ -30,16 +30,21 @@ export const DLQ_HEADERS = {
 export function deadLetterMessage(deadLetterTopic: string, consumerGroup: string, letter: DeadLetter): OutgoingMessage {
   return {
     topic: deadLetterTopic,
-    key: letter.source.key ?? '',
+    key: withoutNul(letter.source.key ?? ''),
     value: letter.source.value ?? Buffer.alloc(0),
     headers: {
-      [DLQ_HEADERS.reason]: letter.reason.slice(0, 2000),
+      [DLQ_HEADERS.reason]: withoutNul(letter.reason).slice(0, 2000),
       [DLQ_HEADERS.sourceTopic]: letter.source.topic,
       [DLQ_HEADERS.sourcePartition]: String(letter.source.partition),
       [DLQ_HEADERS.sourceOffset]: letter.source.offset,
       [DLQ_HEADERS.consumerGroup]: consumerGroup,
     },
   };
+}
+
+/** U+0000 written as the six characters `\u0000`: a dead letter must be storable as Postgres text and jsonb (outbox). */
+function withoutNul(text: string): string {
+  return text.replace(/\u0000/g, '\\u0000');
 }
 
 /**

@@ -10,7 +10,8 @@ export { ensureEventsFit, EventTooLargeError, recordBytes, RECORD_BATCH_HEADER_B
 export { brokerMessageLimit, checkEventLimit, topicMessageLimits } from './broker-message-limit';
 export type { TopicMessageLimit } from './broker-message-limit';
 export { BatchConsumer } from './batch-consumer';
-export type { BatchConsumerOptions, BatchHandler, ConsumedEvent, PartitionBatch } from './batch-consumer';
+export type { BatchConsumerOptions, BatchHandler, ConsumedEvent, ConsumerSession, PartitionBatch } from './batch-consumer';
+export type { StalledPartition } from './consumer-progress';
 export { deadLetterMessage, refusedRecordDeadLetter, DLQ_HEADERS } from './dead-letter';
 export type { DeadLetter, SourceCoordinates } from './dead-letter';
 export { isKafkaConnectionError, KafkaRecordRefusedError, KafkaUnavailableError } from './errors';

@@ -2,7 +2,6 @@ import { EventCodec, exampleRunRegistered, SchemaCatalog, topicNames } from '@mo
 import { createJsonLogger } from '@modelreg/logging';
 import { eventually, readMessages, testKafka, uniqueTopics } from '@modelreg/testing';
 import { BatchConsumer, type PartitionBatch } from './batch-consumer';
-import { DLQ_HEADERS } from './dead-letter';
 import { KafkaEventPublisher } from './event-publisher';
 import { eventMessage } from './outgoing-message';
 
@@ -32,8 +31,8 @@ describe('Kafka adapter on the real broker', () => {
     for (const versions of versionsByModel.values()) expect(versions).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
   });
 
-  it('sends undecodable messages to the dead-letter topic with reason and source, and moves on', async () => {
-    const topics = await uniqueTopics(kafka, 'dlq', ['events', 'dead-letter']);
+  it('hands undecodable messages to the handler as dead letters with reason and source, and only valid events as events', async () => {
+    const topics = await uniqueTopics(kafka, 'dlq', ['events']);
     const producer = kafka.producer();
     await producer.connect();
     const valid = codec.encode({ type: 'RunRegistered', data: exampleRunRegistered('fraud-model', 1) });
@@ -48,26 +47,25 @@ describe('Kafka adapter on the real broker', () => {
     await producer.disconnect();
 
     const handled: PartitionBatch[] = [];
-    const publisher = new KafkaEventPublisher(kafka);
     const consumer = new BatchConsumer({
-      kafka, groupId: `${topics['events']}-group`, topics: [topics['events']!], codec, deadLetterTopic: topics['dead-letter']!, publisher, logger,
+      kafka, groupId: `${topics['events']}-group`, topics: [topics['events']!], codec, logger,
       handler: async (batch) => void handled.push(batch),
       onFatal: (error) => { throw error; },
     });
     await consumer.start();
     try {
-      await eventually(async () => handled.flatMap((batch) => batch.events), (events) => events.length === 1, { what: 'the valid event handled' });
-      const dead = await readMessages(kafka, topics['dead-letter']!, 2);
-      const headers = dead.map((message) => Object.fromEntries(Object.entries(message.headers ?? {}).map(([key, value]) => [key, String(value)])));
-      expect(headers).toEqual([
-        expect.objectContaining({ [DLQ_HEADERS.reason]: expect.stringMatching(/not Avro single-object encoded/), [DLQ_HEADERS.sourceTopic]: topics['events'], [DLQ_HEADERS.sourceOffset]: '0' }),
-        expect.objectContaining({ [DLQ_HEADERS.reason]: expect.stringMatching(/unknown schema fingerprint 0xffffffffffffffff/), [DLQ_HEADERS.sourceOffset]: '2' }),
-      ]);
-      expect(dead[0]?.value?.toString()).toBe('{"not":"avro"}');
+      await eventually(async () => handled.reduce((sum, batch) => sum + batch.events.length + batch.undecodable.length, 0), (records) => records === 3, { what: 'the three records handled' });
       expect(handled.flatMap((batch) => batch.events.map((event) => event.source.offset))).toEqual(['1']);
+      const undecodable = handled.flatMap((batch) => batch.undecodable);
+      expect(undecodable.map((letter) => [letter.source.offset, letter.reason])).toEqual([
+        ['0', expect.stringMatching(/^undecodable: .*not Avro single-object encoded/)],
+        ['2', expect.stringMatching(/^undecodable: .*unknown schema fingerprint 0xffffffffffffffff/)],
+      ]);
+      expect(undecodable[0]?.source.value?.toString()).toBe('{"not":"avro"}');
+      expect(handled[handled.length - 1]?.nextOffset).toBe('3');
+      await eventually(async () => consumer.stalled(0), (stalled) => stalled.length === 0, { what: 'no partition left waiting' });
     } finally {
       await consumer.stop();
-      await publisher.close();
     }
   });
 });

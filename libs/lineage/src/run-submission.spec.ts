@@ -66,7 +66,7 @@ describe('validateRunSubmission', () => {
     ['65 seeds', (b) => (b.seeds = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`s${i}`, '1']))), 'seeds', /at most 64 entries/],
     ['a 1 MB hyperparameter name', (b) => (b.hyperparameters['h'.repeat(1024 * 1024)] = 1), 'hyperparameters', /at most 200 characters/],
     ['a lone surrogate in a hyperparameter value', (b) => (b.hyperparameters.optimizer = 'adam\uD83D'), 'hyperparameters.optimizer', /unpaired UTF-16 surrogate/],
-    ['an upper-case metric name', (b) => (b.metrics.overall.AUC = 0.9), 'metrics.overall', /key "AUC" must be a lower-case metric name/],
+    ['a metric name with a control character', (b) => (b.metrics.overall['auc\u0007'] = 0.9), 'metrics.overall', /key "auc\\u0007" must not contain control characters/],
     ['U+0000 in a slice name', (b) => (b.metrics.slices[0].slice = 'us\u0000'), 'metrics.slices[0].slice', /U\+0000/],
     ['a lone surrogate in a fairness group', (b) => (b.metrics.fairness = [{ attribute: 'region', group: '\uDFFF', metrics: { auc: 0.9 } }]), 'metrics.fairness[0].group', /unpaired UTF-16 surrogate/],
   ])('rejects %s', (_case, change, field, message) => {
@@ -90,6 +90,28 @@ describe('validateRunSubmission', () => {
   ])('rejects a model name with %s', (_case, modelName) => {
     const errors = errorsOf(withChange((b) => (b.modelName = modelName)));
     expect(errors.map((error) => error.field)).toContain('modelName');
+  });
+
+  it('spells metric names canonically: overall, slice, group and operational metrics', () => {
+    const result = validateRunSubmission(withChange((b) => {
+      b.metrics.overall['NDCG@20'] = 0.41;
+      b.metrics.slices[0].metrics['precision@10'] = 0.7;
+      b.metrics.fairness[0].metrics['recall.macro'] = 0.6;
+    }));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.value.metrics.overall).toMatchObject({ ndcg_at_20: 0.41 });
+    expect(result.value.metrics.slices[0]?.metrics).toMatchObject({ precision_at_10: 0.7 });
+    expect(result.value.metrics.fairness[0]?.metrics).toMatchObject({ recall_macro: 0.6 });
+    expect(Object.keys(result.value.metrics.overall)).not.toContain('NDCG@20');
+  });
+
+  it.each<[string, (body: Body) => void, string, RegExp]>([
+    ['a metric name with a space', (b) => (b.metrics.overall['ndcg 20'] = 0.4), 'metrics.overall', /key "ndcg 20" must be a metric name/],
+    ['a slice metric name with a slash', (b) => (b.metrics.slices[1].metrics['auc/x'] = 0.4), 'metrics.slices[1].metrics', /key "auc\/x" must be a metric name/],
+    ['two spellings of one metric', (b) => Object.assign(b.metrics.overall, { 'ndcg@20': 0.4, ndcg_at_20: 0.4 }), 'metrics.overall', /key "ndcg_at_20" names the same metric as "ndcg@20"/],
+    ['a unit-interval metric out of range under another spelling', (b) => (b.metrics.overall['NDCG@20'] = 1.3), 'metrics.overall.NDCG@20', /within \[0, 1\]/],
+  ])('rejects %s, naming the field', (_case, change, field, message) => {
+    expect(errorsOf(withChange(change))).toContainEqual({ field, message: expect.stringMatching(message) });
   });
 
   it('reports every problem at once, not only the first', () => {

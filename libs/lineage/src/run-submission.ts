@@ -3,7 +3,7 @@ import type {
   ResolvedPackage, RunRegistered, SliceMetrics, TargetOperationalMetrics, ValidationMetrics,
 } from '@modelreg/events';
 import { computeEnvironmentFingerprint } from './environment-fingerprint';
-import { FieldReader, isValidModelName, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS, METRIC_NAME_PATTERN, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
+import { FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
 
 /** An artifact the caller declares; its bytes are verified against the store before registration. */
 export interface DeclaredArtifact {
@@ -207,10 +207,10 @@ function readMetricValues(r: FieldReader, input: unknown, field: string, require
   const values = r.object(input, field) ?? {};
   if (required && input !== undefined && Object.keys(values).length === 0) r.fail(field, 'must hold at least one metric');
   const out: Record<string, number> = {};
-  for (const [name, raw] of r.entries(values, field, { maxKeyChars: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT })) {
-    const bounds = UNIT_INTERVAL_METRICS.has(name) ? { min: 0, max: 1 } : {};
-    const value = r.number(raw, `${field}.${name}`, bounds);
-    if (value !== undefined) out[name] = value;
+  for (const entry of metricEntries(r, values, field)) {
+    const bounds = UNIT_INTERVAL_METRICS.has(entry.metric) ? { min: 0, max: 1 } : {};
+    const value = r.number(entry.value, entry.field, bounds);
+    if (value !== undefined) out[entry.metric] = value;
   }
   return out;
 }

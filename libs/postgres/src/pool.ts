@@ -44,9 +44,14 @@ export function createPool(options: PoolOptions): Pool {
   return pool;
 }
 
-/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+/**
+ * Runs `work` in one transaction: committed if it resolves, rolled back if it throws. Not getting
+ * a connection at all (server down, database not accepting connections) is PostgresUnavailableError.
+ */
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: Error) => {
+    throw new PostgresUnavailableError(`postgres unreachable: ${error.message}`, error);
+  });
   let failure: unknown;
   try {
     await client.query('BEGIN');

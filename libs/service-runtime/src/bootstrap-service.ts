@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from '@modelreg/logging';
 import { DependencyUnavailableFilter } from './errors/dependency-unavailable.filter';
 import { EventTooLargeFilter } from './event-too-large.filter';
+import { serveMetrics } from './metrics/http-metrics';
+import type { ServiceMetrics } from './metrics/service-metrics';
 import { NestJsonLogger } from './nest-json-logger';
 import { DEFAULT_JSON_LIMIT_BYTES, strictJsonBody } from './strict-json-body';
 
@@ -17,6 +19,8 @@ export interface ServiceBootstrapOptions {
   logger: Logger;
   /** Largest JSON body accepted, bytes (default 1 MiB); larger requests get 413. */
   jsonLimitBytes?: number;
+  /** Prometheus metrics, served at GET /metrics, with every request's latency per route. */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -27,6 +31,7 @@ export interface ServiceBootstrapOptions {
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
+  if (options.metrics) serveMetrics(app, options.metrics);
   app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
   // Nest tries the filter registered last first: the catch-all 503 filter goes before the specific ones.
   app.useGlobalFilters(new DependencyUnavailableFilter(app.getHttpAdapter(), options.logger));

@@ -13,7 +13,8 @@ export type { ServiceInfrastructure, InfrastructureOptions } from './infrastruct
 export { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';
 export { shutdownProviders, runService } from './shutdown';
-export { EventLedger } from './event-ledger/event-ledger';
+export type { ApplyEvents } from './event-ledger/event-ledger';
+export type { RetryPolicy } from './event-ledger/settle-batch';
 export { OutboxRelay, enqueueOutbox } from './outbox/outbox-relay';
 export type { OutboxRelayCounters, OutboxRelayOptions } from './outbox/outbox-relay';
 export { OUTBOX_HEADERS } from './outbox/outbox-reconciler';
@@ -22,3 +23,4 @@ export type { OutboxBatchLimits } from './outbox/outbox-batch';
 export { ledgerConsumer } from './ledger-consumer';
 export type { LedgerConsumerOptions, LedgerPipeline } from './ledger-consumer';
 export { PeriodicTask } from './periodic/periodic-task';
+export { ServiceMetrics, deadLetterReasonKind } from './metrics/service-metrics';

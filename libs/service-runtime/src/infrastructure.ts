@@ -4,6 +4,7 @@ import { checkEventLimit, createKafkaClient, isKafkaConnectionError, KafkaEventP
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
 
@@ -22,6 +23,8 @@ export interface ServiceInfrastructure {
   kafkaProvisioned: Promise<boolean>;
   /** The relay of the outbox in `schema`, with a publisher of its own; stop it before `close`. */
   outboxRelay(schema: string): OutboxRelay;
+  /** This process's Prometheus metrics (GET /metrics). */
+  metrics: ServiceMetrics;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
+  const metrics = new ServiceMetrics(options.serviceName);
   const relayPublishers: KafkaEventPublisher[] = [];
   const admin = kafka.admin();
   let adminConnected: Promise<void> | null = null;
@@ -92,8 +96,11 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     outboxRelay: (schema) => {
       const relayPublisher = new KafkaEventPublisher(kafka);
       relayPublishers.push(relayPublisher);
-      return new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch });
+      const relay = new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch });
+      metrics.watchOutbox(schema, pool, () => relay.counters());
+      return relay;
     },
+    metrics,
     close: async () => {
       closed = true;
       for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);

@@ -3,8 +3,8 @@ export type { FieldError, Validated, TextOptions, MapOptions } from './field-rea
 export { INPUT_LIMITS } from './limits';
 export { textProblem, quoteForMessage } from './storable-text';
 export type { TextRules } from './storable-text';
-export { canonicalJson } from './canonical-json';
+export { canonicalJson, compareCodePoints } from './canonical-json';
 export { parseStrictJson } from './strict-json';
 export type { JsonProblem, StrictJsonResult } from './strict-json';
 export { isValidModelName, MODEL_NAME_PATTERN, MODEL_NAME_HINT } from './model-name';
-export { METRIC_NAME_PATTERN, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS } from './metric-name';
+export { canonicalMetricName, metricEntries, readMetricName, readOptionalMetricName, METRIC_NAME_PATTERN, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS } from './metric-name';

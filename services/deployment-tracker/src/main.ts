@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     host: config.http.host,
     port: config.http.port,
     logger,
+    metrics: infra.metrics,
   });
   const handler = app.get(LogEventsHandler);
   const pipeline = ledgerConsumer({
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     logger,
     apply: (client, events) => handler.applyEvents(client, events),
     relay,
+    stallSeconds: config.consumerStallSeconds,
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {

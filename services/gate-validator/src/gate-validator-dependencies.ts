@@ -1,7 +1,7 @@
 import type { EventCodec, TopicNames } from '@modelreg/events';
 import type { Kafka } from '@modelreg/kafka';
 import type { Pool } from '@modelreg/postgres';
-import type { OutboxRelay } from '@modelreg/service-runtime';
+import type { OutboxRelay, ServiceMetrics } from '@modelreg/service-runtime';
 
 /** Connections and identity built once at boot and injected. */
 export interface GateValidatorDependencies {
@@ -15,4 +15,6 @@ export interface GateValidatorDependencies {
   producer: string;
   /** MAX_EVENT_BYTES: a request whose event would be larger is refused before anything is written. */
   maxEventBytes: number;
+  /** Gate decisions by outcome (GET /metrics). */
+  metrics: ServiceMetrics;
 }

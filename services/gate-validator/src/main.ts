@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['gates', 'deadLetter'], logger });
   const relay = infra.outboxRelay(GATES_SCHEMA);
-  const deps = { pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxEventBytes: config.bus.maxEventBytes };
+  const deps = { pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxEventBytes: config.bus.maxEventBytes, metrics: infra.metrics };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     host: config.http.host,
     port: config.http.port,
     logger,
+    metrics: infra.metrics,
   });
   const evaluations = app.get(GateEvaluationService);
   const pipeline = ledgerConsumer({
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     logger,
     apply: (client, events) => evaluations.applyEvents(client, events),
     relay,
+    stallSeconds: config.consumerStallSeconds,
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
   });
   close = async () => {

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { ContentAddressedStore, createS3Client, pingBucket } from '@modelreg/artifact-store';
 import { createJsonLogger } from '@modelreg/logging';
-import { BatchConsumer } from '@modelreg/kafka';
-import { bootstrapService, connectInfrastructure, exitOnFatal, PeriodicTask, runService } from '@modelreg/service-runtime';
+import { bootstrapService, connectInfrastructure, exitOnFatal, ledgerConsumer, PeriodicTask, runService, type LedgerPipeline } from '@modelreg/service-runtime';
 import { loadIngestionConfig } from './config';
 import { INGESTION_SCHEMA, SERVICE_NAME } from './ingestion.constants';
 import { IngestionModule } from './ingestion.module';
-import { handleRunSubmissions } from './runs/run-submission.handler';
+import { applyRunSubmissions } from './runs/run-submission.handler';
 import { RunRegistrationService } from './runs/run-registration.service';
 
 async function main(): Promise<void> {
@@ -21,7 +20,7 @@ async function main(): Promise<void> {
   const ageMs = config.multipartSweepAgeMinutes * 60_000;
   const sweep = new PeriodicTask('upload sweep', config.multipartSweepIntervalMinutes * 60_000, async () => ({ ...(await store.sweepAbandonedUploads(new Date(Date.now() - ageMs))) }), logger);
   sweep.start();
-  let submissions: BatchConsumer | null = null;
+  let submissions: LedgerPipeline | null = null;
   const close = async () => {
     await submissions?.stop();
     await sweep.stop();
@@ -37,20 +36,22 @@ async function main(): Promise<void> {
     host: config.http.host,
     port: config.http.port,
     logger,
+    metrics: infra.metrics,
     jsonLimitBytes: config.maxJsonBytes,
   });
   const registrations = app.get(RunRegistrationService);
-  submissions = new BatchConsumer({
-    kafka: infra.kafka,
+  submissions = ledgerConsumer({
+    infra,
+    schema: INGESTION_SCHEMA,
     groupId: `${config.bus.topicPrefix}.ingestion`,
     topics: [infra.topics.runSubmissions],
-    codec: infra.codec,
-    deadLetterTopic: infra.topics.deadLetter,
-    publisher: infra.publisher,
     logger,
-    handler: (batch) => handleRunSubmissions(registrations, batch),
+    apply: (client, events) => applyRunSubmissions(registrations, client, events),
+    relay,
+    stallSeconds: config.consumerStallSeconds,
     onFatal: (error) => exitOnFatal(logger, close)(error),
   });
+  readiness.push(submissions.readiness);
   // Registrations and uploads are served while Kafka is down; run submissions are consumed once it answers.
   if (await infra.kafkaProvisioned) await submissions.start();
 }

@@ -15,9 +15,10 @@ async function main(): Promise<void> {
   const migrationsDir = join(__dirname, 'migrations');
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, produces: ['deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
   let close: () => Promise<void> = async () => undefined;
-  const deps = { batchEvents: config.batchEvents, pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, publisher: infra.publisher, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
+  const deps = { infra, batchEvents: config.batchEvents, stallSeconds: config.consumerStallSeconds, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
   const live = new ProjectionConsumer(deps, PROJECTIONS_SCHEMA, config.consumerGroup);
   const rebuilder = new ProjectionRebuilder(deps, live, migrationsDir, logger);
+  infra.metrics.watchValue('modelreg_replay_events_applied', 'Events the replay in progress (or the last one) has applied to its rebuild schema.', () => rebuilder.current().eventsApplied ?? 0);
   const retention = new ReplayRetention(infra.pool, infra.kafka, config.consumerGroup, config.replayRetentionHours * 3_600_000, () => rebuilder.activeGeneration());
   const cleanup = new PeriodicTask('replay retention', config.replayCleanupIntervalMinutes * 60_000, async () => ({ ...(await retention.run()) }), logger);
   cleanup.start();
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
   };
   const readiness = [
     ...infra.readiness,
-    { name: 'consumer', check: async () => { if (!live.isRunning() && rebuilder.current().state !== 'switching') throw new Error('consumer is not running'); } },
+    // The live consumer is stopped on purpose while a replay switches schemas.
+    { name: 'consumer', check: async () => (rebuilder.current().state === 'switching' ? undefined : live.readiness.check()) },
     // Informational: how far the read models are behind the log (no capability needs it).
     { name: 'lag', check: async () => (live.isRunning() ? { events: await live.lag() } : { events: null, consumer: 'not running' }) },
   ];
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     host: config.http.host,
     port: config.http.port,
     logger,
+    metrics: infra.metrics,
   });
   // Reads are served while Kafka is down; the read models catch up once it answers.
   if (await infra.kafkaProvisioned) await live.start();

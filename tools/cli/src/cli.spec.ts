@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { CliUsageError, inferFormat, parseArtifactFlag, type CommandContext } from './cli-arguments';
 import { generalUsage, runCli } from './cli';
 import { describeTransfer, humanBytes, humanDuration } from './progress';
-import { parseCudaVersion, parseNvccVersion, parseNvidiaSmi, parseOsRelease, parsePipList, probeEnvironment } from './environment-probe';
+import { parseNvccVersion, parseNvidiaSmi, parseOsRelease, parsePipList, parsePythonProbe, probeEnvironment } from './environment-probe';
+
+/** Real outputs captured on an NVIDIA H200 host, shared with the Python client's probe tests. */
+const h200 = (file: string) => readFileSync(resolve(__dirname, '../../../clients/python/tests/fixtures/gpu-h200', file), 'utf8');
 
 /** A context that records what the CLI prints and fails any network use (no registry is reachable at this address). */
 function fakeContext(answers: string[] = [], interactive = false): CommandContext & { lines: string[]; asked: string[] } {
@@ -111,17 +116,32 @@ describe('transfer progress', () => {
 });
 
 describe('environment probe', () => {
-  it('reads GPUs, driver and CUDA from nvidia-smi', () => {
+  it('reads GPUs and driver from nvidia-smi, and the CUDA toolkit from nvcc', () => {
+    expect(parseNvidiaSmi(h200('nvidia-smi-query.txt'))).toEqual({ model: 'NVIDIA H200', count: 1, driver: '580.159.04' });
     expect(parseNvidiaSmi('NVIDIA A100-SXM4-40GB, 535.104.05\nNVIDIA A100-SXM4-40GB, 535.104.05\n')).toEqual({ model: 'NVIDIA A100-SXM4-40GB', count: 2, driver: '535.104.05' });
-    expect(parseCudaVersion('| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |')).toBe('12.2');
-    expect(parseNvccVersion('Cuda compilation tools, release 12.1, V12.1.105')).toBe('12.1');
+    expect(parseNvccVersion(h200('nvcc-version.txt'))).toBe('13.0');
+  });
+
+  it('lists pip packages under their PEP 503 names, as the Python client does', () => {
+    const packages = parsePipList(h200('pip-list.json'));
+    expect(packages).toHaveLength(197);
+    expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining(['huggingface-hub', 'jinja2', 'cython', 'jax-cuda13-plugin']));
+  });
+
+  it('takes the Python client probe answer when it is installed, and cuDNN from the NVIDIA image otherwise', () => {
+    const facts = { cpuModel: 'x', gpuModel: 'NVIDIA H200', gpuCount: 1, gpuDriver: '580.159.04', cudaVersion: '13.0', cudnnVersion: '9.19.0', os: 'y', kernel: 'z', containerImageDigest: null, lockfileHash: null, packages: [] };
+    const python = (command: string, args: string[]) => (command === 'python3' && args[1] === 'modelreg' ? JSON.stringify({ fingerprint: 'f', ...facts }) : null);
+    expect(probeEnvironment('/nonexistent', python, {})).toEqual(facts);
+    expect(parsePythonProbe('not json')).toBeNull();
+    const toolsOnly = (command: string) => (command === 'nvcc' ? h200('nvcc-version.txt') : command === 'nvidia-smi' ? h200('nvidia-smi-query.txt') : null);
+    expect(probeEnvironment('/nonexistent', toolsOnly, { NV_CUDNN_VERSION: '9.19.0.56' })).toMatchObject({ cudaVersion: '13.0', cudnnVersion: '9.19.0.56', gpuModel: 'NVIDIA H200' });
   });
 
   it('reads the OS and the resolved Python packages', () => {
     expect(parseOsRelease('NAME="Ubuntu"\nPRETTY_NAME="Ubuntu 22.04.3 LTS"\n')).toBe('Ubuntu 22.04.3 LTS');
-    expect(parsePipList('[{"name":"Torch","version":"2.1.2"},{"name":"numpy","version":"1.26.3"}]')).toEqual([
-      { name: 'numpy', version: '1.26.3', ecosystem: 'pypi' },
+    expect(parsePipList('[{"name":"Torch","version":"2.1.2"},{"name":"typing_extensions","version":"4.15.0"}]')).toEqual([
       { name: 'torch', version: '2.1.2', ecosystem: 'pypi' },
+      { name: 'typing-extensions', version: '4.15.0', ecosystem: 'pypi' },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { compareChange, compareWithBound } from './bound-comparison';
+import { compareChange, compareDeviation, compareWithBound } from './bound-comparison';
 
 const TOLERANCE = 1e-9;
 
@@ -50,5 +50,25 @@ describe('thresholds are inclusive, with an explicit tolerance, and sit right on
   it('describes what it compared', () => {
     expect(compareWithBound(0.99, { min: 0.98, max: 1.02 }, TOLERANCE)).toEqual({ passed: true, comparator: '>= 0.98 and <= 1.02', threshold: null });
     expect(compareWithBound(5, { below: 10 }, TOLERANCE)).toEqual({ passed: true, comparator: '< 10', threshold: 10 });
+  });
+});
+
+describe('deviation bounds: absolute and/or relative, either breach fires', () => {
+  // A 9% move: 0.0558 from 0.62, 0.0405 from 0.45.
+  it.each([
+    [0.62, { absolute: 0.05 }, true, '<= 0.05'],
+    [0.45, { absolute: 0.05 }, false, '<= 0.05'],
+    [0.62, { relative: 0.08 }, true, '<= 8% of 0.62 (0.0496)'],
+    [0.45, { relative: 0.08 }, true, '<= 8% of 0.45 (0.036)'],
+    [0.45, { absolute: 0.05, relative: 0.1 }, false, '<= 0.05 and <= 10% of 0.45 (0.045)'],
+    [0.62, { absolute: 0.05, relative: 0.1 }, true, '<= 0.05 and <= 10% of 0.62 (0.062)'],
+  ])('a 9%% move from %s against %j: breached %s', (reference, deviation, breached, comparator) => {
+    expect(compareDeviation(reference * 0.09, reference, deviation, TOLERANCE)).toMatchObject({ breached, comparator });
+  });
+
+  it('sits right on the allowance without breaching it, and leaves relative no room at a reference of 0', () => {
+    expect(compareDeviation(0.05, 0.5, { relative: 0.1 }, TOLERANCE).breached).toBe(false);
+    expect(compareDeviation(0.0501, 0.5, { relative: 0.1 }, TOLERANCE).breached).toBe(true);
+    expect(compareDeviation(0.001, 0, { relative: 0.5 }, TOLERANCE)).toMatchObject({ breached: true, allowance: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { Bound, ChangeRequirement } from '../policy/gate-policy';
+import type { Bound, ChangeRequirement, Deviation } from '../policy/gate-policy';
 
 export interface Comparison {
   passed: boolean;
@@ -51,6 +51,31 @@ export function compareChange(candidate: number, baseline: number, change: Chang
     improvement,
     relativeImprovement,
   };
+}
+
+export interface DeviationComparison {
+  breached: boolean;
+  /** The difference allowed at this reference: the smaller of `absolute` and `relative` × |reference|. */
+  allowance: number;
+  /** What was allowed, e.g. "<= 0.05", "<= 8% of 0.45 (0.036)", "<= 0.05 and <= 8% of 0.62 (0.0496)". */
+  comparator: string;
+}
+
+/**
+ * Whether `difference` (how far a value moved from `reference` in the direction that matters)
+ * breaches a deviation: it does when it exceeds either allowance by more than the comparison
+ * tolerance. A 9% move from 0.62 (0.0558) breaches `{ absolute: 0.05 }`; the same 9% from 0.45
+ * (0.0405) does not, and breaches `{ relative: 0.08 }` at both.
+ */
+export function compareDeviation(difference: number, reference: number, deviation: Deviation, tolerance: number): DeviationComparison {
+  const parts: Array<{ allowance: number; text: string }> = [];
+  if (deviation.absolute !== undefined) parts.push({ allowance: deviation.absolute, text: `<= ${formatNumber(deviation.absolute)}` });
+  if (deviation.relative !== undefined) {
+    const allowance = deviation.relative * Math.abs(reference);
+    parts.push({ allowance, text: `<= ${formatNumber(deviation.relative * 100)}% of ${formatNumber(reference)} (${formatNumber(allowance)})` });
+  }
+  const allowance = Math.min(...parts.map((part) => part.allowance));
+  return { breached: parts.length > 0 && difference > allowance + tolerance, allowance, comparator: parts.map((part) => part.text).join(' and ') };
 }
 
 /** Numbers in explanations: up to 6 significant digits, no exponent noise for ordinary values. */

@@ -65,14 +65,33 @@ export type CheckKind = CheckDefinition['kind'];
 export interface Guardrails {
   /** Canary metrics compared against the baseline version serving the same surface. */
   canary: CanaryGuardrail[];
-  /** Maximum |online - offline| per metric before OfflineOnlineDivergenceDetected. */
-  offlineOnlineTolerance: Record<string, number>;
+  /**
+   * How far an online metric may be from its offline value, per metric, before
+   * OfflineOnlineDivergenceDetected. A number is an absolute allowance (the form published before
+   * relative bounds existed, kept as written so such documents keep their content hash).
+   */
+  offlineOnlineTolerance: Record<string, number | Deviation>;
+}
+
+/**
+ * How far a value may move from a reference value. `absolute`: the difference may be at most this
+ * much; `relative`: the difference divided by |reference| may be at most this fraction (0.08 = 8%).
+ * With both, either breach fires: the allowance is the smaller of the two. A reference of 0 has no
+ * relative scale, so with it `relative` allows no difference at all (beyond the policy tolerance).
+ */
+export interface Deviation {
+  absolute?: number;
+  relative?: number;
 }
 
 export interface CanaryGuardrail {
   metric: string;
-  /** Absolute ceiling, e.g. p99_latency_ms below 100. */
+  /** Absolute ceiling or floor on the canary's value, e.g. p99_latency_ms below 100. */
   bound?: Bound;
-  /** Largest allowed relative drop against the baseline (fraction, e.g. 0.03 for a 3% CTR drop). */
+  /** Largest allowed regression against the baseline's online value, absolute and/or relative (see Deviation). */
+  maxRegression?: Deviation;
+  /** Which way is better for `maxRegression` (default `higher`): a regression is a drop for `higher`, a rise for `lower`. */
+  direction?: Direction;
+  /** Largest allowed relative drop (fraction, e.g. 0.03 for a 3% CTR drop): the earlier spelling of `maxRegression: { relative }` with `direction: higher`. */
   maxRelativeDrop?: number;
 }

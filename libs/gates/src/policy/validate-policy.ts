@@ -1,5 +1,5 @@
-import { FieldReader, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS, METRIC_NAME_PATTERN, type Validated } from '@modelreg/validation';
-import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
+import { FieldReader, metricEntries, readMetricName, type Validated } from '@modelreg/validation';
+import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, Deviation, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
 
 const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'operational'];
 /** Policy ids, check ids and environment names: lower-case identifiers. */
@@ -55,7 +55,7 @@ function readCheck(r: FieldReader, input: unknown, field: string): CheckDefiniti
     r.fail(`${field}.kind`, `unknown check kind ${JSON.stringify(kind)}; expected one of ${CHECK_KINDS.join(', ')}`);
     return undefined;
   }
-  const metric = () => r.text(check['metric'], `${field}.metric`, { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }) ?? '';
+  const metric = () => readMetricName(r, check['metric'], `${field}.metric`) ?? '';
   const target = () => r.text(check['target'], `${field}.target`, { max: 32, pattern: TARGET, patternHint: 'must be a lower-case target such as mobile' }) ?? '';
   const ifAbsent = () => {
     const value = check['ifAbsent'] ?? 'fail';
@@ -139,20 +139,44 @@ function readSlices(r: FieldReader, input: unknown, field: string): SliceSelecti
 
 function readGuardrails(r: FieldReader, input: unknown): Guardrails {
   const raw = r.object(input ?? {}, 'guardrails') ?? {};
-  const canary: CanaryGuardrail[] = (r.array(raw['canary'] ?? [], 'guardrails.canary', { max: 100 }) ?? []).map((item, index) => {
-    const field = `guardrails.canary[${index}]`;
-    const guardrail = r.object(item, field) ?? {};
-    const result: CanaryGuardrail = { metric: r.text(guardrail['metric'], `${field}.metric`, { max: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT }) ?? '' };
-    if (guardrail['bound'] !== undefined) result.bound = readBound(r, guardrail['bound'], `${field}.bound`);
-    if (guardrail['maxRelativeDrop'] !== undefined) result.maxRelativeDrop = r.number(guardrail['maxRelativeDrop'], `${field}.maxRelativeDrop`, { min: 0, max: 1 });
-    if (result.bound === undefined && result.maxRelativeDrop === undefined) r.fail(field, 'must set bound and/or maxRelativeDrop');
-    return result;
-  });
-  const offlineOnlineTolerance: Record<string, number> = {};
-  const tolerances = r.entries(raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance', { maxKeyChars: METRIC_NAME_MAX_CHARS, pattern: METRIC_NAME_PATTERN, patternHint: METRIC_NAME_HINT });
-  for (const [metric, value] of tolerances) {
-    const tolerance = r.number(value, `guardrails.offlineOnlineTolerance.${metric}`, { min: 0, max: 1e12 });
-    if (tolerance !== undefined) offlineOnlineTolerance[metric] = tolerance;
+  const canary: CanaryGuardrail[] = (r.array(raw['canary'] ?? [], 'guardrails.canary', { max: 100 }) ?? []).map((item, index) => readCanaryGuardrail(r, item, `guardrails.canary[${index}]`));
+  const offlineOnlineTolerance: Record<string, number | Deviation> = {};
+  for (const entry of metricEntries(r, raw['offlineOnlineTolerance'] ?? {}, 'guardrails.offlineOnlineTolerance')) {
+    const tolerance = entry.value !== null && typeof entry.value === 'object' ? readDeviation(r, entry.value, entry.field) : r.number(entry.value, entry.field, { min: 0, max: 1e12 });
+    if (tolerance !== undefined) offlineOnlineTolerance[entry.metric] = tolerance;
   }
   return { canary, offlineOnlineTolerance };
+}
+
+function readCanaryGuardrail(r: FieldReader, input: unknown, field: string): CanaryGuardrail {
+  const guardrail = r.object(input, field) ?? {};
+  const result: CanaryGuardrail = { metric: readMetricName(r, guardrail['metric'], `${field}.metric`) ?? '' };
+  if (guardrail['bound'] !== undefined) result.bound = readBound(r, guardrail['bound'], `${field}.bound`);
+  if (guardrail['maxRegression'] !== undefined) result.maxRegression = readDeviation(r, guardrail['maxRegression'], `${field}.maxRegression`);
+  if (guardrail['direction'] !== undefined) {
+    if (guardrail['direction'] !== 'higher' && guardrail['direction'] !== 'lower') r.fail(`${field}.direction`, 'must be higher or lower (which is better)');
+    else if (result.maxRegression === undefined) r.fail(`${field}.direction`, 'applies to maxRegression only; set maxRegression or remove direction');
+    else result.direction = guardrail['direction'];
+  }
+  if (guardrail['maxRelativeDrop'] !== undefined) {
+    if (result.maxRegression !== undefined) r.fail(`${field}.maxRelativeDrop`, 'is the earlier spelling of maxRegression.relative; set one of them');
+    else result.maxRelativeDrop = r.number(guardrail['maxRelativeDrop'], `${field}.maxRelativeDrop`, { min: 0, max: 1 });
+  }
+  if (result.bound === undefined && result.maxRegression === undefined && result.maxRelativeDrop === undefined) r.fail(field, 'must set bound and/or maxRegression');
+  return result;
+}
+
+const DEVIATION_KEYS = ['absolute', 'relative'] as const;
+
+/** An absolute and/or relative allowance, each a non-negative number (relative as a fraction, at most 100 = 10,000%). */
+function readDeviation(r: FieldReader, input: unknown, field: string): Deviation {
+  const raw = r.object(input, field) ?? {};
+  for (const key of Object.keys(raw)) {
+    if (!(DEVIATION_KEYS as readonly string[]).includes(key)) r.fail(`${field}.${key}`, `unknown key; expected absolute and/or relative`);
+  }
+  const deviation: Deviation = {};
+  if (raw['absolute'] !== undefined) deviation.absolute = r.number(raw['absolute'], `${field}.absolute`, { min: 0, max: 1e12 });
+  if (raw['relative'] !== undefined) deviation.relative = r.number(raw['relative'], `${field}.relative`, { min: 0, max: 100 });
+  if (raw['absolute'] === undefined && raw['relative'] === undefined && input !== null && typeof input === 'object') r.fail(field, 'must set absolute and/or relative');
+  return deviation;
 }

@@ -1,41 +1,74 @@
-import type { BatchHandler, ConsumedEvent, DeadLetter, PartitionBatch } from '@modelreg/kafka';
+import { deadLetterMessage, type ConsumedEvent, type DeadLetter, type PartitionBatch } from '@modelreg/kafka';
 import { withTransaction, type Pool, type PoolClient } from '@modelreg/postgres';
+import { enqueueOutbox } from '../outbox/outbox-relay';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Applies the new events of a batch inside the ledger's transaction; returns the events it rejects. */
+export type ApplyEvents = (client: PoolClient, events: ConsumedEvent[]) => Promise<DeadLetter[] | void>;
 
 /**
- * Applies only what is new, exactly once in effect: inside one transaction it skips events at
- * offsets below the partition's stored position and events whose id was applied before, lets
- * `apply` change state for the rest, and stores the next position, all committed together.
- * A crash anywhere leaves all of a batch or none of it; a redelivery changes nothing.
+ * Applies only what is new, exactly once in effect: inside one transaction it skips records at
+ * offsets below the partition's stored position and events whose id was applied before, deals
+ * with the rest, queues their dead letters in the outbox and stores the next position, all
+ * committed together. A crash anywhere leaves all of a batch or none of it; a redelivery changes
+ * nothing, and no dead letter is lost or written twice.
  */
 export class EventLedger {
   constructor(
     private readonly pool: Pool,
-    /** The service's own Postgres schema, holding applied_events and consumer_positions. */
+    /** The service's own Postgres schema, holding applied_events, consumer_positions and outbox. */
     private readonly schema: string,
     private readonly consumerGroup: string,
+    private readonly deadLetterTopic: string,
+    /** Told the reasons of the dead letters each transaction committed (metrics). */
+    private readonly onDeadLettered: (reasons: string[]) => void = () => undefined,
   ) {}
 
-  /** A BatchHandler for BatchConsumer: runs `apply` on the new events of each partition batch. */
-  handler(apply: (client: PoolClient, events: ConsumedEvent[]) => Promise<DeadLetter[] | void>): BatchHandler {
-    return (batch) => this.applyBatch(batch, apply);
+  /**
+   * Lets `apply` change state for the batch's new events; dead-letters what it rejects and the
+   * undecodable records. Resolves to the number of events applied.
+   */
+  applyBatch(batch: PartitionBatch, apply: ApplyEvents): Promise<number> {
+    return this.settle(batch, async (client, fresh) => ({ applied: fresh.length, rejected: fresh.length > 0 ? ((await apply(client, fresh)) ?? []) : [] }));
   }
 
-  applyBatch(batch: PartitionBatch, apply: (client: PoolClient, events: ConsumedEvent[]) => Promise<DeadLetter[] | void>): Promise<DeadLetter[]> {
-    return withTransaction(this.pool, async (client) => {
-      const fresh = await this.claim(client, batch);
-      const rejected = fresh.length > 0 ? ((await apply(client, fresh)) ?? []) : [];
+  /** Dead-letters the batch's new events with `reason` (and its undecodable records), recording their ids as applied. */
+  async deadLetterBatch(batch: PartitionBatch, reason: string): Promise<void> {
+    await this.settle(batch, async (_client, fresh) => ({ applied: 0, rejected: fresh.map((consumed) => ({ source: consumed.source, reason })) }));
+  }
+
+  private async settle(batch: PartitionBatch, work: (client: PoolClient, fresh: ConsumedEvent[]) => Promise<{ applied: number; rejected: DeadLetter[] }>): Promise<number> {
+    let reasons: string[] = [];
+    const applied = await withTransaction(this.pool, async (client) => {
+      const position = await this.lockPosition(client, batch);
+      const unseen = batch.events.filter((consumed) => BigInt(consumed.source.offset) >= position);
+      // An id that is not a UUID cannot be recorded as applied; the position alone guards its redelivery.
+      const unrecordable = unseen.filter((consumed) => !UUID.test(consumed.event.data.envelope.eventId));
+      const fresh = await this.claim(client, unseen.filter((consumed) => !unrecordable.includes(consumed)));
+      const { applied, rejected } = await work(client, fresh);
+      const undecodable = batch.undecodable.filter((letter) => BigInt(letter.source.offset) >= position);
+      const invalidIds = unrecordable.map((consumed) => ({ source: consumed.source, reason: `invalid event id: ${JSON.stringify(consumed.event.data.envelope.eventId)} is not a UUID` }));
+      const letters = [...undecodable, ...invalidIds, ...rejected].sort((a, b) => (BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1));
+      await enqueueOutbox(client, this.schema, letters.map((letter) => deadLetterMessage(this.deadLetterTopic, this.consumerGroup, letter)));
       await this.advance(client, batch);
-      return rejected;
+      reasons = letters.map((letter) => letter.reason);
+      return applied;
     });
+    if (reasons.length > 0) this.onDeadLettered(reasons);
+    return applied;
   }
 
-  private async claim(client: PoolClient, batch: PartitionBatch): Promise<ConsumedEvent[]> {
+  /** The partition's next offset, its row locked so concurrent members apply one after the other. */
+  private async lockPosition(client: PoolClient, batch: PartitionBatch): Promise<bigint> {
     const position = await client.query(
       `SELECT next_offset::text AS next FROM ${this.schema}.consumer_positions WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
       [this.consumerGroup, batch.topic, batch.partition],
     );
-    const nextOffset = BigInt((position.rows[0] as { next: string } | undefined)?.next ?? '0');
-    const candidates = batch.events.filter((consumed) => BigInt(consumed.source.offset) >= nextOffset);
+    return BigInt((position.rows[0] as { next: string } | undefined)?.next ?? '0');
+  }
+
+  private async claim(client: PoolClient, candidates: ConsumedEvent[]): Promise<ConsumedEvent[]> {
     if (candidates.length === 0) return [];
     const inserted = await client.query(
       `INSERT INTO ${this.schema}.applied_events (event_id, consumer_group, topic, kafka_partition, kafka_offset)
@@ -55,12 +88,10 @@ export class EventLedger {
   }
 
   private async advance(client: PoolClient, batch: PartitionBatch): Promise<void> {
-    const last = batch.events[batch.events.length - 1];
-    if (!last) return;
     await client.query(
       `INSERT INTO ${this.schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) VALUES ($1, $2, $3, $4)
        ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET next_offset = GREATEST(consumer_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`,
-      [this.consumerGroup, batch.topic, batch.partition, (BigInt(last.source.offset) + 1n).toString()],
+      [this.consumerGroup, batch.topic, batch.partition, batch.nextOffset],
     );
   }
 }

@@ -85,5 +85,6 @@ export class GateEvaluationService {
     await gateStore.saveState(client, before, foldGateEvent(state, { type: 'GateEvaluated', data: decision.event }));
     if (!(await gateStore.saveDecision(client, decision.event))) return;
     await enqueueOutbox(client, GATES_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
+    this.deps.metrics.gateDecisions.inc({ verdict: decision.event.verdict, trigger: decision.event.trigger });
   }
 }

@@ -24,8 +24,8 @@ export class PoliciesController {
       'A JSON policy document: policyId, version (previous + 1; the built-in "default" is version 1), models (name patterns), baseline rule, tolerance, checks (metric-threshold, metric-change, slice-threshold, slice-change, group-disparity, artifact-size, artifact-format, operational) and guardrails. Publishing appends GatePolicyPublished to the log.',
   })
   @ApiBody({ schema: { type: 'object', example: DEFAULT_POLICY } })
-  @ApiResponse({ status: 201, description: 'Published.' })
-  @ApiResponse({ status: 200, description: 'This exact version was already published.' })
+  @ApiResponse({ status: 201, description: 'Published. `warnings` ({field, message}) names each metric that no registered version of the policy\'s models carries.' })
+  @ApiResponse({ status: 200, description: 'This exact version was already published (with `warnings` as for 201).' })
   @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
   @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })

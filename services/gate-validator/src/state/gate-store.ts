@@ -1,6 +1,6 @@
 import type { PlacementState } from '@modelreg/deployments';
 import type { ArtifactRecord, GateEvaluated, ValidationMetrics } from '@modelreg/events';
-import { DEFAULT_POLICY, initialGateState, type GatePolicy } from '@modelreg/gates';
+import { DEFAULT_POLICY, initialGateState, type CarriedMetrics, type GatePolicy, type MetricPlace } from '@modelreg/gates';
 import type { Pool, PoolClient } from '@modelreg/postgres';
 import { placementDocument, withPlacements, type GateValidatorState } from './gate-validator-state';
 
@@ -94,6 +94,34 @@ export const gateStore = {
   async registrationDecisions(db: Queryable): Promise<GateEvaluated[]> {
     const rows = (await db.query("SELECT decision FROM gates.decisions WHERE trigger = 'RunRegistered' ORDER BY model_name, model_version, decided_at, event_id")).rows as Array<{ decision: GateEvaluated }>;
     return rows.map((row) => row.decision);
+  },
+
+  /** Every model with a registered version. */
+  async registeredModels(client: PoolClient): Promise<string[]> {
+    const rows = (await client.query('SELECT DISTINCT model_name FROM gates.subjects ORDER BY model_name')).rows as Array<{ model_name: string }>;
+    return rows.map((row) => row.model_name);
+  },
+
+  /**
+   * The metric names any registered version of these models carries, by place; `p99Metric` is the
+   * name under which a target's `p99LatencyMs` field is read. Null when none of them has a version.
+   */
+  async metricsCarried(client: PoolClient, modelNames: readonly string[], p99Metric: string): Promise<CarriedMetrics | null> {
+    if (modelNames.length === 0) return null;
+    const rows = (
+      await client.query(
+        `WITH s AS (SELECT metrics FROM gates.subjects WHERE model_name = ANY($1::text[]))
+         SELECT 'overall' AS place, k AS metric FROM s, jsonb_object_keys(s.metrics->'overall') AS k
+         UNION SELECT 'slices', k FROM s, jsonb_array_elements(s.metrics->'slices') AS e, jsonb_object_keys(e->'metrics') AS k
+         UNION SELECT 'fairness', k FROM s, jsonb_array_elements(s.metrics->'fairness') AS e, jsonb_object_keys(e->'metrics') AS k
+         UNION SELECT 'operational', k FROM s, jsonb_array_elements(s.metrics->'operational') AS e, jsonb_object_keys(e->'metrics') AS k
+         UNION SELECT 'operational', $2 FROM s, jsonb_array_elements(s.metrics->'operational') AS e WHERE jsonb_typeof(e->'p99LatencyMs') = 'number'`,
+        [modelNames, p99Metric],
+      )
+    ).rows as Array<{ place: MetricPlace; metric: string }>;
+    const carried: Record<MetricPlace, Set<string>> = { overall: new Set(), slices: new Set(), fairness: new Set(), operational: new Set() };
+    for (const row of rows) carried[row.place].add(row.metric);
+    return carried;
   },
 
   /** The latest version of every published policy. */

@@ -25,7 +25,7 @@ export class RunRegistrationService {
   async register(submission: RunSubmission, correlationId: string, causationId: string | null = null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
-    const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
+    const requestHash = hashOf(submission);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, requestHash, correlationId, causationId));
@@ -35,6 +35,27 @@ export class RunRegistrationService {
         // A concurrent registration of the same training run won; the next attempt finds it.
         if (!isUniqueViolation(error) || attempt >= 3) throw error;
       }
+    }
+  }
+
+  /**
+   * Registers inside the caller's transaction (the event ledger's, for RunSubmitted), so the
+   * registration, its RunRegistered and the consumer's position commit together. A concurrent
+   * registration of the same training run fails the transaction; the ledger's retry finds it.
+   * A registration that throws (an event too large to append) leaves nothing behind, the version
+   * counter included: it runs under a savepoint.
+   */
+  async registerWithin(client: PoolClient, submission: RunSubmission, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+    const artifactErrors = await this.verifyArtifacts(submission);
+    if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
+    await client.query('SAVEPOINT registration');
+    try {
+      const outcome = await this.registerIn(client, submission, hashOf(submission), correlationId, causationId);
+      await client.query('RELEASE SAVEPOINT registration');
+      return outcome;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT registration').catch(() => undefined);
+      throw error;
     }
   }
 
@@ -87,4 +108,9 @@ export class RunRegistrationService {
     );
     return errors.sort((a, b) => a.field.localeCompare(b.field));
   }
+}
+
+/** Same training run, same content: what a retry must match. */
+function hashOf(submission: RunSubmission): string {
+  return createHash('sha256').update(canonicalJson(submission)).digest('hex');
 }

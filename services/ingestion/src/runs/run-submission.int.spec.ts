@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { buildEnvelope, EventCodec, exampleRunRegistered, SchemaCatalog, type RunSubmitted } from '@modelreg/events';
 import { createTestEnvironment, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
@@ -8,7 +8,7 @@ function runSubmitted(trainingRunId: string, artifact: { sha256: string; sizeByt
   const { envelope: _e, modelVersion: _v, registeredAt: _r, artifacts: _a, environment, ...lineage } = exampleRunRegistered('fraud-model', 1);
   return {
     ...lineage,
-    envelope: buildEnvelope('RunSubmitted', { eventId: randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-4$3-a$4-$5').slice(0, 36), occurredAt: Date.now(), producer: 'training-cluster-7', correlationId: trainingRunId, modelName: 'fraud-model' }),
+    envelope: buildEnvelope('RunSubmitted', { eventId: randomUUID(), occurredAt: Date.now(), producer: 'training-cluster-7', correlationId: trainingRunId, modelName: 'fraud-model' }),
     trainingRunId,
     artifacts: [{ target: 'server', format: 'ONNX', ...artifact }],
     environment: { ...environment, fingerprint: null },

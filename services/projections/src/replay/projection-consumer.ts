@@ -1,68 +1,80 @@
-import type { EventCodec, TopicNames } from '@modelreg/events';
-import { BatchConsumer, type EventPublisher, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
-import type { Pool } from '@modelreg/postgres';
-import { EventLedger } from '@modelreg/service-runtime';
+import { ledgerConsumer, type LedgerPipeline, type ReadinessCheck, type ServiceInfrastructure } from '@modelreg/service-runtime';
 import { readModelWriter } from '../read-models/projection-writer';
 
 export interface ProjectionConsumerDeps {
+  infra: ServiceInfrastructure;
   /** Events applied per transaction. */
   batchEvents: number;
-  pool: Pool;
-  kafka: Kafka;
-  codec: EventCodec;
-  topics: TopicNames;
-  publisher: EventPublisher;
+  stallSeconds: number;
   logger: Logger;
   onFatal: (error: Error) => void;
 }
 
 /**
  * A consumer group building the read models of one schema from every event topic: the live
- * `projections`, or a rebuild. Stoppable and startable again (the rebuild pauses the live one
- * while it switches over).
+ * `projections`, or a rebuild. Its dead letters go through that schema's outbox, relayed while it
+ * runs. Stoppable and startable again: the rebuild stops the live one (consumer and relay) while
+ * it renames the schemas, and starts it afresh on the renamed one.
  */
 export class ProjectionConsumer {
-  private consumer: BatchConsumer | null = null;
-  applied = 0;
+  private pipeline: LedgerPipeline | null = null;
+  private appliedBefore = 0;
+  private readonly topics: string[];
 
   constructor(
     private readonly deps: ProjectionConsumerDeps,
     readonly schema: string,
     readonly groupId: string,
-  ) {}
+  ) {
+    this.topics = [deps.infra.topics.lineage, deps.infra.topics.gates, deps.infra.topics.deployments];
+  }
+
+  /** The running pipeline's readiness (down, or a stalled partition named with its lag). */
+  readonly readiness: ReadinessCheck = {
+    name: 'consumer',
+    check: async () => {
+      if (!this.pipeline) throw new Error('consumer is not running');
+      await this.pipeline.readiness.check();
+    },
+  };
+
+  /** Events applied so far. */
+  get applied(): number {
+    return this.appliedBefore + (this.pipeline?.eventsApplied() ?? 0);
+  }
+
+  isRunning(): boolean {
+    return this.pipeline !== null;
+  }
 
   async start(): Promise<void> {
-    const ledger = new EventLedger(this.deps.pool, this.schema, this.groupId);
-    const write = readModelWriter(this.schema);
-    this.consumer = new BatchConsumer({
-      kafka: this.deps.kafka,
+    const { infra, logger } = this.deps;
+    const pipeline = ledgerConsumer({
+      infra,
+      schema: this.schema,
       groupId: this.groupId,
-      topics: [this.deps.topics.lineage, this.deps.topics.gates, this.deps.topics.deployments],
-      codec: this.deps.codec,
-      deadLetterTopic: this.deps.topics.deadLetter,
-      publisher: this.deps.publisher,
-      logger: this.deps.logger,
-      handler: async (batch) => {
-        const rejected = await ledger.applyBatch(batch, write);
-        this.applied += batch.events.length;
-        return rejected;
-      },
+      topics: this.topics,
+      logger,
+      apply: readModelWriter(this.schema),
+      relay: infra.outboxRelay(this.schema),
+      stallSeconds: this.deps.stallSeconds,
       onFatal: this.deps.onFatal,
       // Each partition has its own ledger position and models never span partitions.
       partitionsConcurrently: 3,
       chunkSize: this.deps.batchEvents,
     });
-    await this.consumer.start();
+    await pipeline.start();
+    this.pipeline = pipeline;
   }
 
-  isRunning(): boolean {
-    return this.consumer?.isRunning() ?? false;
-  }
-
+  /** Stops the consumer after its batch in hand, then the relay after its pass. */
   async stop(): Promise<void> {
-    await this.consumer?.stop();
-    this.consumer = null;
+    const pipeline = this.pipeline;
+    this.pipeline = null;
+    if (!pipeline) return;
+    await pipeline.stop();
+    this.appliedBefore += pipeline.eventsApplied();
   }
 
   /** True when the group's committed offsets reach the end of every partition as it is now. */
@@ -72,13 +84,12 @@ export class ProjectionConsumer {
 
   /** Events on the log that this group has not committed yet, over every partition it reads. */
   async lag(): Promise<number> {
-    const admin = this.deps.kafka.admin();
+    const admin = this.deps.infra.kafka.admin();
     await admin.connect();
     try {
-      const topics = [this.deps.topics.lineage, this.deps.topics.gates, this.deps.topics.deployments];
-      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
+      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics: this.topics });
       let behind = 0n;
-      for (const topic of topics) {
+      for (const topic of this.topics) {
         const ends = await admin.fetchTopicOffsets(topic);
         const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
         for (const end of ends) {

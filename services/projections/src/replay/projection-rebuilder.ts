@@ -62,7 +62,7 @@ export class ProjectionRebuilder {
   }
 
   private async run(generation: number): Promise<void> {
-    const { pool } = this.deps;
+    const { pool } = this.deps.infra;
     const schema = `projections_rebuild_${generation}`;
     const retired = `projections_retired_${generation}`;
     await migrateServiceSchema(pool, schema, this.migrationsDir);
@@ -99,11 +99,19 @@ export class ProjectionRebuilder {
   }
 }
 
-/** The atomic switch: the rebuilt schema becomes `projections` in one transaction. */
+/**
+ * The atomic switch: the rebuilt schema becomes `projections` in one transaction. Both consumers
+ * and their relays are stopped; dead letters either queued and its relay has not sent yet stay
+ * queued, renumbered above every row the live outbox ever had, so the relay of the renamed schema
+ * (records name their outbox row) never mistakes a record the old one appended for one of them.
+ */
 async function switchOver(pool: Pool, schema: string, retired: string, liveGroup: string, rebuildGroup: string): Promise<void> {
   await withTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
     await client.query(`INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
+    await client.query(`SELECT setval('${schema}.outbox_id_seq', GREATEST((SELECT last_value FROM ${PROJECTIONS_SCHEMA}.outbox_id_seq), (SELECT last_value FROM ${schema}.outbox_id_seq)))`);
+    await client.query(`WITH leftover AS (DELETE FROM ${schema}.outbox RETURNING *) INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM leftover ORDER BY id`);
+    await client.query(`INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`);
     await client.query(`ALTER SCHEMA ${PROJECTIONS_SCHEMA} RENAME TO ${retired}`);
     await client.query(`ALTER SCHEMA ${schema} RENAME TO ${PROJECTIONS_SCHEMA}`);
   });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { validateRunSubmission } from '@modelreg/lineage';
+import { computeEnvironmentFingerprint, validateRunSubmission } from '@modelreg/lineage';
 import { CliError, CliUsageError, inferFormat, parseArtifactFlag, type CommandSpec } from '../cli-arguments';
+import { probeEnvironment } from '../environment-probe';
 import { HashCache } from '../hash-cache';
 import { getJson, hashFile, postJson, uploadFile } from '../registry-http';
 
@@ -9,19 +10,26 @@ const SETTING = 'MODELREG_INGESTION_URL';
 const PLACEHOLDER_SHA256 = '0'.repeat(64);
 
 /**
- * `modelreg register --manifest run.json --artifact server=model.savedmodel.tar`: checks the files
- * and the manifest first (the same validation as the server), hashes each artifact (remembering
- * hashes of unchanged files), uploads only what the registry does not already hold, then registers.
+ * `modelreg register --manifest run.json --artifact server=model.savedmodel.tar`: probes this
+ * machine's environment (or takes the facts from `--environment facts.json`), checks the files and
+ * the manifest first (the same validation as the server), hashes each artifact (remembering hashes
+ * of unchanged files), uploads only what the registry does not already hold, then registers. An
+ * `environment` in the manifest is refused, so probed facts never silently replace written ones.
  */
 export const registerCommand: CommandSpec = {
   name: 'register',
   summary: 'Register a training run: its lineage (the manifest) and its model artifacts. Nothing is uploaded until the manifest is valid; artifacts the registry already holds are not uploaded again.',
   positionals: [],
   options: {
-    manifest: { type: 'string', valueName: 'run.json', description: 'the run: model name, training run id, code, data, features, hyperparameters, seeds, environment, metrics' },
+    manifest: { type: 'string', valueName: 'run.json', description: 'the run: model name, training run id, code, data, features, hyperparameters, seeds, metrics (not the environment)' },
     artifact: { type: 'string', multiple: true, valueName: 'target=path', description: 'a model file for a deployment target, e.g. server=model.onnx' },
+    environment: { type: 'string', valueName: 'facts.json', description: 'take the environment facts from this file instead of probing this machine' },
+    dir: { type: 'string', valueName: 'path', description: 'where the probe looks for lockfiles (default: the current directory)' },
   },
-  examples: ['modelreg register --manifest run.json --artifact server=model.savedmodel.tar --artifact mobile=model.tflite'],
+  examples: [
+    'modelreg register --manifest run.json --artifact server=model.savedmodel.tar --artifact mobile=model.tflite',
+    'modelreg register --manifest run.json --artifact server=model.onnx --environment facts.json',
+  ],
   async run(parsed, context) {
     const manifestPath = parsed.values['manifest'] as string | undefined;
     if (!manifestPath) throw new CliUsageError('register needs --manifest run.json (see modelreg register --help)');
@@ -29,7 +37,19 @@ export const registerCommand: CommandSpec = {
     if (files.length === 0) throw new CliUsageError('register needs at least one --artifact target=path (see modelreg register --help)');
     const ingestionUrl = context.config.ingestionUrl;
     if (!ingestionUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
-    const manifest = readManifest(manifestPath);
+    const written = readManifest(manifestPath);
+    if (written['environment'] !== undefined) throw new CliUsageError(`${manifestPath} has an environment; register probes it, or takes it from --environment facts.json`);
+    const environmentFile = parsed.values['environment'] as string | undefined;
+    let environment: Record<string, unknown>;
+    if (environmentFile) {
+      environment = readManifest(environmentFile, 'environment facts');
+      context.print(`environment from ${environmentFile}`);
+    } else {
+      const probed = probeEnvironment((parsed.values['dir'] as string | undefined) ?? process.cwd());
+      context.print(`environment probed: fingerprint ${computeEnvironmentFingerprint(probed)}`);
+      environment = { ...probed };
+    }
+    const manifest: Record<string, unknown> = { ...written, environment };
     for (const file of files) checkReadable(file.path, file.target);
     const declared = new Map(((manifest['artifacts'] as Array<{ target: string; format?: string }> | undefined) ?? []).map((artifact) => [artifact.target, artifact.format]));
 
@@ -82,19 +102,19 @@ function checkReadable(path: string, target: string): void {
   if (statSync(path).size === 0) throw new CliError(`the artifact file ${path} (--artifact ${target}=${path}) is empty`);
 }
 
-function readManifest(path: string): Record<string, unknown> {
+function readManifest(path: string, what = 'manifest'): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new CliError(code === 'ENOENT' ? `the manifest ${path} does not exist` : `cannot read the manifest ${path}: ${(error as Error).message}`);
+    throw new CliError(code === 'ENOENT' ? `the ${what} ${path} does not exist` : `cannot read the ${what} ${path}: ${(error as Error).message}`);
   }
   try {
     const manifest = JSON.parse(text) as unknown;
     if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) throw new Error('it must be a JSON object');
     return manifest as Record<string, unknown>;
   } catch (error) {
-    throw new CliError(`the manifest ${path} is not a JSON object: ${(error as Error).message}`);
+    throw new CliError(`the ${what} ${path} is not a JSON object: ${(error as Error).message}`);
   }
 }

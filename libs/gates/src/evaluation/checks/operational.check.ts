@@ -27,9 +27,11 @@ export function evaluateOperational(check: Operational, context: CheckContext): 
   });
 }
 
-/** `p99_latency_ms` is a first-class field of the run's operational metrics; other names come from its map. */
+/** The metric name of the run's first-class operational field `p99LatencyMs`; other operational metrics come from its map. */
+export const P99_LATENCY_METRIC = 'p99_latency_ms';
+
 function operationalValue(entry: TargetOperationalMetrics | undefined, metric: string): number | undefined {
   if (!entry) return undefined;
-  if (metric === 'p99_latency_ms' && entry.p99LatencyMs !== null) return entry.p99LatencyMs;
+  if (metric === P99_LATENCY_METRIC && entry.p99LatencyMs !== null) return entry.p99LatencyMs;
   return entry.metrics[metric];
 }

@@ -1,0 +1,33 @@
+// The four services on an isolated slice of the local stack, for the Python client's tests
+// (clients/python/tests/conftest.py). Prints one JSON line with their URLs and the Kafka settings,
+// then runs until stdin closes or SIGTERM, and stops the services and drops the test data.
+import { createTestEnvironment, startService, type RunningService, type ServiceName } from '@modelreg/testing';
+
+const SERVICES: ServiceName[] = ['ingestion', 'gate-validator', 'deployment-tracker', 'projections'];
+
+async function main(): Promise<void> {
+  const environment = await createTestEnvironment('python');
+  const running: RunningService[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.all(running.map((service) => service.stop()));
+      await environment.dispose();
+    })());
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  process.stdin.on('end', () => void stop().then(() => process.exit(0)));
+  process.stdin.resume();
+  try {
+    running.push(...(await Promise.all(SERVICES.map((name) => startService(name, environment.env, { timeoutMs: 120_000 })))));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const urls = Object.fromEntries(running.map((service) => [service.name, service.url]));
+  process.stdout.write(`${JSON.stringify({ ...urls, kafkaBrokers: environment.env['KAFKA_BROKERS'], topicPrefix: environment.env['TOPIC_PREFIX'] })}\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
