@@ -98,18 +98,13 @@ export class PrivateStack {
     await this.s3?.stop();
   }
 
-  /** Stops the services, then the servers, and removes the data unless `keep`. */
+  /** Stops the services, then the servers; removes their data, except Kafka's and the services' log when `keep`. */
   async stop(keep: boolean): Promise<void> {
     process.off('SIGINT', this.interrupted);
     process.off('SIGTERM', this.interrupted);
     await this.supervisor?.stopAll();
-    if (keep) {
-      await this.s3?.stop();
-      await this.postgres?.stop().catch(() => undefined);
-    } else {
-      await this.s3?.dispose();
-      await this.postgres?.dispose().catch(() => undefined);
-    }
+    await this.s3?.dispose();
+    await this.postgres?.dispose().catch(() => undefined);
     await this.stopKafka().catch(() => undefined);
     if (!keep) rmSync(this.dir, { recursive: true, force: true });
   }
