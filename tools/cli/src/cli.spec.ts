@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exampleRunSubmissionJson, validateRunSubmission } from '@modelreg/lineage';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { CliUsageError, inferFormat, parseArtifactFlag, type CommandContext } from './cli-arguments';
@@ -154,5 +157,19 @@ describe('environment probe', () => {
   it('takes the container image digest only when it is well formed', () => {
     expect(probeEnvironment('/nonexistent', () => null, { CONTAINER_IMAGE_DIGEST: `sha256:${'a'.repeat(64)}` }).containerImageDigest).toBe(`sha256:${'a'.repeat(64)}`);
     expect(probeEnvironment('/nonexistent', () => null, { CONTAINER_IMAGE_DIGEST: 'latest' }).containerImageDigest).toBeNull();
+  });
+});
+
+describe('docs/GETTING-STARTED.md', () => {
+  it('uses a manifest the registry accepts, once the CLI adds the artifacts and the probed environment', () => {
+    const run = JSON.parse(readFileSync(join(__dirname, '../../../docs/examples/run.json'), 'utf8')) as Record<string, unknown>;
+    const { environment } = exampleRunSubmissionJson('fraud-model', 'train-x') as { environment: unknown };
+    const artifacts = [
+      { target: 'server', format: 'SavedModel', sizeBytes: 3_000_000, sha256: 'a'.repeat(64) },
+      { target: 'mobile', format: 'TFLite', sizeBytes: 400_000, sha256: 'b'.repeat(64) },
+    ];
+    const validation = validateRunSubmission({ ...run, artifacts, environment });
+    expect(validation.ok ? [] : validation.errors).toEqual([]);
+    expect(run['modelName']).toBe('fraud-model');
   });
 });
