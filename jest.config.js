@@ -32,8 +32,8 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,deploy,tools}/**/*.spec.ts', '<rootDir>/test/bench/**/*.spec.ts'],
-      testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '/node_modules/'],
+      testMatch: ['<rootDir>/{libs,services,deploy,tools}/**/*.spec.ts', '<rootDir>/test/{bench,chaos}/**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/'],
     },
     {
       ...shared,
@@ -44,7 +44,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/e2e/**/*.e2e.spec.ts'],
+      testMatch: ['<rootDir>/test/{e2e,chaos}/**/*.e2e.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/jest/integration-timeout.js'],
     },
   ],

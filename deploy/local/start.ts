@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { isPortOpen, REPO_ROOT, stackDown, stackStatus, stackUp, waitUntil } from './src';
-import { ServiceSupervisor, type SupervisedService } from './src/service-supervisor';
+import { registryServices, ServiceSupervisor } from './src/service-supervisor';
 
 const print = (line: string) => console.log(`[modelreg] ${line}`);
 
@@ -11,12 +11,7 @@ async function main(): Promise<void> {
   const state = await stackUp(process.env, print);
   execFileSync(process.execPath, [resolve(REPO_ROOT, 'tools/build.js')], { stdio: 'inherit' });
   const env: NodeJS.ProcessEnv = { ...process.env, ...state.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const services: SupervisedService[] = [
-    { name: 'ingestion', entry: 'dist/services/ingestion/src/main.js', port: Number(env['INGESTION_PORT']) },
-    { name: 'gate-validator', entry: 'dist/services/gate-validator/src/main.js', port: Number(env['GATE_VALIDATOR_PORT']) },
-    { name: 'deployment-tracker', entry: 'dist/services/deployment-tracker/src/main.js', port: Number(env['DEPLOYMENT_TRACKER_PORT']) },
-    { name: 'projections', entry: 'dist/services/projections/src/main.js', port: Number(env['PROJECTIONS_PORT']) },
-  ];
+  const services = registryServices(env);
   const supervisor = new ServiceSupervisor(env, print);
   let shuttingDown = false;
   const shutdown = async () => {

@@ -5,3 +5,5 @@ export type { PortPlan } from './stack-layout';
 export { isPortOpen, isProcessAlive, stopProcess, waitUntil } from './processes';
 export { ensureKafkaJars, startKafka, waitForKafka, KAFKA_VERSION } from './kafka-server';
 export { ensureChromium, DEFAULT_CHROMIUM } from './chromium';
+export { registryServices, ServiceSupervisor } from './service-supervisor';
+export type { SupervisedService } from './service-supervisor';

@@ -1,5 +1,5 @@
 // A private Postgres for tests that stop and start it, run by libs/testing as a script (so the test
-// library does not depend on the stack's code). Arguments: start <port> <name> | stop <name>.
+// library does not depend on the stack's code). Arguments: start <port> <name> | stop <name> [fast|immediate].
 // `start` prints {"url", "dataDir"} as JSON.
 import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
 
@@ -9,10 +9,10 @@ async function main(): Promise<void> {
     const port = Number(args[0]);
     const { dataDir } = await startPostgres(port, () => undefined, args[1]);
     process.stdout.write(`${JSON.stringify({ url: postgresUrl(port), dataDir })}\n`);
-  } else if (command === 'stop' && args.length === 1) {
-    stopPostgres(args[0]);
+  } else if (command === 'stop' && (args.length === 1 || (args.length === 2 && (args[1] === 'fast' || args[1] === 'immediate')))) {
+    stopPostgres(args[0], args[1] as 'fast' | 'immediate' | undefined);
   } else {
-    throw new Error('usage: postgres-server.main.ts start <port> <name> | stop <name>');
+    throw new Error('usage: postgres-server.main.ts start <port> <name> | stop <name> [fast|immediate]');
   }
 }
 

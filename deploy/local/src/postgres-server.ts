@@ -81,9 +81,10 @@ export async function startPostgres(port: number, log: (line: string) => void, p
   return { pid, dataDir: pg.dataDir };
 }
 
-export function stopPostgres(privateName?: string): void {
+/** `immediate` stops without a checkpoint, as a crash would: the next start runs recovery. */
+export function stopPostgres(privateName?: string, mode: 'fast' | 'immediate' = 'fast'): void {
   const pg = layout(privateName);
-  if (existsSync(join(pg.dataDir, 'postmaster.pid'))) run(pg, 'pg_ctl', ['stop', '-D', pg.dataDir, '-m', 'fast', '-w']);
+  if (existsSync(join(pg.dataDir, 'postmaster.pid'))) run(pg, 'pg_ctl', ['stop', '-D', pg.dataDir, '-m', mode, '-w']);
 }
 
 async function canConnect(url: string): Promise<boolean> {

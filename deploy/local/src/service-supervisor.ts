@@ -9,6 +9,12 @@ export interface SupervisedService {
   port: number;
 }
 
+/** The registry's four services, compiled (build first), each on the port `env` names for it. */
+export function registryServices(env: NodeJS.ProcessEnv): SupervisedService[] {
+  const portVariables = { ingestion: 'INGESTION_PORT', 'gate-validator': 'GATE_VALIDATOR_PORT', 'deployment-tracker': 'DEPLOYMENT_TRACKER_PORT', projections: 'PROJECTIONS_PORT' };
+  return Object.entries(portVariables).map(([name, variable]) => ({ name, entry: `dist/services/${name}/src/main.js`, port: Number(env[variable]) }));
+}
+
 /**
  * Keeps each service running: a service that exits is started again after a back-off that
  * doubles up to 30 s and resets once it has stayed up for a minute.
@@ -16,16 +22,21 @@ export interface SupervisedService {
 export class ServiceSupervisor {
   private readonly children = new Map<string, ChildProcess>();
   private stopping = false;
+  private readonly pendingRestarts = new Set<NodeJS.Timeout>();
+  /** Restarts per service: how often a process had to be started again. */
+  readonly restarts = new Map<string, number>();
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     private readonly print: (line: string) => void,
+    /** Where the services' stdout and stderr go: a file descriptor, or this process's own. */
+    private readonly output: number | 'inherit' = 'inherit',
   ) {}
 
   start(service: SupervisedService, attempt = 0): void {
     if (this.stopping) return;
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', this.output, this.output] });
     this.children.set(service.name, child);
     child.once('exit', (code, signal) => {
       this.children.delete(service.name);
@@ -33,12 +44,23 @@ export class ServiceSupervisor {
       const nextAttempt = Date.now() - startedAt > 60_000 ? 0 : attempt + 1;
       const delay = Math.min(30_000, 1000 * 2 ** Math.max(0, nextAttempt - 1));
       this.print(`${service.name} exited (${signal ?? code}); restarting in ${delay} ms`);
-      setTimeout(() => this.start(service, nextAttempt), delay);
+      this.restarts.set(service.name, (this.restarts.get(service.name) ?? 0) + 1);
+      const timer = setTimeout(() => {
+        this.pendingRestarts.delete(timer);
+        this.start(service, nextAttempt);
+      }, delay);
+      this.pendingRestarts.add(timer);
     });
+  }
+
+  /** Sends a signal to a running service (SIGKILL: a crash); false when it is not running. */
+  signal(name: string, signal: NodeJS.Signals): boolean {
+    return this.children.get(name)?.kill(signal) ?? false;
   }
 
   async stopAll(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.pendingRestarts) clearTimeout(timer);
     await Promise.all(
       [...this.children.entries()].map(
         ([name, child]) =>

@@ -15,7 +15,8 @@ const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export interface PrivatePostgres {
   url: string;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** `immediate`: no checkpoint, as a crash; the next start recovers from the WAL. */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Stops it and removes its data. */
   dispose(): Promise<void>;
 }
@@ -28,8 +29,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const start = async () => {
     started = JSON.parse(await runScript('postgres-server.main.ts', ['start', String(port), name])) as typeof started;
   };
-  const stop = async () => {
-    await runScript('postgres-server.main.ts', ['stop', name]);
+  const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
+    await runScript('postgres-server.main.ts', ['stop', name, mode]);
   };
   await start();
   return {
