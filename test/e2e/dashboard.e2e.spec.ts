@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createTestEnvironment, eventually, REPO_ROOT, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { eventually, REPO_ROOT, startRegistry, type RunningService, type TestRegistry } from '@modelreg/testing';
 import { launchChromium } from './dashboard-browser';
 import { getJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
@@ -27,9 +27,8 @@ async function seriousAccessibilityViolations(page: Page): Promise<Array<{ id: s
 
 /** The dashboard and the queries behind it: overview, timeline newest first with paging and filters, slices, A/B, diff, 404. */
 describe('dashboard v2 on the real stack', () => {
-  let environment: TestEnvironment;
+  let registry: TestRegistry;
   let ingestion: RunningService;
-  let gates: RunningService;
   let tracker: RunningService;
   let projections: RunningService;
   const where = { modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'production' };
@@ -38,13 +37,8 @@ describe('dashboard v2 on the real stack', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    environment = await createTestEnvironment('dashboard');
-    [ingestion, gates, tracker, projections] = await Promise.all([
-      startService('ingestion', environment.env),
-      startService('gate-validator', environment.env),
-      startService('deployment-tracker', environment.env),
-      startService('projections', environment.env),
-    ]);
+    registry = await startRegistry('dashboard');
+    ({ ingestion, tracker, projections } = registry);
     const artifacts = { server: await uploadArtifact(ingestion.url, 4096), mobile: await uploadArtifact(ingestion.url, 2048) };
     for (const [run, auc] of [['train-1', 0.9], ['train-2', 0.91], ['train-3', 0.85]] as const) {
       const body = runBody('fraud-model', run, artifacts, { auc });
@@ -66,10 +60,7 @@ describe('dashboard v2 on the real stack', () => {
     await eventually(() => query('/v1/models/fraud-model/timeline?eventType=DeploymentReportRejected'), (r) => r.body.total === 1, { what: 'refusal projected' });
   });
 
-  afterAll(async () => {
-    await Promise.all([ingestion, gates, tracker, projections].map((service) => service?.stop()));
-    await environment?.dispose();
-  });
+  afterAll(() => registry?.stop());
 
   it('pages the timeline newest first, filters it by event type and hides refusals on request', async () => {
     const newest = (await query('/v1/models/fraud-model/timeline?order=desc&limit=5&includeRejected=false')).body;

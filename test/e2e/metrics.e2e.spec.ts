@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestEnvironment, eventually, REPO_ROOT, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { eventually, REPO_ROOT, startRegistry, testKafka, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
 import { getJson, registerExampleRun } from './registry-client';
 
 /** One sample of a Prometheus text exposition: the value of the series whose labels include all of `labels`. */
@@ -15,6 +15,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 /** GET /metrics on every service of the real stack: HTTP latency per route, outbox, gate decisions, consumer lag, dead letters. */
 describe('Prometheus metrics', () => {
+  let registry: TestRegistry;
   let environment: TestEnvironment;
   let services: Record<'ingestion' | 'gates' | 'tracker' | 'projections', RunningService>;
   const scrape = async (service: RunningService) => {
@@ -24,20 +25,13 @@ describe('Prometheus metrics', () => {
   };
 
   beforeAll(async () => {
-    environment = await createTestEnvironment('metrics');
-    const [ingestion, gates, tracker, projections] = await Promise.all([
-      startService('ingestion', environment.env),
-      startService('gate-validator', environment.env),
-      startService('deployment-tracker', environment.env),
-      startService('projections', environment.env),
-    ]);
+    registry = await startRegistry('metrics');
+    const { ingestion, gates, tracker, projections } = registry;
+    environment = registry.environment;
     services = { ingestion, gates, tracker, projections };
   });
 
-  afterAll(async () => {
-    await Promise.all(Object.values(services ?? {}).map((service) => service.stop()));
-    await environment?.dispose();
-  });
+  afterAll(() => registry?.stop());
 
   it('times requests per route template, and counts gate decisions, outbox state and consumer lag', async () => {
     expect((await registerExampleRun(services.ingestion.url, 'metrics-model', 'train-1')).status).toBe(201);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
-import { createTestEnvironment, eventually, REPO_ROOT, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { eventually, REPO_ROOT, startRegistry, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
 import { launchChromium } from './dashboard-browser';
 import { getJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
@@ -10,9 +10,9 @@ const JAN = (day: number, hour = 9) => new Date(Date.UTC(2024, 0, day, hour)).to
 
 /** The read side on the real stack: every query, the lineage diff, the audit export and a replay. */
 describe('projections: queries, diff, audit export and replay', () => {
+  let registry: TestRegistry;
   let environment: TestEnvironment;
   let ingestion: RunningService;
-  let gates: RunningService;
   let tracker: RunningService;
   let projections: RunningService;
   const fraud = { modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'production' };
@@ -21,13 +21,8 @@ describe('projections: queries, diff, audit export and replay', () => {
   const query = (path: string) => getJson(`${projections.url}${path}`);
 
   beforeAll(async () => {
-    environment = await createTestEnvironment('projections');
-    [ingestion, gates, tracker, projections] = await Promise.all([
-      startService('ingestion', environment.env),
-      startService('gate-validator', environment.env),
-      startService('deployment-tracker', environment.env),
-      startService('projections', environment.env),
-    ]);
+    registry = await startRegistry('projections');
+    ({ environment, ingestion, tracker, projections } = registry);
     const artifacts = { server: await uploadArtifact(ingestion.url, 8192), mobile: await uploadArtifact(ingestion.url, 2048) };
     expect((await registerRun(ingestion.url, runBody('fraud-model', 'train-126', artifacts, { auc: 0.912 }))).status).toBe(201);
     const candidate = runBody('fraud-model', 'train-127', artifacts, { auc: 0.9191 });
@@ -44,10 +39,7 @@ describe('projections: queries, diff, audit export and replay', () => {
     await eventually(() => query('/v1/models/fraud-model/versions/2/online'), (r) => r.body.abTests?.length === 1, { what: 'online results projected' });
   });
 
-  afterAll(async () => {
-    await Promise.all([ingestion, gates, tracker, projections].map((service) => service?.stop()));
-    await environment?.dispose();
-  });
+  afterAll(() => registry?.stop());
 
   it('answers the training history, decisions, currently deployed, timeline and online results', async () => {
     const history = (await query('/v1/models/fraud-model/history')).body.items;

@@ -1,7 +1,7 @@
 import { emptyPlacement, evolvePlacement, isPlacementEvent, samePlacement, servingView, type Placement, type PlacementEvent } from '@modelreg/deployments';
 import { EventCodec, SchemaCatalog, type GateEvaluated, type RegistryEvent } from '@modelreg/events';
 import { sampleReportBodies } from '@modelreg/deployments-testing';
-import { createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { eventually, readAllMessages, startRegistry, testKafka, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
 import { getJson, postJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
@@ -29,6 +29,7 @@ function comparable(item: Record<string, any> | undefined) {
  * the gate from the log reproduces its decisions byte for byte.
  */
 describe('serving placements across the services', () => {
+  let registry: TestRegistry;
   let environment: TestEnvironment;
   let ingestion: RunningService;
   let gates: RunningService;
@@ -37,20 +38,12 @@ describe('serving placements across the services', () => {
   let artifacts: { server: { sha256: string; sizeBytes: number }; mobile: { sha256: string; sizeBytes: number } };
 
   beforeAll(async () => {
-    environment = await createTestEnvironment('placements');
-    [ingestion, gates, tracker, projections] = await Promise.all([
-      startService('ingestion', environment.env),
-      startService('gate-validator', environment.env),
-      startService('deployment-tracker', environment.env),
-      startService('projections', environment.env),
-    ]);
+    registry = await startRegistry('placements');
+    ({ environment, ingestion, gates, tracker, projections } = registry);
     artifacts = { server: await uploadArtifact(ingestion.url, 8192), mobile: await uploadArtifact(ingestion.url, 2048) };
   });
 
-  afterAll(async () => {
-    await Promise.all([ingestion?.stop(), gates?.stop(), tracker?.stop(), projections?.stop()]);
-    await environment?.dispose();
-  });
+  afterAll(() => registry?.stop());
 
   const deploymentsLog = async () => (await readAllMessages(testKafka('placements-reader'), `${environment.id}.deployments.v1`)).map((message) => codec.decode(message.value));
   const register = async (modelName: string, aucs: number[], from = 1) => {

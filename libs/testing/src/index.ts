@@ -7,3 +7,5 @@ export { testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-
 export { REPO_ROOT, stackConnection } from './stack-connection';
 export { startPrivatePostgres, startPrivateS3 } from './private-servers';
 export type { PrivatePostgres, PrivateS3 } from './private-servers';
+export { startRegistry } from './test-registry';
+export type { TestRegistry } from './test-registry';
