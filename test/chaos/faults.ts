@@ -60,33 +60,30 @@ function killService(service: string): Fault {
   };
 }
 
-const restartKafka: Fault = {
-  name: 'restart Kafka',
-  inject: async ({ stack, outageMs }) => {
-    await stack.stopKafka();
-    await sleep(outageMs);
-    await stack.startKafka();
-  },
-};
+/** A server down for the outage, then started again on the same data. */
+function outage(name: string, stop: (stack: FaultContext['stack']) => Promise<void>, start: (stack: FaultContext['stack']) => Promise<void>): Fault {
+  return {
+    name,
+    inject: async ({ stack, outageMs }) => {
+      await stop(stack);
+      await sleep(outageMs);
+      await start(stack);
+    },
+  };
+}
 
-const restartPostgres: Fault = {
-  name: 'restart Postgres (immediate stop: crash recovery)',
-  inject: async ({ stack, outageMs }) => {
+const restartKafka = outage('restart Kafka', (stack) => stack.stopKafka(), (stack) => stack.startKafka());
+
+const restartPostgres = outage(
+  'restart Postgres (immediate stop: crash recovery)',
+  async (stack) => {
     await whileRelaying(stack.databaseUrl, Object.values(OUTBOX_SCHEMA) as string[]);
     await stack.crashPostgres();
-    await sleep(outageMs);
-    await stack.startPostgres();
   },
-};
+  (stack) => stack.startPostgres(),
+);
 
-const stopS3: Fault = {
-  name: 'stop S3',
-  inject: async ({ stack, outageMs }) => {
-    await stack.stopS3();
-    await sleep(outageMs);
-    await stack.startS3();
-  },
-};
+const stopS3 = outage('stop S3', (stack) => stack.stopS3(), (stack) => stack.startS3());
 
 /** Three times a second apart, half of the services' database connections are terminated. */
 const terminateConnections: Fault = {
