@@ -27,14 +27,16 @@ async function request(baseUrl: string, path: string, init: RequestInit, setting
   } catch (error) {
     throw unreachable(url, error, setting);
   }
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
+  return parseReply(response.status, await response.text());
+}
+
+/** A reply's JSON body; a body that is not JSON (a proxy's error page) becomes its first 500 characters. */
+function parseReply(status: number, text: string): HttpReply {
   try {
-    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    return { status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   } catch {
-    body = { message: text.slice(0, 500) };
+    return { status, body: { message: text.slice(0, 500) } };
   }
-  return { status: response.status, body };
 }
 
 export function postJson(baseUrl: string, path: string, body: unknown, setting: string): Promise<HttpReply> {
@@ -75,13 +77,7 @@ export function uploadFile(baseUrl: string, path: string, sha256: string, progre
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: { message: text.slice(0, 500) } });
-        }
-      });
+      res.on('end', () => resolve(parseReply(res.statusCode ?? 0, text)));
     });
     req.on('error', (error) => reject(unreachable(url, error, setting)));
     progress.start(size, `uploading ${path}`);
