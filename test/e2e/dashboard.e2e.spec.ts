@@ -72,6 +72,8 @@ describe('dashboard v2 on the real stack', () => {
     const rollbacks = (await query('/v1/models/fraud-model/timeline?eventType=RolledBack,RolloutCompleted')).body;
     expect(rollbacks.items.map((e: any) => e.eventType)).toEqual(['RolloutCompleted', 'RolledBack']);
     expect((await query('/v1/models/fraud-model/timeline?eventType=Nope')).body).toMatchObject({ field: 'eventType' });
+    expect(all.eventTypes).toEqual(expect.arrayContaining(['RolledBack', 'DeploymentReportRejected']));
+    expect(all.eventTypes).not.toContain('RunRegistered');
     expect((await query('/v1/models/fraud-model/timeline?order=sideways')).status).toBe(400);
   });
 

@@ -136,7 +136,6 @@ async function showModel(model, params) {
   const metric = chooseMetric(metricNames, params.get('metric'));
   const points = items.filter((i) => typeof i.metrics?.[metric] === 'number');
   const pages = Math.max(1, Math.ceil(timeline.total / TIMELINE_PAGE));
-  const eventTypes = ['ModelPromoted', 'CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack', 'DeploymentRetired', 'OnlineMetricsReported', 'AbTestConcluded', 'OfflineOnlineDivergenceDetected', 'RollbackRecommended', 'DeploymentReportRejected'];
   const newest = [...items].reverse();
   view.innerHTML = `<h1 data-testid="model-title">${esc(model)}</h1>
     <h2 class="section">Training history</h2>
@@ -149,7 +148,7 @@ async function showModel(model, params) {
     <h2 class="section">Deployment timeline</h2>
     <div class="toolbar">
       <label for="timeline-type">Event</label>
-      <select id="timeline-type"><option value="">all events</option>${eventTypes.map((t) => `<option${t === type ? ' selected' : ''}>${t}</option>`).join('')}</select>
+      <select id="timeline-type"><option value="">all events</option>${timeline.eventTypes.map((t) => `<option${t === type ? ' selected' : ''}>${t}</option>`).join('')}</select>
       <label><input type="checkbox" id="timeline-rejected"${rejected ? ' checked' : ''}> show refused reports</label>
       <button type="button" id="timeline-newer"${page <= 1 ? ' disabled' : ''}>Newer</button>
       <span data-testid="timeline-page">page ${page} of ${pages} (${timeline.total} events)</span>

@@ -93,7 +93,7 @@ export class ModelsController {
   async timeline(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
     const modelName = parseModelName(modelNameParam);
     const page = parsePage(query);
-    return { modelName, ...(await this.queries.deployments.timeline(modelName, page, parseTimelineFilter(query))), ...page };
+    return { modelName, ...(await this.queries.deployments.timeline(modelName, page, parseTimelineFilter(query))), ...page, eventTypes: [...TIMELINE_EVENT_TYPES] };
   }
 
   @Get(':modelName/diff')
