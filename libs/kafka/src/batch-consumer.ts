@@ -3,6 +3,7 @@ import type { EventCodec, RegistryEvent } from '@modelreg/events';
 import type { Logger } from '@modelreg/logging';
 import { ConsumerProgress, type StalledPartition } from './consumer-progress';
 import type { DeadLetter, SourceCoordinates } from './dead-letter';
+import { retryWhileRetriable } from './errors';
 
 export interface ConsumedEvent {
   source: SourceCoordinates;
@@ -98,7 +99,7 @@ export class BatchConsumer {
       options.onFatal(event.payload.error);
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    await retryWhileRetriable(() => consumer.subscribe({ topics: options.topics, fromBeginning: true }));
     await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1, eachBatch: (payload) => this.handleBatch(payload) });
     this.running = true;
   }

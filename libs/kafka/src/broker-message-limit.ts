@@ -1,5 +1,6 @@
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { ConfigError } from '@modelreg/config';
+import { retryWhileRetriable } from './errors';
 import { RECORD_BATCH_HEADER_BYTES } from './event-size';
 
 /** The largest record batch a topic accepts, and where that number comes from. */
@@ -34,21 +35,6 @@ export async function topicMessageLimits(kafka: Kafka, topics: string[]): Promis
     return limits;
   } finally {
     await admin.disconnect();
-  }
-}
-
-/**
- * A topic another service created a moment ago may not be known to the broker answering yet
- * (UNKNOWN_TOPIC_OR_PARTITION, retriable): try again for a few seconds.
- */
-async function retryWhileRetriable<T>(attempt: () => Promise<T>, attempts = 40, delayMs = 250): Promise<T> {
-  for (let tried = 1; ; tried += 1) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable !== true || tried >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
   }
 }
 

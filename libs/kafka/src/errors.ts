@@ -33,3 +33,20 @@ export function isKafkaConnectionError(error: unknown): boolean {
   if (!(error instanceof Error) || !error.name.startsWith('KafkaJS')) return false;
   return (error as { retriable?: unknown }).retriable === true || GAVE_UP.has(error.name);
 }
+
+/**
+ * Runs `attempt` again while it fails with a retriable Kafka error (a topic another instance created
+ * a moment ago that this broker does not know yet, a leader moving), up to `attempts` tries.
+ */
+export async function retryWhileRetriable<T>(attempt: () => Promise<T>, options: { attempts?: number; delayMs?: number } = {}): Promise<T> {
+  const attempts = options.attempts ?? 40;
+  const delayMs = options.delayMs ?? 250;
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || tried >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}

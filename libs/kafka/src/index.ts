@@ -14,7 +14,7 @@ export type { BatchConsumerOptions, BatchHandler, ConsumedEvent, ConsumerSession
 export type { StalledPartition } from './consumer-progress';
 export { deadLetterMessage, refusedRecordDeadLetter, DLQ_HEADERS } from './dead-letter';
 export type { DeadLetter, SourceCoordinates } from './dead-letter';
-export { isKafkaConnectionError, KafkaRecordRefusedError, KafkaUnavailableError } from './errors';
+export { isKafkaConnectionError, KafkaRecordRefusedError, KafkaUnavailableError, retryWhileRetriable } from './errors';
 export type { Kafka } from 'kafkajs';
 export { readAtCoordinates } from './coordinate-reader';
 export { partitionEnds, readLogRanges } from './log-reader';

@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import { retryWhileRetriable } from './errors';
 
 export interface TopicSpec {
   name: string;
@@ -31,8 +32,22 @@ export async function provisionTopics(kafka: Kafka, topics: TopicSpec[]): Promis
         })),
       });
     }
+    await waitForLeaders(admin, topics.map((topic) => topic.name));
     return missing.map((topic) => topic.name);
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Waits until every partition of these topics has a leader. Services start side by side and create
+ * the same topics: the one that lost the race sees them listed before every broker serves them
+ * (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE), and a consumer subscribing then would fail.
+ */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  await retryWhileRetriable(async () => {
+    const { topics: described } = await admin.fetchTopicMetadata({ topics });
+    const leaderless = described.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0));
+    if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.map((topic) => topic.name).join(', ')}`), { retriable: true });
+  }, { attempts: 120 });
 }
