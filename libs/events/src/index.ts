@@ -1,4 +1,5 @@
 export * from './contracts/envelope';
+export * from './contracts/principal';
 export * from './contracts/run-registered';
 export * from './contracts/gate-evaluated';
 export * from './contracts/deployment-events';

@@ -12,6 +12,8 @@ export { connectInfrastructure, migrateServiceSchema } from './infrastructure';
 export type { ServiceInfrastructure, InfrastructureOptions } from './infrastructure';
 export { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';
+export { Origin, requestIdOf, requestOriginOf } from './request-origin';
+export type { RequestOrigin, RequestWithOrigin } from './request-origin';
 export { shutdownProviders, runService } from './shutdown';
 export type { ApplyEvents } from './event-ledger/event-ledger';
 export type { RetryPolicy } from './event-ledger/settle-batch';
