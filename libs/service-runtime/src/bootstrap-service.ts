@@ -3,8 +3,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from '@modelreg/logging';
-import { DependencyUnavailableFilter } from './errors/dependency-unavailable.filter';
-import { EventTooLargeFilter } from './event-too-large.filter';
+import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { serveMetrics } from './metrics/http-metrics';
 import type { ServiceMetrics } from './metrics/service-metrics';
 import { NestJsonLogger } from './nest-json-logger';
@@ -25,17 +24,15 @@ export interface ServiceBootstrapOptions {
 
 /**
  * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body read
- * strictly (no repeated keys), 413 for a request whose event would exceed MAX_EVENT_BYTES, 503
- * naming the dependency while one is down, shutdown hooks (finish the batch in hand, commit,
+ * strictly (no repeated keys), every error answered as RFC 9457 problem details (413 for a request
+ * whose event would exceed MAX_EVENT_BYTES, 503 naming the dependency while one is down), shutdown hooks (finish the batch in hand, commit,
  * disconnect) and a clean exit on fatal errors.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
   if (options.metrics) serveMetrics(app, options.metrics);
   app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
-  // Nest tries the filter registered last first: the catch-all 503 filter goes before the specific ones.
-  app.useGlobalFilters(new DependencyUnavailableFilter(app.getHttpAdapter(), options.logger));
-  app.useGlobalFilters(new EventTooLargeFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

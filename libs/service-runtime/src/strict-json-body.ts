@@ -1,5 +1,6 @@
 import { text, type RequestHandler, type Response } from 'express';
 import { parseStrictJson } from '@modelreg/validation';
+import { sendProblem } from './errors/problem-details';
 
 /** 1 MiB: the largest JSON request body when a service sets no other limit. */
 export const DEFAULT_JSON_LIMIT_BYTES = 1024 * 1024;
@@ -25,7 +26,7 @@ export function strictJsonBody(limitBytes: number): RequestHandler {
       const parsed = parseStrictJson(request.body);
       if (!parsed.ok) {
         const { problem } = parsed;
-        response.status(400).json({ error: 'bad_request', field: problem.duplicateKey?.path ?? 'body', message: problem.duplicateKey ? problem.message : `is not valid JSON: ${problem.message}` });
+        sendProblem(response, 400, { error: 'bad_request', field: problem.duplicateKey?.path ?? 'body', message: problem.duplicateKey ? problem.message : `is not valid JSON: ${problem.message}` });
         return;
       }
       request.body = parsed.value;
@@ -38,8 +39,8 @@ export function strictJsonBody(limitBytes: number): RequestHandler {
 function refuseUnreadable(error: unknown, limitBytes: number, response: Response, otherwise: () => void): void {
   const { status, type, message } = error as { status?: number; type?: string; message?: string };
   if (type === 'entity.too.large') {
-    response.status(413).json({ error: 'payload_too_large', field: 'body', message: `must be at most ${limitBytes} bytes`, limitBytes });
+    sendProblem(response, 413, { error: 'payload_too_large', field: 'body', message: `must be at most ${limitBytes} bytes`, limitBytes });
   } else if (typeof status === 'number' && status >= 400 && status < 500) {
-    response.status(status).json({ error: 'bad_request', field: 'body', message: message ?? 'could not be read' });
+    sendProblem(response, status, { error: 'bad_request', field: 'body', message: message ?? 'could not be read' });
   } else otherwise();
 }

@@ -71,7 +71,7 @@ describe('ingestion: dependencies come and go', () => {
     expect((terminated.rows[0] as { n: number }).n).toBeGreaterThan(0);
     for (const response of during) {
       expect([201, 503]).toContain(response.status);
-      if (response.status === 503) expect(response.body).toMatchObject({ error: 'dependency unavailable', dependency: 'postgres', retriable: true });
+      if (response.status === 503) expect(response.body).toMatchObject({ error: 'dependency_unavailable', dependency: 'postgres', retriable: true });
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(alive(ingestion)).toBe(true);
@@ -82,7 +82,7 @@ describe('ingestion: dependencies come and go', () => {
   it('answers 503 naming S3 while it is down, leaves nothing half-written, and recovers by itself', async () => {
     await s3.stop();
     const refused = await upload(ingestion.url, randomBytes(4096));
-    expect(refused).toMatchObject({ status: 503, retryAfter: '5', body: { error: 'dependency unavailable', dependency: 's3', retriable: true } });
+    expect(refused).toMatchObject({ status: 503, retryAfter: '5', body: { error: 'dependency_unavailable', dependency: 's3', retriable: true } });
     const ready = await readiness(ingestion.url, 'upload');
     expect(ready.status).toBe(503);
     expect(ready.body['capabilities']['upload']).toMatchObject({ ready: false, failing: { s3: expect.stringContaining('unreachable') } });
@@ -116,7 +116,7 @@ describe('ingestion: dependencies come and go', () => {
       client.write(more);
       await new Promise((resolveWait) => setTimeout(resolveWait, 100));
     }
-    expect(await answered).toMatchObject({ status: 503, body: { error: 'dependency unavailable', dependency: 's3' } });
+    expect(await answered).toMatchObject({ status: 503, body: { error: 'dependency_unavailable', dependency: 's3' } });
     client.destroy();
     expect(alive(ingestion)).toBe(true);
 
@@ -166,7 +166,7 @@ describe('ingestion: a Postgres restart', () => {
 
     await postgres.stop();
     const refused = await register(ingestion.url, body('during'));
-    expect(refused).toMatchObject({ status: 503, retryAfter: '5', body: { error: 'dependency unavailable', dependency: 'postgres', retriable: true } });
+    expect(refused).toMatchObject({ status: 503, retryAfter: '5', body: { error: 'dependency_unavailable', dependency: 'postgres', retriable: true } });
     const ready = await readiness(ingestion.url, 'register');
     expect(ready.status).toBe(503);
     expect(ready.body['checks']['postgres']).toMatchObject({ ok: false });

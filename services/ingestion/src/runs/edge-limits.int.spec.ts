@@ -10,7 +10,7 @@ const bigHyperparameters = Object.fromEntries(Array.from({ length: 950 }, (_, in
 
 async function post(url: string, body: string) {
   const response = await fetch(`${url}/v1/runs`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
 }
 
 /**
@@ -89,10 +89,19 @@ describe('ingestion: nothing is acknowledged that cannot be stored or appended',
     expect(repeated).not.toBe(valid);
     const duplicate = await post(ingestion.url, repeated);
     expect(duplicate).toMatchObject({ status: 400, body: { field: 'labels.team', message: expect.stringMatching(/^duplicate key "team" at labels.team at position \d+ \(line 1, column \d+\)$/) } });
+    expect(duplicate.contentType).toMatch(/^application\/problem\+json/);
+    expect(duplicate.body).toMatchObject({ type: 'https://modelreg.dev/problems/bad_request', title: 'Bad Request', status: 400, detail: duplicate.body['message'], instance: '/v1/runs' });
     expect(await post(ingestion.url, '{"modelName": ')).toMatchObject({ status: 400, body: { field: 'body', message: expect.stringMatching(/position 14 \(line 1, column 15\)/) } });
     const oversized = await post(ingestion.url, JSON.stringify(body('dup-model', 'run-huge', { labels: { blob: 'x'.repeat(9 * 1024 * 1024) } })));
     expect(oversized).toMatchObject({ status: 413, body: { error: 'payload_too_large', field: 'body', limitBytes: 8 * 1024 * 1024 } });
     expect(await registrations('dup-model')).toEqual([]);
+  });
+
+  it('answers an unknown route and an internal refusal as problem details too', async () => {
+    const response = await fetch(`${ingestion.url}/v1/no-such-route`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ type: 'https://modelreg.dev/problems/not_found', status: 404, error: 'not_found', detail: 'Cannot GET /v1/no-such-route' });
   });
 
   it('refuses with 413 naming the limit a registration whose RunRegistered would exceed MAX_EVENT_BYTES; no version is taken, nothing appended', async () => {
