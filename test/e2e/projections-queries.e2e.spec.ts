@@ -63,6 +63,11 @@ describe('projections: queries, diff, audit export and replay', () => {
     expect((await query('/v1/impact?commit=a81b3c0')).body.items.map((v: any) => v.modelVersion)).toEqual([2]);
     expect((await query('/v1/impact?feature=txn_amount_zscore@3')).body.items).toHaveLength(2);
     const v2 = (await query('/v1/models/fraud-model/versions/2')).body;
+    // JSON in is JSON out: plain hyperparameters with their types beside them, ISO 8601 times.
+    expect(v2.hyperparameters).toMatchObject({ learning_rate: 0.0005, batch_size: 2048, optimizer: 'adam', dropout: 0 });
+    expect(v2.hyperparameterTypes).toMatchObject({ learning_rate: 'double', batch_size: 'long', optimizer: 'string', dropout: 'double' });
+    expect(v2.dataSnapshots[0]).toMatchObject({ coveredFrom: '2024-01-10T00:00:00.000Z', coveredTo: '2024-01-24T00:00:00.000Z' });
+    expect(v2.registeredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     expect((await query(`/v1/impact?environment=${v2.environment.fingerprint}`)).body.items.map((v: any) => v.modelVersion)).toEqual([2]);
     expect((await query('/v1/impact?commit=a81b3c0&dataSnapshot=x')).status).toBe(400);
   });
@@ -70,7 +75,7 @@ describe('projections: queries, diff, audit export and replay', () => {
   it('diffs the candidate against its baseline down to packages and drivers', async () => {
     const diff = (await query('/v1/models/fraud-model/diff?version=2&against=1')).body;
     expect(diff).toMatchObject({ fromVersion: 1, toVersion: 2, identicalLineage: false, code: [{ field: 'commit', from: 'f3a9c21e', to: 'a81b3c0' }] });
-    expect(diff.hyperparameters).toEqual([{ field: 'learning_rate', from: { double: 0.001 }, to: { double: 0.0005 } }]);
+    expect(diff.hyperparameters).toEqual([{ field: 'learning_rate', from: 0.001, to: 0.0005, fromType: 'double', toType: 'double' }]);
     expect(diff.environment.fields).toEqual(expect.arrayContaining([{ field: 'gpuDriver', from: '535.104.05', to: '545.23.08' }, expect.objectContaining({ field: 'fingerprint' })]));
     expect(diff.environment.packages.changed).toEqual([{ key: 'pypi:torch', changes: [{ field: 'version', from: '2.1.2', to: '2.2.0' }] }]);
     expect(diff.metrics.overall).toContainEqual({ metric: 'auc', from: 0.912, to: 0.9191, delta: expect.closeTo(0.0071, 9) });

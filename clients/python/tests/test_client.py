@@ -48,7 +48,7 @@ def test_diff_and_deployed_answer_for_registered_versions(client: RegistryClient
         client.register_run(run_body(model, run, [uploaded.declare("server", "ONNX")], hyperparameters={"learning_rate": rate}, environment=probe_environment(tmp_path)))
     client.wait_for_version(model, 2)
     diff = client.diff(model, 2, 1)
-    assert {c["field"]: (c["from"], c["to"]) for c in diff["hyperparameters"]}["learning_rate"] == ({"double": 0.001}, {"double": 0.002})
+    assert {c["field"]: (c["from"], c["to"], c["fromType"], c["toType"]) for c in diff["hyperparameters"]}["learning_rate"] == (0.001, 0.002, "double", "double")
     assert client.deployed(model) == []
 
 

@@ -44,7 +44,8 @@ def test_copies_models_and_versions_idempotently_and_skips_unreadable_ones(mlflo
 
     copied = client.wait_for_version(fraud, 2)
     assert copied["labels"]["mlflow.model_version"] == "2" and copied["labels"]["mlflow.tag.team"] == "risk"
-    assert copied["hyperparameters"]["learning_rate"] == {"double": 0.002}
+    assert copied["hyperparameters"]["learning_rate"] == 0.002
+    assert copied["hyperparameterTypes"]["learning_rate"] == "double"
     assert copied["metrics"]["overall"]["auc"] == 0.93
 
     env = {**os.environ, "MODELREG_INGESTION_URL": registry["ingestion"], "MODELREG_PROJECTIONS_URL": registry["projections"]}

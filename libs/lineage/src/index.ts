@@ -8,3 +8,5 @@ export { exampleRunSubmissionJson } from './examples/example-run-submission';
 export { runSubmittedToSubmissionJson } from './run-submitted';
 export { reproductionManifest, renderRecipe } from './reproduction-manifest';
 export type { ReproductionManifest } from './reproduction-manifest';
+export { dataSnapshotView, toVersionView, typedHyperparameter } from './version-view';
+export type { DataSnapshotView, HyperparameterType, TypedHyperparameter, VersionView } from './version-view';

@@ -1,8 +1,10 @@
 import { exampleRunRegistered } from '@modelreg/events';
 import { renderRecipe, reproductionManifest } from './reproduction-manifest';
+import { toVersionView } from './version-view';
 
 describe('reproduction manifest', () => {
-  const { envelope: _envelope, ...lineage } = exampleRunRegistered('fraud-model', 127);
+  const { envelope: _envelope, ...stored } = exampleRunRegistered('fraud-model', 127);
+  const lineage = toVersionView(stored);
 
   it('lists code, data, features, typed hyperparameters, every seed, the environment and the digests to expect', () => {
     const manifest = reproductionManifest(lineage);

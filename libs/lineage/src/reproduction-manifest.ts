@@ -1,4 +1,4 @@
-import type { HyperparameterValue, RunRegistered } from '@modelreg/events';
+import type { HyperparameterType, VersionView } from './version-view';
 
 /**
  * Everything a person or a pipeline needs to train a version again and check the result: the
@@ -12,7 +12,7 @@ export interface ReproductionManifest {
   code: { repository: string; commit: string; codeHash: string };
   dataSnapshots: Array<{ snapshotId: string; source: string; coveredFrom: string; coveredTo: string }>;
   features: Array<{ name: string; version: string; transformHash: string }>;
-  hyperparameters: Array<{ name: string; type: 'boolean' | 'long' | 'double' | 'string'; value: boolean | number | string }>;
+  hyperparameters: Array<{ name: string; type: HyperparameterType; value: boolean | number | string }>;
   seeds: Array<{ name: string; value: string }>;
   environment: {
     fingerprint: string;
@@ -31,12 +31,13 @@ export interface ReproductionManifest {
   caveats: string[];
 }
 
-type Lineage = Omit<RunRegistered, 'envelope'>;
-
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** The reproduction manifest of a registered version. Pure; entries are sorted so equal lineage gives equal output. */
-export function reproductionManifest(lineage: Lineage): ReproductionManifest {
+/**
+ * The reproduction manifest of a registered version, from the version as the query API answers it.
+ * Pure; entries are sorted so equal lineage gives equal output.
+ */
+export function reproductionManifest(lineage: VersionView): ReproductionManifest {
   const env = lineage.environment;
   const caveats: string[] = [];
   if (env.containerImageDigest === null) caveats.push('no container image digest was recorded: rebuild the environment from the package list');
@@ -49,10 +50,10 @@ export function reproductionManifest(lineage: Lineage): ReproductionManifest {
     modelVersion: lineage.modelVersion,
     trainingRunId: lineage.trainingRunId,
     code: { repository: lineage.code.repository, commit: lineage.code.commit, codeHash: lineage.code.codeHash },
-    dataSnapshots: lineage.dataSnapshots.map((s) => ({ snapshotId: s.snapshotId, source: s.source, coveredFrom: new Date(s.coveredFrom).toISOString(), coveredTo: new Date(s.coveredTo).toISOString() })),
+    dataSnapshots: lineage.dataSnapshots.map((s) => ({ snapshotId: s.snapshotId, source: s.source, coveredFrom: s.coveredFrom, coveredTo: s.coveredTo })),
     features: lineage.features.map((f) => ({ name: f.name, version: f.version, transformHash: f.transformHash })).sort(byName),
     hyperparameters: Object.entries(lineage.hyperparameters)
-      .map(([name, wrapped]) => ({ name, ...unwrap(wrapped) }))
+      .map(([name, value]) => ({ name, type: lineage.hyperparameterTypes[name] ?? typeOfPlain(value), value }))
       .sort(byName),
     seeds: Object.entries(lineage.seeds)
       .map(([name, value]) => ({ name, value }))
@@ -74,11 +75,11 @@ export function reproductionManifest(lineage: Lineage): ReproductionManifest {
   };
 }
 
-function unwrap(value: HyperparameterValue): { type: 'boolean' | 'long' | 'double' | 'string'; value: boolean | number | string } {
-  if ('boolean' in value) return { type: 'boolean', value: value.boolean };
-  if ('long' in value) return { type: 'long', value: value.long };
-  if ('double' in value) return { type: 'double', value: value.double };
-  return { type: 'string', value: value.string };
+/** A version answered without types (never by this registry's API): integers read as long. */
+function typeOfPlain(value: boolean | number | string): HyperparameterType {
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'string') return 'string';
+  return Number.isInteger(value) ? 'long' : 'double';
 }
 
 /** The manifest as steps a person follows. */

@@ -1,5 +1,6 @@
 import { exampleRunRegistered } from '@modelreg/events';
 import { diffLineage, type VersionLineage } from './lineage-diff';
+import { toVersionView } from '@modelreg/lineage';
 
 function lineage(version: number, change: (l: VersionLineage) => void = () => undefined): VersionLineage {
   const { envelope: _envelope, ...rest } = exampleRunRegistered('fraud-model', version);
@@ -37,12 +38,12 @@ describe('diffLineage', () => {
     expect(diff.identicalLineage).toBe(false);
     expect(diff.code).toEqual([{ field: 'commit', from: 'f3a9c21', to: 'a81b3c0' }]);
     expect(diff.dataSnapshots.added.map((s) => s.snapshotId)).toEqual(['clicks-2024-01']);
-    expect(diff.dataSnapshots.changed).toEqual([{ key: 'snap-2024-01-24', changes: [{ field: 'coveredTo', from: Date.UTC(2024, 0, 24), to: Date.UTC(2024, 0, 31) }] }]);
+    expect(diff.dataSnapshots.changed).toEqual([{ key: 'snap-2024-01-24', changes: [{ field: 'coveredTo', from: '2024-01-24T00:00:00.000Z', to: '2024-01-31T00:00:00.000Z' }] }]);
     expect(diff.features.changed).toEqual([{ key: 'txn_amount_zscore', changes: [{ field: 'transformHash', from: 'c'.repeat(64), to: 'd'.repeat(64) }] }]);
     expect(diff.features.added.map((f) => f.name)).toEqual(['merchant_risk']);
     expect(diff.hyperparameters).toEqual([
-      { field: 'batch_size', from: { long: 2048 }, to: { double: 2048 } },
-      { field: 'early_stopping', from: { boolean: true }, to: null },
+      { field: 'batch_size', from: 2048, to: 2048, fromType: 'long', toType: 'double' },
+      { field: 'early_stopping', from: true, to: null, fromType: 'boolean', toType: null },
     ]);
     expect(diff.seeds).toEqual([{ field: 'numpy', from: '42', to: '7' }]);
     expect(diff.environment.fields).toEqual([
@@ -62,5 +63,18 @@ describe('diffLineage', () => {
   it('reports metrics present on one side only with a null delta', () => {
     const diff = diffLineage(lineage(1), lineage(2, (l) => (l.metrics.overall['ndcg_at_20'] = 0.7)));
     expect(diff.metrics.overall.find((d) => d.metric === 'ndcg_at_20')).toEqual({ metric: 'ndcg_at_20', from: null, to: 0.7, delta: null });
+  });
+});
+
+describe('toVersionView', () => {
+  it('answers plain hyperparameters with their types beside them and ISO 8601 times', () => {
+    const stored = lineage(126);
+    stored.hyperparameters = { learning_rate: { double: 0.001 }, batch_size: { long: 2048 }, dropout: { double: 0 }, shuffle: { boolean: true }, optimizer: { string: 'adam' } };
+    const view = toVersionView(stored);
+    expect(view.hyperparameters).toEqual({ learning_rate: 0.001, batch_size: 2048, dropout: 0, shuffle: true, optimizer: 'adam' });
+    expect(view.hyperparameterTypes).toEqual({ learning_rate: 'double', batch_size: 'long', dropout: 'double', shuffle: 'boolean', optimizer: 'string' });
+    expect(view.dataSnapshots[0]).toMatchObject({ coveredFrom: new Date(stored.dataSnapshots[0]!.coveredFrom).toISOString(), coveredTo: '2024-01-24T00:00:00.000Z' });
+    expect(view.registeredAt).toBe(new Date(stored.registeredAt).toISOString());
+    expect(view.seeds).toEqual(stored.seeds);
   });
 });

@@ -1,4 +1,5 @@
-import type { RunRegistered } from '@modelreg/events';
+import type { HyperparameterValue, RunRegistered } from '@modelreg/events';
+import { dataSnapshotView, typedHyperparameter, type DataSnapshotView, type HyperparameterType } from '@modelreg/lineage';
 
 /** A version's lineage as the registry stores it: RunRegistered without its envelope. */
 export type VersionLineage = Omit<RunRegistered, 'envelope'>;
@@ -7,6 +8,12 @@ export interface ValueChange {
   field: string;
   from: unknown;
   to: unknown;
+}
+
+/** A hyperparameter that changed: plain values, and the registered type on each side (null where absent). */
+export interface HyperparameterChange extends ValueChange {
+  fromType: HyperparameterType | null;
+  toType: HyperparameterType | null;
 }
 
 export interface SetChanges<T> {
@@ -29,9 +36,9 @@ export interface LineageDiff {
   toVersion: number;
   identicalLineage: boolean;
   code: ValueChange[];
-  dataSnapshots: SetChanges<VersionLineage['dataSnapshots'][number]>;
+  dataSnapshots: SetChanges<DataSnapshotView>;
   features: SetChanges<VersionLineage['features'][number]>;
-  hyperparameters: ValueChange[];
+  hyperparameters: HyperparameterChange[];
   seeds: ValueChange[];
   environment: { fields: ValueChange[]; packages: SetChanges<VersionLineage['environment']['packages'][number]> };
   artifacts: SetChanges<VersionLineage['artifacts'][number]>;
@@ -45,7 +52,8 @@ export interface LineageDiff {
 
 /**
  * What changed from one version to another (typically baseline to candidate): code, data
- * snapshots, features and transforms, typed hyperparameters, seeds, the environment down to each
+ * snapshots (ISO 8601 ranges), features and transforms, hyperparameters (plain values, each
+ * side's type beside them), seeds, the environment down to each
  * package, driver and CUDA version, artifacts, and every metric delta overall and per slice, group
  * and target. Pure; keys are sorted so equal inputs give equal output.
  */
@@ -57,9 +65,9 @@ export function diffLineage(from: VersionLineage, to: VersionLineage): LineageDi
     toVersion: to.modelVersion,
     identicalLineage: false,
     code: changedFields(from.code, to.code, ['repository', 'commit', 'codeHash']),
-    dataSnapshots: diffSet(from.dataSnapshots, to.dataSnapshots, (s) => s.snapshotId, ['source', 'coveredFrom', 'coveredTo']),
+    dataSnapshots: diffSet(from.dataSnapshots.map(dataSnapshotView), to.dataSnapshots.map(dataSnapshotView), (s) => s.snapshotId, ['source', 'coveredFrom', 'coveredTo']),
     features: diffSet(from.features, to.features, (f) => f.name, ['version', 'transformHash']),
-    hyperparameters: diffMap(from.hyperparameters, to.hyperparameters),
+    hyperparameters: diffMap(from.hyperparameters, to.hyperparameters).map(typedChange),
     seeds: diffMap(from.seeds, to.seeds),
     environment: {
       fields: changedFields(from.environment, to.environment, environmentFields),
@@ -93,6 +101,12 @@ function diffMap(from: Record<string, unknown>, to: Record<string, unknown>): Va
   return sortedKeys(from, to)
     .filter((key) => !sameValue(from[key], to[key]))
     .map((key) => ({ field: key, from: from[key] ?? null, to: to[key] ?? null }));
+}
+
+function typedChange(change: ValueChange): HyperparameterChange {
+  const from = change.from === null ? null : typedHyperparameter(change.from as HyperparameterValue);
+  const to = change.to === null ? null : typedHyperparameter(change.to as HyperparameterValue);
+  return { field: change.field, from: from?.value ?? null, to: to?.value ?? null, fromType: from?.type ?? null, toType: to?.type ?? null };
 }
 
 function diffSet<T extends object>(from: readonly T[], to: readonly T[], keyOf: (item: T) => string, fields: readonly (keyof T & string)[]): SetChanges<T> {

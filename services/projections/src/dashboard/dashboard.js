@@ -230,7 +230,7 @@ async function showVersion(model, version, params) {
     .map((d) => `<h3>Gate decision: <span class="${esc(d.verdict)}" data-testid="verdict">${esc(d.verdict)}</span> <span class="muted">against ${d.baselineVersion ? `v${d.baselineVersion}` : 'no baseline'} (${esc(d.baselineRule)}), policy ${esc(d.policy.policyId)} v${d.policy.policyVersion}, ${when(d.decidedAt)}</span></h3>
       ${table(['check', 'where', 'observed', 'baseline', 'rule', 'outcome', 'explanation'], d.checks.map((c) => [esc(c.checkId), esc(c.slice ?? c.group ?? c.target ?? ''), fmt(c.observed), fmt(c.baseline), esc(c.comparator), `<span class="${esc(c.outcome)}">${esc(c.outcome)}${c.reason ? ` (${esc(c.reason)})` : ''}</span>`, esc(c.explanation)]), 'checks-table', 'Gate checks')}`)
     .join('');
-  const hyper = Object.entries(v.hyperparameters ?? {}).map(([k, val]) => (val !== null && typeof val === 'object' ? [k, Object.values(val)[0], Object.keys(val)[0]] : [k, val, typeof val]));
+  const hyper = Object.entries(v.hyperparameters ?? {}).map(([k, val]) => [k, val, v.hyperparameterTypes?.[k] ?? typeof val]);
   const sliceMetric = params.get('sliceMetric');
   view.innerHTML = `<h1 data-testid="version-title">${esc(model)} v${esc(version)}</h1>
     <p class="links">
@@ -256,7 +256,8 @@ async function showVersion(model, version, params) {
 
 // --- diff ---------------------------------------------------------------------------------
 
-const changeRows = (changes) => changes.map((c) => [esc(c.field), `<span class="removed">${fmt(typeof c.from === 'object' ? JSON.stringify(c.from) : c.from)}</span>`, `<span class="added">${fmt(typeof c.to === 'object' ? JSON.stringify(c.to) : c.to)}</span>`]);
+const typed = (value, type) => `${fmt(typeof value === 'object' && value !== null ? JSON.stringify(value) : value)}${type ? ` <span class="muted">(${esc(type)})</span>` : ''}`;
+const changeRows = (changes) => changes.map((c) => [esc(c.field), `<span class="removed">${typed(c.from, c.fromType)}</span>`, `<span class="added">${typed(c.to, c.toType)}</span>`]);
 const setRows = (set, keyOf) => [
   ...set.added.map((item) => ['added', `<span class="added">${esc(keyOf(item))}</span>`]),
   ...set.removed.map((item) => ['removed', `<span class="removed">${esc(keyOf(item))}</span>`]),

@@ -1,4 +1,6 @@
 import type { Pool } from '@modelreg/postgres';
+import { toVersionView } from '@modelreg/lineage';
+import type { VersionLineage } from '@modelreg/projections';
 
 export interface Page {
   limit: number;
@@ -59,9 +61,9 @@ export class ModelQueries {
          FROM projections.model_versions WHERE model_name = $1 AND model_version = $2`,
       [modelName, modelVersion],
     );
-    const row = result.rows[0] as { lineage: Record<string, unknown> } | undefined;
+    const row = result.rows[0] as { lineage: VersionLineage } | undefined;
     if (!row) return null;
     const { lineage, ...columns } = row;
-    return { ...lineage, ...columns };
+    return { ...toVersionView(lineage), ...columns };
   }
 }

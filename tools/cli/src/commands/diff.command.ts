@@ -38,7 +38,7 @@ export function renderDiff(diff: LineageDiff): string[] {
   section('code', diff.code.map(change));
   section('data snapshots', setLines(diff.dataSnapshots, (s) => `${s.snapshotId} (${s.source})`));
   section('features', setLines(diff.features, (f) => `${f.name}@${f.version}`));
-  section('hyperparameters', diff.hyperparameters.map(change));
+  section('hyperparameters', diff.hyperparameters.map((c) => `${c.field}: ${show(c.from)}${typeOf(c.fromType)} -> ${show(c.to)}${typeOf(c.toType)}`));
   section('seeds', diff.seeds.map(change));
   section('environment', [...diff.environment.fields.map(change), ...setLines(diff.environment.packages, (p) => `${p.name}==${p.version}`)]);
   section('artifacts', setLines(diff.artifacts, (a) => `${a.target}: ${a.format}, ${a.sizeBytes} bytes`));
@@ -49,6 +49,10 @@ export function renderDiff(diff: LineageDiff): string[] {
     ...diff.metrics.operational.flatMap((o) => o.deltas.filter(changed).map((d) => `[${o.target}] ${delta(d)}`)),
   ]);
   return lines;
+}
+
+function typeOf(type: string | null): string {
+  return type ? ` (${type})` : '';
 }
 
 function change(c: ValueChange): string {

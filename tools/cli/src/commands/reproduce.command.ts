@@ -1,5 +1,4 @@
-import type { RunRegistered } from '@modelreg/events';
-import { renderRecipe, reproductionManifest } from '@modelreg/lineage';
+import { renderRecipe, reproductionManifest, type VersionView } from '@modelreg/lineage';
 import { CliError, type CommandSpec } from '../cli-arguments';
 import { getJson } from '../registry-http';
 
@@ -24,7 +23,7 @@ export const reproduceCommand: CommandSpec = {
       context.print(`no manifest (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
       return 1;
     }
-    const manifest = reproductionManifest(response.body as unknown as Omit<RunRegistered, 'envelope'>);
+    const manifest = reproductionManifest(response.body as unknown as VersionView);
     if (parsed.values['json']) context.print(JSON.stringify(manifest, null, 2));
     else for (const line of renderRecipe(manifest)) context.print(line);
     return 0;
