@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createTestEnvironment, type TestEnvironment } from '@modelreg/testing';
 import { ArtifactMismatchError, ContentAddressedStore } from './content-addressed-store';
 import { createS3Client } from './s3-client';
@@ -22,6 +22,7 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
   });
 
   const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: environment.env['S3_BUCKET'] }))).Contents ?? []).map((object) => object.Key).sort();
+  const incompleteUploads = async () => (await client.send(new ListMultipartUploadsCommand({ Bucket: environment.env['S3_BUCKET'] }))).Uploads ?? [];
   const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
   it('stores bytes under their sha256, multipart, and stores the same bytes only once', async () => {
@@ -38,13 +39,25 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
     ['a wrong sha256', (bytes: Buffer) => ({ sha256: 'f'.repeat(64), sizeBytes: bytes.length }), 'sha256'],
     ['fewer bytes than declared (truncated)', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length + 10 }), 'sizeBytes'],
     ['more bytes than declared', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length - 10 }), 'sizeBytes'],
-  ])('rejects %s and leaves nothing behind', async (_case, declare, field) => {
+    ['a wrong sha256 for a multipart body', (bytes: Buffer) => ({ sha256: 'e'.repeat(64), sizeBytes: bytes.length }), 'sha256', 20 * 1024 * 1024],
+    ['fewer bytes than declared for a multipart body', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length + 1 }), 'sizeBytes', 20 * 1024 * 1024],
+  ])('rejects %s and leaves nothing behind, not even an incomplete upload', async (_case, declare, field, size = 4096) => {
     const before = await keys();
-    const bytes = randomBytes(4096);
+    const bytes = randomBytes(size);
     const rejection = store.put(Readable.from([bytes]), declare(bytes));
     await expect(rejection).rejects.toBeInstanceOf(ArtifactMismatchError);
     await expect(rejection).rejects.toMatchObject({ field });
     expect(await store.sizeOf(sha(bytes))).toBeNull();
+    expect(await store.sizeOf(declare(bytes).sha256)).toBeNull();
     expect(await keys()).toEqual(before);
+    expect(await incompleteUploads()).toEqual([]);
+  });
+
+  it('verifies bytes already stored without storing them again, and refuses other bytes under their name', async () => {
+    const bytes = randomBytes(10_000);
+    await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length });
+    const impostor = randomBytes(10_000);
+    await expect(store.put(Readable.from([impostor]), { sha256: sha(bytes), sizeBytes: impostor.length })).rejects.toMatchObject({ field: 'sha256' });
+    expect(await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length })).toMatchObject({ deduplicated: true });
   });
 });

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { AbortMultipartUploadCommand, CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ObjectStoreUnavailableError } from './s3-client';
 
@@ -27,8 +27,11 @@ export interface StoredArtifact {
 /** 8 MiB parts, two in flight: an upload of any size holds a few tens of MiB of body in memory. */
 const PART_SIZE = 8 * 1024 * 1024;
 
-/** Where uploads stream before their bytes are verified; nothing else lives under it. */
+/** Where earlier versions streamed uploads before verifying them; the sweep still clears it. */
 const TEMPORARY_PREFIX = 'uploads/';
+
+/** Content addresses; an upload in progress is an incomplete multipart upload under it. */
+const ARTIFACT_PREFIX = 'artifacts/sha256/';
 
 /** What a sweep removed. */
 export interface SweepResult {
@@ -48,7 +51,7 @@ export class ContentAddressedStore {
   ) {}
 
   keyFor(sha256: string): string {
-    return `artifacts/sha256/${sha256}`;
+    return `${ARTIFACT_PREFIX}${sha256}`;
   }
 
   uriFor(sha256: string): string {
@@ -68,54 +71,33 @@ export class ContentAddressedStore {
   }
 
   /**
-   * Stores `body` if its bytes match `declared`. On any failure (mismatch, a client that went away,
-   * S3 failing) the multipart upload is aborted and the temporary key deleted; what an outage
-   * prevents from being removed, `sweepAbandonedUploads` removes later.
+   * Stores `body` if its bytes match `declared`. The bytes stream straight to their content address
+   * as a multipart upload while their sha256 and size are computed; the stream only ends, and the
+   * upload only completes, once both match the declaration, so no other bytes ever become visible
+   * under that name (an object appears in S3 only when its upload completes). On any failure
+   * (mismatch, a client that went away, S3 failing) the multipart upload is aborted; what an outage
+   * prevents from being aborted, `sweepAbandonedUploads` removes later. Bytes already stored are
+   * read and verified but not uploaded again.
    */
   async put(body: Readable, declared: { sha256: string; sizeBytes: number }): Promise<StoredArtifact> {
-    const tempKey = `${TEMPORARY_PREFIX}${randomUUID()}`;
-    const hash = createHash('sha256');
-    let received = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        hash.update(chunk);
-        if (received > declared.sizeBytes) callback(new ArtifactMismatchError('sizeBytes', `received more than the declared ${declared.sizeBytes} bytes`));
-        else callback(null, chunk);
-      },
-    });
-    body.on('error', (error) => meter.destroy(error));
-    body.pipe(meter);
+    const existing = await this.sizeOf(declared.sha256);
+    const verifier = verifyingStream(declared);
+    body.on('error', (error) => verifier.stream.destroy(error));
+    body.pipe(verifier.stream);
     try {
-      await new Upload({ client: this.client, params: { Bucket: this.bucket, Key: tempKey, Body: meter }, partSize: PART_SIZE, queueSize: 2, leavePartsOnError: false }).done();
+      if (existing === null) {
+        await new Upload({ client: this.client, params: { Bucket: this.bucket, Key: this.keyFor(declared.sha256), Body: verifier.stream }, partSize: PART_SIZE, queueSize: 2, leavePartsOnError: false }).done();
+      } else {
+        await drain(verifier.stream);
+      }
     } catch (error) {
-      await this.deleteQuietly(tempKey);
       if (error instanceof ArtifactMismatchError) throw error;
       if ((error as Error).message?.includes('aborted') || (body as { aborted?: boolean }).aborted) {
-        throw new ArtifactMismatchError('sizeBytes', `upload was cut off after ${received} of ${declared.sizeBytes} bytes`);
+        throw new ArtifactMismatchError('sizeBytes', `upload was cut off after ${verifier.received()} of ${declared.sizeBytes} bytes`);
       }
       throw new ObjectStoreUnavailableError(`upload failed: ${(error as Error).message}`, error);
     }
-    const sha256 = hash.digest('hex');
-    if (received !== declared.sizeBytes) {
-      await this.deleteQuietly(tempKey);
-      throw new ArtifactMismatchError('sizeBytes', `received ${received} bytes, declared ${declared.sizeBytes} (truncated upload?)`);
-    }
-    if (sha256 !== declared.sha256) {
-      await this.deleteQuietly(tempKey);
-      throw new ArtifactMismatchError('sha256', `content hashes to ${sha256}, declared ${declared.sha256}`);
-    }
-    const existing = await this.sizeOf(sha256);
-    if (existing === null) {
-      try {
-        await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.keyFor(sha256), CopySource: `${this.bucket}/${tempKey}` }));
-      } catch (error) {
-        await this.deleteQuietly(tempKey);
-        unavailable('CopyObject')(error);
-      }
-    }
-    await this.deleteQuietly(tempKey);
-    return { sha256, sizeBytes: received, storageUri: this.uriFor(sha256), deduplicated: existing !== null };
+    return { sha256: declared.sha256, sizeBytes: declared.sizeBytes, storageUri: this.uriFor(declared.sha256), deduplicated: existing !== null };
   }
 
   /**
@@ -125,17 +107,7 @@ export class ContentAddressedStore {
    */
   async sweepAbandonedUploads(olderThan: Date): Promise<SweepResult> {
     const result: SweepResult = { abortedUploads: 0, deletedTemporaryObjects: 0 };
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    do {
-      const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: TEMPORARY_PREFIX, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker })).catch(unavailable('ListMultipartUploads'));
-      for (const upload of page.Uploads ?? []) {
-        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= olderThan) continue;
-        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId })).catch(unavailable('AbortMultipartUpload'));
-        result.abortedUploads += 1;
-      }
-      [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
-    } while (keyMarker);
+    for (const prefix of [ARTIFACT_PREFIX, TEMPORARY_PREFIX]) result.abortedUploads += await this.abortIncompleteUploads(prefix, olderThan);
     let continuationToken: string | undefined;
     do {
       const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: TEMPORARY_PREFIX, ContinuationToken: continuationToken })).catch(unavailable('ListObjectsV2'));
@@ -149,8 +121,51 @@ export class ContentAddressedStore {
     return result;
   }
 
-  private async deleteQuietly(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+  private async abortIncompleteUploads(prefix: string, olderThan: Date): Promise<number> {
+    let aborted = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker })).catch(unavailable('ListMultipartUploads'));
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= olderThan) continue;
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId })).catch(unavailable('AbortMultipartUpload'));
+        aborted += 1;
+      }
+      [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+    } while (keyMarker);
+    return aborted;
+  }
+}
+
+/**
+ * A pass-through that counts and hashes the bytes and ends only if they match the declaration: too
+ * many bytes fail as soon as they arrive, too few or the wrong digest fail at the end, before the
+ * consumer sees the end of the stream (and so before an upload could complete).
+ */
+function verifyingStream(declared: { sha256: string; sizeBytes: number }): { stream: Transform; received: () => number } {
+  const hash = createHash('sha256');
+  let received = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      hash.update(chunk);
+      if (received > declared.sizeBytes) callback(new ArtifactMismatchError('sizeBytes', `received more than the declared ${declared.sizeBytes} bytes`));
+      else callback(null, chunk);
+    },
+    flush(callback) {
+      if (received !== declared.sizeBytes) return callback(new ArtifactMismatchError('sizeBytes', `received ${received} bytes, declared ${declared.sizeBytes} (truncated upload?)`));
+      const sha256 = hash.digest('hex');
+      if (sha256 !== declared.sha256) return callback(new ArtifactMismatchError('sha256', `content hashes to ${sha256}, declared ${declared.sha256}`));
+      callback();
+    },
+  });
+  return { stream, received: () => received };
+}
+
+async function drain(stream: Readable): Promise<void> {
+  for await (const _chunk of stream) {
+    // verified as it passes; already stored
   }
 }
 

@@ -35,15 +35,16 @@ describe('abandoned uploads (real S3-compatible server)', () => {
     const sha256 = createHash('sha256').update(artifact).digest('hex');
     await store.put(Readable.from([artifact]), { sha256, sizeBytes: artifact.length });
     await startMultipart('uploads/old-multipart');
+    await startMultipart(`artifacts/sha256/${'b'.repeat(64)}`);
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/old-object', Body: 'x' }));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const cutoff = new Date();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await startMultipart('uploads/young-multipart');
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/young-object', Body: 'y' }));
-    expect(await incompleteUploads()).toEqual(['uploads/old-multipart', 'uploads/young-multipart']);
+    expect(await incompleteUploads()).toEqual([`artifacts/sha256/${'b'.repeat(64)}`, 'uploads/old-multipart', 'uploads/young-multipart']);
 
-    expect(await store.sweepAbandonedUploads(cutoff)).toEqual({ abortedUploads: 1, deletedTemporaryObjects: 1 });
+    expect(await store.sweepAbandonedUploads(cutoff)).toEqual({ abortedUploads: 2, deletedTemporaryObjects: 1 });
 
     expect(await incompleteUploads()).toEqual(['uploads/young-multipart']);
     expect(await keys()).toEqual([`artifacts/sha256/${sha256}`, 'uploads/young-object']);
@@ -51,7 +52,7 @@ describe('abandoned uploads (real S3-compatible server)', () => {
     expect(await incompleteUploads()).toEqual([]);
   });
 
-  it('a body that breaks off after a multipart upload began leaves no incomplete upload and no temporary object', async () => {
+  it('a body that breaks off after a multipart upload began leaves no incomplete upload and no object', async () => {
     const part = randomBytes(9 * 1024 * 1024); // more than one 8 MiB part, so the multipart upload has begun
     async function* breaksOff() {
       yield part;
@@ -60,6 +61,7 @@ describe('abandoned uploads (real S3-compatible server)', () => {
     }
     await expect(store.put(Readable.from(breaksOff()), { sha256: 'a'.repeat(64), sizeBytes: 3 * part.length })).rejects.toThrow(ArtifactMismatchError);
     expect(await incompleteUploads()).toEqual([]);
+    expect(await store.sizeOf('a'.repeat(64))).toBeNull();
     expect((await keys()).filter((key) => key?.startsWith('uploads/'))).toEqual([]);
   });
 });
