@@ -34,7 +34,7 @@ describe('Nx module boundaries (eslint.config.js)', () => {
   });
 
   it('fails a bounded context that reaches into another one', async () => {
-    const errors = await boundaryErrors('libs/lineage/src/boundary-probe.ts', "import { toModelVersionRow } from '@modelreg/projections';\nexport const probe = toModelVersionRow;\n");
+    const errors = await boundaryErrors('libs/lineage/src/boundary-probe.ts', "import { validateDeploymentReport } from '@modelreg/deployments';\nexport const probe = validateDeploymentReport;\n");
     expect(errors).toEqual([expect.stringMatching(/tagged with "scope:lineage" can only depend on libs tagged with "scope:lineage", "scope:shared"/)]);
   });
 
