@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from '@modelreg/logging';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { serveMetrics } from './metrics/http-metrics';
 import type { ServiceMetrics } from './metrics/service-metrics';
 import { NestJsonLogger } from './nest-json-logger';
+import { openApiDocument } from './openapi-document';
 import { DEFAULT_JSON_LIMIT_BYTES, strictJsonBody } from './strict-json-body';
 
 export interface ServiceBootstrapOptions {
@@ -34,7 +35,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());
+  const document = openApiDocument(app, `modelreg ${options.name}`, options.description);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(options.port, options.host);
   options.logger.info('listening', { url: `http://${options.host}:${options.port}`, docs: `http://${options.host}:${options.port}/docs` });
