@@ -7,7 +7,7 @@ import { setting, type BenchContext, type BenchResult } from './bench-context';
 const codec = new EventCodec(SchemaCatalog.load());
 
 /** A version of `model`, its data snapshot shared by groups of 100 versions (impact search has work to do). */
-function registration(model: number, version: number): RegistryEvent {
+export function registration(model: number, version: number): RegistryEvent {
   const run = exampleRunRegistered(`bench-model-${model}`, version);
   run.dataSnapshots = [{ ...run.dataSnapshots[0]!, snapshotId: `snapshot-${model}-${Math.floor(version / 100)}` }];
   run.code = { ...run.code, commit: `c${model.toString(16)}${version.toString(16)}` };

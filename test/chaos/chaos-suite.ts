@@ -76,7 +76,7 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
   try {
     await stack.start();
     print(`private stack up in ${stack.dir}`);
-    const kafka = createKafkaClient({ brokers: [stack.env['KAFKA_BROKERS'] as string], clientId: 'chaos', logger: createJsonLogger({ service: 'chaos', level: 'error' }) });
+    const kafka = createKafkaClient({ brokers: (stack.env['KAFKA_BROKERS'] as string).split(','), clientId: 'chaos', logger: createJsonLogger({ service: 'chaos', level: 'error' }) });
     await waitUntilReady(stack, 120_000);
     const published = await retryUntil(() => postJson(`${stack.urls.gateValidator}/v1/policies`, CHAOS_POLICY), (a) => a.status === 200 || a.status === 201, Date.now() + 60_000);
     if (!published) throw new Error('could not publish the chaos gate policy');
@@ -137,7 +137,7 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
   }
 }
 
-function replayFindings(replay: ReplayOutcome): string[] {
+export function replayFindings(replay: ReplayOutcome): string[] {
   if (replay.state !== 'done' || replay.error) return [`replay ${replay.state}${replay.error ? `: ${replay.error}` : ''}`];
   if (replay.tables === 0) return ['replay reported no table checksums'];
   return replay.unequal.map((table) => `${table} differs from its rebuild`);
@@ -153,11 +153,11 @@ export function chaosSettings(env: Env, defaults: ChaosSettings): ChaosSettings 
   };
 }
 
-function check(name: string, details: string[]): Invariant {
+export function check(name: string, details: string[]): Invariant {
   return { name, ok: details.length === 0, details: details.slice(0, 20).concat(details.length > 20 ? [`... and ${details.length - 20} more`] : []) };
 }
 
-function format(ms: number | null): string {
+export function format(ms: number | null): string {
   return ms === null ? 'no' : `${(ms / 1000).toFixed(1)} s`;
 }
 

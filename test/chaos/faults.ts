@@ -29,13 +29,13 @@ const SERVICES = ['ingestion', 'gate-validator', 'deployment-tracker', 'projecti
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The Postgres schema holding each service's outbox; projections has none. */
-const OUTBOX_SCHEMA: Readonly<Record<string, string | undefined>> = { ingestion: 'ingestion', 'gate-validator': 'gates', 'deployment-tracker': 'deployments' };
+export const OUTBOX_SCHEMA: Readonly<Record<string, string | undefined>> = { ingestion: 'ingestion', 'gate-validator': 'gates', 'deployment-tracker': 'deployments' };
 
 /**
  * Waits (up to 10 s) until one of `schemas` has events in its outbox, which is when a relay pass
  * is between reading them and deleting them: the moment a crash can make it append twice.
  */
-async function whileRelaying(databaseUrl: string, schemas: string[]): Promise<void> {
+export async function whileRelaying(databaseUrl: string, schemas: string[]): Promise<void> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {

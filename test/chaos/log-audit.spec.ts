@@ -35,6 +35,13 @@ describe('the fault suite audit of the log', () => {
     expect(audit(clean())).toMatchObject({ acknowledged: { registrations: 2, events: 2 }, lost: [], duplicated: [], versionGaps: [], decisionsNotOnce: [], poisonNotDeadLettered: [] });
   });
 
+  it('finds an outbox row appended twice, whatever the events inside', () => {
+    const row = (id: string) => ({ 'modelreg-outbox': 'ingestion', 'modelreg-outbox-id': id });
+    const records = [onLog(topics.lineage, registered('m', 1), row('41')), onLog(topics.lineage, registered('m', 2), row('42')), onLog(topics.deadLetter, null, row('42'))];
+    expect(audit(records).duplicatedOutboxRows).toEqual(['ingestion row 42: appended 2 times']);
+    expect(audit(records.slice(0, 2)).duplicatedOutboxRows).toEqual([]);
+  });
+
   it('counts an acknowledged registration missing from the log as lost, and the gap it leaves', () => {
     const result = audit([onLog(topics.lineage, registered('m', 2)), onLog(topics.gates, decided('m', 2))]);
     expect(result.lost).toEqual([expect.stringContaining('m v1, run-1')]);

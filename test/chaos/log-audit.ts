@@ -1,5 +1,6 @@
 import type { RegistryEvent, TopicNames } from '@modelreg/events';
 import { DLQ_HEADERS } from '@modelreg/kafka';
+import { OUTBOX_HEADERS } from '@modelreg/service-runtime';
 import { POISON_MODEL_PREFIX, type PoisonRecord } from './poison-records';
 import type { AcknowledgedRegistration, AcknowledgedReport } from './steady-load';
 
@@ -33,6 +34,8 @@ export interface LogAudit {
   lost: string[];
   /** Events on the log more than once: type, id and producer, each extra copy listed once. */
   duplicated: string[];
+  /** Outbox rows appended more than once (by `modelreg-outbox` and `modelreg-outbox-id`), dead letters included: relays of several instances must never both send a row. */
+  duplicatedOutboxRows: string[];
   /** Per model: versions missing or recorded twice. */
   versionGaps: string[];
   /** Registered versions without exactly one automatic gate decision. */
@@ -81,6 +84,14 @@ export function auditLog(input: LogAuditInput): LogAudit {
     .filter(([, { count }]) => count > 1)
     .flatMap(([id, { count, event, appended }]) => Array.from({ length: count - 1 }, () => `${event.type} ${id} by ${event.data.envelope.producer}, appended at ${appended.map((ms) => new Date(ms).toISOString()).join(' and ')}`));
 
+  const rows = new Map<string, number>();
+  for (const record of input.records) {
+    const outbox = record.headers[OUTBOX_HEADERS.outbox];
+    const id = record.headers[OUTBOX_HEADERS.id];
+    if (outbox && id) rows.set(`${outbox} row ${id}`, (rows.get(`${outbox} row ${id}`) ?? 0) + 1);
+  }
+  const duplicatedOutboxRows = [...rows.entries()].filter(([, count]) => count > 1).map(([row, count]) => `${row}: appended ${count} times`);
+
   const versionGaps: string[] = [];
   const decisionsNotOnce: string[] = [];
   const unique = uniqueById(events);
@@ -123,6 +134,7 @@ export function auditLog(input: LogAuditInput): LogAudit {
     acknowledged: { registrations: input.registrations.length, reports: input.reports.length, events: input.registrations.length + reportEvents },
     lost,
     duplicated,
+    duplicatedOutboxRows,
     versionGaps,
     decisionsNotOnce,
     poisonNotDeadLettered,

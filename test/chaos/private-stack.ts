@@ -4,12 +4,31 @@ import { join } from 'node:path';
 import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
 import { topicNames } from '@modelreg/events';
 import { createJsonLogger } from '@modelreg/logging';
-import { ensureKafkaJars, registryServices, ServiceSupervisor, startKafka, stopProcess, waitForKafka } from '@modelreg/local-stack';
+import { bootstrapServers, ensureKafkaJars, registryServices, ServiceSupervisor, startKafkaNode, stopProcess, waitForKafkaCluster, type KafkaNode, type SupervisedService } from '@modelreg/local-stack';
 import { freePort, startPrivatePostgres, startPrivateS3, type PrivatePostgres, type PrivateS3 } from '@modelreg/testing';
 
-const TOPIC_PREFIX = 'chaos';
 const BUCKET = 'chaos-artifacts';
 const PARTITIONS = 3;
+type ServiceKey = 'ingestion' | 'gateValidator' | 'deploymentTracker' | 'projections';
+const SERVICE_KEYS: Record<string, ServiceKey> = { ingestion: 'ingestion', 'gate-validator': 'gateValidator', 'deployment-tracker': 'deploymentTracker', projections: 'projections' };
+
+/** How the private registry is laid out: the fault suite runs one of each; the cluster suite several. */
+export interface StackLayout {
+  topicPrefix: string;
+  /** Kafka nodes (broker and controller each); with 3, topics keep 3 replicas and need 2 in sync. */
+  kafkaNodes: number;
+  /** Instances of each service, sharing its consumer group, outbox and schema. */
+  instances: number;
+  /** First port of a range it may use (2 per Kafka node, then 1 per service instance); free ports when absent. */
+  portBase?: number;
+}
+
+export const FAULT_SUITE_LAYOUT: StackLayout = { topicPrefix: 'chaos', kafkaNodes: 1, instances: 1 };
+
+/** Instance k of a service: the first keeps the service's name, later ones are `<name>#k`. */
+export function instanceName(service: string, instance: number): string {
+  return instance === 1 ? service : `${service}#${instance}`;
+}
 
 /**
  * A registry of its own for the fault suite: Kafka, Postgres and S3 on free ports with their data
@@ -19,15 +38,22 @@ const PARTITIONS = 3;
  */
 export class PrivateStack {
   readonly dir = mkdtempSync(join(tmpdir(), 'modelreg-chaos-'));
-  readonly topics = topicNames(TOPIC_PREFIX);
+  readonly topics: ReturnType<typeof topicNames>;
   env: Record<string, string> = {};
   supervisor: ServiceSupervisor | null = null;
-  private ports = { kafka: 0, kafkaController: 0, ingestion: 0, gateValidator: 0, deploymentTracker: 0, projections: 0 };
-  private kafkaPid = 0;
+  /** Every instance's base URL, per service. */
+  readonly instanceUrls: Record<ServiceKey, string[]> = { ingestion: [], gateValidator: [], deploymentTracker: [], projections: [] };
+  kafkaNodes: KafkaNode[] = [];
+  private readonly kafkaPids = new Map<number, number>();
   private postgres: PrivatePostgres | null = null;
   private s3: PrivateS3 | null = null;
 
-  constructor(private readonly print: (line: string) => void) {}
+  constructor(
+    private readonly print: (line: string) => void,
+    readonly layout: StackLayout = FAULT_SUITE_LAYOUT,
+  ) {
+    this.topics = topicNames(layout.topicPrefix);
+  }
 
   /** Interrupted (Ctrl-C, a CI timeout): the servers run detached, so stop them before exiting. */
   private readonly interrupted = () => {
@@ -35,9 +61,10 @@ export class PrivateStack {
     void this.stop(false).finally(() => process.exit(130));
   };
 
-  get urls() {
-    const url = (port: number) => `http://127.0.0.1:${port}`;
-    return { ingestion: url(this.ports.ingestion), gateValidator: url(this.ports.gateValidator), deploymentTracker: url(this.ports.deploymentTracker), projections: url(this.ports.projections) };
+  /** The first instance of each service. */
+  get urls(): Record<ServiceKey, string> {
+    const first = (key: ServiceKey) => this.instanceUrls[key][0] as string;
+    return { ingestion: first('ingestion'), gateValidator: first('gateValidator'), deploymentTracker: first('deploymentTracker'), projections: first('projections') };
   }
 
   get databaseUrl(): string {
@@ -47,37 +74,62 @@ export class PrivateStack {
   async start(): Promise<void> {
     process.once('SIGINT', this.interrupted);
     process.once('SIGTERM', this.interrupted);
-    for (const name of Object.keys(this.ports) as Array<keyof typeof this.ports>) this.ports[name] = await freePort();
+    const { kafkaNodes, instances, portBase, topicPrefix } = this.layout;
+    let nextPort = portBase;
+    const port = async () => (nextPort === undefined ? freePort() : nextPort++);
+    for (let id = 1; id <= kafkaNodes; id += 1) this.kafkaNodes.push({ id, host: '127.0.0.1', port: await port(), controllerPort: await port(), dir: join(this.dir, kafkaNodes === 1 ? 'kafka' : `kafka-${id}`) });
+    const services: SupervisedService[] = [];
+    for (let instance = 1; instance <= instances; instance += 1) {
+      for (const service of registryServices({})) {
+        const name = instanceName(service.name, instance);
+        const servicePort = await port();
+        services.push({ ...service, name, port: servicePort, env: { [service.portVariable]: String(servicePort), SERVICE_INSTANCE: name } });
+        this.instanceUrls[SERVICE_KEYS[service.name] as ServiceKey].push(`http://127.0.0.1:${servicePort}`);
+      }
+    }
     ensureKafkaJars(this.print);
     [, this.postgres, this.s3] = await Promise.all([this.startKafka(), startPrivatePostgres(), startPrivateS3(BUCKET)]);
+    const brokers = bootstrapServers(this.kafkaNodes);
     this.env = {
-      KAFKA_BROKERS: `127.0.0.1:${this.ports.kafka}`,
-      TOPIC_PREFIX,
+      KAFKA_BROKERS: brokers,
+      TOPIC_PREFIX: topicPrefix,
       TOPIC_PARTITIONS: String(PARTITIONS),
       DATABASE_URL: this.databaseUrl,
       ...this.s3.env,
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      INGESTION_PORT: String(this.ports.ingestion),
-      GATE_VALIDATOR_PORT: String(this.ports.gateValidator),
-      DEPLOYMENT_TRACKER_PORT: String(this.ports.deploymentTracker),
-      PROJECTIONS_PORT: String(this.ports.projections),
     };
-    const kafka = createKafkaClient({ brokers: [this.env['KAFKA_BROKERS'] as string], clientId: 'chaos-stack', logger: createJsonLogger({ service: 'chaos', level: 'error' }) });
+    const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'chaos-stack', logger: createJsonLogger({ service: 'chaos', level: 'error' }) });
     await provisionTopics(kafka, Object.values(this.topics).map((name) => ({ name, partitions: PARTITIONS })));
     const output = openSync(join(this.dir, 'services.log'), 'a');
     this.supervisor = new ServiceSupervisor({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...this.env }, this.print, output);
-    for (const service of registryServices(this.env)) this.supervisor.start(service);
+    for (const service of services) this.supervisor.start(service);
   }
 
+  /** Every Kafka node that is not running, then waits for the cluster. */
   async startKafka(): Promise<void> {
-    this.kafkaPid = startKafka({ port: this.ports.kafka, controllerPort: this.ports.kafkaController, partitions: PARTITIONS, heap: '384m', log: () => undefined, dir: join(this.dir, 'kafka') });
-    await waitForKafka(this.ports.kafka);
+    for (const node of this.kafkaNodes) if (!this.kafkaPids.has(node.id)) this.startKafkaNode(node.id);
+    await waitForKafkaCluster(this.kafkaNodes);
+  }
+
+  /** One node (again, on its data); the others keep running. */
+  startKafkaNode(id: number): void {
+    const node = this.kafkaNodes.find((candidate) => candidate.id === id) as KafkaNode;
+    this.kafkaPids.set(id, startKafkaNode(node, this.kafkaNodes, { partitions: PARTITIONS, heap: '384m', log: () => undefined }));
   }
 
   /** SIGTERM; a single KRaft node can take half a minute to shut down cleanly, so SIGKILL after 10 s. */
-  stopKafka(): Promise<void> {
-    return stopProcess(this.kafkaPid, 10_000);
+  async stopKafka(): Promise<void> {
+    await Promise.all([...this.kafkaPids.keys()].map((id) => this.stopKafkaNode(id, 10_000)));
+  }
+
+  /** Stops one node: `graceMs` 0 is SIGKILL at once (a crash). */
+  async stopKafkaNode(id: number, graceMs: number): Promise<void> {
+    const pid = this.kafkaPids.get(id);
+    this.kafkaPids.delete(id);
+    if (pid === undefined) return;
+    if (graceMs === 0) process.kill(pid, 'SIGKILL');
+    await stopProcess(pid, graceMs);
   }
 
   async startPostgres(): Promise<void> {

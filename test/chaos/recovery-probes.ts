@@ -26,9 +26,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function allReady(stack: PrivateStack): Promise<string[]> {
   const notReady: string[] = [];
-  for (const [name, url] of Object.entries(stack.urls)) {
-    const answer = await call(`${url}/health/ready`);
-    if (answer.status !== 200) notReady.push(`${name}: ${answer.status === 0 ? 'no answer' : `${answer.status} ${JSON.stringify(answer.body)}`}`);
+  for (const [name, urls] of Object.entries(stack.instanceUrls)) {
+    for (const [index, url] of urls.entries()) {
+      const answer = await call(`${url}/health/ready`);
+      if (answer.status !== 200) notReady.push(`${name}${urls.length > 1 ? ` #${index + 1}` : ''}: ${answer.status === 0 ? 'no answer' : `${answer.status} ${JSON.stringify(answer.body)}`}`);
+    }
   }
   return notReady;
 }

@@ -34,11 +34,14 @@ export interface LoadFigures {
   queriesFailed: number;
 }
 
+/** Where each service answers: one base URL, or the instances of a service, taken in turn as a load balancer would. */
+export type Endpoint = string | readonly string[];
+
 export interface LoadTargets {
-  ingestion: string;
-  gateValidator: string;
-  deploymentTracker: string;
-  projections: string;
+  ingestion: Endpoint;
+  gateValidator: Endpoint;
+  deploymentTracker: Endpoint;
+  projections: Endpoint;
 }
 
 /** The policy the load's models are gated by: value checks only, so every version passes and can be deployed. */
@@ -71,17 +74,29 @@ export class SteadyLoad {
   private retryDeadline = Number.MAX_SAFE_INTEGER;
   private workers: Array<Promise<void>> = [];
   private readonly deployed = new Map<string, number>();
+  private nextRegistration = 0;
+  private calls = 0;
   /** The latest answer that was not an acknowledgement, for the record of a recovery that did not come. */
   lastFailure = 'none';
 
   constructor(
     private readonly targets: LoadTargets,
     readonly models: string[],
-    private readonly pace: { registrationEveryMs: number; queryEveryMs: number },
+    /** `registrationWorkers` (default 1): registrations in flight at once, so several instances assign one model's versions concurrently. */
+    private readonly pace: { registrationEveryMs: number; queryEveryMs: number; registrationWorkers?: number },
   ) {}
 
   start(): void {
-    this.workers = [this.registrationWorker(), this.deploymentWorker(), this.queryWorker()];
+    const registrations = Array.from({ length: this.pace.registrationWorkers ?? 1 }, () => this.registrationWorker());
+    this.workers = [...registrations, this.deploymentWorker(), this.queryWorker()];
+  }
+
+  /** The next base URL of `service`: each call (a retry too) goes to the next instance. */
+  private url(service: keyof LoadTargets): string {
+    const endpoint = this.targets[service];
+    if (typeof endpoint === 'string') return endpoint;
+    this.calls += 1;
+    return endpoint[this.calls % endpoint.length] as string;
   }
 
   /** Stops starting new writes; writes in flight are retried for at most `graceMs` more. */
@@ -112,7 +127,8 @@ export class SteadyLoad {
   }
 
   private async registrationWorker(): Promise<void> {
-    for (let index = 0; !this.stopping; index += 1) {
+    while (!this.stopping) {
+      const index = this.nextRegistration++;
       const started = Date.now();
       const modelName = this.models[index % this.models.length] as string;
       await this.register(modelName, `${modelName}-run-${index}`);
@@ -125,11 +141,11 @@ export class SteadyLoad {
     const server = artifactBytes(2048);
     const mobile = artifactBytes(1024);
     for (const artifact of [server, mobile]) {
-      const stored = await this.write(`PUT /v1/artifacts/${artifact.sha256}`, () => putArtifact(this.targets.ingestion, artifact), isAcknowledgedRegistration);
+      const stored = await this.write(`PUT /v1/artifacts/${artifact.sha256}`, () => putArtifact(this.url('ingestion'), artifact), isAcknowledgedRegistration);
       if (!stored) return;
     }
     const body = runBody(modelName, trainingRunId, { server, mobile }, { auc: 0.9 });
-    const answer = await this.write(`POST /v1/runs ${trainingRunId}`, () => postJson(`${this.targets.ingestion}/v1/runs`, body), isAcknowledgedRegistration);
+    const answer = await this.write(`POST /v1/runs ${trainingRunId}`, () => postJson(`${this.url('ingestion')}/v1/runs`, body), isAcknowledgedRegistration);
     if (!answer) return;
     this.figures.registrationsAcknowledged += 1;
     this.registrations.push({ modelName, trainingRunId, modelVersion: answer.body['modelVersion'] as number, eventId: answer.body['eventId'] as string, at: Date.now() });
@@ -142,7 +158,7 @@ export class SteadyLoad {
         if (this.stopping) break;
         const latest = this.registrations.filter((r) => r.modelName === modelName).at(-1);
         if (!latest || latest.modelVersion <= (this.deployed.get(modelName) ?? 0)) continue;
-        const decisions = await call(`${this.targets.gateValidator}/v1/models/${modelName}/versions/${latest.modelVersion}/decisions`);
+        const decisions = await call(`${this.url('gateValidator')}/v1/models/${modelName}/versions/${latest.modelVersion}/decisions`);
         if (decisions.body['items']?.[0]?.verdict !== 'PASSED') continue;
         this.deployed.set(modelName, latest.modelVersion);
         await this.deploy(modelName, latest.modelVersion);
@@ -166,7 +182,7 @@ export class SteadyLoad {
     this.figures.reportsAttempted += 1;
     const reportId = `${String(fields['deploymentId'] ?? fields['modelName'])}-${String(fields['kind']).toLowerCase()}-${Date.now()}`;
     const body = { ...fields, reportId, reportedAt: new Date().toISOString() };
-    const answer = await this.write(`POST /v1/deployments/reports ${reportId}`, () => postJson(`${this.targets.deploymentTracker}/v1/deployments/reports`, body), isAcknowledgedReport);
+    const answer = await this.write(`POST /v1/deployments/reports ${reportId}`, () => postJson(`${this.url('deploymentTracker')}/v1/deployments/reports`, body), isAcknowledgedReport);
     if (!answer) return null;
     this.figures.reportsAcknowledged += 1;
     const acknowledged = { reportId, kind: String(fields['kind']), status: answer.status, events: answer.body['events'] as AcknowledgedReport['events'], at: Date.now() };
@@ -177,7 +193,7 @@ export class SteadyLoad {
   private async queryWorker(): Promise<void> {
     for (let index = 0; !this.stopping; index += 1) {
       const modelName = this.models[index % this.models.length] as string;
-      const urls = [`${this.targets.projections}/v1/models?limit=10`, `${this.targets.projections}/v1/models/${modelName}/versions`, `${this.targets.deploymentTracker}/v1/deployments/placements?modelName=${modelName}`];
+      const urls = [`${this.url('projections')}/v1/models?limit=10`, `${this.url('projections')}/v1/models/${modelName}/versions`, `${this.url('deploymentTracker')}/v1/deployments/placements?modelName=${modelName}`];
       const answer = await call(urls[index % urls.length] as string, {}, 5000);
       if (answer.status === 200) this.figures.queriesOk += 1;
       else this.figures.queriesFailed += 1;

@@ -4,6 +4,8 @@ export { planPorts, defaultPortBase, REPO_ROOT } from './stack-layout';
 export type { PortPlan } from './stack-layout';
 export { isPortOpen, isProcessAlive, stopProcess, waitUntil } from './processes';
 export { ensureKafkaJars, startKafka, waitForKafka, KAFKA_VERSION } from './kafka-server';
+export { bootstrapServers, replicationSettings, startKafkaNode, waitForKafkaCluster } from './kafka-cluster';
+export type { KafkaNode } from './kafka-cluster';
 export { ensureChromium, DEFAULT_CHROMIUM } from './chromium';
 export { registryServices, ServiceSupervisor } from './service-supervisor';
 export type { SupervisedService } from './service-supervisor';

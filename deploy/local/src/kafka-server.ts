@@ -24,7 +24,7 @@ export function ensureKafkaJars(log: (line: string) => void): void {
   writeFileSync(marker, new Date().toISOString());
 }
 
-function serverProperties(port: number, controllerPort: number, dataDir: string, partitions: number): string {
+function serverProperties(port: number, controllerPort: number, dataDir: string, partitions: number, extra: readonly string[]): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
@@ -46,6 +46,8 @@ function serverProperties(port: number, controllerPort: number, dataDir: string,
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
     'message.max.bytes=10485760',
+    // Java reads properties in order and the last value of a key wins: a cluster node's settings (kafka-cluster.ts).
+    ...extra,
     '',
   ].join('\n');
 }
@@ -58,6 +60,8 @@ export interface KafkaStartOptions {
   log: (line: string) => void;
   /** Where the broker keeps its data and logs; default .local/kafka. */
   dir?: string;
+  /** Properties that override the single-node ones: a node of a cluster (kafka-cluster.ts). */
+  extraProperties?: readonly string[];
 }
 
 /** Formats storage on first start (kafka.tools.StorageTool), then runs `java ... kafka.Kafka` detached. */
@@ -67,7 +71,7 @@ export function startKafka(options: KafkaStartOptions): number {
   const logsDir = resolve(dir, 'logs');
   mkdirSync(logsDir, { recursive: true });
   const propertiesFile = resolve(dir, 'server.properties');
-  writeFileSync(propertiesFile, serverProperties(options.port, options.controllerPort, dataDir, options.partitions));
+  writeFileSync(propertiesFile, serverProperties(options.port, options.controllerPort, dataDir, options.partitions, options.extraProperties ?? []));
   const classpath = `${LIBS_DIR}/*`;
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     const clusterIdFile = resolve(dir, 'cluster-id');
@@ -102,9 +106,9 @@ export function startKafka(options: KafkaStartOptions): number {
  * Ready means more than a listening port: a consumer group can join, so the group coordinator
  * (and __consumer_offsets) is loaded before any service or test relies on it.
  */
-export async function waitForKafka(port: number): Promise<void> {
-  await waitUntil(`kafka on 127.0.0.1:${port}`, () => isPortOpen(port), 90_000);
-  const kafka = new Kafka({ clientId: 'modelreg-stack-probe', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING });
+export async function waitForKafka(port: number, host = '127.0.0.1'): Promise<void> {
+  await waitUntil(`kafka on ${host}:${port}`, () => isPortOpen(port, host), 90_000);
+  const kafka = new Kafka({ clientId: 'modelreg-stack-probe', brokers: [`${host}:${port}`], logLevel: logLevel.NOTHING });
   await waitUntil('kafka group coordinator', () => canJoinGroup(kafka), 90_000);
 }
 
@@ -132,6 +136,6 @@ async function canJoinGroup(kafka: Kafka): Promise<boolean> {
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints). */
-function kafkaClusterId(): string {
+export function kafkaClusterId(): string {
   return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
 }

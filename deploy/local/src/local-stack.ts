@@ -3,6 +3,7 @@ import { topicNames } from '@modelreg/events';
 import { identifier, integerInRange, optionalString, type Env } from '@modelreg/config';
 import { createJsonLogger } from '@modelreg/logging';
 import { ensureKafkaJars, startKafka, waitForKafka } from './kafka-server';
+import { bootstrapServers, localClusterNodes, startKafkaNode, waitForKafkaCluster, type KafkaNode, type KafkaNodeStart } from './kafka-cluster';
 import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
 import { isPortOpen, isProcessAlive, stopProcess } from './processes';
 import { LOCAL_S3_CREDENTIALS, startS3 } from './s3-server';
@@ -19,6 +20,8 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
   const ports = planPorts(env);
   const state = readStackState();
   const partitions = integerInRange(env, 'TOPIC_PARTITIONS', 3, 1, 1000);
+  /** KAFKA_NODES=3: a three-node KRaft cluster (replication factor 3, min.insync.replicas 2) instead of one broker. */
+  const kafkaNodes = integerInRange(env, 'KAFKA_NODES', 1, 1, 5);
   const topicPrefix = identifier(env, 'TOPIC_PREFIX', 'modelreg');
   const bucket = identifier(env, 'S3_BUCKET', 'modelreg-artifacts');
   const stackEnv: Record<string, string> = { TOPIC_PREFIX: topicPrefix, TOPIC_PARTITIONS: String(partitions), S3_BUCKET: bucket };
@@ -26,6 +29,8 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
   if (env['KAFKA_BROKERS']) {
     stackEnv['KAFKA_BROKERS'] = env['KAFKA_BROKERS'];
     print(`kafka: using KAFKA_BROKERS=${env['KAFKA_BROKERS']}`);
+  } else if (kafkaNodes > 1) {
+    stackEnv['KAFKA_BROKERS'] = await kafkaClusterUp(localClusterNodes(kafkaNodes, ports.kafka, ports.kafkaController), state, { partitions, heap: optionalString(env, 'KAFKA_HEAP', '512m'), log: print });
   } else {
     stackEnv['KAFKA_BROKERS'] = `127.0.0.1:${ports.kafka}`;
     if (isProcessAlive(state.started.kafka?.pid) && (await isPortOpen(ports.kafka))) {
@@ -106,9 +111,10 @@ export async function stackDown(print: Print): Promise<void> {
     stopPostgres();
     print(`postgres: stopped (pid ${state.started.postgres.pid})`);
   }
-  if (state.started.kafka) {
-    await stopProcess(state.started.kafka.pid, 30_000);
-    print(`kafka: stopped (pid ${state.started.kafka.pid})`);
+  for (const [name, started] of Object.entries(state.started).filter(([name]) => name.startsWith('kafka'))) {
+    if (!started) continue;
+    await stopProcess(started.pid, 30_000);
+    print(`${name}: stopped (pid ${started.pid})`);
   }
   writeStackState({ started: {}, env: state.env });
 }
@@ -122,6 +128,19 @@ export async function stackStatus(print: Print): Promise<boolean> {
     print(`${name}: ${alive ? `running (pid ${info?.pid})` : 'not running'}`);
   }
   return allUp && Object.keys(state.started).length > 0;
+}
+
+/** Starts the nodes that are not running (each recorded as `kafka-<id>`) and waits for the cluster. */
+async function kafkaClusterUp(nodes: KafkaNode[], state: StackState, options: KafkaNodeStart): Promise<string> {
+  const down = nodes.filter((node) => !isProcessAlive(state.started[`kafka-${node.id}`]?.pid));
+  if (down.length === 0) options.log(`kafka: ${nodes.length} nodes already running`);
+  if (down.length > 0) ensureKafkaJars(options.log);
+  for (const node of down) {
+    state.started[`kafka-${node.id}`] = { pid: startKafkaNode(node, nodes, options), startedAt: new Date().toISOString() };
+    writeStackState(state);
+  }
+  await waitForKafkaCluster(nodes);
+  return bootstrapServers(nodes);
 }
 
 function redact(url: string): string {

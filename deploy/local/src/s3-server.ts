@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LOCAL_DIR, REPO_ROOT } from './stack-layout';
 import S3rver from 's3rver';
@@ -28,6 +29,23 @@ export async function startS3(port: number, bucket: string, log: (line: string) 
 export async function runLocalS3(options: { port: number; directory: string; buckets: string[] }): Promise<S3rver> {
   const server = new S3rver({ port: options.port, address: '127.0.0.1', directory: options.directory, silent: true, configureBuckets: options.buckets.map((name) => ({ name, configs: [] })) });
   server.middleware.unshift(multipartUploadOperations(options.directory));
+  keepFoldersOnDelete(server);
   await server.run();
   return server;
+}
+
+/**
+ * s3rver removes the folders a delete leaves empty, while a concurrent PUT into the same folder
+ * (`uploads/`, where every upload starts) may be between creating it and opening its file: that
+ * open fails with ENOENT on an unhandled stream error and the whole server exits. Deletes here
+ * remove the object's files only; an empty folder lists as nothing.
+ */
+function keepFoldersOnDelete(server: S3rver): void {
+  const { store } = server;
+  store.deleteObject = async (bucket, key) => {
+    const files = ['object', 'object.md5', 'metadata.json'].map((resource) => store.getResourcePath(bucket, key, resource));
+    await Promise.all(files.map((file) => unlink(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    })));
+  };
 }

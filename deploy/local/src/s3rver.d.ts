@@ -19,6 +19,11 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     /** s3rver is a Koa application; its middleware stack is public. */
     middleware: Array<(ctx: S3rverContext, next: () => Promise<void>) => Promise<void>>;
+    /** Its filesystem store: objects are files `<key>._S3rver_<type>` under the bucket's folder. */
+    store: {
+      getResourcePath(bucket: string, key: string, resource: string): string;
+      deleteObject(bucket: string, key: string): Promise<void>;
+    };
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
   }

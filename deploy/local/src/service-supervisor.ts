@@ -7,12 +7,16 @@ export interface SupervisedService {
   /** Compiled entry point under dist/ (npm start builds first). */
   entry: string;
   port: number;
+  /** The setting that names its port (INGESTION_PORT…), for running another instance on another port. */
+  portVariable: string;
+  /** Settings of this process only (another instance's port, SERVICE_INSTANCE), over the supervisor's. */
+  env?: Record<string, string>;
 }
 
 /** The registry's four services, compiled (build first), each on the port `env` names for it. */
 export function registryServices(env: NodeJS.ProcessEnv): SupervisedService[] {
   const portVariables = { ingestion: 'INGESTION_PORT', 'gate-validator': 'GATE_VALIDATOR_PORT', 'deployment-tracker': 'DEPLOYMENT_TRACKER_PORT', projections: 'PROJECTIONS_PORT' };
-  return Object.entries(portVariables).map(([name, variable]) => ({ name, entry: `dist/services/${name}/src/main.js`, port: Number(env[variable]) }));
+  return Object.entries(portVariables).map(([name, variable]) => ({ name, entry: `dist/services/${name}/src/main.js`, port: Number(env[variable]), portVariable: variable }));
 }
 
 /**
@@ -36,7 +40,7 @@ export class ServiceSupervisor {
   start(service: SupervisedService, attempt = 0): void {
     if (this.stopping) return;
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', this.output, this.output] });
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: { ...this.env, ...service.env }, stdio: ['ignore', this.output, this.output] });
     this.children.set(service.name, child);
     child.once('exit', (code, signal) => {
       this.children.delete(service.name);

@@ -7,7 +7,8 @@ const STATE_FILE = resolve(LOCAL_DIR, 'stack.json');
 
 /** What `up` started (so `down` stops exactly that) and how clients reach it. */
 export interface StackState {
-  started: Partial<Record<'kafka' | 'postgres' | 's3', { pid: number; startedAt: string }>>;
+  /** `kafka`, or `kafka-1`… for the nodes of a cluster (KAFKA_NODES), `postgres`, `s3`. */
+  started: Partial<Record<string, { pid: number; startedAt: string }>>;
   env: Record<string, string>;
 }
 

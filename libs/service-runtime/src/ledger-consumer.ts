@@ -26,6 +26,12 @@ export interface LedgerConsumerOptions {
   /** Partitions applied at once (default 1); `apply` must then be safe to run concurrently. */
   partitionsConcurrently?: number;
   retry?: RetryPolicy;
+  /**
+   * An advisory lock every ledger transaction takes shared, first. Whoever holds it exclusively
+   * (the projections' switch to a rebuilt schema) knows that no instance has a batch in flight or
+   * starts one until it lets go, and a batch that waited then writes to the tables as they are after.
+   */
+  sharedLock?: string;
 }
 
 export interface LedgerPipeline {
@@ -48,7 +54,7 @@ export interface LedgerPipeline {
 export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
   const { logger, relay } = options;
   const { metrics } = options.infra;
-  const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter, (reasons) => metrics.countDeadLetters(reasons));
+  const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter, (reasons) => metrics.countDeadLetters(reasons), options.sharedLock ?? null);
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   let applied = 0;
   const handler: BatchHandler = async (batch, session) => {

@@ -23,6 +23,8 @@ export class EventLedger {
     private readonly deadLetterTopic: string,
     /** Told the reasons of the dead letters each transaction committed (metrics). */
     private readonly onDeadLettered: (reasons: string[]) => void = () => undefined,
+    /** Advisory lock taken shared before anything else in each transaction (see `LedgerConsumerOptions.sharedLock`). */
+    private readonly sharedLock: string | null = null,
   ) {}
 
   /**
@@ -41,6 +43,8 @@ export class EventLedger {
   private async settle(batch: PartitionBatch, work: (client: PoolClient, fresh: ConsumedEvent[]) => Promise<{ applied: number; rejected: DeadLetter[] }>): Promise<number> {
     let reasons: string[] = [];
     const applied = await withTransaction(this.pool, async (client) => {
+      // First, before any table is named: a transaction that waited here resolves the schema's tables after the holder committed.
+      if (this.sharedLock) await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.sharedLock]);
       const position = await this.lockPosition(client, batch);
       const unseen = batch.events.filter((consumed) => BigInt(consumed.source.offset) >= position);
       // An id that is not a UUID cannot be recorded as applied; the position alone guards its redelivery.

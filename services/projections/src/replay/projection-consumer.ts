@@ -2,6 +2,14 @@ import type { Logger } from '@modelreg/logging';
 import { ledgerConsumer, type LedgerPipeline, type ReadinessCheck, type ServiceInfrastructure } from '@modelreg/service-runtime';
 import { readModelWriter } from '../read-models/projection-writer';
 
+/**
+ * Every instance's consumer of `schema` applies its batches holding this lock shared; the switch
+ * to a rebuilt schema holds it exclusively, so no instance writes while the schemas are renamed.
+ */
+export function schemaSwitchLock(schema: string): string {
+  return `schema-switch:${schema}`;
+}
+
 export interface ProjectionConsumerDeps {
   infra: ServiceInfrastructure;
   /** Events applied per transaction. */
@@ -63,6 +71,7 @@ export class ProjectionConsumer {
       // Each partition has its own ledger position and models never span partitions.
       partitionsConcurrently: 3,
       chunkSize: this.deps.batchEvents,
+      sharedLock: schemaSwitchLock(this.schema),
     });
     await pipeline.start();
     this.pipeline = pipeline;

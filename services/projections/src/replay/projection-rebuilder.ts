@@ -2,7 +2,7 @@ import type { Logger } from '@modelreg/logging';
 import { withTransaction, type Pool } from '@modelreg/postgres';
 import { migrateServiceSchema } from '@modelreg/service-runtime';
 import { PROJECTIONS_SCHEMA } from '../projections.constants';
-import { ProjectionConsumer, type ProjectionConsumerDeps } from './projection-consumer';
+import { ProjectionConsumer, schemaSwitchLock, type ProjectionConsumerDeps } from './projection-consumer';
 import { tableChecksums, type TableChecksum } from './table-checksums';
 
 export interface ReplayStatus {
@@ -25,8 +25,9 @@ export class ReplayConflictError extends Error {
 
 /**
  * Rebuilds every read model from offset 0 into a fresh schema with its own consumer group while
- * the live schema keeps serving queries; when the rebuild has caught up, pauses the live consumer,
- * lets the rebuild take the last events, renames the schemas in one transaction (queries never
+ * the live schema keeps serving queries; when the rebuild has caught up, pauses the live consumer
+ * (this instance's, and every other instance's through the switch lock), lets the rebuild take
+ * the last events, renames the schemas in one transaction (queries never
  * see a half state) and resumes. The replaced schema is kept as projections_retired_<time> so
  * the two can be compared table by table, and for rollback, until the replay retention removes it.
  */
@@ -73,11 +74,20 @@ export class ProjectionRebuilder {
       await waitFor(() => rebuild.caughtUp());
       this.status.state = 'switching';
       await this.live.stop();
+      // Other instances keep consuming: holding the switch lock waits for their batches in
+      // flight and holds back the next ones until the rebuilt schema is `projections`. The rebuild
+      // then takes everything they had applied, and they resume on the rebuilt schema, skipping
+      // what it already holds (the ledger's positions).
+      const holder = await pool.connect();
       try {
+        await holder.query('SELECT pg_advisory_lock(hashtext($1))', [schemaSwitchLock(PROJECTIONS_SCHEMA)]);
         await waitFor(() => rebuild.caughtUp());
         await rebuild.stop();
         await switchOver(pool, schema, retired, this.live.groupId, rebuild.groupId);
       } finally {
+        // Releasing a broken connection destroys it, which ends the session and its lock.
+        const unlocked = await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [schemaSwitchLock(PROJECTIONS_SCHEMA)]).then(() => true, () => false);
+        holder.release(!unlocked);
         await this.live.start();
       }
     } finally {
