@@ -5,7 +5,7 @@ import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
 import { topicNames } from '@modelreg/events';
 import { createJsonLogger } from '@modelreg/logging';
 import { ensureKafkaJars, registryServices, ServiceSupervisor, startKafka, stopProcess, waitForKafka } from '@modelreg/local-stack';
-import { freePort, startPrivatePostgres, startPrivateS3, type PrivatePostgres, type PrivateS3 } from '@modelreg/testing';
+import { freePort, startPrivatePostgres, startPrivateS3, testIssuer, type PrivatePostgres, type PrivateS3 } from '@modelreg/testing';
 
 const TOPIC_PREFIX = 'chaos';
 const BUCKET = 'chaos-artifacts';
@@ -56,6 +56,7 @@ export class PrivateStack {
       TOPIC_PARTITIONS: String(PARTITIONS),
       DATABASE_URL: this.databaseUrl,
       ...this.s3.env,
+      ...(await testIssuer()).env,
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       INGESTION_PORT: String(this.ports.ingestion),

@@ -4,18 +4,18 @@ import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aw
 import { Client } from 'pg';
 import { ContentAddressedStore } from '@modelreg/artifact-store';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { createTestEnvironment, eventually, startPrivatePostgres, startPrivateS3, startService, type PrivatePostgres, type PrivateS3, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, startPrivatePostgres, startPrivateS3, startService, type PrivatePostgres, type PrivateS3, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 const BUCKET = 'outage-artifacts';
 
 async function upload(url: string, bytes: Buffer) {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const response = await fetch(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+  const response = await fetch(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, any>, sha256, sizeBytes: bytes.length };
 }
 
 async function register(url: string, body: unknown) {
-  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, any> };
 }
 
