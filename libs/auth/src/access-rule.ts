@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiExtension } from '@nestjs/swagger';
 import type { Role } from './roles';
 
 /** Where in a request a scoped rule finds the name it checks against the caller's patterns. */
@@ -25,14 +26,23 @@ export type AccessRule = { kind: 'public'; why: string } | ({ kind: 'roles'; any
 export const ACCESS_RULE = 'modelreg:access-rule';
 
 /**
+ * Each operation of the OpenAPI document carries its rule under this key, so clients (and the
+ * access-control test, which checks every route of the running services against every role) read
+ * the route table from /docs/openapi.json.
+ */
+export const ACCESS_RULE_EXTENSION = 'x-modelreg-access';
+
+const declare = (rule: AccessRule) => applyDecorators(SetMetadata(ACCESS_RULE, rule), ApiExtension(ACCESS_RULE_EXTENSION, rule));
+
+/**
  * The route (or every route of the controller) needs a token holding one of `roles`; `scope` narrows
  * a trainer to its model patterns and a controller to its placement patterns, read from the request.
  */
-export const Requires = (roles: Role | Role[], scope: AccessScope = {}) => SetMetadata(ACCESS_RULE, { kind: 'roles', anyOf: Array.isArray(roles) ? roles : [roles], ...scope } satisfies AccessRule);
+export const Requires = (roles: Role | Role[], scope: AccessScope = {}) => applyDecorators(declare({ kind: 'roles', anyOf: Array.isArray(roles) ? roles : [roles], ...scope }), ApiBearerAuth());
 
 /** The route answers without a token (probes, static assets without data); `why` says why it is safe. */
-export const Public = (why: string) => SetMetadata(ACCESS_RULE, { kind: 'public', why } satisfies AccessRule);
+export const Public = (why: string) => declare({ kind: 'public', why });
 
 /** A state-changing route that takes a body other than JSON (e.g. the artifact upload's bytes). */
 export const BODY_TYPE = 'modelreg:body-type';
-export const AcceptsBody = (mediaType: string) => SetMetadata(BODY_TYPE, mediaType);
+export const AcceptsBody = (mediaType: string) => applyDecorators(SetMetadata(BODY_TYPE, mediaType), ApiConsumes(mediaType));

@@ -4,7 +4,7 @@ export { matchesPattern, matchesPlacementPattern } from './glob-pattern';
 export { callerFromClaims } from './caller';
 export type { Caller } from './caller';
 /** Route declarations: `@Requires('trainer', { model: fromBody('modelName') })`, `@Public('why')`, `@AcceptsBody('application/octet-stream')`. */
-export { Requires, Public, AcceptsBody, fromBody, fromParams, ACCESS_RULE, BODY_TYPE } from './access-rule';
+export { Requires, Public, AcceptsBody, fromBody, fromParams, ACCESS_RULE, ACCESS_RULE_EXTENSION, BODY_TYPE } from './access-rule';
 export type { AccessRule, AccessScope, RequestField } from './access-rule';
 export { authorize } from './authorize';
 export type { AccessDecision, RequestParts } from './authorize';
@@ -18,8 +18,6 @@ export { PrincipalThrottlerGuard } from './principal-throttler.guard';
 export { HttpSecurityModule } from './http-security.module';
 export { hostAndOriginCheck, refuseHostOrOrigin, hostName } from './request-hardening';
 export { metricsAccess } from './metrics-access';
-export { routeTable } from './route-table';
-export type { RouteAccess } from './route-table';
 export { generateIssuerKey, loadOrCreateIssuerKey, publicJwkOf, LOCAL_ISSUER_ALGORITHM } from './local-issuer/issuer-key';
 export { startIssuerServer } from './local-issuer/issuer-server';
 export type { IssuerServer } from './local-issuer/issuer-server';

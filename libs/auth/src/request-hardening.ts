@@ -30,10 +30,13 @@ export function refuseHostOrOrigin(settings: Pick<HttpSecuritySettings, 'allowed
   return { status: 403, field: 'origin', message: `a state-changing request from origin "${request.origin.slice(0, 100)}" is refused (CORS_ORIGINS)` };
 }
 
-/** Express middleware applying refuseHostOrOrigin; health probes are exempt from the Host check (orchestrators probe by address). */
+/**
+ * Express middleware applying refuseHostOrOrigin. Health probes and /metrics are exempt: orchestrators
+ * and scrapers address pods by IP, and neither carries registry data.
+ */
 export function hostAndOriginCheck(settings: HttpSecuritySettings): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
-    if (request.path.startsWith('/health/')) return next();
+    if (request.path.startsWith('/health/') || request.path === '/metrics') return next();
     const origin = request.headers['origin'];
     const refusal = refuseHostOrOrigin(settings, { method: request.method, host: request.headers['host'], origin: typeof origin === 'string' ? origin : undefined });
     if (!refusal) return next();

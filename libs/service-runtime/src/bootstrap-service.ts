@@ -58,7 +58,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   app.useGlobalFilters(new DependencyUnavailableFilter(app.getHttpAdapter(), options.logger));
   app.useGlobalFilters(new EventTooLargeFilter());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').build());
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`modelreg ${options.name}`).setDescription(options.description).setVersion('1').addBearerAuth().build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(options.port, options.host);
   options.logger.info('listening', { url: `http://${options.host}:${options.port}`, docs: `http://${options.host}:${options.port}/docs` });
