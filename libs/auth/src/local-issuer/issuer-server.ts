@@ -14,7 +14,7 @@ export interface IssuerServer {
  * JWKS of `keys` over HTTP, the way a real IdP does, and nothing else (tokens are minted offline
  * with mintToken). Port 0 picks a free port.
  */
-export async function startIssuerServer(options: { keys: JWK[]; port: number; host?: string; /** Do not keep the process alive for it (tests). */ unref?: boolean }): Promise<IssuerServer> {
+export async function startIssuerServer(options: { keys: JWK[]; port: number; host?: string }): Promise<IssuerServer> {
   const host = options.host ?? '127.0.0.1';
   let issuer = '';
   const server: Server = createServer((request, response) => {
@@ -32,7 +32,6 @@ export async function startIssuerServer(options: { keys: JWK[]; port: number; ho
     server.once('error', reject);
     server.listen(options.port, host, resolve);
   });
-  if (options.unref) server.unref();
   const address = server.address();
   issuer = `http://${host}:${typeof address === 'object' && address ? address.port : options.port}`;
   return { issuer, jwksUrl: `${issuer}/jwks.json`, close: () => new Promise((resolve) => server.close(() => resolve())) };
