@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
 import { bearer, eventually, REPO_ROOT, startRegistry, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
-import { launchChromium } from './dashboard-browser';
+import { launchChromium, signInAsReader } from './dashboard-browser';
 import { getJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
@@ -148,6 +148,7 @@ describe('projections: queries, diff, audit export and replay', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
+      await signInAsReader(page);
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`${projections.url}/`);
