@@ -42,7 +42,7 @@ async function stampAndHash(path: string, repetition: number): Promise<string> {
 
 function putFile(url: string, path: string, sha256: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(statSync(path).size) } }, (res) => {
+    const req = request(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', headers: { ...bearer(), 'content-type': 'application/octet-stream', 'content-length': String(statSync(path).size) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
