@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const stackWasUp = await stackStatus(() => undefined);
   const state = await stackUp(process.env, print);
   execFileSync(process.execPath, [resolve(REPO_ROOT, 'tools/build.js')], { stdio: 'inherit' });
-  const env: NodeJS.ProcessEnv = { ...process.env, ...state.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  // The services get the issuer's settings, not the development tokens.
+  const serviceEnv = Object.fromEntries(Object.entries(state.env).filter(([name]) => !name.startsWith('MODELREG_TOKEN_')));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...serviceEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const services = registryServices(env);
   const supervisor = new ServiceSupervisor(env, print);
   let shuttingDown = false;
@@ -28,6 +30,11 @@ async function main(): Promise<void> {
   await Promise.all(services.map((service) => waitUntil(`${service.name} on port ${service.port}`, () => isReady(service.port), 120_000)));
   print('the registry is up:');
   for (const service of services) print(`  ${service.name.padEnd(19)} http://127.0.0.1:${service.port}  (API docs: http://127.0.0.1:${service.port}/docs)`);
+  const tokens = Object.entries(state.env).filter(([name]) => name.startsWith('MODELREG_TOKEN_'));
+  if (tokens.length > 0) {
+    print('development tokens (30 days; also in .local/stack.env, which the CLI reads): send as Authorization: Bearer <token>');
+    for (const [name, token] of tokens) print(`  ${name}=${token}`);
+  }
   print('press Ctrl-C to stop');
 }
 

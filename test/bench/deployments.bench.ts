@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildEnvelope, EventCodec, exampleRunRegistered, SchemaCatalog, type RegistryEvent } from '@modelreg/events';
-import { createTestEnvironment, eventually, startService, testKafka } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, startService, testKafka } from '@modelreg/testing';
 import { percentile, round } from './bench-stats';
 import { setting, type BenchContext, type BenchResult } from './bench-context';
 
@@ -37,7 +37,7 @@ export async function deploymentsBenchmark(context: BenchContext): Promise<Bench
     await producer.send({ topic: `${environment.id}.gates.v1`, messages: models.map((model) => ({ key: model, value: codec.encode(passedGate(model, 1)) })) });
     const post = async (body: Record<string, unknown>) => {
       const started = performance.now();
-      const response = await fetch(`${tracker.url}/v1/deployments/reports`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${tracker.url}/v1/deployments/reports`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer(), 'content-type': 'application/json' } });
       await response.arrayBuffer();
       return { status: response.status, ms: performance.now() - started };
     };
@@ -81,7 +81,7 @@ export async function deploymentsBenchmark(context: BenchContext): Promise<Bench
         topic: `${environment.id}.deployment-reports.v1`,
         messages: [{ key: model, value: codec.encode({ type: 'DeploymentReportSubmitted', data: { envelope: buildEnvelope('DeploymentReportSubmitted', { eventId: randomUUID(), occurredAt: appended, producer: 'bench', correlationId: reportId, modelName: model }), reportId, kind: 'CANARY_STARTED', reportedAt: day + 86_400_000, body: JSON.stringify({ deploymentId: `k-${index}`, ...where(model), service: `kafka-${index}`, modelVersion: 1, trafficPercent: traffic }) } }) }],
       });
-      await eventually(() => fetch(`${tracker.url}/v1/deployments/k-${index}`).then((r) => r.status), (status) => status === 200, { intervalMs: 5, what: 'report applied' });
+      await eventually(() => fetch(`${tracker.url}/v1/deployments/k-${index}`, { headers: bearer() }).then((r) => r.status), (status) => status === 200, { intervalMs: 5, what: 'report applied' });
       kafkaLatencies.push(Date.now() - appended);
     }
     return {

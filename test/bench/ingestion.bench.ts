@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { createTestEnvironment, startService } from '@modelreg/testing';
+import { bearer, createTestEnvironment, startService } from '@modelreg/testing';
 import { median, peakRssMiB, percentile, round } from './bench-stats';
 import { setting, type BenchContext, type BenchResult } from './bench-context';
 
@@ -42,7 +42,7 @@ async function stampAndHash(path: string, repetition: number): Promise<string> {
 
 function putFile(url: string, path: string, sha256: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(statSync(path).size) } }, (res) => {
+    const req = request(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', headers: { ...bearer(), 'content-type': 'application/octet-stream', 'content-length': String(statSync(path).size) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -113,7 +113,7 @@ export async function registrationBenchmark(context: BenchContext): Promise<Benc
   try {
     const bytes = Buffer.from('bench artifact');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await fetch(`${ingestion.url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes });
+    await fetch(`${ingestion.url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer(), 'content-type': 'application/octet-stream' } });
     const latencies: number[] = [];
     let counter = 0;
     let failures = 0;
@@ -123,7 +123,7 @@ export async function registrationBenchmark(context: BenchContext): Promise<Benc
         counter += 1;
         const body = exampleRunSubmissionJson(`bench-model-${counter % 50}`, `bench-run-${counter}`, sha256, bytes.length);
         const started = performance.now();
-        const response = await fetch(`${ingestion.url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        const response = await fetch(`${ingestion.url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer(), 'content-type': 'application/json' } });
         await response.arrayBuffer();
         if (response.status === 201) latencies.push(performance.now() - started);
         else failures += 1;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildEnvelope, EventCodec, exampleRunRegistered, SchemaCatalog, topicNames, type RegistryEvent } from '@modelreg/events';
-import { createTestEnvironment, eventually, startService, testKafka } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, startService, testKafka } from '@modelreg/testing';
 import { percentile, round } from './bench-stats';
 import { setting, type BenchContext, type BenchResult } from './bench-context';
 
@@ -28,7 +28,7 @@ async function timeRequests(urlOf: (index: number) => string, count: number): Pr
   for (let index = 0; index < count; index += 1) {
     const url = urlOf(index);
     const started = performance.now();
-    const response = await fetch(url);
+    const response = await fetch(url, { headers: bearer() });
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
     latencies.push(performance.now() - started);
@@ -90,14 +90,14 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
   const projections = await startService('projections', { ...environment.env, LOG_LEVEL: 'error' }, { compiled: true, timeoutMs: 120_000 });
   try {
     const liveStarted = performance.now();
-    await eventually(() => fetch(`${projections.url}/v1/models?limit=1`).then((r) => r.json() as Promise<{ total: number }>), (body) => body.total === models, { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection' });
-    await eventually(() => fetch(`${projections.url}/v1/models/bench-model-${models - 1}/versions?limit=1`).then((r) => r.json() as Promise<{ total: number }>), (body) => body.total === perModel || body.total === Math.floor(versions / models), { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection complete' });
+    await eventually(() => fetch(`${projections.url}/v1/models?limit=1`, { headers: bearer() }).then((r) => r.json() as Promise<{ total: number }>), (body) => body.total === models, { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection' });
+    await eventually(() => fetch(`${projections.url}/v1/models/bench-model-${models - 1}/versions?limit=1`, { headers: bearer() }).then((r) => r.json() as Promise<{ total: number }>), (body) => body.total === perModel || body.total === Math.floor(versions / models), { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection complete' });
     const initialSeconds = (performance.now() - liveStarted) / 1000;
     context.log(`initial projection: ${round(initialSeconds, 1)} s`);
 
-    const started = await fetch(`${projections.url}/v1/replay`, { method: 'POST' });
+    const started = await fetch(`${projections.url}/v1/replay`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' } });
     if (started.status !== 202) throw new Error(`replay refused: ${started.status}`);
-    const replay = await eventually(() => fetch(`${projections.url}/v1/replay`).then((r) => r.json() as Promise<{ state: string; eventsApplied: number; rebuildSeconds: number; eventsPerSecond: number; checksums?: Record<string, { equal: boolean }>; checksumError?: string }>), (s) => s.state === 'done' || s.state === 'failed', { timeoutMs: 3_600_000, intervalMs: 2000, what: 'replay' });
+    const replay = await eventually(() => fetch(`${projections.url}/v1/replay`, { headers: bearer() }).then((r) => r.json() as Promise<{ state: string; eventsApplied: number; rebuildSeconds: number; eventsPerSecond: number; checksums?: Record<string, { equal: boolean }>; checksumError?: string }>), (s) => s.state === 'done' || s.state === 'failed', { timeoutMs: 3_600_000, intervalMs: 2000, what: 'replay' });
     if (replay.state !== 'done') throw new Error(`replay failed: ${(replay as { error?: string }).error ?? 'unknown'}\n${projections.output().slice(-3000)}`);
 
     const model = (index: number) => (index * 7919) % models;
@@ -112,7 +112,7 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
       const event = registration(models + 1, index + 1);
       const appended = Date.now();
       await producer.send({ topic: topics.lineage, messages: [{ key: event.data.envelope.subject.modelName, value: codec.encode(event) }] });
-      await eventually(() => fetch(`${projections.url}/v1/models/bench-model-${models + 1}/versions/${index + 1}`).then((r) => r.status), (status) => status === 200, { intervalMs: 5, what: 'new version visible' });
+      await eventually(() => fetch(`${projections.url}/v1/models/bench-model-${models + 1}/versions/${index + 1}`, { headers: bearer() }).then((r) => r.status), (status) => status === 200, { intervalMs: 5, what: 'new version visible' });
       lags.push(Date.now() - appended);
     }
     return {

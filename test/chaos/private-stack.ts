@@ -5,7 +5,7 @@ import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
 import { topicNames } from '@modelreg/events';
 import { createJsonLogger } from '@modelreg/logging';
 import { bootstrapServers, ensureKafkaJars, registryServices, ServiceSupervisor, startKafkaNode, stopProcess, waitForKafkaCluster, type KafkaNode, type SupervisedService } from '@modelreg/local-stack';
-import { freePort, startPrivatePostgres, startPrivateS3, type PrivatePostgres, type PrivateS3 } from '@modelreg/testing';
+import { freePort, startPrivatePostgres, startPrivateS3, testIssuer, type PrivatePostgres, type PrivateS3 } from '@modelreg/testing';
 
 const BUCKET = 'chaos-artifacts';
 const PARTITIONS = 3;
@@ -96,6 +96,7 @@ export class PrivateStack {
       TOPIC_PARTITIONS: String(PARTITIONS),
       DATABASE_URL: this.databaseUrl,
       ...this.s3.env,
+      ...(await testIssuer()).env,
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
     };

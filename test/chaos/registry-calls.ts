@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { bearer } from '@modelreg/testing';
 
 /** What the registry answered: a status, or no answer at all (refused, reset, timed out). */
 export interface Answer {
@@ -8,10 +9,13 @@ export interface Answer {
 
 const NO_ANSWER: Answer = { status: 0, body: {} };
 
-/** One HTTP call with a deadline; any transport failure is `status: 0`, never a throw. */
+/**
+ * One HTTP call with a deadline, as the test issuer's operator (the fault suite tests recovery, not
+ * access control); any transport failure is `status: 0`, never a throw.
+ */
 export async function call(url: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<Answer> {
   try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { ...init, headers: { ...bearer(), ...(init.headers as Record<string, string> | undefined) }, signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
     let body: Record<string, any> = {};
     try {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { eventually, REPO_ROOT, startRegistry, type RunningService, type TestRegistry } from '@modelreg/testing';
+import { bearer, eventually, REPO_ROOT, startRegistry, type RunningService, type TestRegistry } from '@modelreg/testing';
 import { launchChromium } from './dashboard-browser';
 import { getJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
@@ -96,7 +96,11 @@ describe('dashboard v2 on the real stack', () => {
       page.on('pageerror', (error) => errors.push(error.message));
       page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
 
+      // Without a token the page asks for one; the reader token, pasted once, is kept for the tab.
       await page.goto(`${projections.url}/dashboard`);
+      await page.getByTestId('sign-in').waitFor();
+      await page.getByLabel('Access token (reader role)').fill(bearer('reader').authorization.slice('Bearer '.length));
+      await page.getByRole('button', { name: 'Use this token' }).click();
       await page.getByTestId('overview-title').waitFor();
       expect(await page.getByTestId('overview-deployed').innerText()).toMatch(/production\s+scoring\s+checkout\s+fraud-model\s+v1/);
       expect(await page.getByTestId('overview-failures').innerText()).toMatch(/fraud-model v3\s+auc-improvement/);

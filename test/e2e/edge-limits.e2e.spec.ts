@@ -1,6 +1,6 @@
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
 import { DEFAULT_POLICY } from '@modelreg/gates';
-import { createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { getJson, postJson, postReport } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
@@ -62,7 +62,7 @@ describe('edge limits of the gate validator and the deployment tracker', () => {
     const tolerance = await postJson(`${gates.url}/v1/policies`, policy('unsafe', { guardrails: { canary: [], offlineOnlineTolerance: { 'ctr\u0000': 0.1 } } }));
     expect(tolerance).toMatchObject({ status: 422, body: { errors: [{ field: 'guardrails.offlineOnlineTolerance', message: expect.stringMatching(/U\+0000/) }] } });
     const text = JSON.stringify(policy('repeated')).replace('"version":1', '"version":1,"version":2');
-    const response = await fetch(`${gates.url}/v1/policies`, { method: 'POST', body: text, headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${gates.url}/v1/policies`, { method: 'POST', body: text, headers: { ...bearer('policy-admin'), 'content-type': 'application/json' } });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ field: 'version', message: expect.stringMatching(/^duplicate key "version" at version at position \d+/) });
   });

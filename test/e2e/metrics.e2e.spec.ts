@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, REPO_ROOT, startRegistry, testKafka, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
+import { bearer, eventually, REPO_ROOT, startRegistry, testKafka, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
 import { getJson, registerExampleRun } from './registry-client';
 
 /** One sample of a Prometheus text exposition: the value of the series whose labels include all of `labels`. */
@@ -19,7 +19,7 @@ describe('Prometheus metrics', () => {
   let environment: TestEnvironment;
   let services: Record<'ingestion' | 'gates' | 'tracker' | 'projections', RunningService>;
   const scrape = async (service: RunningService) => {
-    const response = await fetch(`${service.url}/metrics`);
+    const response = await fetch(`${service.url}/metrics`, { headers: bearer('metrics') });
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return response.text();
   };

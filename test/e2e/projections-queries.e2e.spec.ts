@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
-import { eventually, REPO_ROOT, startRegistry, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
-import { launchChromium } from './dashboard-browser';
+import { bearer, eventually, REPO_ROOT, startRegistry, type RunningService, type TestEnvironment, type TestRegistry } from '@modelreg/testing';
+import { launchChromium, signInAsReader } from './dashboard-browser';
 import { getJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
 const codec = new EventCodec(SchemaCatalog.load());
@@ -80,7 +80,7 @@ describe('projections: queries, diff, audit export and replay', () => {
     expect(diff.environment.packages.changed).toEqual([{ key: 'pypi:torch', changes: [{ field: 'version', from: '2.1.2', to: '2.2.0' }] }]);
     expect(diff.metrics.overall).toContainEqual({ metric: 'auc', from: 0.912, to: 0.9191, delta: expect.closeTo(0.0071, 9) });
     expect((await query('/v1/models/fraud-model/diff?version=2&against=2')).body).toMatchObject({ field: 'against' });
-    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'diff', 'fraud-model', '2', '1'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'diff', 'fraud-model', '2', '1'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url, MODELREG_TOKEN: bearer().authorization.slice('Bearer '.length) } });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toContain('fraud-model: v1 -> v2');
     expect(cli.stdout).toContain('  commit: f3a9c21e -> a81b3c0');
@@ -89,7 +89,7 @@ describe('projections: queries, diff, audit export and replay', () => {
   });
 
   it('prints how to reproduce a version, as a recipe and as JSON (modelreg reproduce)', () => {
-    const modelreg = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    const modelreg = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url, MODELREG_TOKEN: bearer().authorization.slice('Bearer '.length) } });
     const recipe = modelreg('reproduce', 'fraud-model', '2');
     expect(recipe.status).toBe(0);
     expect(recipe.stdout).toContain('# Reproduce fraud-model v2 (training run train-127)');
@@ -104,7 +104,7 @@ describe('projections: queries, diff, audit export and replay', () => {
   });
 
   it('exports the provenance of a version from the log, in order, with raw Avro on request', async () => {
-    const response = await fetch(`${projections.url}/v1/models/fraud-model/versions/2/audit?raw=true`);
+    const response = await fetch(`${projections.url}/v1/models/fraud-model/versions/2/audit?raw=true`, { headers: bearer('auditor') });
     expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.eventType).filter((type: string) => type !== 'ModelPromoted' && type !== 'DeploymentReportRejected')).toEqual(['RunRegistered', 'GateEvaluated', 'CanaryStarted', 'OnlineMetricsReported', 'AbTestConcluded']);
@@ -119,13 +119,13 @@ describe('projections: queries, diff, audit export and replay', () => {
 
   it('replays every projection from offset 0 into fresh tables, switches atomically, and rebuilds the identical state', async () => {
     const before = { history: (await query('/v1/models/fraud-model/history')).body, deployed: (await query('/v1/deployed')).body, timeline: (await query('/v1/models/fraud-model/timeline')).body };
-    const started = await fetch(`${projections.url}/v1/replay`, { method: 'POST' });
+    const started = await fetch(`${projections.url}/v1/replay`, { method: 'POST', headers: { ...bearer('auditor'), 'content-type': 'application/json' } });
     expect(started.status).toBe(202);
-    expect((await fetch(`${projections.url}/v1/replay`, { method: 'POST' })).status).toBe(409);
+    expect((await fetch(`${projections.url}/v1/replay`, { method: 'POST', headers: { ...bearer('auditor'), 'content-type': 'application/json' } })).status).toBe(409);
     const statuses: number[] = [];
     const done = await eventually(
       async () => {
-        statuses.push((await fetch(`${projections.url}/v1/models/fraud-model/history`)).status);
+        statuses.push((await fetch(`${projections.url}/v1/models/fraud-model/history`, { headers: bearer('reader') })).status);
         return (await query('/v1/replay')).body;
       },
       (status) => status.state === 'done' || status.state === 'failed',
@@ -140,7 +140,7 @@ describe('projections: queries, diff, audit export and replay', () => {
     expect((done.checksums as any).model_versions.live.rows).toBe(2);
     expect({ history: (await query('/v1/models/fraud-model/history')).body, deployed: (await query('/v1/deployed')).body, timeline: (await query('/v1/models/fraud-model/timeline')).body }).toEqual(before);
     // modelreg replay does the same from the command line and reports the comparison.
-    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'replay', '--yes'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url } });
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), 'replay', '--yes'], { encoding: 'utf8', env: { ...process.env, MODELREG_PROJECTIONS_URL: projections.url, MODELREG_TOKEN: bearer().authorization.slice('Bearer '.length) } });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(/switched over: \d+ events in/);
     expect(cli.stdout).toMatch(/model_versions\s+2 rows {2}identical/);
@@ -153,6 +153,7 @@ describe('projections: queries, diff, audit export and replay', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
+      await signInAsReader(page);
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`${projections.url}/`);

@@ -1,18 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
+import { bearer } from '@modelreg/testing';
+
+// These helpers test registry behaviour, not access control: they call with the test issuer's
+// operator token (every role); test/e2e/access-control.e2e.spec.ts tests who may call what.
 
 /** Uploads random bytes as an artifact through the ingestion API; returns its sha256 and size. */
 export async function uploadArtifact(ingestionUrl: string, sizeBytes = 4096): Promise<{ sha256: string; sizeBytes: number }> {
   const bytes = randomBytes(sizeBytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const response = await fetch(`${ingestionUrl}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+  const response = await fetch(`${ingestionUrl}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer(), 'content-type': 'application/octet-stream' } });
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   return { sha256, sizeBytes };
 }
 
 /** POSTs a JSON body; answers the status and the JSON reply. */
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, any> }> {
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer(), 'content-type': 'application/json' } });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -32,7 +36,7 @@ export async function registerExampleRun(ingestionUrl: string, modelName: string
 }
 
 export async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: bearer() });
   return { status: response.status, body: await response.json() };
 }
 
@@ -64,7 +68,7 @@ export async function uploadLargeArtifact(ingestionUrl: string, sizeBytes: numbe
   const response = await fetch(`${ingestionUrl}/v1/artifacts/${sha256}`, {
     method: 'PUT',
     body,
-    headers: { 'content-type': 'application/octet-stream', 'content-length': String(sizeBytes) },
+    headers: { ...bearer(), 'content-type': 'application/octet-stream', 'content-length': String(sizeBytes) },
     duplex: 'half',
   } as RequestInit);
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);

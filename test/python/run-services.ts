@@ -1,7 +1,7 @@
 // The four services on an isolated slice of the local stack, for the Python client's tests
 // (clients/python/tests/conftest.py). Prints one JSON line with their URLs and the Kafka settings,
 // then runs until stdin closes or SIGTERM, and stops the services and drops the test data.
-import { createTestEnvironment, startService, type RunningService, type ServiceName } from '@modelreg/testing';
+import { bearer, createTestEnvironment, startService, type RunningService, type ServiceName } from '@modelreg/testing';
 
 const SERVICES: ServiceName[] = ['ingestion', 'gate-validator', 'deployment-tracker', 'projections'];
 
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const urls = Object.fromEntries(running.map((service) => [service.name, service.url]));
-  process.stdout.write(`${JSON.stringify({ ...urls, kafkaBrokers: environment.env['KAFKA_BROKERS'], topicPrefix: environment.env['TOPIC_PREFIX'] })}\n`);
+  // The operator token (every role): the Python suite tests the client, not who may call what.
+  const token = bearer().authorization.slice('Bearer '.length);
+  process.stdout.write(`${JSON.stringify({ ...urls, kafkaBrokers: environment.env['KAFKA_BROKERS'], topicPrefix: environment.env['TOPIC_PREFIX'], token })}\n`);
 }
 
 main().catch((error: Error) => {

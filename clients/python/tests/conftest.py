@@ -43,9 +43,17 @@ def registry() -> Iterator[dict[str, str]]:
     if not line:
         process.kill()
         raise RuntimeError(f"the services did not start: {process.stderr.read() if process.stderr else ''}")
+    started = json.loads(line)
+    # The MLflow plugin and the CLI build their own clients: they read the token from the environment.
+    previous = os.environ.get("MODELREG_TOKEN")
+    os.environ["MODELREG_TOKEN"] = started["token"]
     try:
-        yield json.loads(line)
+        yield started
     finally:
+        if previous is None:
+            os.environ.pop("MODELREG_TOKEN", None)
+        else:
+            os.environ["MODELREG_TOKEN"] = previous
         process.stdin.close()
         try:
             process.wait(timeout=90)
@@ -55,7 +63,7 @@ def registry() -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def client(registry: dict[str, str]) -> RegistryClient:
-    return RegistryClient(registry["ingestion"], registry["projections"], registry["gate-validator"], registry["deployment-tracker"])
+    return RegistryClient(registry["ingestion"], registry["projections"], registry["gate-validator"], registry["deployment-tracker"], token=registry["token"])
 
 
 def unique(prefix: str) -> str:

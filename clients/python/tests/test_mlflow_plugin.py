@@ -39,7 +39,7 @@ def lenient_policy(registry: dict[str, str]) -> str:
         "baseline": {"rule": "serving-full-traffic-else-latest-passed", "environment": "production", "whenMissing": "value-checks-only"},
         "tolerance": 1e-9, "checks": [{"id": "auc-floor", "kind": "metric-threshold", "metric": "auc", "bound": {"min": 0.9}}],
     }
-    answer = requests.post(f"{registry['gate-validator']}/v1/policies", json=policy, timeout=30)
+    answer = requests.post(f"{registry['gate-validator']}/v1/policies", json=policy, headers={"authorization": f"Bearer {registry['token']}"}, timeout=30)
     assert answer.status_code == 201, answer.text
     return "mlflow-gate"
 

@@ -6,6 +6,7 @@ import { ensureKafkaJars, startKafka, waitForKafka } from './kafka-server';
 import { bootstrapServers, localClusterNodes, startKafkaNode, waitForKafkaCluster, type KafkaNode, type KafkaNodeStart } from './kafka-cluster';
 import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
 import { isPortOpen, isProcessAlive, stopProcess } from './processes';
+import { localIssuerEnv, startIssuer } from './issuer';
 import { LOCAL_S3_CREDENTIALS, startS3 } from './s3-server';
 import { planPorts } from './stack-layout';
 import { readStackState, writeStackState, type StackState } from './stack-state';
@@ -13,8 +14,9 @@ import { readStackState, writeStackState, type StackState } from './stack-state'
 type Print = (line: string) => void;
 
 /**
- * Brings up what the registry needs, reusing what runs already: Kafka, Postgres and S3 are
- * started here unless KAFKA_BROKERS, DATABASE_URL or S3_ENDPOINT point at existing ones.
+ * Brings up what the registry needs, reusing what runs already: Kafka, Postgres, S3 and a token
+ * issuer are started here unless KAFKA_BROKERS, DATABASE_URL, S3_ENDPOINT or AUTH_ISSUER point at
+ * existing ones. With the local issuer, .local/stack.env also gets a development token per role.
  */
 export async function stackUp(env: Env, print: Print): Promise<StackState> {
   const ports = planPorts(env);
@@ -81,6 +83,20 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
     }
   }
 
+  if (env['AUTH_ISSUER']) {
+    for (const name of ['AUTH_ISSUER', 'AUTH_JWKS_URL', 'AUTH_AUDIENCE']) stackEnv[name] = env[name] ?? '';
+    print(`auth: using AUTH_ISSUER=${env['AUTH_ISSUER']}`);
+  } else {
+    if (isProcessAlive(state.started.issuer?.pid) && (await isPortOpen(ports.issuer))) {
+      print(`issuer: already running (pid ${state.started.issuer?.pid})`);
+    } else {
+      const pid = await startIssuer(ports.issuer, print);
+      state.started.issuer = { pid, startedAt: new Date().toISOString() };
+      writeStackState(state);
+    }
+    Object.assign(stackEnv, await localIssuerEnv(ports.issuer));
+  }
+
   Object.assign(stackEnv, {
     INGESTION_PORT: String(ports.ingestion),
     GATE_VALIDATOR_PORT: String(ports.gateValidator),
@@ -97,12 +113,17 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
   print(`kafka      ${stackEnv['KAFKA_BROKERS']}`);
   print(`postgres   ${redact(stackEnv['DATABASE_URL'])}`);
   print(`s3         ${stackEnv['S3_ENDPOINT']} (bucket ${bucket})`);
+  print(`issuer     ${stackEnv['AUTH_ISSUER']} (audience ${stackEnv['AUTH_AUDIENCE']})`);
   return state;
 }
 
 /** Stops exactly what `up` started; leaves external servers alone. */
 export async function stackDown(print: Print): Promise<void> {
   const state = readStackState();
+  if (state.started.issuer) {
+    await stopProcess(state.started.issuer.pid);
+    print(`issuer: stopped (pid ${state.started.issuer.pid})`);
+  }
   if (state.started.s3) {
     await stopProcess(state.started.s3.pid);
     print(`s3: stopped (pid ${state.started.s3.pid})`);

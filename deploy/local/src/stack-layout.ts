@@ -16,6 +16,7 @@ export interface PortPlan {
   gateValidator: number;
   deploymentTracker: number;
   projections: number;
+  issuer: number;
 }
 
 /**
@@ -39,5 +40,6 @@ export function planPorts(env: Env, checkoutPath: string = REPO_ROOT): PortPlan 
     gateValidator: pick('GATE_VALIDATOR_PORT', 5),
     deploymentTracker: pick('DEPLOYMENT_TRACKER_PORT', 6),
     projections: pick('PROJECTIONS_PORT', 7),
+    issuer: pick('AUTH_ISSUER_PORT', 8),
   };
 }

@@ -28,6 +28,12 @@ export function port(env: Env, name: string, fallback?: number): number {
   return integerInRange(env, name, fallback ?? 0, 1, 65535);
 }
 
+export function booleanSetting(env: Env, name: string, fallback: boolean): boolean {
+  const value = optionalString(env, name, String(fallback)).toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new ConfigError(name, `must be true or false, got "${value}"`);
+  return value === 'true';
+}
+
 /** A comma-separated host:port list, e.g. KAFKA_BROKERS=127.0.0.1:9092,127.0.0.1:9093. */
 export function hostPortList(env: Env, name: string): string[] {
   const entries = requiredString(env, name).split(',').map((entry) => entry.trim()).filter(Boolean);

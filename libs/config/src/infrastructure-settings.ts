@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { hostPortList, identifier, integerInRange, optionalString, port, requiredString, urlWithProtocol, type Env } from './env-readers';
+import { booleanSetting, hostPortList, identifier, integerInRange, optionalString, port, requiredString, urlWithProtocol, type Env } from './env-readers';
+import { readHttpSecuritySettings, type HttpSecuritySettings } from './http-security-settings';
 import { ConfigError } from './config-error';
 
 /** How a service reaches the event log. */
@@ -46,6 +47,8 @@ export interface ObjectStoreSettings {
 export interface HttpSettings {
   host: string;
   port: number;
+  /** Bearer-token verification, CORS, Host allow list, rate limits. */
+  security: HttpSecuritySettings;
 }
 
 export function readBusSettings(env: Env): BusSettings {
@@ -86,12 +89,6 @@ export function readKafkaSecurity(env: Env): KafkaSecuritySettings | null {
   return sasl || tls ? { sasl, tls } : null;
 }
 
-function booleanSetting(env: Env, name: string, fallback: boolean): boolean {
-  const value = optionalString(env, name, String(fallback)).toLowerCase();
-  if (value !== 'true' && value !== 'false') throw new ConfigError(name, `must be true or false, got "${value}"`);
-  return value === 'true';
-}
-
 function pemFile(env: Env, name: string): string | null {
   const file = optionalString(env, name, '');
   if (file === '') return null;
@@ -117,10 +114,8 @@ export function readObjectStoreSettings(env: Env): ObjectStoreSettings {
 }
 
 export function readHttpSettings(env: Env, portVariable: string): HttpSettings {
-  return {
-    host: optionalString(env, 'HTTP_HOST', '127.0.0.1'),
-    port: port(env, portVariable),
-  };
+  const host = optionalString(env, 'HTTP_HOST', '127.0.0.1');
+  return { host, port: port(env, portVariable), security: readHttpSecuritySettings(env, host) };
 }
 
 export type LogLevelSetting = 'debug' | 'info' | 'warn' | 'error';

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
-import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { hostAndOriginCheck, HttpSecurityModule, metricsAccess, TokenVerifier } from '@modelreg/auth';
+import type { HttpSecuritySettings } from '@modelreg/config';
 import type { Logger } from '@modelreg/logging';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { serveMetrics } from './metrics/http-metrics';
@@ -21,17 +24,35 @@ export interface ServiceBootstrapOptions {
   jsonLimitBytes?: number;
   /** Prometheus metrics, served at GET /metrics, with every request's latency per route. */
   metrics?: ServiceMetrics;
+  /** Bearer tokens, roles, Host and Origin checks, CORS, rate limits (config.http.security). */
+  security: HttpSecuritySettings;
 }
 
+/** The root of every service: its own module beside the global guards. */
+@Module({})
+class SecuredServiceModule {}
+
 /**
- * The one shape every service starts with: JSON logs, OpenAPI at /docs, a bounded JSON body read
+ * The one shape every service starts with: every route behind the access guard (bearer token,
+ * role, patterns; see docs/SECURITY.md), security headers, Host and Origin checks, CORS only when
+ * configured, per-caller rate limits, JSON logs, OpenAPI at /docs, a bounded JSON body read
  * strictly (no repeated keys), every error answered as RFC 9457 problem details (413 for a request
  * whose event would exceed MAX_EVENT_BYTES, 503 naming the dependency while one is down), shutdown hooks (finish the batch in hand, commit,
  * disconnect) and a clean exit on fatal errors.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module, { logger: new NestJsonLogger(options.logger), bodyParser: false });
-  if (options.metrics) serveMetrics(app, options.metrics);
+  const verifier = new TokenVerifier(options.security.auth);
+  const root: DynamicModule = { module: SecuredServiceModule, imports: [options.module, HttpSecurityModule.forRoot(options.security, verifier)] };
+  const app = await NestFactory.create(root, { logger: new NestJsonLogger(options.logger), bodyParser: false });
+  app.use(hostAndOriginCheck(options.security));
+  app.use(helmet());
+  if (options.security.corsOrigins.length > 0) {
+    app.enableCors({ origin: options.security.corsOrigins, methods: ['GET', 'HEAD', 'POST', 'PUT'], allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', 'x-request-id'], maxAge: 600 });
+  }
+  if (options.metrics) {
+    app.use('/metrics', metricsAccess(options.security, verifier));
+    serveMetrics(app, options.metrics);
+  }
   app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.enableShutdownHooks();

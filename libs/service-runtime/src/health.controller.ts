@@ -1,10 +1,12 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Optional, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '@modelreg/auth';
 import { READINESS_CAPABILITIES, READINESS_CHECKS } from './service-runtime.constants';
 import { runReadinessChecks, UnknownCapabilityError, type Capability, type ReadinessCheck } from './readiness-check';
 
 @ApiTags('health')
+@Public('orchestrator probes: liveness and readiness carry no registry data')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -33,7 +33,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
  * and every operation gets `4XX` and `5XX` defaults for the answers it does not list.
  */
 export function openApiDocument(app: INestApplication, title: string, description: string): OpenAPIObject {
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setOpenAPIVersion('3.1.0').setTitle(title).setDescription(description).setVersion('1').build());
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setOpenAPIVersion('3.1.0').setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build());
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA as never } };
   for (const path of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {

@@ -9,3 +9,5 @@ export { startPrivatePostgres, startPrivateS3 } from './private-servers';
 export type { PrivatePostgres, PrivateS3 } from './private-servers';
 export { startRegistry } from './test-registry';
 export type { TestRegistry } from './test-registry';
+export { bearer, testIssuer } from './test-issuer';
+export type { TestIssuer } from './test-issuer';

@@ -3,10 +3,12 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { stackConnection } from './stack-connection';
+import { testIssuer } from './test-issuer';
 
 /**
  * An isolated slice of the real local stack for one test file: its own Kafka topic prefix,
- * its own Postgres database and its own bucket, so test files never see each other's data.
+ * its own Postgres database and its own bucket, so test files never see each other's data. Its
+ * services trust the test issuer (see test-issuer.ts): call them with `bearer(role)`.
  */
 export interface TestEnvironment {
   id: string;
@@ -33,7 +35,8 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
-  const env: Record<string, string> = { ...stack, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
+  const issuer = await testIssuer();
+  const env: Record<string, string> = { ...stack, ...issuer.env, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
   return {
     id,
     env,

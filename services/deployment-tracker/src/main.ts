@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     port: config.http.port,
     logger,
     metrics: infra.metrics,
+    security: config.http.security,
   });
   const handler = app.get(LogEventsHandler);
   const pipeline = ledgerConsumer({

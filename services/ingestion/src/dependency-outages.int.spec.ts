@@ -4,18 +4,18 @@ import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aw
 import { Client } from 'pg';
 import { ContentAddressedStore } from '@modelreg/artifact-store';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { createTestEnvironment, eventually, startPrivatePostgres, startPrivateS3, startService, type PrivatePostgres, type PrivateS3, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, startPrivatePostgres, startPrivateS3, startService, type PrivatePostgres, type PrivateS3, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 const BUCKET = 'outage-artifacts';
 
 async function upload(url: string, bytes: Buffer) {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const response = await fetch(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+  const response = await fetch(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, any>, sha256, sizeBytes: bytes.length };
 }
 
 async function register(url: string, body: unknown) {
-  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, any> };
 }
 
@@ -97,7 +97,7 @@ describe('ingestion: dependencies come and go', () => {
 
   it('S3 stopping in the middle of an upload answers 503; the sweep removes the multipart upload the outage kept from being aborted', async () => {
     const declared = 40 * 1024 * 1024;
-    const client = request(`${ingestion.url}/v1/artifacts/${'c'.repeat(64)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(declared) } });
+    const client = request(`${ingestion.url}/v1/artifacts/${'c'.repeat(64)}`, { method: 'PUT', headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream', 'content-length': String(declared) } });
     client.on('error', () => undefined);
     const answered = new Promise<{ status: number; body: Record<string, any> }>((resolveAnswer) =>
       client.on('response', (response) => {
@@ -130,7 +130,7 @@ describe('ingestion: dependencies come and go', () => {
   it('an upload whose client goes away mid-body leaves no incomplete multipart upload and no temporary object', async () => {
     const declared = 30 * 1024 * 1024;
     const sent = randomBytes(12 * 1024 * 1024); // more than one 8 MiB part: the multipart upload has begun
-    const client = request(`${ingestion.url}/v1/artifacts/${'b'.repeat(64)}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(declared) } });
+    const client = request(`${ingestion.url}/v1/artifacts/${'b'.repeat(64)}`, { method: 'PUT', headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream', 'content-length': String(declared) } });
     client.on('error', () => undefined);
     client.write(sent);
     await eventually(leftovers, (found) => found.incompleteUploads === 1, { what: 'the multipart upload began' });

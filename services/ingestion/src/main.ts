@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     port: config.http.port,
     logger,
     metrics: infra.metrics,
+    security: config.http.security,
     jsonLimitBytes: config.maxJsonBytes,
   });
   const registrations = app.get(RunRegistrationService);

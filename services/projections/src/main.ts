@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     port: config.http.port,
     logger,
     metrics: infra.metrics,
+    security: config.http.security,
   });
   // Reads are served while Kafka is down; the read models catch up once it answers.
   if (await infra.kafkaProvisioned) await live.start();

@@ -18,7 +18,7 @@ function fakeContext(answers: string[] = [], interactive = false): CommandContex
     lines,
     asked,
     print: (line) => lines.push(line),
-    config: { ingestionUrl: 'http://127.0.0.1:9', projectionsUrl: 'http://127.0.0.1:9', cacheDir: '/nonexistent/modelreg-cache' },
+    config: { ingestionUrl: 'http://127.0.0.1:9', projectionsUrl: 'http://127.0.0.1:9', cacheDir: '/nonexistent/modelreg-cache', tokens: { trainer: null, reader: null, auditor: null } },
     progress: { start: () => undefined, update: () => undefined, stop: () => undefined },
     interactive,
     ask: async (question) => {

@@ -18,7 +18,8 @@ export function generalUsage(): string {
     '',
     'Run `modelreg <command> --help` for its arguments and options.',
     'The registry is found through MODELREG_INGESTION_URL and MODELREG_PROJECTIONS_URL, or the local',
-    'stack of this checkout (npm start).',
+    'stack of this checkout (npm start). Every command sends the bearer token MODELREG_TOKEN (or',
+    '--token <jwt>), else the local stack\'s development token of its role (.local/stack.env).',
   ].join('\n');
 }
 

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { createTestEnvironment, REPO_ROOT, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, REPO_ROOT, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 /** `modelreg register` against a real ingestion service. */
 describe('modelreg register', () => {
@@ -23,8 +23,8 @@ describe('modelreg register', () => {
 
   const cacheDir = mkdtempSync(join(tmpdir(), 'modelreg-cache-'));
   const modelreg = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_INGESTION_URL: ingestion.url, MODELREG_CACHE_DIR: cacheDir, ...env } });
-  const isStored = async (bytes: Buffer) => (await fetch(`${ingestion.url}/v1/artifacts/${createHash('sha256').update(bytes).digest('hex')}`)).status === 200;
+    spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_INGESTION_URL: ingestion.url, MODELREG_CACHE_DIR: cacheDir, MODELREG_TOKEN: bearer('trainer').authorization.slice('Bearer '.length), ...env } });
+  const isStored = async (bytes: Buffer) => (await fetch(`${ingestion.url}/v1/artifacts/${createHash('sha256').update(bytes).digest('hex')}`, { headers: bearer('reader') })).status === 200;
 
   /** The example run without the parts register supplies itself: artifacts and the environment. */
   const manifestFor = (trainingRunId: string, overrides: Record<string, unknown> = {}) => {

@@ -19,11 +19,21 @@ export function unreachable(url: string | URL, error: unknown, setting: string):
   return new CliError(`cannot reach the registry at ${new URL(url).origin} (${why}). Is it running? Start it with \`npm start\`, or point ${setting} at it.`);
 }
 
-async function request(baseUrl: string, path: string, init: RequestInit, setting: string): Promise<HttpReply> {
-  const url = new URL(path, baseUrl);
+/** Where a command calls: the service's base URL and the bearer token it sends (null: none). */
+export interface RegistryEndpoint {
+  url: string;
+  token: string | null;
+}
+
+function authorization(endpoint: RegistryEndpoint): Record<string, string> {
+  return endpoint.token ? { authorization: `Bearer ${endpoint.token}` } : {};
+}
+
+async function request(endpoint: RegistryEndpoint, path: string, init: RequestInit, setting: string): Promise<HttpReply> {
+  const url = new URL(path, endpoint.url);
   let response: Response;
   try {
-    response = await fetch(url, init);
+    response = await fetch(url, { ...init, headers: { ...authorization(endpoint), ...(init.headers as Record<string, string>) } });
   } catch (error) {
     throw unreachable(url, error, setting);
   }
@@ -39,12 +49,12 @@ function parseReply(status: number, text: string): HttpReply {
   }
 }
 
-export function postJson(baseUrl: string, path: string, body: unknown, setting: string): Promise<HttpReply> {
-  return request(baseUrl, path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, setting);
+export function postJson(endpoint: RegistryEndpoint, path: string, body: unknown, setting: string): Promise<HttpReply> {
+  return request(endpoint, path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, setting);
 }
 
-export function getJson(baseUrl: string, path: string, setting: string): Promise<HttpReply> {
-  return request(baseUrl, path, { headers: { accept: 'application/json' } }, setting);
+export function getJson(endpoint: RegistryEndpoint, path: string, setting: string): Promise<HttpReply> {
+  return request(endpoint, path, { headers: { accept: 'application/json' } }, setting);
 }
 
 /** sha256 of a file, streamed, with progress. */
@@ -68,12 +78,12 @@ export async function hashFile(path: string, progress: Progress): Promise<string
 }
 
 /** PUT a file to the ingestion service as a stream, reporting bytes sent. */
-export function uploadFile(baseUrl: string, path: string, sha256: string, progress: Progress, setting: string): Promise<HttpReply> {
+export function uploadFile(endpoint: RegistryEndpoint, path: string, sha256: string, progress: Progress, setting: string): Promise<HttpReply> {
   const size = statSync(path).size;
-  const url = new URL(`/v1/artifacts/${sha256}`, baseUrl);
+  const url = new URL(`/v1/artifacts/${sha256}`, endpoint.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } }, (res) => {
+    const req = send(url, { method: 'PUT', headers: { ...authorization(endpoint), 'content-type': 'application/octet-stream', 'content-length': String(size) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

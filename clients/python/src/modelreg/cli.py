@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     mlflow.add_argument("--model", action="append", help="import only this registered model (repeatable)")
     mlflow.add_argument("--ingestion-url")
     mlflow.add_argument("--projections-url")
+    mlflow.add_argument("--token", help="bearer token with the trainer and reader roles (default: MODELREG_TOKEN)")
     args = parser.parse_args(argv)
     if args.command == "probe":
         facts = probe_environment(args.dir)
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from .mlflow_import import import_mlflow
 
-    registry = RegistryClient(args.ingestion_url, args.projections_url)
+    registry = RegistryClient(args.ingestion_url, args.projections_url, token=args.token)
     report = import_mlflow(args.tracking_uri, registry, models=args.model, print_line=lambda line: print(line, flush=True))
     return 1 if report.skipped else 0
 

@@ -59,7 +59,9 @@ def sha256_file(path: str | os.PathLike[str], progress: Progress | None = None) 
 
 class RegistryClient:
     """One registry: the ingestion service (writes), projections (reads), gate-validator and
-    deployment-tracker. Unset URLs are read from ``MODELREG_<SERVICE>_URL``."""
+    deployment-tracker. Unset URLs are read from ``MODELREG_<SERVICE>_URL``. Every request sends
+    ``token`` (else ``MODELREG_TOKEN``) as ``Authorization: Bearer``: an OAuth2 access token whose
+    roles cover the calls made (trainer to register, reader to query, controller to promote)."""
 
     def __init__(
         self,
@@ -70,6 +72,7 @@ class RegistryClient:
         *,
         session: requests.Session | None = None,
         timeout: float = 60.0,
+        token: str | None = None,
     ):
         env = os.environ
         self.ingestion_url = _base(ingestion_url or env.get("MODELREG_INGESTION_URL"))
@@ -78,6 +81,7 @@ class RegistryClient:
         self.deployment_tracker_url = _base(deployment_tracker_url or env.get("MODELREG_DEPLOYMENT_TRACKER_URL"))
         self.session = session or requests.Session()
         self.timeout = timeout
+        self.token = token or env.get("MODELREG_TOKEN") or None
 
     # writes
 
@@ -209,6 +213,8 @@ class RegistryClient:
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         try:
+            if self.token:
+                kwargs["headers"] = {"authorization": f"Bearer {self.token}", **kwargs.get("headers", {})}
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.RequestException as error:
             raise RegistryUnavailableError(None, "unreachable", f"{method} {url}: {error}") from error

@@ -4,6 +4,7 @@ import { readPlacement } from '@modelreg/deployments';
 import { FieldReader } from '@modelreg/validation';
 import { correlationIdFrom } from '@modelreg/service-runtime';
 import { PromotionService } from './promotion.service';
+import { fromBody, Requires } from '@modelreg/auth';
 
 @ApiTags('promotions')
 @Controller('v1/promotions')
@@ -11,6 +12,7 @@ export class PromotionsController {
   constructor(private readonly promotions: PromotionService) {}
 
   @Post()
+  @Requires('controller', { placement: { service: fromBody('service'), environment: fromBody('environment') } })
   @ApiOperation({
     summary: 'Promote a version to a (new) service surface',
     description: 'Appends ModelPromoted for the surface when the version\'s latest gate decision passed there (its verdict on that surface where the decision compared with it, else its overall verdict). Versions that pass later are promoted automatically where they passed.',

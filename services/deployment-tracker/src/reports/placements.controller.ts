@@ -3,8 +3,10 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
 import { badRequest, notFound, parseModelName } from '@modelreg/service-runtime';
 import { PlacementQueryService } from './placement-query.service';
+import { Requires } from '@modelreg/auth';
 
 @ApiTags('state')
+@Requires('reader')
 @Controller('v1/deployments')
 export class PlacementsController {
   constructor(private readonly queries: PlacementQueryService) {}

@@ -6,6 +6,7 @@ import { REPORT_KINDS, validateDeploymentReport } from '@modelreg/deployments';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
 import { DeploymentReportService } from './deployment-report.service';
+import { fromBody, Requires } from '@modelreg/auth';
 
 const NOT_FOUND_RULES = new Set(['unknown-version', 'unknown-deployment']);
 
@@ -18,6 +19,7 @@ export class ReportsController {
   ) {}
 
   @Post()
+  @Requires('controller', { placement: { service: fromBody('service'), environment: fromBody('environment') } })
   @ApiOperation({
     summary: 'Report what a deployment controller did or saw',
     description: `One JSON object with kind (${REPORT_KINDS.join(', ')}), reportId (idempotency key), reportedAt (ISO-8601) and the kind's fields: CANARY_STARTED {deploymentId, modelName, modelVersion, service, surface, environment, trafficPercent, baselineVersion?}; CANARY_TRAFFIC_CHANGED {deploymentId, trafficPercent}; ROLLOUT_COMPLETED {deploymentId}; ROLLED_BACK {deploymentId, toVersion, reason, triggerMetric?, triggerValue?}; DEPLOYMENT_RETIRED {deploymentId, reason}; ONLINE_METRICS {modelName, modelVersion, service, surface, environment, windowStart, windowEnd, metrics}; AB_TEST_CONCLUDED {testId, modelName, service, surface, environment, controlVersion, treatmentVersion, results[], decision}. The Kafka topic <prefix>.deployment-reports.v1 takes the same as DeploymentReportSubmitted.`,

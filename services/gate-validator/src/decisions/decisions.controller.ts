@@ -6,8 +6,10 @@ import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from '../policies/policy-catalog.service';
 import { GateEvaluationService } from './gate-evaluation.service';
+import { Requires } from '@modelreg/auth';
 
 @ApiTags('decisions')
+@Requires('reader')
 @Controller('v1/models/:modelName')
 export class DecisionsController {
   constructor(
@@ -17,6 +19,7 @@ export class DecisionsController {
   ) {}
 
   @Post('versions/:version/evaluations')
+  @Requires('policy-admin')
   @ApiOperation({
     summary: 'Re-evaluate a version',
     description: 'Against the current baseline, under the policy bound to the model or the one named in the body. Appends a new GateEvaluated; earlier decisions are never rewritten.',

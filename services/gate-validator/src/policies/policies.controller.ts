@@ -7,8 +7,10 @@ import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from './policy-catalog.service';
 import { PolicyPublishingService } from './policy-publishing.service';
+import { Requires } from '@modelreg/auth';
 
 @ApiTags('policies')
+@Requires('reader')
 @Controller('v1/policies')
 export class PoliciesController {
   constructor(
@@ -18,6 +20,7 @@ export class PoliciesController {
   ) {}
 
   @Post()
+  @Requires('policy-admin')
   @ApiOperation({
     summary: 'Publish a policy version',
     description:

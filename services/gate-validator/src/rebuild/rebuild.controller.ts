@@ -2,8 +2,10 @@ import { Controller, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { badRequest } from '@modelreg/service-runtime';
 import { GateRebuildService } from './gate-rebuild.service';
+import { Requires } from '@modelreg/auth';
 
 @ApiTags('rebuild')
+@Requires('auditor')
 @Controller('v1/rebuild')
 export class RebuildController {
   constructor(private readonly rebuilds: GateRebuildService) {}

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { ArtifactMismatchError } from '@modelreg/artifact-store';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES } from '../ingestion.constants';
+import { AcceptsBody, Requires } from '@modelreg/auth';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_ARTIFACT_BYTES = 1024 ** 4;
@@ -18,6 +19,7 @@ export class ArtifactsController {
   constructor(@Inject(INGESTION_DEPENDENCIES) private readonly deps: IngestionDependencies) {}
 
   @Get(':sha256')
+  @Requires(['trainer', 'reader'])
   @ApiOperation({ summary: 'Whether an artifact is stored: its size and storage URI (404 when not). Clients skip uploads of bytes already stored; HEAD works too.' })
   @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
   @ApiResponse({ status: 200, description: 'Stored: { sha256, sizeBytes, storageUri }.' })
@@ -30,6 +32,8 @@ export class ArtifactsController {
   }
 
   @Put(':sha256')
+  @Requires('trainer')
+  @AcceptsBody('application/octet-stream')
   @ApiOperation({
     summary: 'Upload a model binary under its sha256',
     description: 'The raw body (application/octet-stream) is streamed to object storage, multipart, while its sha256 and size are computed. Bytes that do not match the declared sha256 (path) and Content-Length are discarded.',

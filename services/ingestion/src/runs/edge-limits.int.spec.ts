@@ -2,14 +2,14 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { buildEnvelope, EventCodec, exampleRunRegistered, SchemaCatalog, type RunSubmitted } from '@modelreg/events';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { createTestEnvironment, eventually, readAllMessages, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, readAllMessages, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 const MAX_EVENT_BYTES = 2_000_000;
 /** About 3.9 MB of hyperparameter strings: a RunRegistered well above MAX_EVENT_BYTES, a body within the JSON limit. */
 const bigHyperparameters = Object.fromEntries(Array.from({ length: 950 }, (_, index) => [`param_${index}`, 'x'.repeat(4096)]));
 
 async function post(url: string, body: string) {
-  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body, headers: { ...bearer('trainer'), 'content-type': 'application/json' } });
   return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
 }
 
@@ -56,7 +56,7 @@ describe('ingestion: nothing is acknowledged that cannot be stored or appended',
     await db.connect();
     const bytes = randomBytes(2048);
     artifact = { sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length };
-    expect((await fetch(`${ingestion.url}/v1/artifacts/${artifact.sha256}`, { method: 'PUT', body: bytes })).status).toBe(201);
+    expect((await fetch(`${ingestion.url}/v1/artifacts/${artifact.sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } })).status).toBe(201);
   });
 
   afterAll(async () => {

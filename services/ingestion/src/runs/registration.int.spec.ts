@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { createTestEnvironment, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 async function upload(url: string, bytes: Buffer, sha256 = createHash('sha256').update(bytes).digest('hex'), headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream', ...headers } });
+  const response = await fetch(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream', ...headers } });
   return { status: response.status, body: (await response.json()) as Record<string, any>, sha256 };
 }
 
 async function register(url: string, body: unknown, raw?: string) {
-  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body: raw ?? JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body: raw ?? JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 

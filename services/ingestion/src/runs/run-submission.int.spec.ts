@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { buildEnvelope, EventCodec, exampleRunRegistered, SchemaCatalog, type RunSubmitted } from '@modelreg/events';
-import { createTestEnvironment, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 const codec = new EventCodec(SchemaCatalog.load());
 
@@ -34,7 +34,7 @@ describe('ingestion: run submissions over Kafka', () => {
   it('registers a valid submission and dead-letters invalid and undecodable ones with the reason', async () => {
     const bytes = randomBytes(4096);
     const artifact = { sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length };
-    expect((await fetch(`${ingestion.url}/v1/artifacts/${artifact.sha256}`, { method: 'PUT', body: bytes })).status).toBe(201);
+    expect((await fetch(`${ingestion.url}/v1/artifacts/${artifact.sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } })).status).toBe(201);
 
     const kafka = testKafka('training-cluster');
     const producer = kafka.producer();

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { validateRunSubmission } from '@modelreg/lineage';
 import { correlationIdFrom } from '@modelreg/service-runtime';
 import { RunRegistrationService } from './run-registration.service';
+import { fromBody, Requires } from '@modelreg/auth';
 
 @ApiTags('runs')
 @Controller('v1/runs')
@@ -11,6 +12,7 @@ export class RunsController {
   constructor(private readonly registrations: RunRegistrationService) {}
 
   @Post()
+  @Requires('trainer', { model: fromBody('modelName') })
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Register a training run as a new model version',

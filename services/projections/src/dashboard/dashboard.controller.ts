@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Redirect } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@modelreg/auth';
 
 /** The page, its script and its style, read once at start: no separate build or server is needed to view it. */
 const ASSETS = {
@@ -13,6 +14,7 @@ const ASSETS = {
 };
 
 @ApiExcludeController()
+@Public('the page, its script, style and chart library carry no registry data; the page calls the API with the reader token its user pastes')
 @Controller()
 export class DashboardController {
   @Get()

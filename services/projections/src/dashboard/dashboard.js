@@ -22,9 +22,21 @@ const table = (headers, rows, testId, caption) =>
 const metricList = (metrics) => Object.entries(metrics ?? {}).map(([k, v]) => `${esc(k)} ${fmt(v)}`).join(', ') || '—';
 
 class NotFound extends Error {}
+/** The page has no token, or the registry refused it: the sign-in form asks for one. */
+class SignInNeeded extends Error {}
+
+// The page authenticates like any API client: a bearer token with the reader role, pasted once
+// and kept in sessionStorage (gone when the tab closes; never in a cookie, so no CSRF).
+const TOKEN_KEY = 'modelreg-token';
 
 async function api(path) {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) throw new SignInNeeded('Paste an access token with the reader role to see the registry.');
+  const response = await fetch(path, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
+  if (response.status === 401 || response.status === 403) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    throw new SignInNeeded(`The registry refused the token: ${(await response.json().catch(() => ({}))).message ?? `HTTP ${response.status}`}`);
+  }
   if (response.status === 404) throw new NotFound((await response.json().catch(() => ({}))).message ?? `${path} was not found`);
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return response.json();
@@ -288,6 +300,18 @@ function showNotFound(message) {
   view.innerHTML = `<div class="not-found" data-testid="not-found"><h1>Not found</h1><p>${esc(message)}</p><p>${link('#/', 'Back to the overview')}</p></div>`;
 }
 
+function showSignIn(message) {
+  crumbs.innerHTML = '';
+  view.innerHTML = `<form class="sign-in" data-testid="sign-in"><h1>Sign in</h1><p>${esc(message)}</p>
+    <label for="token">Access token (reader role)</label><textarea id="token" rows="4" cols="60" autocomplete="off" spellcheck="false" required></textarea>
+    <p><button type="submit">Use this token</button></p></form>`;
+  view.querySelector('form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, view.querySelector('#token').value.trim());
+    route();
+  });
+}
+
 function parseHash() {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), params: new URLSearchParams(query) };
@@ -306,7 +330,8 @@ async function route() {
     else if (section === 'models' && model && kind === 'diff' && a && b) await showDiff(model, a, b);
     else showNotFound(`There is no page at #/${parts.map(enc).join('/')}.`);
   } catch (error) {
-    if (error instanceof NotFound) showNotFound(error.message);
+    if (error instanceof SignInNeeded) showSignIn(error.message);
+    else if (error instanceof NotFound) showNotFound(error.message);
     else view.innerHTML = `<p class="FAILED" role="alert">${esc(error.message)}</p>`;
   }
   document.title = `${view.querySelector('h1')?.textContent ?? 'modelreg'} · modelreg`;

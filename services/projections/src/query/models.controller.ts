@@ -7,6 +7,7 @@ import { badRequest, notFound, parseModelName, parsePage, parsePositiveInt } fro
 import { PROJECTIONS_QUERIES } from '../projections.constants';
 import type { TimelineFilter } from './deployment-queries';
 import type { ProjectionQueries } from './projection-queries';
+import { Requires } from '@modelreg/auth';
 
 /** Event types on a model's deployment timeline: those of the deployments topic. */
 const TIMELINE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_NAMES.filter((name) => TOPIC_ROLE_OF_EVENT[name] === 'deployments'));
@@ -23,6 +24,7 @@ function parseTimelineFilter(query: Record<string, string | undefined>): Timelin
 }
 
 @ApiTags('models')
+@Requires('reader')
 @Controller('v1/models')
 export class ModelsController {
   constructor(@Inject(PROJECTIONS_QUERIES) private readonly queries: ProjectionQueries) {}
@@ -112,6 +114,7 @@ export class ModelsController {
   }
 
   @Get(':modelName/versions/:version/audit')
+  @Requires('auditor')
   @ApiOperation({ summary: 'Audit export (JSON Lines): every event concerning the version, in order, read back from the log with topic, partition, offset and event id; raw=true adds the Avro bytes (base64).' })
   @ApiQuery({ name: 'raw', required: false })
   async audit(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Query('raw') raw: string | undefined, @Res() response: Response) {

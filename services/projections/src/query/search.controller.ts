@@ -4,10 +4,12 @@ import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deploymen
 import { badRequest, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
 import type { ProjectionQueries } from './projection-queries';
+import { Requires } from '@modelreg/auth';
 
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:@+=,-]{0,199}$/;
 
 @ApiTags('search')
+@Requires('reader')
 @Controller('v1')
 export class SearchController {
   constructor(@Inject(PROJECTIONS_QUERIES) private readonly queries: ProjectionQueries) {}

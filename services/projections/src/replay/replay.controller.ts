@@ -2,8 +2,10 @@ import { Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Post } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROJECTIONS_REBUILDER } from '../projections.constants';
 import { ReplayConflictError, type ProjectionRebuilder } from './projection-rebuilder';
+import { Requires } from '@modelreg/auth';
 
 @ApiTags('replay')
+@Requires('auditor')
 @Controller('v1/replay')
 export class ReplayController {
   constructor(@Inject(PROJECTIONS_REBUILDER) private readonly rebuilder: ProjectionRebuilder) {}

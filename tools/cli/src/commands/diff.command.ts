@@ -17,7 +17,7 @@ export const diffCommand: CommandSpec = {
     const [model, version, against] = parsed.positionals as [string, string, string];
     const projectionsUrl = context.config.projectionsUrl;
     if (!projectionsUrl) throw new CliError('no registry: set MODELREG_PROJECTIONS_URL or start the local stack (npm start)');
-    const response = await getJson(projectionsUrl, `/v1/models/${encodeURIComponent(model)}/diff?version=${encodeURIComponent(version)}&against=${encodeURIComponent(against)}`, 'MODELREG_PROJECTIONS_URL');
+    const response = await getJson({ url: projectionsUrl, token: context.config.tokens.reader }, `/v1/models/${encodeURIComponent(model)}/diff?version=${encodeURIComponent(version)}&against=${encodeURIComponent(against)}`, 'MODELREG_PROJECTIONS_URL');
     if (response.status !== 200) {
       context.print(`diff refused (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
       return 1;

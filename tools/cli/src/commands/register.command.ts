@@ -37,6 +37,7 @@ export const registerCommand: CommandSpec = {
     if (files.length === 0) throw new CliUsageError('register needs at least one --artifact target=path (see modelreg register --help)');
     const ingestionUrl = context.config.ingestionUrl;
     if (!ingestionUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
+    const ingestion = { url: ingestionUrl, token: context.config.tokens.trainer };
     const written = readManifest(manifestPath);
     if (written['environment'] !== undefined) throw new CliUsageError(`${manifestPath} has an environment; register probes it, or takes it from --environment facts.json`);
     const environmentFile = parsed.values['environment'] as string | undefined;
@@ -72,19 +73,19 @@ export const registerCommand: CommandSpec = {
     const body = { ...manifest, artifacts: artifacts.map(({ path: _path, ...artifact }) => artifact) };
 
     for (const artifact of artifacts) {
-      const stored = await getJson(ingestionUrl, `/v1/artifacts/${artifact.sha256}`, SETTING);
+      const stored = await getJson(ingestion, `/v1/artifacts/${artifact.sha256}`, SETTING);
       if (stored.status === 200) {
         context.print(`${artifact.target}: ${artifact.path} already stored as ${String(stored.body['storageUri'])} (not uploaded)`);
         continue;
       }
-      const uploaded = await uploadFile(ingestionUrl, artifact.path, artifact.sha256, context.progress, SETTING);
+      const uploaded = await uploadFile(ingestion, artifact.path, artifact.sha256, context.progress, SETTING);
       if (uploaded.status !== 201 && uploaded.status !== 200) {
         context.print(`upload of ${artifact.path} failed (${uploaded.status}): ${String(uploaded.body['message'] ?? JSON.stringify(uploaded.body))}`);
         return 1;
       }
       context.print(`${artifact.target}: ${artifact.path} stored as ${String(uploaded.body['storageUri'])}`);
     }
-    const registered = await postJson(ingestionUrl, '/v1/runs', body, SETTING);
+    const registered = await postJson(ingestion, '/v1/runs', body, SETTING);
     if (registered.status === 201 || registered.status === 200) {
       context.print(`${String(registered.body['modelName'])} v${String(registered.body['modelVersion'])} ${registered.status === 201 ? 'registered' : 'was already registered for this training run'} (event ${String(registered.body['eventId'])})`);
       return 0;

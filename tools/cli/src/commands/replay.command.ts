@@ -1,5 +1,5 @@
 import { CliError, CliUsageError, type CommandContext, type CommandSpec } from '../cli-arguments';
-import { getJson, postJson } from '../registry-http';
+import { getJson, postJson, type RegistryEndpoint } from '../registry-http';
 
 const SETTING = 'MODELREG_PROJECTIONS_URL';
 
@@ -24,7 +24,7 @@ export const replayCommand: CommandSpec = {
     const projectionsUrl = context.config.projectionsUrl;
     if (!projectionsUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
     if (!parsed.values['yes']) await confirm(context, projectionsUrl);
-    return replay(projectionsUrl, context.print);
+    return replay({ url: projectionsUrl, token: context.config.tokens.auditor }, context.print);
   },
 };
 
@@ -34,8 +34,8 @@ async function confirm(context: CommandContext, url: string): Promise<void> {
   if (!/^y(es)?$/i.test(answer.trim())) throw new CliUsageError('replay not started');
 }
 
-async function replay(projectionsUrl: string, print: (line: string) => void, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
-  const started = await postJson(projectionsUrl, '/v1/replay', {}, SETTING);
+async function replay(projections: RegistryEndpoint, print: (line: string) => void, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
+  const started = await postJson(projections, '/v1/replay', {}, SETTING);
   if (started.status !== 202) {
     print(`replay refused (${started.status}): ${String(started.body['message'] ?? '')}`);
     return 1;
@@ -43,7 +43,7 @@ async function replay(projectionsUrl: string, print: (line: string) => void, sle
   print(`rebuilding into ${String(started.body['schema'])}...`);
   for (;;) {
     await sleep(1000);
-    const status = (await getJson(projectionsUrl, '/v1/replay', SETTING)).body as unknown as ReplayStatus;
+    const status = (await getJson(projections, '/v1/replay', SETTING)).body as unknown as ReplayStatus;
     if (status.state === 'failed') {
       print(`replay failed: ${status.error ?? 'unknown error'}`);
       return 1;

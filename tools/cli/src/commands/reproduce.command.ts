@@ -18,7 +18,7 @@ export const reproduceCommand: CommandSpec = {
     const [model, version] = parsed.positionals as [string, string];
     const projectionsUrl = context.config.projectionsUrl;
     if (!projectionsUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
-    const response = await getJson(projectionsUrl, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`, SETTING);
+    const response = await getJson({ url: projectionsUrl, token: context.config.tokens.reader }, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`, SETTING);
     if (response.status !== 200) {
       context.print(`no manifest (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
       return 1;
