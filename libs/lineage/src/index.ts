@@ -6,6 +6,7 @@ export { computeEnvironmentFingerprint } from './environment-fingerprint';
 export type { EnvironmentFacts } from './environment-fingerprint';
 export { exampleRunSubmissionJson } from './examples/example-run-submission';
 export { runSubmittedToSubmissionJson } from './run-submitted';
+export * from './signing';
 export { reproductionManifest, renderRecipe } from './reproduction-manifest';
 export type { ReproductionManifest } from './reproduction-manifest';
 export { dataSnapshotView, toVersionView, typedHyperparameter } from './version-view';
