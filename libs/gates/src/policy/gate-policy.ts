@@ -1,3 +1,5 @@
+import type { TrustedSigner } from '@modelreg/lineage';
+
 /**
  * A promotion policy: versioned data, published through the gate service's API and recorded in the
  * log. Thresholds are inclusive unless a bound says `below`/`above`; `tolerance` is the absolute
@@ -16,6 +18,12 @@ export interface GatePolicy {
   checks: CheckDefinition[];
   /** Online guardrails for canaries and the offline/online divergence tolerance (used by deployment tracking). */
   guardrails: Guardrails;
+  /**
+   * Keys trusted to sign the governed models' artifacts (OpenSSF model-signing, key mode), read by
+   * `artifact-signature` checks. Policy data, so the log records which keys were trusted when.
+   * Absent in documents that never set it (their content hash is unchanged).
+   */
+  trustedSigners?: TrustedSigner[];
 }
 
 export type BaselineRule = 'serving-full-traffic-else-latest-passed' | 'latest-passed' | 'none';
@@ -58,6 +66,7 @@ export type CheckDefinition =
   | { id: string; kind: 'group-disparity'; metric: string; attributes?: string[]; maxGap: number }
   | { id: string; kind: 'artifact-size'; target: string; bound: Bound; ifAbsent: 'fail' | 'skip' }
   | { id: string; kind: 'artifact-format'; target: string; formats: string[]; ifAbsent: 'fail' | 'skip' }
+  | { id: string; kind: 'artifact-signature'; target: string; required: boolean }
   | { id: string; kind: 'operational'; metric: string; targets: 'all-artifact-targets' | string[]; bound: Bound };
 
 export type CheckKind = CheckDefinition['kind'];
