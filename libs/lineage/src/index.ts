@@ -11,3 +11,5 @@ export { reproductionManifest, renderRecipe } from './reproduction-manifest';
 export type { ReproductionManifest } from './reproduction-manifest';
 export { dataSnapshotView, toVersionView, typedHyperparameter } from './version-view';
 export type { DataSnapshotView, HyperparameterType, TypedHyperparameter, VersionView } from './version-view';
+export { diffLineage } from './lineage-diff';
+export type { HyperparameterChange, LineageDiff, VersionLineage, ValueChange, SetChanges, MetricDelta } from './lineage-diff';

@@ -47,5 +47,6 @@ export function buildRunRegistered(submission: RunSubmission, registration: Regi
     environment: submission.environment,
     metrics: submission.metrics,
     labels: submission.labels,
+    reproductionOf: submission.reproductionOf ?? null,
   };
 }

@@ -48,6 +48,10 @@ export function validateRunSubmission(input: unknown): Validated<RunSubmission> 
     metrics: readMetrics(r, body['metrics']),
     labels: readStringMap(r, body['labels'] ?? {}, 'labels'),
   };
+  // Set only when given, so the request hash of every other registration stays what it was (idempotent retries).
+  if (body['reproductionOf'] !== undefined && body['reproductionOf'] !== null) {
+    value.reproductionOf = r.number(body['reproductionOf'], 'reproductionOf', { min: 1, max: 2_147_483_647, integer: true }) ?? null;
+  }
   return r.result(value);
 }
 

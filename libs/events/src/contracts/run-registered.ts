@@ -17,6 +17,8 @@ export interface RunRegistered {
   environment: EnvironmentFingerprint;
   metrics: ValidationMetrics;
   labels: Record<string, string>;
+  /** The earlier version this run reproduces (v2; null when it is not a reproduction). */
+  reproductionOf?: number | null;
 }
 
 /** Avro union branch wrappers: the branch name keeps an integer 2048 apart from a float 2048.0. */

@@ -45,6 +45,7 @@ export function exampleRunRegistered(modelName: string, modelVersion: number, ov
       operational: [{ target: 'server', p99LatencyMs: 42, metrics: {} }],
     },
     labels: {},
+    reproductionOf: null,
     ...overrides,
   };
 }

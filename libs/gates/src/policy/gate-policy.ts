@@ -24,6 +24,13 @@ export interface GatePolicy {
    * Absent in documents that never set it (their content hash is unchanged).
    */
   trustedSigners?: TrustedSigner[];
+  /** How far a reproduction's metrics may be from the original's (ReproductionRecorded); a metric not listed must match exactly. Absent when never set. */
+  reproduction?: ReproductionTolerance;
+}
+
+export interface ReproductionTolerance {
+  /** Per overall metric (canonical name): the allowed difference, absolute and/or relative to the original's value. */
+  metricTolerance: Record<string, Deviation>;
 }
 
 export type BaselineRule = 'serving-full-traffic-else-latest-passed' | 'latest-passed' | 'none';

@@ -1,6 +1,6 @@
 import { FieldReader, metricEntries, readMetricName, type Validated } from '@modelreg/validation';
 import { publicKeyProblem, signerKeyId, type TrustedSigner } from '@modelreg/lineage';
-import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, Deviation, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
+import type { ReproductionTolerance, Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, Deviation, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
 
 const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'artifact-signature', 'operational'];
 /** Policy ids, check ids and environment names: lower-case identifiers. */
@@ -34,6 +34,7 @@ export function validatePolicy(input: unknown): Validated<GatePolicy> {
     guardrails: readGuardrails(r, doc['guardrails']),
   };
   if (doc['trustedSigners'] !== undefined) policy.trustedSigners = readTrustedSigners(r, doc['trustedSigners']);
+  if (doc['reproduction'] !== undefined) policy.reproduction = readReproduction(r, doc['reproduction']);
   return r.result(policy);
 }
 
@@ -173,6 +174,13 @@ function readCanaryGuardrail(r: FieldReader, input: unknown, field: string): Can
   }
   if (result.bound === undefined && result.maxRegression === undefined && result.maxRelativeDrop === undefined) r.fail(field, 'must set bound and/or maxRegression');
   return result;
+}
+
+function readReproduction(r: FieldReader, input: unknown): ReproductionTolerance {
+  const raw = r.object(input, 'reproduction') ?? {};
+  const metricTolerance: Record<string, Deviation> = {};
+  for (const entry of metricEntries(r, raw['metricTolerance'] ?? {}, 'reproduction.metricTolerance')) metricTolerance[entry.metric] = readDeviation(r, entry.value, entry.field);
+  return { metricTolerance };
 }
 
 /** Who may sign: a name (recorded in decisions) and an ECDSA public key in PEM; names and keys unique. */

@@ -72,6 +72,10 @@ export class RunRegistrationService {
       }
       return { kind: 'already-registered', modelName: submission.modelName, modelVersion: found.model_version, eventId: found.event_id };
     }
+    if (submission.reproductionOf) {
+      const original = await client.query('SELECT 1 FROM ingestion.registrations WHERE model_name = $1 AND model_version = $2', [submission.modelName, submission.reproductionOf]);
+      if (original.rowCount === 0) return { kind: 'invalid', errors: [{ field: 'reproductionOf', message: `${submission.modelName} v${submission.reproductionOf} is not registered` }] };
+    }
     const counter = await client.query(
       `INSERT INTO ingestion.model_version_counters (model_name, last_version) VALUES ($1, 1)
        ON CONFLICT (model_name) DO UPDATE SET last_version = model_version_counters.last_version + 1

@@ -83,6 +83,13 @@ export class ModelsController {
     return this.queries.versions.onlineResults(modelName, parsePositiveInt(versionParam, 'version'));
   }
 
+  @Get(':modelName/versions/:version/reproductions')
+  @ApiOperation({ summary: 'Reproduction status: ReproductionRecorded comparisons where the version reproduces an earlier one and where later runs reproduced it (EXACT, WITHIN_TOLERANCE, DIVERGED, with the differences).' })
+  async reproductions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
+    const modelName = parseModelName(modelNameParam);
+    return this.queries.versions.reproductions(modelName, parsePositiveInt(versionParam, 'version'));
+  }
+
   @Get(':modelName/timeline')
   @ApiOperation({ summary: 'Deployment timeline: promotions, canaries, traffic changes, rollouts, rollbacks with reasons, online results, refusals.' })
   @ApiQuery({ name: 'limit', required: false })
