@@ -131,4 +131,16 @@ export class ModelsController {
     response.setHeader('content-disposition', `attachment; filename="${modelName}-v${version}-audit.jsonl"`);
     response.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
   }
+
+  @Get(':modelName/versions/:version/audit-bundle')
+  @ApiOperation({ summary: 'Audit bundle (one JSON file, format modelreg.audit-bundle/v1): the version\'s events read back from the log with coordinates and Avro bytes, the policy documents that judged it, its artifacts with signature bundles. Verify offline with `modelreg audit verify-bundle <file>`.' })
+  async auditBundle(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Res() response: Response) {
+    const modelName = parseModelName(modelNameParam);
+    const version = parsePositiveInt(versionParam, 'version');
+    const bundle = await this.queries.auditBundle(modelName, version);
+    if (!bundle) throw notFound(`no events concern ${modelName} v${version}`);
+    response.setHeader('content-type', 'application/json');
+    response.setHeader('content-disposition', `attachment; filename="${modelName}-v${version}-audit-bundle.json"`);
+    response.end(JSON.stringify(bundle));
+  }
 }
