@@ -28,6 +28,8 @@ async function main(jestArgs: string[]): Promise<number> {
   ensureChromium(process.env['CHROMIUM_PATH'] ?? DEFAULT_CHROMIUM, print);
   const stackWasUp = await stackStatus(() => undefined);
   await stackUp(process.env, print);
+  // Before jest: end-to-end tests sign artifacts with the venv's model-signing tool.
+  preparePythonVenv();
   const resultsFile = resolve(REPO_ROOT, '.local/jest-results.json');
   rmSync(resultsFile, { force: true });
   const jest = spawnSync(process.execPath, [resolve(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '--ci', '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...jestArgs], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -52,27 +54,32 @@ async function main(jestArgs: string[]): Promise<number> {
   return jest.status !== 0 ? (jest.status ?? 1) : python && python.status !== 0 ? python.status : 0;
 }
 
+const venv = resolve(REPO_ROOT, '.local/python-venv');
+const pythonBin = resolve(venv, 'bin/python');
+
+/** The virtualenv under .local with the Python client and its test extras (pytest, MLflow, model-signing). */
+function preparePythonVenv(): void {
+  if (!existsSync(pythonBin)) step('python venv', 'python3', ['-m', 'venv', venv]);
+  print(`python client install: ${pythonBin} -m pip install .[test]`);
+  const install = spawnSync(pythonBin, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '.[test]'], { cwd: resolve(REPO_ROOT, 'clients/python'), stdio: 'inherit' });
+  if (install.status !== 0) {
+    print('python client install failed');
+    process.exit(install.status ?? 1);
+  }
+}
+
 /**
  * The Python client's tests (clients/python) in a virtualenv under .local, against the same stack.
  * pytest's exit status 5 (no test collected) is a failure too.
  */
 function runPytest(): { status: number; summary: string; passed: number; failed: number; skipped: number } {
-  const venv = resolve(REPO_ROOT, '.local/python-venv');
-  const pythonBin = resolve(venv, 'bin/python');
   const client = resolve(REPO_ROOT, 'clients/python');
   const report = resolve(REPO_ROOT, '.local/pytest-results.xml');
   const run = (name: string, command: string, args: string[]) => {
     print(`${name}: ${command} ${args.join(' ')}`);
     return spawnSync(command, args, { cwd: client, stdio: 'inherit' }).status ?? 1;
   };
-  const setup: Array<[string, string, string[]]> = [
-    ...(existsSync(pythonBin) ? [] : [['python venv', 'python3', ['-m', 'venv', venv]] as [string, string, string[]]]),
-    ['python client install', pythonBin, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '.[test]']],
-    ['python type-check', pythonBin, ['-m', 'mypy']],
-  ];
-  for (const [name, command, args] of setup) {
-    if (run(name, command, args) !== 0) return { status: 1, summary: `${name} failed`, passed: 0, failed: 1, skipped: 0 };
-  }
+  if (run('python type-check', pythonBin, ['-m', 'mypy']) !== 0) return { status: 1, summary: 'python type-check failed', passed: 0, failed: 1, skipped: 0 };
   rmSync(report, { force: true });
   const status = run('pytest', pythonBin, ['-m', 'pytest', '--junitxml', report, 'tests']);
   const suite = existsSync(report) ? /<testsuite [^>]*>/.exec(readFileSync(report, 'utf8'))?.[0] ?? '' : '';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { AbortMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ObjectStoreUnavailableError } from './s3-client';
 
@@ -67,6 +67,22 @@ export class ContentAddressedStore {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404 || (error as Error).name === 'NotFound') return null;
       throw new ObjectStoreUnavailableError(`HeadObject failed: ${(error as Error).message}`, error);
+    }
+  }
+
+  /** Streams the stored bytes, chunk by chunk (e.g. to hash the files of a tar); never buffers the object. */
+  async *read(sha256: string): AsyncGenerator<Buffer> {
+    let body: AsyncIterable<Uint8Array>;
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyFor(sha256) }));
+      body = object.Body as AsyncIterable<Uint8Array>;
+    } catch (error) {
+      throw new ObjectStoreUnavailableError(`GetObject failed: ${(error as Error).message}`, error);
+    }
+    try {
+      for await (const chunk of body) yield Buffer.from(chunk);
+    } catch (error) {
+      throw new ObjectStoreUnavailableError(`reading ${this.keyFor(sha256)} failed: ${(error as Error).message}`, error);
     }
   }
 

@@ -2,6 +2,7 @@ export * from './contracts/envelope';
 export * from './contracts/principal';
 export * from './contracts/run-registered';
 export * from './contracts/gate-evaluated';
+export * from './contracts/reproduction-recorded';
 export * from './contracts/deployment-events';
 export * from './contracts/registry-event';
 export * from './topics';

@@ -31,6 +31,7 @@ export const TOPIC_ROLE_OF_EVENT: Readonly<Record<EventName, TopicRole>> = {
   RunRegistered: 'lineage',
   GateEvaluated: 'gates',
   GatePolicyPublished: 'gates',
+  ReproductionRecorded: 'gates',
   ModelPromoted: 'deployments',
   CanaryStarted: 'deployments',
   CanaryTrafficChanged: 'deployments',

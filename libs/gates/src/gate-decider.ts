@@ -115,6 +115,7 @@ export function evolve(state: GateModelState, event: RegistryEvent): GateModelSt
       return state;
     case 'RunSubmitted':
     case 'GatePolicyPublished':
+    case 'ReproductionRecorded':
     case 'ModelPromoted':
     case 'OnlineMetricsReported':
     case 'AbTestConcluded':

@@ -1,4 +1,6 @@
-export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Deviation, Direction } from './policy/gate-policy';
+export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Deviation, Direction, ReproductionTolerance } from './policy/gate-policy';
+export { recordReproduction } from './reproduction/compare-reproduction';
+export type { RecordReproduction } from './reproduction/compare-reproduction';
 export { DEFAULT_POLICY } from './policy/default-policy';
 export { validatePolicy, readBound, POLICY_ID_PATTERN } from './policy/validate-policy';
 export { selectPolicy, policyContentHash, patternSpecificity, policiesInForce, governingPolicy } from './policy/policy-selection';

@@ -1,4 +1,4 @@
-import { buildEnvelope, type ArtifactRecord, type RunRegistered } from '@modelreg/events';
+import { buildEnvelope, type ArtifactRecord, type ArtifactSignature, type RunRegistered } from '@modelreg/events';
 import type { RunSubmission } from './run-submission';
 
 export interface Registration {
@@ -10,13 +10,19 @@ export interface Registration {
   causationId?: string | null;
   /** Where each declared artifact is stored, in declaration order. */
   storageUris: string[];
+  /** What registration found about each declared artifact's signature bundle (null: none), in declaration order. */
+  signatures?: Array<ArtifactSignature | null>;
 }
 
 /** The RunRegistered event for a validated submission and the version the registry assigned. Pure. */
 export function buildRunRegistered(submission: RunSubmission, registration: Registration): RunRegistered {
   const artifacts: ArtifactRecord[] = submission.artifacts.map((artifact, index) => ({
-    ...artifact,
+    target: artifact.target,
+    format: artifact.format,
+    sizeBytes: artifact.sizeBytes,
+    sha256: artifact.sha256,
     storageUri: registration.storageUris[index] as string,
+    signature: registration.signatures?.[index] ?? null,
   }));
   return {
     envelope: buildEnvelope('RunRegistered', {
@@ -41,5 +47,6 @@ export function buildRunRegistered(submission: RunSubmission, registration: Regi
     environment: submission.environment,
     metrics: submission.metrics,
     labels: submission.labels,
+    reproductionOf: submission.reproductionOf ?? null,
   };
 }

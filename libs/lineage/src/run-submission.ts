@@ -3,7 +3,7 @@ import type {
   ResolvedPackage, RunRegistered, SliceMetrics, TargetOperationalMetrics, ValidationMetrics,
 } from '@modelreg/events';
 import { computeEnvironmentFingerprint } from './environment-fingerprint';
-import { FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
+import { canonicalJson, FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
 
 /** An artifact the caller declares; its bytes are verified against the store before registration. */
 export interface DeclaredArtifact {
@@ -11,6 +11,8 @@ export interface DeclaredArtifact {
   format: string;
   sizeBytes: number;
   sha256: string;
+  /** An OpenSSF model-signing bundle (the tool's `model.sig`, as JSON) signing these bytes; checked at registration. */
+  signatureBundle?: Record<string, unknown>;
 }
 
 /** A validated request to register a training run (HTTP body or run-submission event): a RunRegistered to be, before the registry assigns its version and storage. */
@@ -25,6 +27,8 @@ const UNIT_INTERVAL_METRICS = new Set(['auc', 'roc_auc', 'pr_auc', 'accuracy', '
 const MAX_ARTIFACT_BYTES = 1024 ** 4;
 const MAX_SEEDS = 64;
 const MAX_LABEL_VALUE_CHARS = 1024;
+/** A signature bundle's canonical JSON: a directory manifest of a few thousand files fits. */
+const MAX_SIGNATURE_BUNDLE_CHARS = 512 * 1024;
 
 export function validateRunSubmission(input: unknown): Validated<RunSubmission> {
   const r = new FieldReader();
@@ -44,6 +48,10 @@ export function validateRunSubmission(input: unknown): Validated<RunSubmission> 
     metrics: readMetrics(r, body['metrics']),
     labels: readStringMap(r, body['labels'] ?? {}, 'labels'),
   };
+  // Set only when given, so the request hash of every other registration stays what it was (idempotent retries).
+  if (body['reproductionOf'] !== undefined && body['reproductionOf'] !== null) {
+    value.reproductionOf = r.number(body['reproductionOf'], 'reproductionOf', { min: 1, max: 2_147_483_647, integer: true }) ?? null;
+  }
   return r.result(value);
 }
 
@@ -55,7 +63,9 @@ function readArtifacts(r: FieldReader, input: unknown): DeclaredArtifact[] {
     for (const key of ['storageUri', 'url', 'uri', 'path']) {
       if (artifact[key] !== undefined) r.fail(`${field}.${key}`, 'is not accepted: artifacts are referenced by sha256 of bytes uploaded to the registry, never by a URL or path');
     }
+    const signatureBundle = readSignatureBundle(r, artifact['signature'], `${field}.signature`);
     return {
+      ...(signatureBundle ? { signatureBundle } : {}),
       target: r.text(artifact['target'], `${field}.target`, { max: 32, pattern: TARGET, patternHint: 'must be a lower-case identifier such as server or mobile' }) ?? '',
       format: r.text(artifact['format'], `${field}.format`, { max: 64, pattern: IDENT, patternHint: IDENT_HINT }) ?? '',
       sizeBytes: r.number(artifact['sizeBytes'], `${field}.sizeBytes`, { min: 1, max: MAX_ARTIFACT_BYTES, integer: true }) ?? 0,
@@ -67,6 +77,14 @@ function readArtifacts(r: FieldReader, input: unknown): DeclaredArtifact[] {
     if (target && targets.indexOf(target) !== index) r.fail(`artifacts[${index}].target`, `duplicates target ${target}`);
   });
   return artifacts;
+}
+
+/** The bundle is kept as sent (canonical JSON); whether it is well formed and matches the bytes is recorded, not refused. */
+function readSignatureBundle(r: FieldReader, input: unknown, field: string): Record<string, unknown> | undefined {
+  if (input === undefined) return undefined;
+  const bundle = r.object(input, field);
+  if (bundle && canonicalJson(bundle).length > MAX_SIGNATURE_BUNDLE_CHARS) r.fail(field, `must be at most ${MAX_SIGNATURE_BUNDLE_CHARS} characters of JSON`);
+  return bundle;
 }
 
 function readCode(r: FieldReader, input: unknown): CodeVersion {

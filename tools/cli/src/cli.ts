@@ -1,11 +1,13 @@
 import { CliUsageError, commandUsage, parseCommand, wantsHelp, type CommandContext, type CommandSpec } from './cli-arguments';
+import { auditBundleCommand } from './commands/audit-bundle.command';
+import { auditVerifyBundleCommand } from './commands/audit-verify-bundle.command';
 import { diffCommand } from './commands/diff.command';
 import { fingerprintCommand } from './commands/fingerprint.command';
 import { registerCommand } from './commands/register.command';
 import { replayCommand } from './commands/replay.command';
 import { reproduceCommand } from './commands/reproduce.command';
 
-const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand];
+const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand, auditBundleCommand, auditVerifyBundleCommand];
 
 export function generalUsage(): string {
   return [
@@ -14,7 +16,7 @@ export function generalUsage(): string {
     'The command line of the modelreg model registry.',
     '',
     'commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(14)} ${command.summary.split('. ')[0]?.replace(/\.$/, '')}`),
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(20)} ${command.summary.split('. ')[0]?.replace(/\.$/, '')}`),
     '',
     'Run `modelreg <command> --help` for its arguments and options.',
     'The registry is found through MODELREG_INGESTION_URL and MODELREG_PROJECTIONS_URL, or the local',
@@ -25,7 +27,10 @@ export function generalUsage(): string {
 
 /** Runs one command line; answers the exit status (0 done, 1 failed, 2 called wrongly). */
 export async function runCli(argv: string[], context: CommandContext): Promise<number> {
-  const [name, ...rest] = argv;
+  // Two-word commands (`audit bundle`) are looked up by their first two words.
+  const [first, ...others] = argv;
+  const twoWords = others[0] !== undefined && COMMANDS.some((candidate) => candidate.name === `${first} ${others[0]}`);
+  const [name, ...rest] = twoWords ? [`${first} ${others[0]}`, ...others.slice(1)] : argv;
   if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     context.print(generalUsage());
     return 0;

@@ -17,6 +17,8 @@ export interface RunRegistered {
   environment: EnvironmentFingerprint;
   metrics: ValidationMetrics;
   labels: Record<string, string>;
+  /** The earlier version this run reproduces (v2; null when it is not a reproduction). */
+  reproductionOf?: number | null;
 }
 
 /** Avro union branch wrappers: the branch name keeps an integer 2048 apart from a float 2048.0. */
@@ -28,6 +30,23 @@ export interface ArtifactRecord {
   sizeBytes: number;
   sha256: string;
   storageUri: string;
+  /** The artifact's model-signing bundle and what registration found (v2; absent in v1 events and decoded as null). */
+  signature?: ArtifactSignature | null;
+}
+
+/**
+ * An OpenSSF model-signing bundle registered with an artifact. `integrity` says whether the signed
+ * digests are the stored bytes' (`match`, `mismatch`, `malformed`); whether the signer is trusted
+ * is the gate's `artifact-signature` check against the policy in force.
+ */
+export interface ArtifactSignature {
+  /** The sigstore bundle as canonical JSON. */
+  bundle: string;
+  /** sha256 of the signer's PEM public key, as the bundle's key hint names it. */
+  keyId: string | null;
+  manifest: 'file' | 'directory' | null;
+  integrity: 'match' | 'mismatch' | 'malformed';
+  reason: string | null;
 }
 
 export interface CodeVersion {
@@ -103,7 +122,7 @@ export interface RunSubmitted {
   envelope: EventEnvelope;
   modelName: string;
   trainingRunId: string;
-  artifacts: Array<Omit<ArtifactRecord, 'storageUri'>>;
+  artifacts: Array<Omit<ArtifactRecord, 'storageUri' | 'signature'>>;
   code: CodeVersion;
   dataSnapshots: DataSnapshot[];
   features: FeatureDefinition[];

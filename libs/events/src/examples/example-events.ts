@@ -18,7 +18,7 @@ export function exampleRunRegistered(modelName: string, modelVersion: number, ov
     modelVersion,
     trainingRunId: `run-${modelVersion}`,
     registeredAt,
-    artifacts: [{ target: 'server', format: 'SavedModel', sizeBytes: 2_000_000_000, sha256: 'a'.repeat(64), storageUri: `s3://models/sha256/${'a'.repeat(64)}` }],
+    artifacts: [{ target: 'server', format: 'SavedModel', sizeBytes: 2_000_000_000, sha256: 'a'.repeat(64), storageUri: `s3://models/sha256/${'a'.repeat(64)}`, signature: null }],
     code: { repository: 'git@example.com:ml/fraud.git', commit: 'f3a9c21', codeHash: 'b'.repeat(64) },
     dataSnapshots: [{ snapshotId: 'snap-2024-01-24', source: 'warehouse.transactions', coveredFrom: Date.UTC(2024, 0, 10), coveredTo: Date.UTC(2024, 0, 24) }],
     features: [{ name: 'txn_amount_zscore', version: '3', transformHash: 'c'.repeat(64) }],
@@ -45,6 +45,7 @@ export function exampleRunRegistered(modelName: string, modelVersion: number, ov
       operational: [{ target: 'server', p99LatencyMs: 42, metrics: {} }],
     },
     labels: {},
+    reproductionOf: null,
     ...overrides,
   };
 }

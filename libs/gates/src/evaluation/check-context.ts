@@ -1,4 +1,5 @@
 import type { ArtifactRecord, CheckResult, ValidationMetrics } from '@modelreg/events';
+import type { TrustedSigner } from '@modelreg/lineage';
 
 /** What a gate evaluates: a registered version's metrics and artifacts. */
 export interface GateSubject {
@@ -14,6 +15,8 @@ export interface CheckContext {
   tolerance: number;
   /** With no baseline: change checks are skipped (false) or failed (true). */
   blockWithoutBaseline: boolean;
+  /** The policy's trusted signers, for artifact-signature checks. */
+  trustedSigners: readonly TrustedSigner[];
 }
 
 type CheckFields = Partial<CheckResult>;

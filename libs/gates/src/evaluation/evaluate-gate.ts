@@ -2,6 +2,7 @@ import type { CheckResult } from '@modelreg/events';
 import type { CheckDefinition, CheckKind, GatePolicy } from '../policy/gate-policy';
 import type { CheckContext, GateSubject } from './check-context';
 import { evaluateArtifactFormat } from './checks/artifact-format.check';
+import { evaluateArtifactSignature } from './checks/artifact-signature.check';
 import { evaluateArtifactSize } from './checks/artifact-size.check';
 import { evaluateGroupDisparity } from './checks/group-disparity.check';
 import { evaluateMetricChange } from './checks/metric-change.check';
@@ -21,6 +22,7 @@ const EVALUATORS: { [K in CheckKind]: CheckEvaluator<K> } = {
   'group-disparity': evaluateGroupDisparity,
   'artifact-size': evaluateArtifactSize,
   'artifact-format': evaluateArtifactFormat,
+  'artifact-signature': evaluateArtifactSignature,
   operational: evaluateOperational,
 };
 
@@ -36,7 +38,7 @@ export interface GateEvaluation {
  * The verdict passes only when no check failed; skipped checks are reported, never silently passed.
  */
 export function evaluateGate(candidate: GateSubject, baseline: GateSubject | null, policy: GatePolicy): GateEvaluation {
-  const context: CheckContext = { candidate, baseline, tolerance: policy.tolerance, blockWithoutBaseline: policy.baseline.whenMissing === 'block' };
+  const context: CheckContext = { candidate, baseline, tolerance: policy.tolerance, blockWithoutBaseline: policy.baseline.whenMissing === 'block', trustedSigners: policy.trustedSigners ?? [] };
   const checks = policy.checks.flatMap((check) => (EVALUATORS[check.kind] as CheckEvaluator<typeof check.kind>)(check as never, context));
   const passed = checks.every((check) => check.outcome !== 'FAILED');
   return { checks, verdict: passed ? 'PASSED' : 'FAILED', eligibleForDeployment: passed };

@@ -1,3 +1,5 @@
+import type { TrustedSigner } from '@modelreg/lineage';
+
 /**
  * A promotion policy: versioned data, published through the gate service's API and recorded in the
  * log. Thresholds are inclusive unless a bound says `below`/`above`; `tolerance` is the absolute
@@ -16,6 +18,19 @@ export interface GatePolicy {
   checks: CheckDefinition[];
   /** Online guardrails for canaries and the offline/online divergence tolerance (used by deployment tracking). */
   guardrails: Guardrails;
+  /**
+   * Keys trusted to sign the governed models' artifacts (OpenSSF model-signing, key mode), read by
+   * `artifact-signature` checks. Policy data, so the log records which keys were trusted when.
+   * Absent in documents that never set it (their content hash is unchanged).
+   */
+  trustedSigners?: TrustedSigner[];
+  /** How far a reproduction's metrics may be from the original's (ReproductionRecorded); a metric not listed must match exactly. Absent when never set. */
+  reproduction?: ReproductionTolerance;
+}
+
+export interface ReproductionTolerance {
+  /** Per overall metric (canonical name): the allowed difference, absolute and/or relative to the original's value. */
+  metricTolerance: Record<string, Deviation>;
 }
 
 export type BaselineRule = 'serving-full-traffic-else-latest-passed' | 'latest-passed' | 'none';
@@ -58,6 +73,7 @@ export type CheckDefinition =
   | { id: string; kind: 'group-disparity'; metric: string; attributes?: string[]; maxGap: number }
   | { id: string; kind: 'artifact-size'; target: string; bound: Bound; ifAbsent: 'fail' | 'skip' }
   | { id: string; kind: 'artifact-format'; target: string; formats: string[]; ifAbsent: 'fail' | 'skip' }
+  | { id: string; kind: 'artifact-signature'; target: string; required: boolean }
   | { id: string; kind: 'operational'; metric: string; targets: 'all-artifact-targets' | string[]; bound: Bound };
 
 export type CheckKind = CheckDefinition['kind'];

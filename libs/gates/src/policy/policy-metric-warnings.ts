@@ -18,6 +18,7 @@ const CHECK_METRIC_PLACE: { [K in CheckKind]: MetricPlace | null } = {
   operational: 'operational',
   'artifact-size': null,
   'artifact-format': null,
+  'artifact-signature': null,
 };
 
 const PLACE_WORDS: Record<MetricPlace, string> = { overall: 'overall metric', slices: 'slice metric', fairness: 'group metric', operational: 'operational metric' };

@@ -1,11 +1,14 @@
 import { FieldReader, metricEntries, readMetricName, type Validated } from '@modelreg/validation';
-import type { Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, Deviation, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
+import { publicKeyProblem, signerKeyId, type TrustedSigner } from '@modelreg/lineage';
+import type { ReproductionTolerance, Bound, CanaryGuardrail, ChangeRequirement, CheckDefinition, CheckKind, Deviation, GatePolicy, Guardrails, SliceSelection } from './gate-policy';
 
-const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'operational'];
+const CHECK_KINDS: readonly CheckKind[] = ['metric-threshold', 'metric-change', 'slice-threshold', 'slice-change', 'group-disparity', 'artifact-size', 'artifact-format', 'artifact-signature', 'operational'];
 /** Policy ids, check ids and environment names: lower-case identifiers. */
 export const POLICY_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ID = POLICY_ID_PATTERN;
 const TARGET = /^[a-z][a-z0-9_-]{0,31}$/;
+const PUBLIC_KEY_PEM = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\r?\n?$/;
+const SIGNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$/;
 const MODEL_PATTERN = /^(\*|[a-z0-9][a-z0-9._-]{0,127}\*?)$/;
 
 /**
@@ -30,6 +33,8 @@ export function validatePolicy(input: unknown): Validated<GatePolicy> {
     checks: checks.filter((check): check is CheckDefinition => check !== undefined),
     guardrails: readGuardrails(r, doc['guardrails']),
   };
+  if (doc['trustedSigners'] !== undefined) policy.trustedSigners = readTrustedSigners(r, doc['trustedSigners']);
+  if (doc['reproduction'] !== undefined) policy.reproduction = readReproduction(r, doc['reproduction']);
   return r.result(policy);
 }
 
@@ -79,6 +84,11 @@ function readCheck(r: FieldReader, input: unknown, field: string): CheckDefiniti
       return { id, kind: 'artifact-size', target: target(), bound: readBound(r, check['bound'], `${field}.bound`), ifAbsent: ifAbsent() };
     case 'artifact-format':
       return { id, kind: 'artifact-format', target: target(), formats: (r.array(check['formats'], `${field}.formats`, { min: 1, max: 50 }) ?? []).map((format, index) => r.text(format, `${field}.formats[${index}]`, { max: 64 }) ?? ''), ifAbsent: ifAbsent() };
+    case 'artifact-signature': {
+      const required = check['required'] ?? true;
+      if (typeof required !== 'boolean') r.fail(`${field}.required`, 'must be true (an unsigned artifact fails) or false (it is skipped)');
+      return { id, kind: 'artifact-signature', target: target(), required: required === true };
+    }
     case 'operational': {
       const targets = check['targets'] ?? 'all-artifact-targets';
       const resolved = targets === 'all-artifact-targets' ? targets : (r.array(targets, `${field}.targets`, { min: 1, max: 50 }) ?? []).map((name, index) => r.text(name, `${field}.targets[${index}]`, { max: 32, pattern: TARGET }) ?? '');
@@ -164,6 +174,31 @@ function readCanaryGuardrail(r: FieldReader, input: unknown, field: string): Can
   }
   if (result.bound === undefined && result.maxRegression === undefined && result.maxRelativeDrop === undefined) r.fail(field, 'must set bound and/or maxRegression');
   return result;
+}
+
+function readReproduction(r: FieldReader, input: unknown): ReproductionTolerance {
+  const raw = r.object(input, 'reproduction') ?? {};
+  const metricTolerance: Record<string, Deviation> = {};
+  for (const entry of metricEntries(r, raw['metricTolerance'] ?? {}, 'reproduction.metricTolerance')) metricTolerance[entry.metric] = readDeviation(r, entry.value, entry.field);
+  return { metricTolerance };
+}
+
+/** Who may sign: a name (recorded in decisions) and an ECDSA public key in PEM; names and keys unique. */
+function readTrustedSigners(r: FieldReader, input: unknown): TrustedSigner[] {
+  const signers = (r.array(input, 'trustedSigners', { max: 100 }) ?? []).map((item, index) => {
+    const field = `trustedSigners[${index}]`;
+    const signer = r.object(item, field) ?? {};
+    const raw = signer['publicKey'];
+    const publicKey = typeof raw === 'string' && raw.length <= 4096 && PUBLIC_KEY_PEM.test(raw) ? raw : '';
+    const problem = publicKey ? publicKeyProblem(publicKey) : 'must be a PEM public key (-----BEGIN PUBLIC KEY-----, at most 4096 characters)';
+    if (problem) r.fail(`${field}.publicKey`, problem);
+    return { name: r.text(signer['name'], `${field}.name`, { max: 128, pattern: SIGNER_NAME, patternHint: 'must be letters, digits and ._@:- only' }) ?? '', publicKey, keyId: problem || !publicKey ? '' : signerKeyId(publicKey) };
+  });
+  signers.forEach((signer, index) => {
+    if (signers.findIndex((other) => other.name === signer.name) !== index) r.fail(`trustedSigners[${index}].name`, `duplicates signer ${signer.name}`);
+    else if (signer.keyId && signers.findIndex((other) => other.keyId === signer.keyId) !== index) r.fail(`trustedSigners[${index}].publicKey`, 'is the key of an earlier signer');
+  });
+  return signers.map(({ name, publicKey }) => ({ name, publicKey }));
 }
 
 const DEVIATION_KEYS = ['absolute', 'relative'] as const;

@@ -66,6 +66,7 @@ export class LogEventsHandler {
         case 'OfflineOnlineDivergenceDetected':
         case 'RollbackRecommended':
         case 'DeploymentReportRejected':
+        case 'ReproductionRecorded':
           break;
         default: {
           const unreachable: never = event;

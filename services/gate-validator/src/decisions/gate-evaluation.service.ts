@@ -8,6 +8,7 @@ import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES, GATES_SCHEMA, SERVICE_NAME } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
+import { recordLineageAndReproduction } from '../reproductions/reproduction-recorder';
 import { decideOnRegistration, foldGateEvent, type GateValidatorState } from '../state/gate-validator-state';
 
 export interface ReEvaluationRequest {
@@ -37,9 +38,12 @@ export class GateEvaluationService {
       if (event.type === 'RunRegistered') {
         const before = await gateStore.loadState(client, event.data.modelName, event.data.modelVersion);
         const registered = foldGateEvent(before, event);
-        const decision = decideOnRegistration(registered, event.data, await this.policyFor(client, event.data.modelName));
+        const policy = await this.policyFor(client, event.data.modelName);
+        const decision = decideOnRegistration(registered, event.data, policy);
         if (!decision.ok) rejected.push({ source: consumed.source, reason: `gate not evaluated: ${decision.reason}` });
         await this.record(client, before, registered, decision);
+        const notCompared = await recordLineageAndReproduction(client, this.deps, event.data, policy);
+        if (notCompared) rejected.push({ source: consumed.source, reason: notCompared });
       } else if (isPlacementEvent(event)) {
         const before = await gateStore.loadState(client, event.data.modelName, null);
         await gateStore.saveState(client, before, foldGateEvent(before, event));

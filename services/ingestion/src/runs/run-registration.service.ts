@@ -2,11 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { buildRunRegistered, type RunSubmission } from '@modelreg/lineage';
+import type { ArtifactSignature } from '@modelreg/events';
 import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES, INGESTION_SCHEMA, SERVICE_NAME } from '../ingestion.constants';
 import { enqueueOutbox } from '@modelreg/service-runtime';
+import { inspectArtifactSignatures } from './artifact-signatures';
 
 export type RegistrationOutcome =
   | { kind: 'registered' | 'already-registered'; modelName: string; modelVersion: number; eventId: string }
@@ -26,9 +28,10 @@ export class RunRegistrationService {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
     const requestHash = hashOf(submission);
+    const signatures = await inspectArtifactSignatures(this.deps.store, submission.artifacts);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, requestHash, correlationId, causationId));
+        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, signatures, requestHash, correlationId, causationId));
         if (outcome.kind === 'registered') this.deps.relay.nudge();
         return outcome;
       } catch (error) {
@@ -48,9 +51,10 @@ export class RunRegistrationService {
   async registerWithin(client: PoolClient, submission: RunSubmission, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
+    const signatures = await inspectArtifactSignatures(this.deps.store, submission.artifacts);
     await client.query('SAVEPOINT registration');
     try {
-      const outcome = await this.registerIn(client, submission, hashOf(submission), correlationId, causationId);
+      const outcome = await this.registerIn(client, submission, signatures, hashOf(submission), correlationId, causationId);
       await client.query('RELEASE SAVEPOINT registration');
       return outcome;
     } catch (error) {
@@ -59,7 +63,7 @@ export class RunRegistrationService {
     }
   }
 
-  private async registerIn(client: PoolClient, submission: RunSubmission, requestHash: string, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+  private async registerIn(client: PoolClient, submission: RunSubmission, signatures: Array<ArtifactSignature | null>, requestHash: string, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
     const existing = await client.query('SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2', [submission.modelName, submission.trainingRunId]);
     const found = existing.rows[0] as { model_version: number; event_id: string; request_hash: string } | undefined;
     if (found) {
@@ -67,6 +71,10 @@ export class RunRegistrationService {
         return { kind: 'conflict', message: `training run ${submission.trainingRunId} is already registered as ${submission.modelName} v${found.model_version} with different content` };
       }
       return { kind: 'already-registered', modelName: submission.modelName, modelVersion: found.model_version, eventId: found.event_id };
+    }
+    if (submission.reproductionOf) {
+      const original = await client.query('SELECT 1 FROM ingestion.registrations WHERE model_name = $1 AND model_version = $2', [submission.modelName, submission.reproductionOf]);
+      if (original.rowCount === 0) return { kind: 'invalid', errors: [{ field: 'reproductionOf', message: `${submission.modelName} v${submission.reproductionOf} is not registered` }] };
     }
     const counter = await client.query(
       `INSERT INTO ingestion.model_version_counters (model_name, last_version) VALUES ($1, 1)
@@ -85,6 +93,7 @@ export class RunRegistrationService {
       correlationId,
       causationId,
       storageUris: submission.artifacts.map((artifact) => this.deps.store.uriFor(artifact.sha256)),
+      signatures,
     });
     // Too large to append: the transaction rolls back, so neither the version nor the registration is taken.
     const messages = ensureEventsFit([eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })], this.deps.maxEventBytes);

@@ -231,10 +231,21 @@ function drawAbChart(abTests) {
   });
 }
 
+/** Where this version reproduces an earlier one and where later runs reproduced it, with each difference. */
+function reproductionSection(model, reproductions) {
+  const rows = [...reproductions.reproduces, ...reproductions.reproducedBy].map((r) => [
+    `${link(versionHref(model, r.modelVersion), `v${r.modelVersion}`)} reproduces ${link(versionHref(model, r.reproducedVersion), `v${r.reproducedVersion}`)}`,
+    `<span class="${r.outcome === 'DIVERGED' ? 'FAILED' : 'PASSED'}">${esc(r.outcome)}</span>`,
+    `${esc(r.policy.policyId)} v${r.policy.policyVersion}`,
+    r.differences.length ? r.differences.map(esc).join('<br>') : '<span class="muted">none</span>',
+  ]);
+  return rows.length ? table(['reproduction', 'outcome', 'policy', 'differences'], rows, 'reproductions-table', 'Reproductions') : '<p class="muted" data-testid="no-reproductions">Never reproduced.</p>';
+}
+
 async function showVersion(model, version, params) {
   crumbs.innerHTML = `/ ${link(modelHref(model), model)} / v${esc(version)}`;
   const base = `/v1/models/${enc(model)}/versions/${enc(version)}`;
-  const [v, decisions, online] = await Promise.all([api(base), api(`${base}/decisions`), api(`${base}/online`)]);
+  const [v, decisions, online, reproductions] = await Promise.all([api(base), api(`${base}/decisions`), api(`${base}/online`), api(`${base}/reproductions`)]);
   const latest = decisions.items[decisions.items.length - 1];
   const baselineVersion = latest?.baselineVersion ?? null;
   const baseline = baselineVersion ? await api(`/v1/models/${enc(model)}/versions/${baselineVersion}`).catch(() => null) : null;
@@ -247,6 +258,7 @@ async function showVersion(model, version, params) {
   view.innerHTML = `<h1 data-testid="version-title">${esc(model)} v${esc(version)}</h1>
     <p class="links">
       <a href="${esc(`${base}/audit`)}" data-testid="audit-link" download>audit export (JSON Lines)</a>
+      <a href="${esc(`${base}/audit-bundle`)}" data-testid="audit-bundle-link" download>audit bundle (verify offline)</a>
       ${baselineVersion ? link(diffHref(model, version, baselineVersion), `lineage diff vs baseline v${baselineVersion}`, 'diff-baseline-link') : ''}
       ${Number(version) > 1 ? link(diffHref(model, version, Number(version) - 1), `lineage diff vs v${Number(version) - 1}`, 'diff-previous-link') : ''}
     </p>
@@ -255,6 +267,7 @@ async function showVersion(model, version, params) {
       <div><h2 class="section">Training setup</h2>${table(['field', 'value'], [...hyper.map(([k, val, type]) => [esc(k), `${fmt(val)} <span class="muted">${esc(type)}</span>`]), ...Object.entries(v.seeds ?? {}).map(([k, s]) => [`seed ${esc(k)}`, esc(s)]), ['environment', `<code>${esc(v.environment.fingerprint.slice(0, 16))}…</code> ${esc(v.environment.gpuModel ?? 'no GPU')} ×${v.environment.gpuCount}, CUDA ${esc(v.environment.cudaVersion ?? '—')}`]], 'setup-table', 'Training setup')}</div>
     </div>
     ${decisionHtml || '<p class="muted">No gate decision yet.</p>'}
+    <h2 class="section">Reproductions</h2>${reproductionSection(model, reproductions)}
     <h2 class="section">Slice metrics</h2>${sliceSection(v, baseline, sliceMetric)}
     <h2 class="section">Online metrics</h2>${table(['where', 'window', 'metrics'], online.onlineMetrics.map((m) => [esc(`${m.service} / ${m.surface} / ${m.environment}`), `${when(m.windowStart)} → ${when(m.windowEnd)}`, metricList(m.metrics)]), 'online-table', 'Online metrics')}
     <h2 class="section">A/B tests</h2>${abSection(online.abTests)}${table(['test', 'where', 'control → treatment', 'decision', 'results'], online.abTests.map((t) => [esc(t.testId), esc(`${t.service} / ${t.surface}`), `v${t.controlVersion} → v${t.treatmentVersion}`, esc(t.decision), t.results.map((r) => `${esc(r.metric)} ${r.relativeLift >= 0 ? '+' : ''}${fmt(r.relativeLift * 100)}% [${fmt(r.confidenceLow * 100)}%, ${fmt(r.confidenceHigh * 100)}%] n=${r.controlSamples}/${r.treatmentSamples}`).join('<br>')]), 'ab-table', 'A/B tests')}`;

@@ -21,11 +21,20 @@ export interface AuditLine {
  * read back from the log at its coordinates and checked against the index, from registration
  * through gates to deployments.
  */
-export async function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, modelName: string, modelVersion: number, includeRaw: boolean): Promise<AuditLine[]> {
+export function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, modelName: string, modelVersion: number, includeRaw: boolean): Promise<AuditLine[]> {
+  return readIndexedEvents(pool, kafka, codec, { modelName, modelVersion, eventType: null }, includeRaw);
+}
+
+/**
+ * The indexed events about one subject (a version; or a policy, `@policy:<id>` with no version),
+ * optionally of one type, read back from the log at their coordinates, in the order recorded.
+ */
+export async function readIndexedEvents(pool: Pool, kafka: Kafka, codec: EventCodec, subject: { modelName: string; modelVersion: number | null; eventType: string | null }, includeRaw: boolean): Promise<AuditLine[]> {
   const index = (await pool.query(
     `SELECT event_id AS "eventId", event_type AS "eventType", topic, kafka_partition AS partition, kafka_offset::text AS "offset", occurred_at AS "occurredAt"
-       FROM projections.event_index WHERE model_name = $1 AND model_version = $2 ORDER BY logged_at, topic, kafka_partition, kafka_offset`,
-    [modelName, modelVersion],
+       FROM projections.event_index WHERE model_name = $1 AND model_version IS NOT DISTINCT FROM $2 AND ($3::text IS NULL OR event_type = $3)
+      ORDER BY logged_at, topic, kafka_partition, kafka_offset`,
+    [subject.modelName, subject.modelVersion, subject.eventType],
   )).rows as Array<{ eventId: string; eventType: string; topic: string; partition: number; offset: string; occurredAt: Date }>;
   const records = await readAtCoordinates(kafka, index);
   return index.map((entry, position) => {

@@ -85,6 +85,13 @@ export class ModelsController {
     return this.queries.versions.onlineResults(modelName, parsePositiveInt(versionParam, 'version'));
   }
 
+  @Get(':modelName/versions/:version/reproductions')
+  @ApiOperation({ summary: 'Reproduction status: ReproductionRecorded comparisons where the version reproduces an earlier one and where later runs reproduced it (EXACT, WITHIN_TOLERANCE, DIVERGED, with the differences).' })
+  async reproductions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
+    const modelName = parseModelName(modelNameParam);
+    return this.queries.versions.reproductions(modelName, parsePositiveInt(versionParam, 'version'));
+  }
+
   @Get(':modelName/timeline')
   @ApiOperation({ summary: 'Deployment timeline: promotions, canaries, traffic changes, rollouts, rollbacks with reasons, online results, refusals.' })
   @ApiQuery({ name: 'limit', required: false })
@@ -126,5 +133,17 @@ export class ModelsController {
     response.setHeader('content-type', 'application/x-ndjson');
     response.setHeader('content-disposition', `attachment; filename="${modelName}-v${version}-audit.jsonl"`);
     response.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+  }
+
+  @Get(':modelName/versions/:version/audit-bundle')
+  @ApiOperation({ summary: 'Audit bundle (one JSON file, format modelreg.audit-bundle/v1): the version\'s events read back from the log with coordinates and Avro bytes, the policy documents that judged it, its artifacts with signature bundles. Verify offline with `modelreg audit verify-bundle <file>`.' })
+  async auditBundle(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Res() response: Response) {
+    const modelName = parseModelName(modelNameParam);
+    const version = parsePositiveInt(versionParam, 'version');
+    const bundle = await this.queries.auditBundle(modelName, version);
+    if (!bundle) throw notFound(`no events concern ${modelName} v${version}`);
+    response.setHeader('content-type', 'application/json');
+    response.setHeader('content-disposition', `attachment; filename="${modelName}-v${version}-audit-bundle.json"`);
+    response.end(JSON.stringify(bundle));
   }
 }

@@ -2,6 +2,7 @@ import type { EventCodec } from '@modelreg/events';
 import type { Kafka } from '@modelreg/kafka';
 import type { Pool } from '@modelreg/postgres';
 import { exportAudit } from './audit-export';
+import { buildAuditBundle } from './audit-bundle';
 import { DeploymentQueries } from './deployment-queries';
 import { ModelQueries } from './model-queries';
 import { VersionQueries } from './version-queries';
@@ -24,5 +25,9 @@ export class ProjectionQueries {
 
   audit(modelName: string, modelVersion: number, includeRaw: boolean) {
     return exportAudit(this.pool, this.kafka, this.codec, modelName, modelVersion, includeRaw);
+  }
+
+  auditBundle(modelName: string, modelVersion: number) {
+    return buildAuditBundle(this.pool, this.kafka, this.codec, modelName, modelVersion, new Date());
   }
 }

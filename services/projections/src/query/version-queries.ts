@@ -31,6 +31,21 @@ export class VersionQueries {
     return rows.rows;
   }
 
+  /**
+   * Reproduction status: the comparisons where this version reproduces an earlier one
+   * (`reproduces`) and where later runs reproduced it (`reproducedBy`), oldest first.
+   */
+  async reproductions(modelName: string, modelVersion: number) {
+    const rows = (await this.pool.query(
+      `SELECT event_id AS "eventId", model_version AS "modelVersion", reproduced_version AS "reproducedVersion", outcome, recorded_at AS "recordedAt",
+              json_build_object('policyId', policy_id, 'policyVersion', policy_version, 'contentHash', policy_hash) AS policy, comparison
+         FROM projections.reproductions WHERE model_name = $1 AND (model_version = $2 OR reproduced_version = $2) ORDER BY recorded_at, event_id`,
+      [modelName, modelVersion],
+    )).rows as Array<{ modelVersion: number; comparison: Record<string, unknown> } & Record<string, unknown>>;
+    const flat = rows.map(({ comparison, ...row }) => ({ ...row, ...comparison }));
+    return { reproduces: flat.filter((row) => row.modelVersion === modelVersion), reproducedBy: flat.filter((row) => row.modelVersion !== modelVersion) };
+  }
+
   async onlineResults(modelName: string, modelVersion: number) {
     const [online, tests] = await Promise.all([
       this.pool.query(

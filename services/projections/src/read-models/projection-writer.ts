@@ -30,6 +30,8 @@ async function applyOne(client: PoolClient, schema: string, event: RegistryEvent
   switch (event.type) {
     case 'GateEvaluated':
       return insertDecision(client, schema, event.data);
+    case 'ReproductionRecorded':
+      return insertReproduction(client, schema, event.data);
     case 'CanaryStarted':
     case 'CanaryTrafficChanged':
     case 'RolloutCompleted':
@@ -134,6 +136,19 @@ async function insertDecision(client: PoolClient, schema: string, decision: Even
       decision.envelope.eventId, decision.modelName, decision.candidateVersion, decision.envelope.occurredAt, decision.verdict, decision.eligibleForDeployment,
       decision.baselineVersion, decision.baselineRule, decision.policy.policyId, decision.policy.policyVersion, decision.policy.contentHash, decision.trigger, JSON.stringify(decision.checks),
       JSON.stringify(decision.baselines),
+    ],
+  );
+}
+
+/** The comparison is kept whole (artifacts, metrics, lineage, environment, sentences) for the version page and the API. */
+async function insertReproduction(client: PoolClient, schema: string, record: EventPayloads['ReproductionRecorded']): Promise<void> {
+  const { artifacts, metrics, lineageDifferences, environment, differences } = record;
+  await client.query(
+    `INSERT INTO ${schema}.reproductions (event_id, model_name, model_version, reproduced_version, outcome, recorded_at, policy_id, policy_version, policy_hash, comparison)
+     VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
+    [
+      record.envelope.eventId, record.modelName, record.modelVersion, record.reproducedVersion, record.outcome, record.envelope.occurredAt,
+      record.policy.policyId, record.policy.policyVersion, record.policy.contentHash, JSON.stringify({ artifacts, metrics, lineageDifferences, environment, differences }),
     ],
   );
 }

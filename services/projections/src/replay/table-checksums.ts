@@ -6,6 +6,7 @@ export const READ_MODEL_TABLES: Readonly<Record<string, string>> = {
   models: 'model_name',
   model_versions: 'model_name, model_version',
   gate_decisions: 'event_id',
+  reproductions: 'event_id',
   placements: 'model_name, environment, service, surface',
   deployments: 'deployment_id',
   deployment_timeline: 'event_id',

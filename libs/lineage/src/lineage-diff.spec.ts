@@ -1,6 +1,6 @@
 import { exampleRunRegistered } from '@modelreg/events';
 import { diffLineage, type VersionLineage } from './lineage-diff';
-import { toVersionView } from '@modelreg/lineage';
+import { toVersionView } from './version-view';
 
 function lineage(version: number, change: (l: VersionLineage) => void = () => undefined): VersionLineage {
   const { envelope: _envelope, ...rest } = exampleRunRegistered('fraud-model', version);

@@ -1,5 +1,5 @@
 import type { HyperparameterValue, RunRegistered } from '@modelreg/events';
-import { dataSnapshotView, typedHyperparameter, type DataSnapshotView, type HyperparameterType } from '@modelreg/lineage';
+import { dataSnapshotView, typedHyperparameter, type DataSnapshotView, type HyperparameterType } from './version-view';
 
 /** A version's lineage as the registry stores it: RunRegistered without its envelope. */
 export type VersionLineage = Omit<RunRegistered, 'envelope'>;
