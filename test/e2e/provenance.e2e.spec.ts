@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { eventually, REPO_ROOT, startRegistry, type TestRegistry } from '@modelreg/testing';
+import { bearer, eventually, REPO_ROOT, startRegistry, type TestRegistry } from '@modelreg/testing';
 import { generateSigningKey, keyIdOf, modelDirectory, sha256Of, signModel, workDir, type SigningKey } from './model-signing';
 import { getJson, postJson, registerRun } from './registry-client';
 
@@ -43,7 +43,7 @@ describe('provenance: signed artifacts, reproductions, audit bundles', () => {
   const signatureCheck = async (version: number) => (await decision(version)).checks.find((check: any) => check.kind === 'artifact-signature');
   /** The CLI as a user runs it, without blocking this process's event loop. */
   const modelreg = async (...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
-    const options = { encoding: 'utf8' as const, env: { ...process.env, MODELREG_PROJECTIONS_URL: registry.projections.url } };
+    const options = { encoding: 'utf8' as const, env: { ...process.env, MODELREG_PROJECTIONS_URL: registry.projections.url, MODELREG_TOKEN: bearer().authorization.slice('Bearer '.length) } };
     try {
       return { status: 0, ...(await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], options)) };
     } catch (error) {

@@ -136,6 +136,7 @@ export class ModelsController {
   }
 
   @Get(':modelName/versions/:version/audit-bundle')
+  @Requires('auditor')
   @ApiOperation({ summary: 'Audit bundle (one JSON file, format modelreg.audit-bundle/v1): the version\'s events read back from the log with coordinates and Avro bytes, the policy documents that judged it, its artifacts with signature bundles. Verify offline with `modelreg audit verify-bundle <file>`.' })
   async auditBundle(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Res() response: Response) {
     const modelName = parseModelName(modelNameParam);

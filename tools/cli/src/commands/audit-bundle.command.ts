@@ -18,7 +18,7 @@ export const auditBundleCommand: CommandSpec = {
     const [model, version] = parsed.positionals as [string, string];
     const projectionsUrl = context.config.projectionsUrl;
     if (!projectionsUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
-    const response = await getJson(projectionsUrl, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/audit-bundle`, SETTING);
+    const response = await getJson({ url: projectionsUrl, token: context.config.tokens.auditor }, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/audit-bundle`, SETTING);
     if (response.status !== 200) {
       context.print(`no audit bundle (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
       return 1;
