@@ -23,7 +23,7 @@ describe('provenance: signed artifacts, reproductions, audit bundles', () => {
 
   const upload = async (bytes: Buffer) => {
     const sha256 = sha256Of(bytes);
-    const response = await fetch(`${registry.ingestion.url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+    const response = await fetch(`${registry.ingestion.url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } });
     expect([200, 201]).toContain(response.status);
     return { sha256, sizeBytes: bytes.length };
   };
