@@ -17,9 +17,10 @@ export type KafkaCredentials = Record<string, string>;
  * to `data.unsecured-<time>` and the broker formats afresh.
  */
 export function ensureKafkaCredentials(dir: string, log: (line: string) => void): KafkaCredentials {
+  const existing = existingKafkaCredentials(dir);
+  if (existing) return existing;
   const file = join(dir, 'credentials.json');
   const dataDir = join(dir, 'data');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as KafkaCredentials;
   if (existsSync(join(dataDir, 'meta.properties'))) {
     const aside = `${dataDir}.unsecured-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(dataDir, aside);
@@ -29,6 +30,12 @@ export function ensureKafkaCredentials(dir: string, log: (line: string) => void)
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;
+}
+
+/** The credentials of a broker secured before, or null. */
+export function existingKafkaCredentials(dir: string): KafkaCredentials | null {
+  const file = join(dir, 'credentials.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as KafkaCredentials) : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readEnvFile } from '@modelreg/config';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LOCAL_DIR, STACK_ENV_FILE } from './stack-layout';
 
@@ -18,9 +18,12 @@ export function readStackState(): StackState {
 
 export function writeStackState(state: StackState): void {
   mkdirSync(dirname(STATE_FILE), { recursive: true });
-  writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  // Both hold the Kafka principals' passwords: readable by this user only.
+  writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(STATE_FILE, 0o600);
   const lines = Object.entries(state.env).map(([key, value]) => `${key}=${value}`);
-  writeFileSync(STACK_ENV_FILE, `# written by deploy/local: how to reach the local stack\n${lines.join('\n')}\n`);
+  writeFileSync(STACK_ENV_FILE, `# written by deploy/local: how to reach the local stack\n${lines.join('\n')}\n`, { mode: 0o600 });
+  chmodSync(STACK_ENV_FILE, 0o600);
 }
 
 /** The connection settings of the running local stack, for services and tests. */

@@ -18,6 +18,21 @@ export async function provisionAcls(kafka: Kafka, prefix: string, principals: re
   }
 }
 
+/**
+ * Removes the ACLs provisionAcls created for `prefix` (for throwaway prefixes: a test's). The
+ * rules shared by every prefix (the log reader's groups) stay.
+ */
+export async function removeAcls(kafka: Kafka, prefix: string, principals: readonly KafkaPrincipal[] = KAFKA_PRINCIPALS): Promise<void> {
+  const own = aclBindings(prefix, principals).filter((binding) => binding.resourceName.startsWith(`${prefix}.`));
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteAcls({ filters: own.map(toKafkajs) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function toKafkajs(binding: AclBinding): AclEntry {
   // kafkajs is loaded only when the bus is used (see kafka-client.ts).
   const { AclResourceTypes, ResourcePatternTypes, AclOperationTypes, AclPermissionTypes } = require('kafkajs') as typeof import('kafkajs');

@@ -1,5 +1,5 @@
 export { createKafkaClient, securityOptions } from './kafka-client';
-export { provisionAcls } from './acl-provisioner';
+export { provisionAcls, removeAcls } from './acl-provisioner';
 export { aclBindings, asPrincipal, KAFKA_PRINCIPALS, LOG_READER_GROUP_PREFIX, PRINCIPAL_GRANTS, principalPasswordVariable } from './kafka-principals';
 export type { AclBinding, AclOperation, KafkaPrincipal, PrincipalGrant } from './kafka-principals';
 export type { KafkaConnectionOptions } from './kafka-client';

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { readKafkaSecurity } from '@modelreg/config';
+import { securityOptions } from '@modelreg/kafka';
 import { stackConnection } from './stack-connection';
 
-/** A plain kafkajs client on the local stack's broker (not ours: tests check our adapter against it). */
-export function testKafka(clientId = 'test'): Kafka {
-  const brokers = (stackConnection()['KAFKA_BROKERS'] as string).split(',');
-  return new Kafka({ clientId, brokers, logLevel: logLevel.ERROR });
+/**
+ * A plain kafkajs client on the local stack's broker (not ours: tests check our adapter against it),
+ * as the stack's super user where the broker authenticates: tests set up and inspect, their
+ * services are the ones held to ACLs.
+ */
+export function testKafka(clientId = 'test', env: Record<string, string> = stackConnection()): Kafka {
+  const brokers = (env['KAFKA_BROKERS'] as string).split(',');
+  return new Kafka({ clientId, brokers, logLevel: logLevel.ERROR, ...securityOptions(readKafkaSecurity(env)) });
 }
 
 /** Creates uniquely named topics so test runs never collide. */
@@ -52,4 +58,9 @@ export async function readAllMessages(kafka: Kafka, topic: string, timeoutMs = 3
   await admin.disconnect();
   const count = offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
   return count === 0 ? [] : readMessages(kafka, topic, count, timeoutMs);
+}
+
+/** `env` pointed at a broker of a test's own that runs without authentication: no SASL or TLS settings. */
+export function onPlaintextBroker(env: Record<string, string>, brokers: string): Record<string, string> {
+  return { ...Object.fromEntries(Object.entries(env).filter(([key]) => !/^KAFKA_(SASL|TLS)/.test(key))), KAFKA_BROKERS: brokers };
 }
