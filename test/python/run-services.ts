@@ -2,8 +2,7 @@
 // (clients/python/tests/conftest.py). Prints one JSON line with their URLs and the Kafka settings
 // (kafkaSasl: the trainer principal's SASL settings, null on a broker without authentication),
 // then runs until stdin closes or SIGTERM, and stops the services and drops the test data.
-import { readKafkaSecurity } from '@modelreg/config';
-import { asPrincipal } from '@modelreg/kafka';
+import { asKafkaPrincipal, readKafkaSecurity } from '@modelreg/config';
 import { createTestEnvironment, startService, type RunningService, type ServiceName } from '@modelreg/testing';
 
 const SERVICES: ServiceName[] = ['ingestion', 'gate-validator', 'deployment-tracker', 'projections'];
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
   }
   const urls = Object.fromEntries(running.map((service) => [service.name, service.url]));
   // The client submits runs as a training cluster does: as the trainer principal, where the broker authenticates.
-  const trainer = readKafkaSecurity(asPrincipal(environment.env, 'trainer'))?.sasl ?? null;
+  const trainer = readKafkaSecurity(asKafkaPrincipal(environment.env, 'trainer'))?.sasl ?? null;
   const kafkaSasl = trainer && { mechanism: trainer.mechanism.toUpperCase(), username: trainer.username, password: trainer.password };
   process.stdout.write(`${JSON.stringify({ ...urls, kafkaBrokers: environment.env['KAFKA_BROKERS'], topicPrefix: environment.env['TOPIC_PREFIX'], kafkaSasl })}\n`);
 }

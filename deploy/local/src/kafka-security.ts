@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KAFKA_PRINCIPALS, principalPasswordVariable } from '@modelreg/kafka';
-import type { KafkaSecuritySettings } from '@modelreg/config';
+import { KAFKA_PRINCIPALS } from '@modelreg/kafka';
+import { principalPasswordVariable, type KafkaSecuritySettings } from '@modelreg/config';
 
 /** The super user: the stack's and the tests' admin work (topics, ACLs, cleanup) and the broker's own connections. */
 export const KAFKA_ADMIN_USER = 'admin';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { asPrincipal, KAFKA_PRINCIPALS, type KafkaPrincipal } from '@modelreg/kafka';
+import { asKafkaPrincipal } from '@modelreg/config';
+import { KAFKA_PRINCIPALS } from '@modelreg/kafka';
 import { REPO_ROOT } from './stack-layout';
 
 export interface SupervisedService {
@@ -81,5 +82,5 @@ export class ServiceSupervisor {
 
 /** Each service talks to Kafka as its own principal (its ACLs), never as the admin. */
 function serviceEnv(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
-  return (KAFKA_PRINCIPALS as readonly string[]).includes(name) ? asPrincipal(env, name as KafkaPrincipal) : env;
+  return (KAFKA_PRINCIPALS as readonly string[]).includes(name) ? asKafkaPrincipal(env, name) : env;
 }

@@ -1,6 +1,6 @@
 export { createKafkaClient, securityOptions } from './kafka-client';
 export { provisionAcls, removeAcls } from './acl-provisioner';
-export { aclBindings, asPrincipal, KAFKA_PRINCIPALS, LOG_READER_GROUP_PREFIX, PRINCIPAL_GRANTS, principalPasswordVariable } from './kafka-principals';
+export { aclBindings, KAFKA_PRINCIPALS, LOG_READER_GROUP_PREFIX, PRINCIPAL_GRANTS } from './kafka-principals';
 export type { AclBinding, AclOperation, KafkaPrincipal, PrincipalGrant } from './kafka-principals';
 export type { KafkaConnectionOptions } from './kafka-client';
 export { provisionTopics } from './topic-provisioner';

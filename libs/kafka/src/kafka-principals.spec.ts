@@ -1,4 +1,4 @@
-import { aclBindings, asPrincipal, type AclBinding } from './kafka-principals';
+import { aclBindings, type AclBinding } from './kafka-principals';
 
 const on = (bindings: AclBinding[], principal: string, operation: AclBinding['operation']) =>
   bindings.filter((binding) => binding.principal === `User:${principal}` && binding.operation === operation).map((binding) => binding.resourceName).sort();
@@ -26,17 +26,5 @@ describe('aclBindings', () => {
   it('gives consumer groups by prefix and topics literally', () => {
     expect(bindings.filter((binding) => binding.resourceType === 'GROUP').every((binding) => binding.pattern === 'PREFIXED')).toBe(true);
     expect(bindings.filter((binding) => binding.resourceType === 'TOPIC').every((binding) => binding.pattern === 'LITERAL' && binding.resourceName.startsWith('acme.'))).toBe(true);
-  });
-});
-
-describe('asPrincipal', () => {
-  const stack = { KAFKA_BROKERS: 'b:1', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'admin', KAFKA_SASL_PASSWORD: 'a', KAFKA_SASL_PASSWORD_TRAINER: 't', KAFKA_SASL_PASSWORD_INGESTION: 'i' };
-
-  it("switches to the principal's user and drops every other password", () => {
-    expect(asPrincipal(stack, 'trainer')).toEqual({ KAFKA_BROKERS: 'b:1', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'trainer', KAFKA_SASL_PASSWORD: 't' });
-  });
-
-  it('keeps settings without SASL as they are', () => {
-    expect(asPrincipal({ KAFKA_BROKERS: 'b:1' }, 'ingestion')).toEqual({ KAFKA_BROKERS: 'b:1' });
   });
 });

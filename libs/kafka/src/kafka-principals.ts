@@ -69,20 +69,3 @@ export function aclBindings(prefix: string, principals: readonly KafkaPrincipal[
     ];
   });
 }
-
-/** The environment variable holding a principal's password in the stack's settings, e.g. KAFKA_SASL_PASSWORD_GATE_VALIDATOR. */
-export function principalPasswordVariable(principal: KafkaPrincipal): string {
-  return `KAFKA_SASL_PASSWORD_${principal.toUpperCase().replace(/-/g, '_')}`;
-}
-
-/**
- * The KAFKA_SASL_* settings for `principal`, from settings that hold every principal's password
- * (the local stack's), without the other principals' passwords; the SASL user is unchanged when
- * `env` has no SASL mechanism or no password for that principal.
- */
-export function asPrincipal(env: Readonly<Record<string, string | undefined>>, principal: KafkaPrincipal): Record<string, string> {
-  const copy = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('KAFKA_SASL_PASSWORD_')));
-  const password = env[principalPasswordVariable(principal)];
-  if (!env['KAFKA_SASL_MECHANISM'] || !password) return copy;
-  return { ...copy, KAFKA_SASL_USERNAME: principal, KAFKA_SASL_PASSWORD: password };
-}

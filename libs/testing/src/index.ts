@@ -5,7 +5,7 @@ export type { RunningService, ServiceName, StartOptions } from './service-proces
 export { eventually } from './eventually';
 export { onPlaintextBroker, testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-fixtures';
 export { REPO_ROOT, stackConnection } from './stack-connection';
-export { startPrivatePostgres, startPrivateS3 } from './private-servers';
-export type { PrivatePostgres, PrivateS3 } from './private-servers';
+export { startPrivateKafka, startPrivatePostgres, startPrivateS3 } from './private-servers';
+export type { PrivateKafka, PrivatePostgres, PrivateS3 } from './private-servers';
 export { startRegistry } from './test-registry';
 export type { TestRegistry } from './test-registry';

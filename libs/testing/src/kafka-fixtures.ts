@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { readKafkaSecurity } from '@modelreg/config';
-import { securityOptions } from '@modelreg/kafka';
+import { kafkaClientSecurity, readKafkaSecurity } from '@modelreg/config';
 import { stackConnection } from './stack-connection';
 
 /**
@@ -11,7 +10,7 @@ import { stackConnection } from './stack-connection';
  */
 export function testKafka(clientId = 'test', env: Record<string, string> = stackConnection()): Kafka {
   const brokers = (env['KAFKA_BROKERS'] as string).split(',');
-  return new Kafka({ clientId, brokers, logLevel: logLevel.ERROR, ...securityOptions(readKafkaSecurity(env)) });
+  return new Kafka({ clientId, brokers, logLevel: logLevel.ERROR, ...kafkaClientSecurity(readKafkaSecurity(env)) });
 }
 
 /** Creates uniquely named topics so test runs never collide. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { disposeKafkaSlice, provisionKafkaSlice } from './kafka-slice';
+import { runScript } from './private-servers';
 import { stackConnection } from './stack-connection';
 
 /**
@@ -33,7 +33,8 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
-  await provisionKafkaSlice(stack, id);
+  // Topics (and, where the broker authenticates, ACLs) before any service of the test starts.
+  await runScript('kafka-slice.main.ts', ['provision', id], stack);
   const env: Record<string, string> = { ...stack, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
   return {
     id,
@@ -44,7 +45,8 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
       await cleanup.end();
-      await disposeKafkaSlice(stack, id);
+      // Best effort: a leftover topic holds test data only.
+      await runScript('kafka-slice.main.ts', ['dispose', id], stack).catch(() => undefined);
     },
   };
 }
