@@ -3,7 +3,7 @@ export type { TestEnvironment } from './test-environment';
 export { startService, freePort } from './service-process';
 export type { RunningService, ServiceName, StartOptions } from './service-process';
 export { eventually } from './eventually';
-export { onPlaintextBroker, testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-fixtures';
+export { createTestTopics, onPlaintextBroker, testKafka, uniqueTopics, readMessages, readAllMessages } from './kafka-fixtures';
 export { REPO_ROOT, stackConnection } from './stack-connection';
 export { startPrivateKafka, startPrivatePostgres, startPrivateS3 } from './private-servers';
 export type { PrivateKafka, PrivatePostgres, PrivateS3 } from './private-servers';

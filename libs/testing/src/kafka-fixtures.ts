@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type ITopicConfig, type KafkaMessage } from 'kafkajs';
 import { kafkaClientSecurity, readKafkaSecurity } from '@modelreg/config';
+import { eventually } from './eventually';
 import { stackConnection } from './stack-connection';
 
 /**
@@ -17,11 +18,24 @@ export function testKafka(clientId = 'test', env: Record<string, string> = stack
 export async function uniqueTopics(kafka: Kafka, label: string, names: string[], partitions = 1): Promise<Record<string, string>> {
   const prefix = `t${randomBytes(4).toString('hex')}-${label}`;
   const topics = Object.fromEntries(names.map((name) => [name, `${prefix}.${name}`]));
+  await createTestTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })));
+  return topics;
+}
+
+/** Creates topics and waits until every partition has a leader. */
+export async function createTestTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })) });
-  await admin.disconnect();
-  return topics;
+  try {
+    await admin.createTopics({ topics });
+    // Not kafkajs's waitForLeaders: it gives up when the broker does not know the new topic yet
+    // (UNKNOWN_TOPIC_OR_PARTITION), which a broker busy applying metadata (other tests' ACLs) answers for a moment.
+    const names = topics.map((topic) => topic.topic);
+    const led = (metadata: { topics: Array<{ partitions: Array<{ leader: number }> }> }) => metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+    await eventually(() => admin.fetchTopicMetadata({ topics: names }).then(led, () => false), (ready) => ready, { timeoutMs: 30_000, what: `leaders for ${names.join(', ')}` });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Reads a topic from the beginning until `count` messages arrived. */
