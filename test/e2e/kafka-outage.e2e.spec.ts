@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
 import { ensureKafkaJars, startKafka, stopProcess, waitForKafka } from '@modelreg/local-stack';
-import { createTestEnvironment, eventually, freePort, readMessages, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { createTestEnvironment, eventually, freePort, onPlaintextBroker, readMessages, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { registerExampleRun } from './registry-client';
 
@@ -43,7 +43,7 @@ describe('ingestion while Kafka is down', () => {
   });
 
   it('accepts registrations while the broker is stopped and appends them, in order, when it is back', async () => {
-    const env = { ...environment.env, KAFKA_BROKERS: `127.0.0.1:${ports.port}` };
+    const env = onPlaintextBroker(environment.env, `127.0.0.1:${ports.port}`);
     ingestion = await startService('ingestion', env);
     expect((await registerExampleRun(ingestion.url, 'fraud-model', 'run-1')).status).toBe(201);
     const outboxSize = () => db.query('SELECT count(*)::int AS n FROM ingestion.outbox').then((r) => (r.rows[0] as { n: number }).n);

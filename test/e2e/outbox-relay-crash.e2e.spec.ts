@@ -1,3 +1,4 @@
+import { readKafkaSecurity } from '@modelreg/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -36,7 +37,7 @@ describe('outbox relay killed mid-batch', () => {
     const topics = await uniqueTopics(kafka, 'relay-crash', ['events', 'dead-letter'], 3);
     const schema = 'crash_outbox';
     await migrateServiceSchema(pool, schema, mkdtempSync(join(tmpdir(), 'no-service-migrations-')));
-    const settings = { databaseUrl: environment.databaseUrl, brokers: environment.env['KAFKA_BROKERS']?.split(','), schema, deadLetterTopic: topics['dead-letter'] };
+    const settings = { databaseUrl: environment.databaseUrl, brokers: environment.env['KAFKA_BROKERS']?.split(','), schema, deadLetterTopic: topics['dead-letter'], security: readKafkaSecurity(environment.env) };
     const startRelay = () => startRelayProcess(JSON.stringify(settings));
 
     const committed: Array<{ eventId: string; key: string; sequence: number }> = [];

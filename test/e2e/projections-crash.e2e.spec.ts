@@ -1,3 +1,4 @@
+import { readKafkaSecurity } from '@modelreg/config';
 import { Client } from 'pg';
 import { EventCodec, exampleRunRegistered, SchemaCatalog, topicNames } from '@modelreg/events';
 import { createKafkaClient, eventMessage, KafkaEventPublisher, provisionTopics } from '@modelreg/kafka';
@@ -56,7 +57,7 @@ async function countRows(db: Client, table: string): Promise<number> {
 
 async function appendRunRegisteredEvents(environment: TestEnvironment, count: number): Promise<void> {
   const logger = createJsonLogger({ service: 'test', level: 'error' });
-  const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'seed', logger });
+  const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'seed', logger, security: readKafkaSecurity(environment.env) });
   const topics = topicNames(environment.id);
   await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: 3 })));
   const codec = new EventCodec(SchemaCatalog.load());

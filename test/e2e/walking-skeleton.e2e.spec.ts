@@ -1,3 +1,4 @@
+import { readKafkaSecurity } from '@modelreg/config';
 import { Client } from 'pg';
 import { createKafkaClient } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
@@ -49,7 +50,7 @@ describe('walking skeleton: ingestion -> Kafka -> projections -> query', () => {
   });
 
   it('changes nothing when the same event is delivered again', async () => {
-    const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'redeliver', logger: createJsonLogger({ service: 'test', level: 'error' }) });
+    const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'redeliver', logger: createJsonLogger({ service: 'test', level: 'error' }), security: readKafkaSecurity(environment.env) });
     const topic = `${environment.id}.lineage.v1`;
     const original = await readFirstMessage(kafka, topic);
     const before = await snapshot(db);

@@ -29,7 +29,7 @@ def vectors() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def registry() -> Iterator[dict[str, str]]:
+def registry() -> Iterator[dict[str, Any]]:
     """URLs of ingestion, gate-validator, deployment-tracker and projections, plus Kafka settings."""
     node = shutil.which("node")
     assert node, "node is needed to run the registry's services"

@@ -4,10 +4,11 @@ import json
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from conftest import REPO_ROOT, run_body, unique, write_bytes
 from modelreg import RegistryClient, environment_fingerprint, probe_environment
-from modelreg.kafka_producer import RunSubmissionProducer
+from modelreg.kafka_producer import RunSubmissionProducer, kafka_security
 from modelreg.run_submitted import RUN_SUBMITTED_SCHEMA, decode_run_submitted, encode_run_submitted, run_submitted_record
 
 
@@ -29,11 +30,17 @@ def test_encodes_what_it_decodes_with_the_single_object_header(tmp_path: Path) -
     assert decoded["environment"]["fingerprint"] == environment_fingerprint(body["environment"])
 
 
-def test_a_run_submitted_on_kafka_becomes_a_version(registry: dict[str, str], client: RegistryClient, tmp_path: Path) -> None:
+def trainer_options(registry: dict[str, Any]) -> dict[str, Any]:
+    """The trainer principal's SASL settings where the local broker authenticates."""
+    sasl = registry.get("kafkaSasl")
+    return kafka_security(sasl["username"], sasl["password"], mechanism=sasl["mechanism"]) if sasl else {}
+
+
+def test_a_run_submitted_on_kafka_becomes_a_version(registry: dict[str, Any], client: RegistryClient, tmp_path: Path) -> None:
     model = unique("py-kafka")
     uploaded = client.upload_artifact(write_bytes(tmp_path, "k.onnx", 4096))
     body = run_body(model, "run-kafka-1", [uploaded.declare("server", "ONNX")], environment=probe_environment(tmp_path))
-    with RunSubmissionProducer(registry["kafkaBrokers"], topic_prefix=registry["topicPrefix"]) as producer:
+    with RunSubmissionProducer(registry["kafkaBrokers"], topic_prefix=registry["topicPrefix"], **trainer_options(registry)) as producer:
         producer.submit(body)
         producer.submit(body)  # a redelivery registers nothing new
     assert client.wait_for_training_run(model, "run-kafka-1") == 1

@@ -74,7 +74,7 @@ export function startKafkaNode(node: KafkaNode, nodes: readonly KafkaNode[], opt
 export async function waitForKafkaCluster(nodes: readonly KafkaNode[]): Promise<void> {
   await Promise.all(nodes.map((node) => waitUntil(`kafka node ${node.id} on ${node.host}:${node.port}`, () => isPortOpen(node.port, node.host), 90_000)));
   const first = nodes[0] as KafkaNode;
-  await waitForKafka(first.port, first.host);
+  await waitForKafka(first.port, null, first.host);
 }
 
 /** Every node of one cluster is formatted with the same id: the first node's, made once. */

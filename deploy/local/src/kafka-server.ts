@@ -5,10 +5,14 @@ import { join, resolve } from 'node:path';
 import { LOCAL_DIR, REPO_ROOT } from './stack-layout';
 import { Kafka, logLevel } from 'kafkajs';
 import { isPortOpen, waitUntil } from './processes';
+import { securityOptions } from '@modelreg/kafka';
+import type { KafkaSecuritySettings } from '@modelreg/config';
+import { adminSecurity, scramFormatArguments, securedListenerProperties, type KafkaCredentials } from './kafka-security';
 
 /** Pinned in deploy/local/kafka/pom.xml; bump both together. */
 export const KAFKA_VERSION = '4.4.0';
-const DEFAULT_KAFKA_DIR = resolve(LOCAL_DIR, 'kafka');
+/** Where the stack's broker keeps its data, logs and credentials. */
+export const DEFAULT_KAFKA_DIR = resolve(LOCAL_DIR, 'kafka');
 const LIBS_DIR = resolve(DEFAULT_KAFKA_DIR, `libs-${KAFKA_VERSION}`);
 const POM = resolve(REPO_ROOT, 'deploy/local/kafka/pom.xml');
 
@@ -24,16 +28,12 @@ export function ensureKafkaJars(log: (line: string) => void): void {
   writeFileSync(marker, new Date().toISOString());
 }
 
-function serverProperties(port: number, controllerPort: number, dataDir: string, partitions: number, extra: readonly string[]): string {
+function serverProperties(port: number, controllerPort: number, dataDir: string, partitions: number, credentials: KafkaCredentials | null, extra: readonly string[]): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...(credentials ? securedListenerProperties(port, controllerPort, credentials) : plaintextListenerProperties(port, controllerPort)),
     `log.dirs=${dataDir}`,
     `num.partitions=${partitions}`,
     'auto.create.topics.enable=false',
@@ -52,6 +52,17 @@ function serverProperties(port: number, controllerPort: number, dataDir: string,
   ].join('\n');
 }
 
+/** No authentication, no authorization: private brokers of tests about outages. */
+function plaintextListenerProperties(port: number, controllerPort: number): string[] {
+  return [
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+  ];
+}
+
 export interface KafkaStartOptions {
   port: number;
   controllerPort: number;
@@ -62,6 +73,11 @@ export interface KafkaStartOptions {
   dir?: string;
   /** Properties that override the single-node ones: a node of a cluster (kafka-cluster.ts). */
   extraProperties?: readonly string[];
+  /**
+   * SASL/SCRAM on the client listener and ACLs with these users (ensureKafkaCredentials, from the
+   * same dir); default PLAINTEXT, where anyone may do anything.
+   */
+  credentials?: KafkaCredentials | null;
 }
 
 /** Formats storage on first start (kafka.tools.StorageTool), then runs `java ... kafka.Kafka` detached. */
@@ -70,14 +86,15 @@ export function startKafka(options: KafkaStartOptions): number {
   const dataDir = resolve(dir, 'data');
   const logsDir = resolve(dir, 'logs');
   mkdirSync(logsDir, { recursive: true });
+  const credentials = options.credentials ?? null;
   const propertiesFile = resolve(dir, 'server.properties');
-  writeFileSync(propertiesFile, serverProperties(options.port, options.controllerPort, dataDir, options.partitions, options.extraProperties ?? []));
+  writeFileSync(propertiesFile, serverProperties(options.port, options.controllerPort, dataDir, options.partitions, credentials, options.extraProperties ?? []), { mode: 0o600 });
   const classpath = `${LIBS_DIR}/*`;
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     const clusterIdFile = resolve(dir, 'cluster-id');
     if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, kafkaClusterId());
     const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
-    execFileSync('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${resolve(REPO_ROOT, 'deploy/local/kafka/log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--ignore-formatted'], { stdio: 'pipe' });
+    execFileSync('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${resolve(REPO_ROOT, 'deploy/local/kafka/log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--ignore-formatted', ...(credentials ? scramFormatArguments(credentials) : [])], { stdio: 'pipe' });
   }
   const out = openSync(join(logsDir, 'stdout.log'), 'a');
   const child = spawn(
@@ -106,9 +123,10 @@ export function startKafka(options: KafkaStartOptions): number {
  * Ready means more than a listening port: a consumer group can join, so the group coordinator
  * (and __consumer_offsets) is loaded before any service or test relies on it.
  */
-export async function waitForKafka(port: number, host = '127.0.0.1'): Promise<void> {
+export async function waitForKafka(port: number, credentials: KafkaCredentials | null = null, host = '127.0.0.1'): Promise<void> {
   await waitUntil(`kafka on ${host}:${port}`, () => isPortOpen(port, host), 90_000);
-  const kafka = new Kafka({ clientId: 'modelreg-stack-probe', brokers: [`${host}:${port}`], logLevel: logLevel.NOTHING });
+  const security: KafkaSecuritySettings | null = credentials ? adminSecurity(credentials) : null;
+  const kafka = new Kafka({ clientId: 'modelreg-stack-probe', brokers: [`${host}:${port}`], logLevel: logLevel.NOTHING, ...securityOptions(security) });
   await waitUntil('kafka group coordinator', () => canJoinGroup(kafka), 90_000);
 }
 

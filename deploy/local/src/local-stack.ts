@@ -1,9 +1,10 @@
-import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
+import { createKafkaClient, provisionAcls, provisionTopics } from '@modelreg/kafka';
 import { topicNames } from '@modelreg/events';
-import { identifier, integerInRange, optionalString, type Env } from '@modelreg/config';
+import { identifier, integerInRange, optionalString, readKafkaSecurity, type Env } from '@modelreg/config';
 import { createJsonLogger } from '@modelreg/logging';
-import { ensureKafkaJars, startKafka, waitForKafka } from './kafka-server';
+import { DEFAULT_KAFKA_DIR, ensureKafkaJars, startKafka, waitForKafka } from './kafka-server';
 import { bootstrapServers, localClusterNodes, startKafkaNode, waitForKafkaCluster, type KafkaNode, type KafkaNodeStart } from './kafka-cluster';
+import { credentialsEnv, ensureKafkaCredentials, existingKafkaCredentials } from './kafka-security';
 import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
 import { isPortOpen, isProcessAlive, stopProcess } from './processes';
 import { localIssuerEnv, startIssuer } from './issuer';
@@ -30,6 +31,8 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
 
   if (env['KAFKA_BROKERS']) {
     stackEnv['KAFKA_BROKERS'] = env['KAFKA_BROKERS'];
+    // Its users and ACLs are the operator's (docs/OPERATIONS.md); clients get the given security settings.
+    for (const [key, value] of Object.entries(env)) if (/^KAFKA_(SASL|TLS)/.test(key) && value) stackEnv[key] = value;
     print(`kafka: using KAFKA_BROKERS=${env['KAFKA_BROKERS']}`);
   } else if (kafkaNodes > 1) {
     stackEnv['KAFKA_BROKERS'] = await kafkaClusterUp(localClusterNodes(kafkaNodes, ports.kafka, ports.kafkaController), state, { partitions, heap: optionalString(env, 'KAFKA_HEAP', '512m'), log: print });
@@ -37,13 +40,19 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
     stackEnv['KAFKA_BROKERS'] = `127.0.0.1:${ports.kafka}`;
     if (isProcessAlive(state.started.kafka?.pid) && (await isPortOpen(ports.kafka))) {
       print(`kafka: already running (pid ${state.started.kafka?.pid})`);
+      // A broker started before SASL has no credentials file: it stays PLAINTEXT until restarted.
+      const credentials = existingKafkaCredentials(DEFAULT_KAFKA_DIR);
+      if (credentials) Object.assign(stackEnv, credentialsEnv(credentials));
+      else print('kafka: running without SASL; restart the stack (stack:down, stack:up) to secure it');
     } else {
       ensureKafkaJars(print);
       const heap = optionalString(env, 'KAFKA_HEAP', '512m');
-      const pid = startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, partitions, heap, log: print });
+      const credentials = ensureKafkaCredentials(DEFAULT_KAFKA_DIR, print);
+      const pid = startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, partitions, heap, log: print, credentials });
       state.started.kafka = { pid, startedAt: new Date().toISOString() };
+      Object.assign(stackEnv, credentialsEnv(credentials));
       writeStackState(state);
-      await waitForKafka(ports.kafka);
+      await waitForKafka(ports.kafka, credentials);
     }
   }
 
@@ -106,9 +115,11 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
   state.env = stackEnv;
   writeStackState(state);
 
-  const kafka = createKafkaClient({ brokers: stackEnv['KAFKA_BROKERS'].split(','), clientId: 'modelreg-stack', logger: createJsonLogger({ service: 'stack', level: 'error' }) });
+  const security = readKafkaSecurity(stackEnv);
+  const kafka = createKafkaClient({ brokers: stackEnv['KAFKA_BROKERS'].split(','), clientId: 'modelreg-stack', logger: createJsonLogger({ service: 'stack', level: 'error' }), security });
   const created = await provisionTopics(kafka, Object.values(topicNames(topicPrefix)).map((name) => ({ name, partitions })));
   if (created.length > 0) print(`kafka: created topics ${created.join(', ')}`);
+  if (security && !env['KAFKA_BROKERS']) print(`kafka: SASL/SCRAM as ${security.sasl?.username}; ${await provisionAcls(kafka, topicPrefix)} ACLs for ${topicPrefix}.*`);
 
   print(`kafka      ${stackEnv['KAFKA_BROKERS']}`);
   print(`postgres   ${redact(stackEnv['DATABASE_URL'])}`);

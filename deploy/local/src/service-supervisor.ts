@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { asKafkaPrincipal } from '@modelreg/config';
+import { KAFKA_PRINCIPALS } from '@modelreg/kafka';
 import { REPO_ROOT } from './stack-layout';
 
 export interface SupervisedService {
@@ -40,7 +42,7 @@ export class ServiceSupervisor {
   start(service: SupervisedService, attempt = 0): void {
     if (this.stopping) return;
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: { ...this.env, ...service.env }, stdio: ['ignore', this.output, this.output] });
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: { ...serviceEnv(this.env, service.name.split('#')[0] as string), ...service.env }, stdio: ['ignore', this.output, this.output] });
     this.children.set(service.name, child);
     child.once('exit', (code, signal) => {
       this.children.delete(service.name);
@@ -80,4 +82,9 @@ export class ServiceSupervisor {
       ),
     );
   }
+}
+
+/** Each service talks to Kafka as its own principal (its ACLs), never as the admin. */
+function serviceEnv(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
+  return (KAFKA_PRINCIPALS as readonly string[]).includes(name) ? asKafkaPrincipal(env, name) : env;
 }

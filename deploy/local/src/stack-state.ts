@@ -19,7 +19,7 @@ export function readStackState(): StackState {
 
 export function writeStackState(state: StackState): void {
   mkdirSync(dirname(STATE_FILE), { recursive: true });
-  // Both files hold the development tokens: readable by their owner only.
+  // Both files hold the development tokens and the Kafka principals' passwords: readable by their owner only.
   writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   chmodSync(STATE_FILE, 0o600);
   const lines = Object.entries(state.env).map(([key, value]) => `${key}=${value}`);

@@ -5,3 +5,5 @@ export { DEFAULT_MAX_EVENT_BYTES, readBusSettings, readKafkaSecurity, readDataba
 export type { BusSettings, KafkaSecuritySettings, KafkaSaslMechanism, ObjectStoreSettings, HttpSettings, ServiceSettings, LogLevelSetting } from './infrastructure-settings';
 export { ASYMMETRIC_ALGORITHMS, readAuthSettings, readHttpSecuritySettings } from './http-security-settings';
 export type { AsymmetricAlgorithm, AuthSettings, HttpSecuritySettings } from './http-security-settings';
+export { asKafkaPrincipal, kafkaClientSecurity, principalPasswordVariable } from './kafka-principal-settings';
+export type { KafkaClientSecurity } from './kafka-principal-settings';

@@ -45,3 +45,16 @@ export const TOPIC_ROLE_OF_EVENT: Readonly<Record<EventName, TopicRole>> = {
   DeploymentReportRejected: 'deployments',
   DeploymentReportSubmitted: 'deploymentReports',
 };
+
+/**
+ * Why an event of `eventType` read from `topic` must not be applied, or null when it belongs there.
+ * Each topic carries only its own events (TOPIC_ROLE_OF_EVENT): a RunRegistered on the
+ * deployment-reports topic did not come from ingestion, whoever could write there. Topics that are
+ * not one of `topics` (a test's own) are not checked.
+ */
+export function misplacedEventReason(topics: TopicNames, topic: string, eventType: EventName): string | null {
+  const role = (Object.keys(topics) as TopicRole[]).find((candidate) => topics[candidate] === topic);
+  if (role === undefined) return null;
+  const home = TOPIC_ROLE_OF_EVENT[eventType];
+  return home === role ? null : `misplaced event: ${eventType} does not belong on ${topic} (it is appended to ${topics[home]} only)`;
+}

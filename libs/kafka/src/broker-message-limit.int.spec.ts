@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { testKafka } from '@modelreg/testing';
+import { createTestTopics, testKafka } from '@modelreg/testing';
 import { brokerMessageLimit, topicMessageLimits } from './broker-message-limit';
 
 /** What the real broker (message.max.bytes=10485760 in the local stack) says each topic accepts. */
@@ -12,13 +12,10 @@ describe('topic message limits on the real broker', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: own, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '2000000' }] },
-        { topic: inherited, numPartitions: 1 },
-      ],
-    });
+    await createTestTopics(kafka, [
+      { topic: own, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '2000000' }] },
+      { topic: inherited, numPartitions: 1 },
+    ]);
   });
 
   afterAll(async () => {

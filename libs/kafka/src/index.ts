@@ -1,4 +1,7 @@
-export { createKafkaClient } from './kafka-client';
+export { createKafkaClient, securityOptions } from './kafka-client';
+export { provisionAcls, removeAcls } from './acl-provisioner';
+export { aclBindings, KAFKA_PRINCIPALS, LOG_READER_GROUP_PREFIX, PRINCIPAL_GRANTS } from './kafka-principals';
+export type { AclBinding, AclOperation, KafkaPrincipal, PrincipalGrant } from './kafka-principals';
 export type { KafkaConnectionOptions } from './kafka-client';
 export { provisionTopics } from './topic-provisioner';
 export type { TopicSpec } from './topic-provisioner';

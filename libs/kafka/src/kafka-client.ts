@@ -1,5 +1,5 @@
 import type { KafkaConfig, Kafka, logCreator } from 'kafkajs';
-import type { KafkaSecuritySettings } from '@modelreg/config';
+import { kafkaClientSecurity, type KafkaSecuritySettings } from '@modelreg/config';
 import type { Logger } from '@modelreg/logging';
 
 export interface KafkaConnectionOptions {
@@ -30,14 +30,7 @@ export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
 
 /** kafkajs `sasl` and `ssl` options from our settings. */
 export function securityOptions(security: KafkaSecuritySettings | null): Pick<KafkaConfig, 'sasl' | 'ssl'> {
-  if (!security) return {};
-  const { sasl, tls } = security;
-  return {
-    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as KafkaConfig['sasl'] } : {}),
-    ...(tls
-      ? { ssl: { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca ? { ca: [tls.ca] } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } }
-      : {}),
-  };
+  return kafkaClientSecurity(security) as Pick<KafkaConfig, 'sasl' | 'ssl'>;
 }
 
 function kafkaLogCreator(logger: Logger): logCreator {

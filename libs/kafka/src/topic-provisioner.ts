@@ -17,8 +17,9 @@ export async function provisionTopics(kafka: Kafka, topics: TopicSpec[]): Promis
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic.name));
     if (missing.length > 0) {
+      // Leaders are awaited below: kafkajs's own wait gives up on a broker that does not list a new topic yet.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions,

@@ -1,4 +1,5 @@
 import { BatchConsumer, type BatchHandler, type ConsumerSession, type StalledPartition } from '@modelreg/kafka';
+import { misplacedEventReason } from '@modelreg/events';
 import type { Logger } from '@modelreg/logging';
 import { EventLedger, type ApplyEvents } from './event-ledger/event-ledger';
 import { DEFAULT_RETRY_POLICY, settleBatch, type RetryPolicy } from './event-ledger/settle-batch';
@@ -49,12 +50,22 @@ export interface LedgerPipeline {
  * The one way a service consumes: each batch applied exactly once in effect through the event
  * ledger, outages retried without end, events a handler keeps failing on dead-lettered with the
  * reason (via the outbox, in the ledger's transaction) while the rest of the partition moves on,
- * and a readiness check that reports a stalled partition.
+ * and a readiness check that reports a stalled partition. An event on a topic it does not belong on
+ * (misplacedEventReason) is dead-lettered, never applied.
  */
 export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
   const { logger, relay } = options;
   const { metrics } = options.infra;
-  const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter, (reasons) => metrics.countDeadLetters(reasons), options.sharedLock ?? null);
+  const { topics } = options.infra;
+  const ledger = new EventLedger(
+    options.infra.pool,
+    options.schema,
+    options.groupId,
+    topics.deadLetter,
+    (reasons) => metrics.countDeadLetters(reasons),
+    options.sharedLock ?? null,
+    (consumed) => misplacedEventReason(topics, consumed.source.topic, consumed.event.type),
+  );
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   let applied = 0;
   const handler: BatchHandler = async (batch, session) => {

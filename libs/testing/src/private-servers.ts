@@ -83,9 +83,47 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
   };
 }
 
-function runScript(script: string, args: string[]): Promise<string> {
+/** A broker of a test's own, as the stack runs its broker (deploy/local). */
+export interface PrivateKafka {
+  /** KAFKA_BROKERS and, secured, the admin's KAFKA_SASL_* and every principal's password (KAFKA_SASL_PASSWORD_<PRINCIPAL>). */
+  env: Record<string, string>;
+  /** Stops it and removes its data. */
+  dispose(): Promise<void>;
+}
+
+/** `secured`: SASL/SCRAM and ACLs, as the stack's broker; else PLAINTEXT. Takes half a minute to start. */
+export async function startPrivateKafka(options: { secured: boolean }): Promise<PrivateKafka> {
+  const directory = mkdtempSync(join(tmpdir(), 'modelreg-private-kafka-'));
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const args = ['start', String(port), String(controllerPort), directory, ...(options.secured ? ['secured'] : [])];
+  const started = JSON.parse(await runScript('kafka-server.main.ts', args)) as { pid: number; env: Record<string, string> };
+  return {
+    env: started.env,
+    dispose: async () => {
+      try {
+        process.kill(started.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await eventually(async () => isAlive(started.pid), (alive) => !alive, { timeoutMs: 30_000, what: `private kafka (pid ${started.pid}) to exit` });
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs one of the stack's scripts (deploy/local/src); `env` adds to this process's environment. */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'deploy/local/src', script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'deploy/local/src', script), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let errors = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
+import { runScript } from './private-servers';
 import { stackConnection } from './stack-connection';
 import { testIssuer } from './test-issuer';
 
@@ -35,6 +35,8 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
+  // Topics (and, where the broker authenticates, ACLs) before any service of the test starts.
+  await runScript('kafka-slice.main.ts', ['provision', id], stack);
   const issuer = await testIssuer();
   const env: Record<string, string> = { ...stack, ...issuer.env, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
   return {
@@ -46,7 +48,8 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
       await cleanup.end();
-      await deleteTopicsWithPrefix(stack['KAFKA_BROKERS'] as string, `${id}.`);
+      // Best effort: a leftover topic holds test data only.
+      await runScript('kafka-slice.main.ts', ['dispose', id], stack).catch(() => undefined);
     },
   };
 }
@@ -55,18 +58,4 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
-}
-
-/** Test topics are throwaway (unlike the registry's, which keep everything): they go with the environment. */
-async function deleteTopicsWithPrefix(brokers: string, prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'test-cleanup', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  try {
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
-  } catch {
-    // Cleanup is best effort: a leftover topic holds test data only.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

@@ -9,14 +9,32 @@ from kafka import KafkaProducer
 
 from .run_submitted import EVENT_TYPE, encode_run_submitted, run_submitted_record
 
-__all__ = ["RunSubmissionProducer"]
+__all__ = ["RunSubmissionProducer", "kafka_security"]
+
+
+def kafka_security(
+    username: str, password: str, *, mechanism: str = "SCRAM-SHA-512", tls: bool = False, ca_file: str | None = None
+) -> dict[str, Any]:
+    """kafka-python options for a broker that authenticates (SASL/SCRAM; with ``tls``, over TLS with
+    the CA in ``ca_file``, else the system's). The registry's brokers give training clusters the
+    ``trainer`` principal, which may only write the run-submissions topic."""
+    options: dict[str, Any] = {
+        "security_protocol": "SASL_SSL" if tls else "SASL_PLAINTEXT",
+        "sasl_mechanism": mechanism,
+        "sasl_plain_username": username,
+        "sasl_plain_password": password,
+    }
+    if tls and ca_file:
+        options["ssl_cafile"] = ca_file
+    return options
 
 
 class RunSubmissionProducer:
     """The Kafka alternative to ``POST /v1/runs``. The key is the model name and the partitioner is
     murmur2 (as the registry's and the Java client's), so one model's submissions stay in order.
     Invalid submissions reach the registry's dead-letter topic with the reason; registration is
-    idempotent per training run, so re-sending is safe."""
+    idempotent per training run, so re-sending is safe. Pass ``**kafka_security(user, password)``
+    for a broker that authenticates."""
 
     def __init__(self, bootstrap_servers: str, *, topic_prefix: str = "modelreg", producer: str = "modelreg-python", **kafka_options: Any):
         self.topic = f"{topic_prefix}.run-submissions.v1"

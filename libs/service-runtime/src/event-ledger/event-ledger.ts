@@ -25,6 +25,8 @@ export class EventLedger {
     private readonly onDeadLettered: (reasons: string[]) => void = () => undefined,
     /** Advisory lock taken shared before anything else in each transaction (see `LedgerConsumerOptions.sharedLock`). */
     private readonly sharedLock: string | null = null,
+    /** Why an event must not be applied where it was read (misplacedEventReason), or null. */
+    private readonly misplacedReason: (consumed: ConsumedEvent) => string | null = () => null,
   ) {}
 
   /**
@@ -47,13 +49,19 @@ export class EventLedger {
       if (this.sharedLock) await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [this.sharedLock]);
       const position = await this.lockPosition(client, batch);
       const unseen = batch.events.filter((consumed) => BigInt(consumed.source.offset) >= position);
+      // A misplaced event's id is not claimed: the genuine event with that id may still come, on its own topic.
+      const misplaced = unseen.flatMap((consumed) => {
+        const reason = this.misplacedReason(consumed);
+        return reason === null ? [] : [{ source: consumed.source, reason }];
+      });
+      const placed = unseen.filter((consumed) => !misplaced.some((letter) => letter.source === consumed.source));
       // An id that is not a UUID cannot be recorded as applied; the position alone guards its redelivery.
-      const unrecordable = unseen.filter((consumed) => !UUID.test(consumed.event.data.envelope.eventId));
-      const fresh = await this.claim(client, unseen.filter((consumed) => !unrecordable.includes(consumed)));
+      const unrecordable = placed.filter((consumed) => !UUID.test(consumed.event.data.envelope.eventId));
+      const fresh = await this.claim(client, placed.filter((consumed) => !unrecordable.includes(consumed)));
       const { applied, rejected } = await work(client, fresh);
       const undecodable = batch.undecodable.filter((letter) => BigInt(letter.source.offset) >= position);
       const invalidIds = unrecordable.map((consumed) => ({ source: consumed.source, reason: `invalid event id: ${JSON.stringify(consumed.event.data.envelope.eventId)} is not a UUID` }));
-      const letters = [...undecodable, ...invalidIds, ...rejected].sort((a, b) => (BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1));
+      const letters = [...undecodable, ...misplaced, ...invalidIds, ...rejected].sort((a, b) => (BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1));
       await enqueueOutbox(client, this.schema, letters.map((letter) => deadLetterMessage(this.deadLetterTopic, this.consumerGroup, letter)));
       await this.advance(client, batch);
       reasons = letters.map((letter) => letter.reason);

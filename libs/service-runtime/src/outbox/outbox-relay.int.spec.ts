@@ -6,7 +6,7 @@ import { DLQ_HEADERS, HEADER_EVENT_ID, KafkaEventPublisher, type OutgoingMessage
 import { createJsonLogger } from '@modelreg/logging';
 import { createPool, withTransaction, type Pool } from '@modelreg/postgres';
 import type { KafkaMessage } from 'kafkajs';
-import { createTestEnvironment, eventually, readAllMessages, testKafka, uniqueTopics, type TestEnvironment } from '@modelreg/testing';
+import { createTestEnvironment, createTestTopics, eventually, readAllMessages, testKafka, uniqueTopics, type TestEnvironment } from '@modelreg/testing';
 import { migrateServiceSchema } from '../infrastructure';
 import { OUTBOX_HEADERS, stampOutboxRow } from './outbox-reconciler';
 import { enqueueOutbox, OutboxRelay } from './outbox-relay';
@@ -65,10 +65,7 @@ describe('outbox relay on the real stack', () => {
   it('dead-letters a record the broker refuses, with the reason, and appends the records behind it, of its key and others', async () => {
     const topics = await uniqueTopics(kafka, 'refused', ['events', 'dead-letter'], 3);
     const limited = `${topics['events']}-limited`;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: limited, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }] });
-    await admin.disconnect();
+    await createTestTopics(kafka, [{ topic: limited, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }]);
     const events = topics['events'] as string;
     const schema = await outbox('refused');
     const oversized = record(events, 'model-a', 'a-2', 11 * MiB);

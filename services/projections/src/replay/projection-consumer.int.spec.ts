@@ -1,3 +1,4 @@
+import { readKafkaSecurity } from '@modelreg/config';
 import { Client } from 'pg';
 import { EventCodec, exampleRunRegistered, SchemaCatalog, topicNames, type RunRegistered } from '@modelreg/events';
 import { createKafkaClient, DLQ_HEADERS, eventMessage, KafkaEventPublisher } from '@modelreg/kafka';
@@ -71,7 +72,7 @@ describe('projections consumer: poison events and stalled partitions', () => {
 
   async function publish(events: RunRegistered[]): Promise<void> {
     const logger = createJsonLogger({ service: 'test', level: 'error' });
-    const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'poison-producer', logger });
+    const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'poison-producer', logger, security: readKafkaSecurity(environment.env) });
     const publisher = new KafkaEventPublisher(kafka);
     await publisher.publish(events.map((data) => eventMessage(codec, topics(), { type: 'RunRegistered', data })));
     await publisher.close();

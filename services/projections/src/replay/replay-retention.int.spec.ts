@@ -1,3 +1,4 @@
+import { readKafkaSecurity } from '@modelreg/config';
 import { createKafkaClient } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
 import { createPool, type Pool } from '@modelreg/postgres';
@@ -38,7 +39,7 @@ describe('replay retention (real Postgres and Kafka)', () => {
     for (const groupId of groups) await admin.setOffsets({ groupId, topic: topic!, partitions: [{ partition: 0, offset: '0' }] });
 
     const logger = createJsonLogger({ service: 'test', level: 'error' });
-    const retention = new ReplayRetention(pool, createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'retention', logger }), liveGroup, 24 * HOUR, () => running);
+    const retention = new ReplayRetention(pool, createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'retention', logger, security: readKafkaSecurity(environment.env) }), liveGroup, 24 * HOUR, () => running);
     const removed = await retention.run(now);
 
     const schemas = (await pool.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'projections\\_%' ORDER BY 1")).rows.map((row: { nspname: string }) => row.nspname);
