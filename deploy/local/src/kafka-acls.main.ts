@@ -1,4 +1,4 @@
-// The registry's ACLs for one topic prefix on any broker (docs/SECURITY-KAFKA.md). Arguments:
+// The registry's ACLs for one topic prefix on any broker (docs/SECURITY.md, Kafka). Arguments:
 // <prefix> [--print]. Creates them as the user of KAFKA_SASL_* (a super user), on KAFKA_BROKERS with
 // KAFKA_TLS_*; with --print, prints the equivalent kafka-acls.sh commands instead and connects to nothing.
 import { readKafkaSecurity, requiredString } from '@modelreg/config';
