@@ -10,7 +10,7 @@ export { dependencyFailure } from './errors/dependency-failure';
 export type { DependencyFailure } from './errors/dependency-failure';
 export { connectInfrastructure, migrateServiceSchema } from './infrastructure';
 export type { ServiceInfrastructure, InfrastructureOptions } from './infrastructure';
-export { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
+export { badRequest, notFound, parseModelName, parsePositiveInt, parsePage } from './request-params';
 export type { PageQuery } from './request-params';
 export { Origin, requestIdOf, requestOriginOf } from './request-origin';
 export type { RequestOrigin, RequestWithOrigin } from './request-origin';

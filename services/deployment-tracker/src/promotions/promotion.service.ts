@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { promotionTargets, verdictOn, type Placement } from '@modelreg/deployments';
-import type { GateEvaluated } from '@modelreg/events';
+import { originOf, type EventOrigin, type GateEvaluated } from '@modelreg/events';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
@@ -23,11 +23,11 @@ export class PromotionService {
     await deploymentStore.recordVerdict(client, decision);
     const targets = promotionTargets(decision, await deploymentStore.placementsOf(client, decision.modelName));
     const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, decision.envelope.correlationId).message));
+    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, originOf(decision.envelope)).message));
   }
 
   /** Promotes a version to a (new) placement when its latest gate decision passed there. */
-  async promote(placement: Placement, modelVersion: number, correlationId: string): Promise<PromotionOutcome> {
+  async promote(placement: Placement, modelVersion: number, origin: EventOrigin): Promise<PromotionOutcome> {
     const outcome = await withTransaction(this.deps.pool, async (client): Promise<PromotionOutcome> => {
       const name = `${placement.modelName} v${modelVersion}`;
       const version = await deploymentStore.latestDecision(client, placement.modelName, modelVersion);
@@ -38,7 +38,7 @@ export class PromotionService {
       }
       await deploymentStore.lockPlacement(client, placement);
       const passed = { modelVersion, decisionEventId: version.decisionEventId, policyId: version.policyId, policyVersion: version.policyVersion };
-      const promotion = modelPromotedMessage(this.deps, placement, passed, correlationId);
+      const promotion = modelPromotedMessage(this.deps, placement, passed, origin);
       await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [promotion.message]);
       return { outcome: 'promoted', eventId: promotion.eventId };
     });

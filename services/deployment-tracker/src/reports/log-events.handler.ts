@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateDeploymentReport, type DeploymentReport } from '@modelreg/deployments';
-import type { EventEnvelope } from '@modelreg/events';
+import { outsideOrigin, type EventEnvelope } from '@modelreg/events';
 import type { GatePolicy } from '@modelreg/gates';
 import { EventTooLargeError, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
@@ -83,7 +83,7 @@ export class LogEventsHandler {
   private async submitWithin(client: PoolClient, report: DeploymentReport, envelope: EventEnvelope): Promise<EventTooLargeError | null> {
     await client.query('SAVEPOINT report');
     try {
-      await this.reports.submitIn(client, report, envelope.correlationId, envelope.eventId);
+      await this.reports.submitIn(client, report, outsideOrigin(envelope), envelope.eventId);
     } catch (error) {
       if (!(error instanceof EventTooLargeError)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT report');

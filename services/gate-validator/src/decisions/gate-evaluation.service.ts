@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isPlacementEvent, servingView } from '@modelreg/deployments';
 import { decide, governingPolicy, type GateDecision, type GatePolicy } from '@modelreg/gates';
-import type { GateEvaluated } from '@modelreg/events';
+import type { EventOrigin, GateEvaluated } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import { enqueueOutbox } from '@modelreg/service-runtime';
@@ -13,7 +13,7 @@ import { decideOnRegistration, foldGateEvent, type GateValidatorState } from '..
 export interface ReEvaluationRequest {
   modelName: string;
   modelVersion: number;
-  correlationId: string;
+  origin: EventOrigin;
   /** When it was asked for: the decision's time. */
   requestedAt: number;
   /** A specific policy (re-evaluation under a newer or another policy); otherwise the one bound to the model. */
@@ -58,7 +58,7 @@ export class GateEvaluationService {
     const state = await gateStore.loadState(client, request.modelName, request.modelVersion);
     const policy = request.policy ?? (await this.policyFor(client, request.modelName));
     const decision = decide(
-      { modelName: request.modelName, candidateVersion: request.modelVersion, trigger: 'ReEvaluationRequested', policy, occurredAt: request.requestedAt, producer: SERVICE_NAME, correlationId: request.correlationId, causationId: null },
+      { modelName: request.modelName, candidateVersion: request.modelVersion, trigger: 'ReEvaluationRequested', policy, occurredAt: request.requestedAt, producer: SERVICE_NAME, origin: request.origin, causationId: null },
       state.gate,
     );
     await this.record(client, state, state, decision);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Para
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_POLICY, POLICY_ID_PATTERN, policyContentHash } from '@modelreg/gates';
-import { badRequest, correlationIdFrom, notFound, parsePositiveInt } from '@modelreg/service-runtime';
+import { badRequest, notFound, Origin, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from './policy-catalog.service';
@@ -30,8 +30,8 @@ export class PoliciesController {
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
   @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit, or its GatePolicyPublished would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is published and the version stays free.' })
-  async publish(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
-    const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, correlationIdFrom(correlation));
+  async publish(@Body() body: unknown, @Origin() origin: RequestOrigin, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, origin);
     switch (outcome.kind) {
       case 'invalid':
         throw new HttpException({ error: 'validation_failed', errors: outcome.errors }, HttpStatus.UNPROCESSABLE_ENTITY);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { policySubject, buildEnvelope } from '@modelreg/events';
+import { policySubject, buildEnvelope, type EventOrigin } from '@modelreg/events';
 import { DEFAULT_POLICY, modelsMatching, P99_LATENCY_METRIC, policyContentHash, policyMetricWarnings, validatePolicy, type GatePolicy } from '@modelreg/gates';
 import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
@@ -23,7 +23,7 @@ export type PublishOutcome =
 export class PolicyPublishingService {
   constructor(@Inject(GATE_VALIDATOR_DEPENDENCIES) private readonly deps: GateValidatorDependencies) {}
 
-  async publish(document: unknown, publishedBy: string | null, correlationId: string): Promise<PublishOutcome> {
+  async publish(document: unknown, publishedBy: string | null, origin: EventOrigin): Promise<PublishOutcome> {
     const validated = validatePolicy(document);
     if (!validated.ok) return { kind: 'invalid', errors: validated.errors };
     const policy = validated.value;
@@ -38,7 +38,7 @@ export class PolicyPublishingService {
       }
       const expected = (current?.policy_version ?? 0) + 1;
       if (policy.version !== expected) return { kind: 'conflict', message: `${policy.policyId}: expected version ${expected}, got ${policy.version}` };
-      await this.record(client, policy, contentHash, publishedBy, correlationId);
+      await this.record(client, policy, contentHash, publishedBy, origin);
       return { kind: 'published', policyId: policy.policyId, policyVersion: policy.version, contentHash, warnings: await this.warnings(client, policy) };
     });
   }
@@ -49,11 +49,11 @@ export class PolicyPublishingService {
     return policyMetricWarnings(policy, await gateStore.metricsCarried(client, models, P99_LATENCY_METRIC));
   }
 
-  private async record(client: PoolClient, policy: GatePolicy, contentHash: string, publishedBy: string | null, correlationId: string): Promise<void> {
+  private async record(client: PoolClient, policy: GatePolicy, contentHash: string, publishedBy: string | null, origin: EventOrigin): Promise<void> {
     const eventId = randomUUID();
     const occurredAt = Date.now();
     const event = {
-      envelope: buildEnvelope('GatePolicyPublished', { eventId, occurredAt, producer: this.deps.producer, correlationId, modelName: policySubject(policy.policyId) }),
+      envelope: buildEnvelope('GatePolicyPublished', { eventId, occurredAt, producer: this.deps.producer, ...origin, modelName: policySubject(policy.policyId) }),
       policyId: policy.policyId,
       policyVersion: policy.version,
       contentHash,

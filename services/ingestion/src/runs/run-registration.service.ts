@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EventOrigin } from '@modelreg/events';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { buildRunRegistered, type RunSubmission } from '@modelreg/lineage';
 import { canonicalJson, type FieldError } from '@modelreg/validation';
@@ -22,13 +23,13 @@ export type RegistrationOutcome =
 export class RunRegistrationService {
   constructor(@Inject(INGESTION_DEPENDENCIES) private readonly deps: IngestionDependencies) {}
 
-  async register(submission: RunSubmission, correlationId: string, causationId: string | null = null): Promise<RegistrationOutcome> {
+  async register(submission: RunSubmission, origin: EventOrigin, causationId: string | null = null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
     const requestHash = hashOf(submission);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, requestHash, correlationId, causationId));
+        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, requestHash, origin, causationId));
         if (outcome.kind === 'registered') this.deps.relay.nudge();
         return outcome;
       } catch (error) {
@@ -45,12 +46,12 @@ export class RunRegistrationService {
    * A registration that throws (an event too large to append) leaves nothing behind, the version
    * counter included: it runs under a savepoint.
    */
-  async registerWithin(client: PoolClient, submission: RunSubmission, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+  async registerWithin(client: PoolClient, submission: RunSubmission, origin: EventOrigin, causationId: string | null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
     await client.query('SAVEPOINT registration');
     try {
-      const outcome = await this.registerIn(client, submission, hashOf(submission), correlationId, causationId);
+      const outcome = await this.registerIn(client, submission, hashOf(submission), origin, causationId);
       await client.query('RELEASE SAVEPOINT registration');
       return outcome;
     } catch (error) {
@@ -59,7 +60,7 @@ export class RunRegistrationService {
     }
   }
 
-  private async registerIn(client: PoolClient, submission: RunSubmission, requestHash: string, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+  private async registerIn(client: PoolClient, submission: RunSubmission, requestHash: string, origin: EventOrigin, causationId: string | null): Promise<RegistrationOutcome> {
     const existing = await client.query('SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2', [submission.modelName, submission.trainingRunId]);
     const found = existing.rows[0] as { model_version: number; event_id: string; request_hash: string } | undefined;
     if (found) {
@@ -82,7 +83,7 @@ export class RunRegistrationService {
       registeredAt,
       eventId,
       producer: `${SERVICE_NAME}/${this.deps.instance}`,
-      correlationId,
+      origin,
       causationId,
       storageUris: submission.artifacts.map((artifact) => this.deps.store.uriFor(artifact.sha256)),
     });

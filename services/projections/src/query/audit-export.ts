@@ -1,4 +1,4 @@
-import type { EventCodec } from '@modelreg/events';
+import type { EventCodec, EventPrincipal } from '@modelreg/events';
 import { readAtCoordinates, type Kafka } from '@modelreg/kafka';
 import type { Pool } from '@modelreg/postgres';
 
@@ -9,6 +9,10 @@ export interface AuditLine {
   eventId: string;
   eventType: string;
   occurredAt: string;
+  /** Who asked: the originating request's principal (null on events without one). */
+  principal: EventPrincipal | null;
+  /** The originating request's id. */
+  requestId: string | null;
   /** The event as decoded from the log itself (not from the read models). */
   event: unknown;
   /** The record's value exactly as stored in Kafka (Avro single-object encoding), base64, when asked. */
@@ -39,6 +43,8 @@ export async function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, m
       eventId: entry.eventId,
       eventType: entry.eventType,
       occurredAt: entry.occurredAt.toISOString(),
+      principal: event.data.envelope.principal,
+      requestId: event.data.envelope.requestId,
       event: event.data,
       ...(includeRaw ? { rawAvroBase64: (record?.message.value as Buffer).toString('base64') } : {}),
     };
