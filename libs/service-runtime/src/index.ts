@@ -26,3 +26,5 @@ export { ledgerConsumer } from './ledger-consumer';
 export type { LedgerConsumerOptions, LedgerPipeline } from './ledger-consumer';
 export { PeriodicTask } from './periodic/periodic-task';
 export { ServiceMetrics, deadLetterReasonKind } from './metrics/service-metrics';
+export { EventSealer } from './integrity/event-sealer';
+export { EventVerifier } from './integrity/event-verifier';

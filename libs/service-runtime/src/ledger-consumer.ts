@@ -48,7 +48,7 @@ export interface LedgerPipeline {
 export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
   const { logger, relay } = options;
   const { metrics } = options.infra;
-  const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter, (reasons) => metrics.countDeadLetters(reasons));
+  const ledger = new EventLedger(options.infra.pool, options.schema, options.groupId, options.infra.topics.deadLetter, (reasons) => metrics.countDeadLetters(reasons), options.infra.verifier);
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   let applied = 0;
   const handler: BatchHandler = async (batch, session) => {

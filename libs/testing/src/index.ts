@@ -9,3 +9,4 @@ export { startPrivatePostgres, startPrivateS3 } from './private-servers';
 export type { PrivatePostgres, PrivateS3 } from './private-servers';
 export { startRegistry } from './test-registry';
 export type { TestRegistry } from './test-registry';
+export { TestEventSealer } from './test-event-sealer';

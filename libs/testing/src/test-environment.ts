@@ -1,17 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeEventKeyDirectory } from '@modelreg/events';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { stackConnection } from './stack-connection';
+import { TestEventSealer } from './test-event-sealer';
 
 /**
  * An isolated slice of the real local stack for one test file: its own Kafka topic prefix,
- * its own Postgres database and its own bucket, so test files never see each other's data.
+ * its own Postgres database, its own bucket and its own event signing keys (EVENT_KEYS_DIR), so
+ * test files never see each other's data.
  */
 export interface TestEnvironment {
   id: string;
   env: Record<string, string>;
   databaseUrl: string;
+  /** Seals events a test appends straight to a signed topic, with this environment's keys. */
+  sealer: TestEventSealer;
   dispose(): Promise<void>;
 }
 
@@ -33,12 +41,16 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
-  const env: Record<string, string> = { ...stack, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
+  const keysDir = mkdtempSync(join(tmpdir(), `${id}-keys-`));
+  writeEventKeyDirectory(keysDir);
+  const env: Record<string, string> = { ...stack, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn', EVENT_KEYS_DIR: keysDir };
   return {
     id,
     env,
     databaseUrl,
+    sealer: new TestEventSealer(keysDir),
     dispose: async () => {
+      rmSync(keysDir, { recursive: true, force: true });
       const cleanup = new Client({ connectionString: stack['DATABASE_URL'] });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { promotionTargets, verdictOn, type Placement } from '@modelreg/deployments';
 import { originOf, type EventOrigin, type GateEvaluated } from '@modelreg/events';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
@@ -23,7 +22,7 @@ export class PromotionService {
     await deploymentStore.recordVerdict(client, decision);
     const targets = promotionTargets(decision, await deploymentStore.placementsOf(client, decision.modelName));
     const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, originOf(decision.envelope)).message));
+    await this.deps.relay.enqueue(client, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, originOf(decision.envelope)).message));
   }
 
   /** Promotes a version to a (new) placement when its latest gate decision passed there. */
@@ -39,7 +38,7 @@ export class PromotionService {
       await deploymentStore.lockPlacement(client, placement);
       const passed = { modelVersion, decisionEventId: version.decisionEventId, policyId: version.policyId, policyVersion: version.policyVersion };
       const promotion = modelPromotedMessage(this.deps, placement, passed, origin);
-      await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [promotion.message]);
+      await this.deps.relay.enqueue(client, [promotion.message]);
       return { outcome: 'promoted', eventId: promotion.eventId };
     });
     if (outcome.outcome === 'promoted') this.deps.relay.nudge();

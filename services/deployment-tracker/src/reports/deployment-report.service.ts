@@ -6,7 +6,6 @@ import { governingPolicy } from '@modelreg/gates';
 import { canonicalJson } from '@modelreg/validation';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
@@ -56,7 +55,7 @@ export class DeploymentReportService {
     const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), origin, causationId));
     const messages = this.fitting(events);
     await this.applyFacts(client, decision.facts, placement);
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
+    await this.deps.relay.enqueue(client, messages);
     const appended = events.map((event) => ({ type: event.type, eventId: event.data.envelope.eventId }));
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, events) VALUES ($1, $2, 'applied', $3)", [report.reportId, report.kind, JSON.stringify(appended)]);
     return { outcome: 'applied', duplicate: false, events: appended };
@@ -93,7 +92,7 @@ export class DeploymentReportService {
         report: canonicalJson(report),
       },
     };
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, this.fitting([event]));
+    await this.deps.relay.enqueue(client, this.fitting([event]));
     const events = [{ type: event.type, eventId }];
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, rule, reason, events) VALUES ($1, $2, 'rejected', $3, $4, $5)", [report.reportId, report.kind, rejection.rule, rejection.reason, JSON.stringify(events)]);
     return { outcome: 'rejected', duplicate: false, rule: rejection.rule, reason: rejection.reason, events };

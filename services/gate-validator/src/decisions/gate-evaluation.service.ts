@@ -4,7 +4,6 @@ import { decide, governingPolicy, type GateDecision, type GatePolicy } from '@mo
 import type { EventOrigin, GateEvaluated } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES, GATES_SCHEMA, SERVICE_NAME } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
@@ -84,7 +83,7 @@ export class GateEvaluationService {
     if (!decision.ok) return gateStore.saveState(client, before, state);
     await gateStore.saveState(client, before, foldGateEvent(state, { type: 'GateEvaluated', data: decision.event }));
     if (!(await gateStore.saveDecision(client, decision.event))) return;
-    await enqueueOutbox(client, GATES_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
+    await this.deps.relay.enqueue(client, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
     this.deps.metrics.gateDecisions.inc({ verdict: decision.event.verdict, trigger: decision.event.trigger });
   }
 }

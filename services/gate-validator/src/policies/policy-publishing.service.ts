@@ -5,7 +5,6 @@ import { DEFAULT_POLICY, modelsMatching, P99_LATENCY_METRIC, policyContentHash, 
 import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES, GATES_SCHEMA } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
@@ -66,6 +65,6 @@ export class PolicyPublishingService {
       'INSERT INTO gates.policies (policy_id, policy_version, content_hash, document, event_id, published_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [policy.policyId, policy.version, contentHash, JSON.stringify(policy), eventId, occurredAt],
     );
-    await enqueueOutbox(client, GATES_SCHEMA, messages);
+    await this.deps.relay.enqueue(client, messages);
   }
 }

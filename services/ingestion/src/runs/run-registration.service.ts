@@ -7,7 +7,6 @@ import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES, INGESTION_SCHEMA, SERVICE_NAME } from '../ingestion.constants';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 
 export type RegistrationOutcome =
   | { kind: 'registered' | 'already-registered'; modelName: string; modelVersion: number; eventId: string }
@@ -93,7 +92,7 @@ export class RunRegistrationService {
       'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
     );
-    await enqueueOutbox(client, INGESTION_SCHEMA, messages);
+    await this.deps.relay.enqueue(client, messages);
     return { kind: 'registered', modelName: submission.modelName, modelVersion, eventId };
   }
 
