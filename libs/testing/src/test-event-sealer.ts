@@ -1,4 +1,4 @@
-import { eventHash, EventCodec, readSigningKey, SchemaCatalog, sealEvent, SIGNED_TOPIC_OF_SERVICE, type SigningService, type TopicRole } from '@modelreg/events';
+import { eventHash, EventCodec, readSigningKey, SchemaCatalog, sealEvent, SIGNED_TOPIC_OF_SERVICE, type SigningKey, type SigningService, type TopicRole } from '@modelreg/events';
 
 /**
  * Seals hand-built events the way their service's outbox would (its key, the stream's chain kept
@@ -7,6 +7,7 @@ import { eventHash, EventCodec, readSigningKey, SchemaCatalog, sealEvent, SIGNED
  */
 export class TestEventSealer {
   private readonly heads = new Map<string, string>();
+  private readonly keys = new Map<SigningService, SigningKey>();
   private readonly codec = new EventCodec(SchemaCatalog.load());
 
   constructor(private readonly keysDir: string) {}
@@ -16,7 +17,9 @@ export class TestEventSealer {
     const service = (Object.keys(SIGNED_TOPIC_OF_SERVICE) as SigningService[]).find((name) => SIGNED_TOPIC_OF_SERVICE[name] === topic);
     if (!service) throw new Error(`the ${topic} topic is not signed`);
     const stream = `${topic}\n${this.codec.decode(value).data.envelope.subject.modelName}`;
-    const sealed = sealEvent(this.codec, value, readSigningKey(this.keysDir, service), this.heads.get(stream) ?? null);
+    const key = this.keys.get(service) ?? readSigningKey(this.keysDir, service);
+    this.keys.set(service, key);
+    const sealed = sealEvent(this.codec, value, key, this.heads.get(stream) ?? null);
     this.heads.set(stream, eventHash(sealed));
     return sealed;
   }

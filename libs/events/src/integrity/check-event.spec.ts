@@ -7,6 +7,7 @@ import { exampleRunRegistered } from '../examples/example-events';
 import type { RunRegistered } from '../contracts/run-registered';
 import { checkEvent } from './check-event';
 import { eventHash, sealEvent } from './event-seal';
+import { verifyAuditTrail } from './verify-audit-trail';
 import { readKeyring, readSigningKey, writeEventKeyDirectory } from './key-directory';
 
 const codec = new EventCodec(SchemaCatalog.load());
@@ -44,7 +45,7 @@ describe('event seals: Ed25519 signature and hash chain per stream', () => {
   });
 
   it('refuses an unsigned event', () => {
-    expect(given().when(encoded(1))).toEqual({ ok: false, reason: 'unsigned event on the lineage topic' });
+    expect(given().when(encoded(1))).toEqual({ ok: false, fault: 'seal', reason: 'unsigned event on the lineage topic' });
   });
 
   it('refuses an event altered after it was signed', () => {
@@ -57,15 +58,43 @@ describe('event seals: Ed25519 signature and hash chain per stream', () => {
   });
 
   it('refuses a key nobody trusts', () => {
-    expect(given().when(sealEvent(codec, encoded(1), { ...ingestionKey, keyId: 'ingestion:stolen' }, null))).toEqual({ ok: false, reason: 'unknown signing key ingestion:stolen' });
+    expect(given().when(sealEvent(codec, encoded(1), { ...ingestionKey, keyId: 'ingestion:stolen' }, null))).toEqual({ ok: false, fault: 'seal', reason: 'unknown signing key ingestion:stolen' });
   });
 
   it('detects a deleted record: the next one names a previous event the consumer never believed', () => {
     const third = sealEvent(codec, encoded(3), ingestionKey, eventHash(second));
-    expect(given(first).when(third)).toMatchObject({ ok: false, reason: expect.stringMatching(/^chain break on fraud-model/) });
+    expect(given(first).when(third)).toMatchObject({ ok: false, fault: 'chain', reason: expect.stringMatching(/^chain break on fraud-model/) });
   });
 
   it('refuses a replayed old signed event', () => {
-    expect(given(first, second).when(first)).toMatchObject({ ok: false, reason: expect.stringMatching(/^chain break/) });
+    expect(given(first, second).when(first)).toMatchObject({ ok: false, fault: 'chain', reason: expect.stringMatching(/^chain break/) });
+  });
+});
+
+describe('verifying an audit export offline', () => {
+  const topic = 'modelreg.lineage.v1';
+  const sealedStream = (count: number) => {
+    const records: Buffer[] = [];
+    for (let version = 1; version <= count; version += 1) records.push(sealEvent(codec, encoded(version), ingestionKey, records.length ? eventHash(records[records.length - 1] as Buffer) : null));
+    return records;
+  };
+  const exported = (records: Buffer[]) => records.map((value, offset) => ({ topic, partition: 0, offset: String(offset), eventId: codec.decode(value).data.envelope.eventId, rawAvroBase64: value.toString('base64') }));
+
+  it('verifies a whole stream, in log order whatever the export order', () => {
+    expect(verifyAuditTrail(codec, keyring, exported(sealedStream(3)).reverse())).toEqual({ verified: 3, unsigned: 0, breaks: [] });
+  });
+
+  it('names the record after a deleted one, once, with its log coordinates', () => {
+    const lines = exported(sealedStream(4));
+    lines.splice(1, 1);
+    expect(verifyAuditTrail(codec, keyring, lines)).toEqual({ verified: 2, unsigned: 0, breaks: [expect.objectContaining({ topic, partition: 0, offset: '2', reason: expect.stringMatching(/^chain break on fraud-model/) })] });
+  });
+
+  it('names a forgery slipped in, and only it; inbound topics count as unsigned', () => {
+    const lines = exported(sealedStream(2));
+    const forged = { topic, partition: 0, offset: '1', eventId: 'x', rawAvroBase64: encoded(9).toString('base64') };
+    const later = lines.map((line, index) => ({ ...line, offset: String(index === 0 ? 0 : 2) }));
+    const inbound = { topic: 'modelreg.run-submissions.v1', partition: 0, offset: '0', eventId: 'y' };
+    expect(verifyAuditTrail(codec, keyring, [...later, forged, inbound])).toEqual({ verified: 2, unsigned: 1, breaks: [expect.objectContaining({ offset: '1', reason: 'unsigned event on the lineage topic' })] });
   });
 });

@@ -4,7 +4,8 @@ import type { TopicRole } from '../topics';
 import { eventHash, signatureHolds } from './event-seal';
 import type { Keyring } from './keyring';
 
-export type EventCheck = { ok: true; hash: string } | { ok: false; reason: string };
+/** A refusal is about the seal (unsigned, untrusted key, forged) or about the chain (the seal holds, the order does not). */
+export type EventCheck = { ok: true; hash: string } | { ok: false; fault: 'seal' | 'chain'; reason: string };
 
 /**
  * Whether a record on a signed topic may be believed: signed by a key trusted for that topic,
@@ -13,12 +14,12 @@ export type EventCheck = { ok: true; hash: string } | { ok: false; reason: strin
  * replayed record breaks the chain. On success, the record's hash: the stream's new head.
  */
 export function checkEvent(codec: EventCodec, keyring: Keyring, topic: TopicRole, message: Buffer, envelope: EventEnvelope, head: string | null): EventCheck {
-  if (envelope.signature === null || envelope.signingKeyId === null) return { ok: false, reason: `unsigned event on the ${topic} topic` };
+  if (envelope.signature === null || envelope.signingKeyId === null) return { ok: false, fault: 'seal', reason: `unsigned event on the ${topic} topic` };
   const key = keyring.keyFor(envelope.signingKeyId, topic);
-  if ('refused' in key) return { ok: false, reason: key.refused };
-  if (!signatureHolds(codec, message, envelope, key.publicKey)) return { ok: false, reason: `forged event: the signature of key ${envelope.signingKeyId} does not hold` };
+  if ('refused' in key) return { ok: false, fault: 'seal', reason: key.refused };
+  if (!signatureHolds(codec, message, envelope, key.publicKey)) return { ok: false, fault: 'seal', reason: `forged event: the signature of key ${envelope.signingKeyId} does not hold` };
   if (envelope.previousEventHash !== head) {
-    return { ok: false, reason: `chain break on ${envelope.subject.modelName}: the event follows ${envelope.previousEventHash ?? 'nothing'}, the stream's last event is ${head ?? 'none'}` };
+    return { ok: false, fault: 'chain', reason: `chain break on ${envelope.subject.modelName}: the event follows ${envelope.previousEventHash ?? 'nothing'}, the stream's last event is ${head ?? 'none'}` };
   }
   return { ok: true, hash: eventHash(message) };
 }
