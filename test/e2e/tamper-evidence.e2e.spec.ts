@@ -1,4 +1,5 @@
 import { EventCodec, eventHash, readSigningKey, SchemaCatalog, sealEvent, type GateEvaluated } from '@modelreg/events';
+import { Client } from 'pg';
 import { DLQ_HEADERS } from '@modelreg/kafka';
 import { eventually, readAllMessages, startRegistry, testKafka, type TestRegistry } from '@modelreg/testing';
 import { getJson, postJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
@@ -70,5 +71,22 @@ describe('tamper evidence: forged and replayed gate decisions have no effect', (
     expect(promoted).toEqual([]);
     const projected = await getJson(`${registry.projections.url}/v1/models/${MODEL}/versions/1`);
     expect(JSON.stringify(projected.body)).not.toContain('"PASSED","eligibleForDeployment":true');
+  });
+
+  it("verifies the model's audit trail over HTTP, and detects an event_index row deleted", async () => {
+    const verify = () => getJson(`${registry.projections.url}/v1/models/${MODEL}/audit/verify`);
+    const intact = await eventually(verify, (r) => r.status === 200 && r.body.verified >= 3, { what: 'registration, decision and refusal verified' });
+    expect(intact.body).toMatchObject({ modelName: MODEL, ok: true, breaks: [] });
+
+    const db = new Client({ connectionString: registry.environment.databaseUrl });
+    await db.connect();
+    try {
+      await db.query("DELETE FROM projections.event_index WHERE model_name = $1 AND event_type = 'GateEvaluated'", [MODEL]);
+    } finally {
+      await db.end();
+    }
+    const tampered = await verify();
+    expect(tampered.body).toMatchObject({ ok: false, verified: intact.body.verified - 1 });
+    expect(tampered.body.breaks).toEqual([expect.objectContaining({ topic: `${registry.environment.id}.gates.v1`, reason: expect.stringMatching(/events are missing from the index$/) })]);
   });
 });

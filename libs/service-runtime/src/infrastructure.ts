@@ -1,4 +1,4 @@
-import { EventCodec, readKeyring, readSigningKey, SchemaCatalog, SIGNED_TOPIC_OF_SERVICE, SIGNED_TOPICS, topicNames, type TopicNames, type TopicRole } from '@modelreg/events';
+import { EventCodec, readKeyring, readSigningKey, SchemaCatalog, SIGNED_TOPIC_OF_SERVICE, SIGNED_TOPICS, topicNames, type Keyring, type TopicNames, type TopicRole } from '@modelreg/events';
 import type { BusSettings } from '@modelreg/config';
 import { checkEventLimit, createKafkaClient, isKafkaConnectionError, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
@@ -29,6 +29,8 @@ export interface ServiceInfrastructure {
   metrics: ServiceMetrics;
   /** Checks signatures and chains of consumed events; null without EVENT_KEYS_DIR. */
   verifier: EventVerifier | null;
+  /** The public keys trusted per topic; null without EVENT_KEYS_DIR. */
+  keyring: Keyring | null;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
   const codec = new EventCodec(SchemaCatalog.load());
-  const { sealer, verifier } = eventIntegrity(options.serviceName, options.bus.eventKeysDir, codec, topics);
+  const { sealer, verifier, keyring } = eventIntegrity(options.serviceName, options.bus.eventKeysDir, codec, topics);
   if (!verifier) options.logger.warn('EVENT_KEYS_DIR is not set: events are neither signed nor verified');
   const metrics = new ServiceMetrics(options.serviceName);
   const relayPublishers: KafkaEventPublisher[] = [];
@@ -109,6 +111,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     },
     metrics,
     verifier,
+    keyring,
     close: async () => {
       closed = true;
       for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);
@@ -119,12 +122,13 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
 }
 
 /** The service's sealer (a signing service with a key directory) and the verifier of every signed topic. */
-function eventIntegrity(serviceName: string, keysDir: string | null, codec: EventCodec, topics: TopicNames): { sealer: EventSealer | null; verifier: EventVerifier | null } {
-  if (!keysDir) return { sealer: null, verifier: null };
-  const verifier = new EventVerifier(codec, readKeyring(keysDir), new Map(SIGNED_TOPICS.map((role) => [topics[role], role])));
+function eventIntegrity(serviceName: string, keysDir: string | null, codec: EventCodec, topics: TopicNames): { sealer: EventSealer | null; verifier: EventVerifier | null; keyring: Keyring | null } {
+  if (!keysDir) return { sealer: null, verifier: null, keyring: null };
+  const keyring = readKeyring(keysDir);
+  const verifier = new EventVerifier(codec, keyring, new Map(SIGNED_TOPICS.map((role) => [topics[role], role])));
   const ownTopic = (SIGNED_TOPIC_OF_SERVICE as Record<string, TopicRole | undefined>)[serviceName];
   const sealer = ownTopic ? new EventSealer(codec, readSigningKey(keysDir, serviceName as keyof typeof SIGNED_TOPIC_OF_SERVICE), topics[ownTopic]) : null;
-  return { sealer, verifier };
+  return { sealer, verifier, keyring };
 }
 
 /** Runs `task` until it succeeds, backing off up to 10 s, logging each failure; false once `stopped()`. */

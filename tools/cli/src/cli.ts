@@ -1,11 +1,12 @@
 import { CliUsageError, commandUsage, parseCommand, wantsHelp, type CommandContext, type CommandSpec } from './cli-arguments';
+import { auditCommand } from './commands/audit.command';
 import { diffCommand } from './commands/diff.command';
 import { fingerprintCommand } from './commands/fingerprint.command';
 import { registerCommand } from './commands/register.command';
 import { replayCommand } from './commands/replay.command';
 import { reproduceCommand } from './commands/reproduce.command';
 
-const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand];
+const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand, auditCommand];
 
 export function generalUsage(): string {
   return [

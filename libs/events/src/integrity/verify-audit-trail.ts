@@ -29,6 +29,8 @@ export interface AuditVerification {
   /** Records on inbound topics (outside parties, guarded by Kafka ACLs), not signed. */
   unsigned: number;
   breaks: AuditBreak[];
+  /** The last record's hash of each stream verified: what the log's consumers must hold as its head, or records are missing at the end. */
+  heads: Array<{ topic: string; modelName: string; hash: string }>;
 }
 
 /** The role of a topic named `<prefix>.<role as kebab-case>.v1`, for the signed topics. */
@@ -74,7 +76,11 @@ export function verifyAuditTrail(codec: EventCodec, keyring: Keyring, records: r
     if (checked.ok) verified += 1;
     else breaks.push({ ...at, reason: checked.reason });
   }
-  return { verified, unsigned, breaks };
+  const streams = [...heads.entries()].map(([stream, hash]) => {
+    const [topic, modelName] = stream.split('\n') as [string, string];
+    return { topic, modelName, hash };
+  });
+  return { verified, unsigned, breaks, heads: streams };
 }
 
 function logOrder(a: AuditRecord, b: AuditRecord): number {

@@ -23,12 +23,13 @@ export interface AuditLine {
  * Provenance of one version: every event whose subject is that version, in the order the registry
  * recorded them (log append time, then position; occurredAt is what the producer reported), each
  * read back from the log at its coordinates and checked against the index, from registration
- * through gates to deployments.
+ * through gates to deployments; with `modelVersion` null, every event of the model (each of its
+ * streams whole, as audit verification needs).
  */
-export async function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, modelName: string, modelVersion: number, includeRaw: boolean): Promise<AuditLine[]> {
+export async function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, modelName: string, modelVersion: number | null, includeRaw: boolean): Promise<AuditLine[]> {
   const index = (await pool.query(
     `SELECT event_id AS "eventId", event_type AS "eventType", topic, kafka_partition AS partition, kafka_offset::text AS "offset", occurred_at AS "occurredAt"
-       FROM projections.event_index WHERE model_name = $1 AND model_version = $2 ORDER BY logged_at, topic, kafka_partition, kafka_offset`,
+       FROM projections.event_index WHERE model_name = $1 AND ($2::int IS NULL OR model_version = $2) ORDER BY logged_at, topic, kafka_partition, kafka_offset`,
     [modelName, modelVersion],
   )).rows as Array<{ eventId: string; eventType: string; topic: string; partition: number; offset: string; occurredAt: Date }>;
   const records = await readAtCoordinates(kafka, index);

@@ -109,6 +109,9 @@ async function switchOver(pool: Pool, schema: string, retired: string, liveGroup
   await withTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
     await client.query(`INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
+    // The live group goes on from the rebuild's position, so from the chain heads the rebuild believed.
+    await client.query(`DELETE FROM ${schema}.verified_chain_heads WHERE consumer_group = $1`, [liveGroup]);
+    await client.query(`UPDATE ${schema}.verified_chain_heads SET consumer_group = $1 WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
     await client.query(`SELECT setval('${schema}.outbox_id_seq', GREATEST((SELECT last_value FROM ${PROJECTIONS_SCHEMA}.outbox_id_seq), (SELECT last_value FROM ${schema}.outbox_id_seq)))`);
     await client.query(`WITH leftover AS (DELETE FROM ${schema}.outbox RETURNING *) INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM leftover ORDER BY id`);
     await client.query(`INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`);
