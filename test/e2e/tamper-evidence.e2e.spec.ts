@@ -89,4 +89,28 @@ describe('tamper evidence: forged and replayed gate decisions have no effect', (
     expect(tampered.body).toMatchObject({ ok: false, verified: intact.body.verified - 1 });
     expect(tampered.body.breaks).toEqual([expect.objectContaining({ topic: `${registry.environment.id}.gates.v1`, reason: expect.stringMatching(/events are missing from the index$/) })]);
   });
+
+  it('names the projected rows edited in Postgres (and the index row deleted above) when the state is verified against the log', async () => {
+    const db = new Client({ connectionString: registry.environment.databaseUrl });
+    await db.connect();
+    try {
+      const edited = await db.query("UPDATE projections.gate_decisions SET verdict = 'PASSED' WHERE model_name = $1 RETURNING event_id", [MODEL]);
+      expect(edited.rowCount).toBe(1);
+      const decisions = await getJson(`${registry.projections.url}/v1/models/${MODEL}/versions/1/decisions`);
+      expect(JSON.stringify(decisions.body)).toContain('PASSED');
+
+      expect((await postJson(`${registry.projections.url}/v1/verify/state`, {})).status).toBe(202);
+      const report = await eventually(() => getJson(`${registry.projections.url}/v1/verify/state`), (r) => r.body.state === 'done' || r.body.state === 'failed', { what: 'state verified', timeoutMs: 120_000 });
+      expect(report.body).toMatchObject({ state: 'done', drifted: 2 });
+      const eventId = (edited.rows[0] as { event_id: string }).event_id;
+      expect(report.body.rows).toEqual(
+        expect.arrayContaining([
+          { table: 'gate_decisions', key: `(${eventId})`, served: expect.any(String), rebuilt: expect.any(String) },
+          { table: 'event_index', key: `(${eventId})`, served: null, rebuilt: expect.any(String) },
+        ]),
+      );
+    } finally {
+      await db.end();
+    }
+  });
 });
