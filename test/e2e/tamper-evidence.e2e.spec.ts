@@ -113,4 +113,18 @@ describe('tamper evidence: forged and replayed gate decisions have no effect', (
       await db.end();
     }
   });
+
+  it("refuses a canary of the failed version after the tracker's verdict row is edited to PASSED: the tracker decides from the signed record", async () => {
+    const db = new Client({ connectionString: registry.environment.databaseUrl });
+    await db.connect();
+    try {
+      const edited = await db.query("UPDATE deployments.versions SET latest_verdict = 'PASSED', placement_verdicts = '[]' WHERE model_name = $1 AND model_version = 1", [MODEL]);
+      expect(edited.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+    const canary = await postReport(registry.tracker.url, { kind: 'CANARY_STARTED', reportId: 'risky-canary-after-edit', reportedAt: new Date(Date.now() - 60_000).toISOString(), deploymentId: 'risky-2', ...WHERE, modelVersion: 1, trafficPercent: 5 });
+    expect(canary).toMatchObject({ status: 409, body: { rule: 'gate-not-passed' } });
+    expect((await postJson(`${registry.tracker.url}/v1/promotions`, { ...WHERE, modelVersion: 1 })).status).toBe(409);
+  });
 });

@@ -1,5 +1,6 @@
 import type { EventCodec } from '../codec/single-object-codec';
 import type { EventEnvelope } from '../contracts/envelope';
+import type { RegistryEvent } from '../contracts/registry-event';
 import type { TopicRole } from '../topics';
 import { eventHash, signatureHolds } from './event-seal';
 import type { Keyring } from './keyring';
@@ -22,4 +23,21 @@ export function checkEvent(codec: EventCodec, keyring: Keyring, topic: TopicRole
     return { ok: false, fault: 'chain', reason: `chain break on ${envelope.subject.modelName}: the event follows ${envelope.previousEventHash ?? 'nothing'}, the stream's last event is ${head ?? 'none'}` };
   }
   return { ok: true, hash: eventHash(message) };
+}
+
+/**
+ * A stored copy of a record (a service's own row), believed only while its seal holds for `topic`:
+ * the decoded event, else null. The chain is not checked here: the record was checked when consumed.
+ */
+export function believedRecord(codec: EventCodec, keyring: Keyring, topic: TopicRole, record: Buffer): RegistryEvent | null {
+  let event: RegistryEvent;
+  try {
+    event = codec.decode(record);
+  } catch {
+    return null;
+  }
+  const { signingKeyId } = event.data.envelope;
+  if (signingKeyId === null) return null;
+  const key = keyring.keyFor(signingKeyId, topic);
+  return 'publicKey' in key && signatureHolds(codec, record, event.data.envelope, key.publicKey) ? event : null;
 }

@@ -18,8 +18,8 @@ export class PromotionService {
   constructor(@Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies) {}
 
   /** Records a gate decision and promotes its candidate where it passed (ModelPromoted per placement). */
-  async onGateEvaluated(client: PoolClient, decision: GateEvaluated): Promise<void> {
-    await deploymentStore.recordVerdict(client, decision);
+  async onGateEvaluated(client: PoolClient, decision: GateEvaluated, record: Buffer | null): Promise<void> {
+    await deploymentStore.recordVerdict(client, decision, record);
     const targets = promotionTargets(decision, await deploymentStore.placementsOf(client, decision.modelName));
     const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
     await this.deps.relay.enqueue(client, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, originOf(decision.envelope)).message));
@@ -29,7 +29,7 @@ export class PromotionService {
   async promote(placement: Placement, modelVersion: number, origin: EventOrigin): Promise<PromotionOutcome> {
     const outcome = await withTransaction(this.deps.pool, async (client): Promise<PromotionOutcome> => {
       const name = `${placement.modelName} v${modelVersion}`;
-      const version = await deploymentStore.latestDecision(client, placement.modelName, modelVersion);
+      const version = await deploymentStore.latestDecision(client, placement.modelName, modelVersion, this.deps.decisionTrust);
       if (!version?.registered) return { outcome: 'unknown-version', message: `${name} is not registered` };
       const verdict = verdictOn(version, placement);
       if (verdict !== 'PASSED' || version.decisionEventId === null || version.policyId === null || version.policyVersion === null) {

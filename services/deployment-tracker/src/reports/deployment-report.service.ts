@@ -47,7 +47,7 @@ export class DeploymentReportService {
       return this.reject(client, report, null, { rule: 'unknown-deployment', reason: `deployment ${(report as { deploymentId: string }).deploymentId} is not known` }, origin, causationId);
     }
     const placement = await deploymentStore.lockPlacement(client, placementRef);
-    const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement));
+    const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement), this.deps.decisionTrust);
     const primaryEventId = randomUUID();
     const online = report.kind === 'ONLINE_METRICS' ? await this.onlineContext(client, placement, primaryEventId) : null;
     const decision = decideReport(report, { deployment: deployment ? { ...deployment } : null, placement, versions, online });

@@ -33,7 +33,7 @@ export class LogEventsHandler {
           await deploymentStore.recordVersion(client, event.data.modelName, event.data.modelVersion, event.data.metrics.overall);
           break;
         case 'GateEvaluated':
-          await this.promotions.onGateEvaluated(client, event.data);
+          await this.promotions.onGateEvaluated(client, event.data, consumed.source.value);
           break;
         case 'GatePolicyPublished':
           await deploymentStore.recordPolicy(client, JSON.parse(event.data.document) as GatePolicy);
