@@ -31,6 +31,8 @@ export const TOPIC_ROLE_OF_EVENT: Readonly<Record<EventName, TopicRole>> = {
   RunRegistered: 'lineage',
   GateEvaluated: 'gates',
   GatePolicyPublished: 'gates',
+  PolicyProposed: 'gates',
+  PolicyApproved: 'gates',
   ModelPromoted: 'deployments',
   CanaryStarted: 'deployments',
   CanaryTrafficChanged: 'deployments',

@@ -116,6 +116,8 @@ export function evolve(state: GateModelState, event: RegistryEvent): GateModelSt
       return state;
     case 'RunSubmitted':
     case 'GatePolicyPublished':
+    case 'PolicyProposed':
+    case 'PolicyApproved':
     case 'ModelPromoted':
     case 'OnlineMetricsReported':
     case 'AbTestConcluded':

@@ -16,3 +16,4 @@ export { decisionId } from './decision-id';
 export { decide, evolve, initialGateState } from './gate-decider';
 export type { GateModelState, EvaluateGate, GateDecision, GateTrigger } from './gate-decider';
 export { isLoosening } from './policy/policy-loosening';
+export { decideApproval, POLICY_ADMIN_ROLE, type ApprovalDecision, type Approver } from './policy/policy-approval';

@@ -2,7 +2,7 @@ import type {
   AbTestConcluded, CanaryStarted, CanaryTrafficChanged, DeploymentReportRejected, DeploymentReportSubmitted, DeploymentRetired, ModelPromoted,
   OfflineOnlineDivergenceDetected, OnlineMetricsReported, RollbackRecommended, RolledBack, RolloutCompleted,
 } from './deployment-events';
-import type { GateEvaluated, GatePolicyPublished } from './gate-evaluated';
+import type { GateEvaluated, GatePolicyPublished, PolicyApproved, PolicyProposed } from './gate-evaluated';
 import type { RunRegistered, RunSubmitted } from './run-registered';
 
 /** Every event the registry appends, by its schema's record name. */
@@ -11,6 +11,8 @@ export interface EventPayloads {
   RunRegistered: RunRegistered;
   GateEvaluated: GateEvaluated;
   GatePolicyPublished: GatePolicyPublished;
+  PolicyProposed: PolicyProposed;
+  PolicyApproved: PolicyApproved;
   ModelPromoted: ModelPromoted;
   CanaryStarted: CanaryStarted;
   CanaryTrafficChanged: CanaryTrafficChanged;
@@ -31,7 +33,7 @@ export type EventName = keyof EventPayloads;
 export type RegistryEvent = { [K in EventName]: { type: K; data: EventPayloads[K] } }[EventName];
 
 export const EVENT_NAMES: readonly EventName[] = [
-  'RunSubmitted', 'RunRegistered', 'GateEvaluated', 'GatePolicyPublished', 'ModelPromoted', 'CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack',
+  'RunSubmitted', 'RunRegistered', 'GateEvaluated', 'GatePolicyPublished', 'PolicyProposed', 'PolicyApproved', 'ModelPromoted', 'CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack',
   'DeploymentRetired', 'OnlineMetricsReported', 'AbTestConcluded', 'OfflineOnlineDivergenceDetected', 'RollbackRecommended', 'DeploymentReportRejected', 'DeploymentReportSubmitted',
 ];
 

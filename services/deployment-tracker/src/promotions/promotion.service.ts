@@ -3,7 +3,7 @@ import { promotionTargets, verdictOn, type Placement } from '@modelreg/deploymen
 import { originOf, type EventOrigin, type GateEvaluated } from '@modelreg/events';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
-import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
 import { modelPromotedMessage } from './model-promoted';
 

@@ -7,7 +7,7 @@ import { canonicalJson } from '@modelreg/validation';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
-import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
 
 export interface AppendedEvent {

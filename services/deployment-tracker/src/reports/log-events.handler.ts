@@ -38,6 +38,10 @@ export class LogEventsHandler {
         case 'GatePolicyPublished':
           await deploymentStore.recordPolicy(client, JSON.parse(event.data.document) as GatePolicy);
           break;
+        case 'PolicyProposed':
+        case 'PolicyApproved':
+          // Not in force: the GatePolicyPublished that follows an approval is.
+          break;
         case 'DeploymentReportSubmitted': {
           const { envelope, reportId, kind, reportedAt, body } = event.data;
           const json = parseStrictJson(body);

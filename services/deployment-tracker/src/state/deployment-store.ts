@@ -1,4 +1,4 @@
-import { placementVerdicts, type DeploymentRecord, type Placement, type PlacementState, type PlacementVerdict, type VersionFacts } from '@modelreg/deployments';
+import { placementVerdicts, type DeploymentRecord, type Placement, type PlacementState, type VersionFacts } from '@modelreg/deployments';
 import type { GateEvaluated } from '@modelreg/events';
 import { verdictFacts, type DecisionTrust, type VerdictRow } from './decision-trust';
 import type { GatePolicy } from '@modelreg/gates';

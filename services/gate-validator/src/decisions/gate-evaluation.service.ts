@@ -5,7 +5,7 @@ import type { EventOrigin, GateEvaluated } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
-import { GATE_VALIDATOR_DEPENDENCIES, GATES_SCHEMA, SERVICE_NAME } from '../gate-validator.constants';
+import { GATE_VALIDATOR_DEPENDENCIES, SERVICE_NAME } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
 import { decideOnRegistration, foldGateEvent, type GateValidatorState } from '../state/gate-validator-state';
 

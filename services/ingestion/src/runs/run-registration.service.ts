@@ -6,7 +6,7 @@ import { buildRunRegistered, type RunSubmission } from '@modelreg/lineage';
 import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { IngestionDependencies } from '../ingestion-dependencies';
-import { INGESTION_DEPENDENCIES, INGESTION_SCHEMA, SERVICE_NAME } from '../ingestion.constants';
+import { INGESTION_DEPENDENCIES, SERVICE_NAME } from '../ingestion.constants';
 
 export type RegistrationOutcome =
   | { kind: 'registered' | 'already-registered'; modelName: string; modelVersion: number; eventId: string }

@@ -51,6 +51,8 @@ async function applyOne(client: PoolClient, schema: string, event: RegistryEvent
     case 'RunRegistered':
     case 'RunSubmitted':
     case 'GatePolicyPublished':
+    case 'PolicyProposed':
+    case 'PolicyApproved':
     case 'DeploymentReportSubmitted':
       // Indexed for audit (event_index); RunRegistered goes through insertRuns.
       return;
