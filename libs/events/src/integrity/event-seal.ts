@@ -28,6 +28,11 @@ export function sealEvent(codec: EventCodec, message: Buffer, key: SigningKey, p
   return codec.rewriteEnvelope(unsigned, (envelope) => ({ ...envelope, signature }));
 }
 
+/** The record as its producer built it, before the outbox sealed it: what a rebuild reproduces. */
+export function withoutSeal(codec: EventCodec, message: Buffer): Buffer {
+  return codec.rewriteEnvelope(message, (envelope) => ({ ...envelope, signingKeyId: null, signature: null, previousEventHash: null }));
+}
+
 /** Whether the envelope's signature is the given public key's over the record. */
 export function signatureHolds(codec: EventCodec, message: Buffer, envelope: EventEnvelope, publicKey: KeyObject): boolean {
   if (envelope.signature === null) return false;
