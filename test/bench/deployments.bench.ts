@@ -33,8 +33,8 @@ export async function deploymentsBenchmark(context: BenchContext): Promise<Bench
   await producer.connect();
   try {
     const models = Array.from({ length: placements }, (_, index) => `bench-model-${index}`);
-    await producer.send({ topic: `${environment.id}.lineage.v1`, messages: models.map((model) => ({ key: model, value: codec.encode({ type: 'RunRegistered', data: exampleRunRegistered(model, 1) }) })) });
-    await producer.send({ topic: `${environment.id}.gates.v1`, messages: models.map((model) => ({ key: model, value: codec.encode(passedGate(model, 1)) })) });
+    await producer.send({ topic: `${environment.id}.lineage.v1`, messages: models.map((model) => ({ key: model, value: environment.sealer.seal('lineage', codec.encode({ type: 'RunRegistered', data: exampleRunRegistered(model, 1) })) })) });
+    await producer.send({ topic: `${environment.id}.gates.v1`, messages: models.map((model) => ({ key: model, value: environment.sealer.seal('gates', codec.encode(passedGate(model, 1))) })) });
     const post = async (body: Record<string, unknown>) => {
       const started = performance.now();
       const response = await fetch(`${tracker.url}/v1/deployments/reports`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer(), 'content-type': 'application/json' } });

@@ -87,7 +87,7 @@ export async function gateLatencyBenchmark(context: BenchContext): Promise<Bench
         const event: RunRegistered = exampleRunRegistered(`bench-model-${index % 100}`, Math.floor(index / 100) + 1);
         const now = Date.now();
         appendedAt.set(event.envelope.eventId, now);
-        messages.push({ key: event.modelName, value: codec.encode({ type: 'RunRegistered', data: event }), timestamp: String(now) });
+        messages.push({ key: event.modelName, value: environment.sealer.seal('lineage', codec.encode({ type: 'RunRegistered', data: event })), timestamp: String(now) });
       }
       await producer.send({ topic: `${environment.id}.lineage.v1`, messages });
       const due = started + (index / rate) * 1000;

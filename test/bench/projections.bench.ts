@@ -62,7 +62,7 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
       const batch = [];
       for (let model = start; model < Math.min(models, start + 500) && seeded < versions; model += 1, seeded += 1) {
         const event = registration(model, version);
-        batch.push({ key: event.data.envelope.subject.modelName, value: codec.encode(event) });
+        batch.push({ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('lineage', codec.encode(event)) });
       }
       await producer.send({ topic: topics.lineage, messages: batch, acks: -1 });
     }
@@ -70,7 +70,7 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
   }
   const deployments = [];
   for (let model = 0; model < Math.min(models, 200); model += 1) deployments.push(deployment(model, 1, 'CanaryStarted'), deployment(model, 1, 'RolloutCompleted'), deployment(model, 2, 'CanaryStarted'));
-  await producer.send({ topic: topics.deployments, messages: deployments.map((event) => ({ key: event.data.envelope.subject.modelName, value: codec.encode(event) })) });
+  await producer.send({ topic: topics.deployments, messages: deployments.map((event) => ({ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('deployments', codec.encode(event)) })) });
   const total = seeded + deployments.length;
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   context.log(`seeded ${total} events in ${round(seedSeconds, 1)} s`);

@@ -1,4 +1,4 @@
-import { EventCodec, SchemaCatalog, type RegistryEvent } from '@modelreg/events';
+import { buildEnvelope, EventCodec, SchemaCatalog, type RegistryEvent } from '@modelreg/events';
 import { createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { getJson, postJson, postReport, registerRun, runBody, uploadArtifact } from './registry-client';
 
@@ -155,7 +155,7 @@ describe('deployment tracking stories', () => {
       codec.encode({
         type: 'DeploymentReportSubmitted',
         data: {
-          envelope: { eventId: crypto.randomUUID(), eventType: 'DeploymentReportSubmitted', occurredAt: Date.now(), producer: 'controller-1', correlationId: reportId, causationId: null, subject: { modelName: 'fraud-model', modelVersion: null } },
+          envelope: buildEnvelope('DeploymentReportSubmitted', { eventId: crypto.randomUUID(), occurredAt: Date.now(), producer: 'controller-1', correlationId: reportId, modelName: 'fraud-model' }),
           reportId,
           kind: body['kind'] as 'ONLINE_METRICS',
           reportedAt: Date.parse(JAN(28)),

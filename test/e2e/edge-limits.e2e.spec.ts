@@ -1,4 +1,4 @@
-import { EventCodec, SchemaCatalog } from '@modelreg/events';
+import { buildEnvelope, EventCodec, SchemaCatalog } from '@modelreg/events';
 import { DEFAULT_POLICY } from '@modelreg/gates';
 import { bearer, createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { getJson, postJson, postReport } from './registry-client';
@@ -94,7 +94,7 @@ describe('edge limits of the gate validator and the deployment tracker', () => {
       codec.encode({
         type: 'DeploymentReportSubmitted',
         data: {
-          envelope: { eventId: crypto.randomUUID(), eventType: 'DeploymentReportSubmitted', occurredAt: Date.now(), producer: 'controller-1', correlationId: reportId, causationId: null, subject: { modelName: 'edge-model', modelVersion: null } },
+          envelope: buildEnvelope('DeploymentReportSubmitted', { eventId: crypto.randomUUID(), occurredAt: Date.now(), producer: 'controller-1', correlationId: reportId, modelName: 'edge-model' }),
           reportId,
           kind: 'ONLINE_METRICS',
           reportedAt: Date.now() - 60_000,

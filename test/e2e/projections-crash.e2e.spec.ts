@@ -67,7 +67,8 @@ async function appendRunRegisteredEvents(environment: TestEnvironment, count: nu
     for (let index = start; index < Math.min(count, start + 1000); index += 1) {
       const modelName = `model-${index % MODELS}`;
       const version = Math.floor(index / MODELS) + 1;
-      messages.push(eventMessage(codec, topics, { type: 'RunRegistered', data: exampleRunRegistered(modelName, version) }));
+      const message = eventMessage(codec, topics, { type: 'RunRegistered', data: exampleRunRegistered(modelName, version) });
+      messages.push({ ...message, value: environment.sealer.seal('lineage', message.value) });
     }
     await publisher.publish(messages);
   }

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createKafkaClient, provisionAcls, provisionTopics } from '@modelreg/kafka';
-import { topicNames } from '@modelreg/events';
+import { KEYRING_FILE, topicNames, writeEventKeyDirectory } from '@modelreg/events';
 import { identifier, integerInRange, optionalString, readKafkaSecurity, type Env } from '@modelreg/config';
 import { createJsonLogger } from '@modelreg/logging';
 import { DEFAULT_KAFKA_DIR, ensureKafkaJars, startKafka, waitForKafka } from './kafka-server';
@@ -9,7 +11,7 @@ import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
 import { isPortOpen, isProcessAlive, stopProcess } from './processes';
 import { localIssuerEnv, startIssuer } from './issuer';
 import { LOCAL_S3_CREDENTIALS, startS3 } from './s3-server';
-import { planPorts } from './stack-layout';
+import { EVENT_KEYS_DIR, planPorts } from './stack-layout';
 import { readStackState, writeStackState, type StackState } from './stack-state';
 
 type Print = (line: string) => void;
@@ -111,6 +113,7 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
     GATE_VALIDATOR_PORT: String(ports.gateValidator),
     DEPLOYMENT_TRACKER_PORT: String(ports.deploymentTracker),
     PROJECTIONS_PORT: String(ports.projections),
+    EVENT_KEYS_DIR: eventKeys(print),
   });
   state.env = stackEnv;
   writeStackState(state);
@@ -126,6 +129,15 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
   print(`s3         ${stackEnv['S3_ENDPOINT']} (bucket ${bucket})`);
   print(`issuer     ${stackEnv['AUTH_ISSUER']} (audience ${stackEnv['AUTH_AUDIENCE']})`);
   return state;
+}
+
+/** One Ed25519 key per signing service (mode 0600) and the keyring every consumer trusts: made once, kept across restarts. */
+function eventKeys(print: Print): string {
+  if (!existsSync(join(EVENT_KEYS_DIR, KEYRING_FILE))) {
+    writeEventKeyDirectory(EVENT_KEYS_DIR);
+    print(`events: signing keys written to ${EVENT_KEYS_DIR}`);
+  }
+  return EVENT_KEYS_DIR;
 }
 
 /** Stops exactly what `up` started; leaves external servers alone. */

@@ -5,6 +5,8 @@ import { integerInRange, type Env } from '@modelreg/config';
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const LOCAL_DIR = resolve(REPO_ROOT, '.local');
 export const STACK_ENV_FILE = resolve(LOCAL_DIR, 'stack.env');
+/** The services' event signing keys and the keyring (EVENT_KEYS_DIR). */
+export const EVENT_KEYS_DIR = resolve(LOCAL_DIR, 'event-keys');
 
 /** Ports of one checkout. Each component's port can be set alone; all default to a base. */
 export interface PortPlan {

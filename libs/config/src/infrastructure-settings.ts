@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { booleanSetting, hostPortList, identifier, integerInRange, optionalString, port, requiredString, urlWithProtocol, type Env } from './env-readers';
 import { readHttpSecuritySettings, type HttpSecuritySettings } from './http-security-settings';
 import { ConfigError } from './config-error';
@@ -18,6 +19,11 @@ export interface BusSettings {
   outboxBatch: { maxRecords: number; maxBytes: number };
   /** How clients authenticate and encrypt; null is PLAINTEXT without authentication (local stack). */
   security: KafkaSecuritySettings | null;
+  /**
+   * EVENT_KEYS_DIR: the signing service's Ed25519 key (`<service>.key.pem`) and the keyring every
+   * consumer trusts (`keyring.json`). Null: events are neither signed nor verified (development only).
+   */
+  eventKeysDir: string | null;
 }
 
 /** SASL and TLS for the Kafka clients: `KAFKA_SASL_*` and `KAFKA_TLS_*`. */
@@ -62,6 +68,7 @@ export function readBusSettings(env: Env): BusSettings {
       maxBytes: integerInRange(env, 'OUTBOX_BATCH_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
     },
     security: readKafkaSecurity(env),
+    eventKeysDir: readEventKeysDir(env),
   };
 }
 
@@ -87,6 +94,13 @@ export function readKafkaSecurity(env: Env): KafkaSecuritySettings | null {
     : null;
   if (tls && (tls.cert === null) !== (tls.key === null)) throw new ConfigError('KAFKA_TLS_KEY_FILE', 'KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE go together (mutual TLS)');
   return sasl || tls ? { sasl, tls } : null;
+}
+
+function readEventKeysDir(env: Env): string | null {
+  const dir = optionalString(env, 'EVENT_KEYS_DIR', '');
+  if (dir === '') return null;
+  if (!existsSync(join(dir, 'keyring.json'))) throw new ConfigError('EVENT_KEYS_DIR', `${dir} holds no keyring.json`);
+  return dir;
 }
 
 function pemFile(env: Env, name: string): string | null {

@@ -14,3 +14,4 @@ export { checkFullCompatibility } from './compatibility/check-compatibility';
 export { checkEnvelopeCopies } from './compatibility/check-envelope-copies';
 export { toParsingCanonicalForm, schemaFingerprint } from './fingerprint';
 export { exampleRunRegistered, deterministicUuid } from './examples/example-events';
+export * from './integrity';

@@ -32,6 +32,8 @@ export const TOPIC_ROLE_OF_EVENT: Readonly<Record<EventName, TopicRole>> = {
   GateEvaluated: 'gates',
   GatePolicyPublished: 'gates',
   ReproductionRecorded: 'gates',
+  PolicyProposed: 'gates',
+  PolicyApproved: 'gates',
   ModelPromoted: 'deployments',
   CanaryStarted: 'deployments',
   CanaryTrafficChanged: 'deployments',

@@ -16,7 +16,7 @@ function gateEvaluated(version: number, verdict: 'PASSED' | 'FAILED'): RegistryE
 const checkout = { service: 'scoring', surface: 'checkout', environment: 'production' };
 const login = { service: 'scoring', surface: 'login', environment: 'production' };
 function evaluateGate(candidateVersion: number): EvaluateGate {
-  return { modelName: 'fraud-model', candidateVersion, trigger: 'RunRegistered', policy: DEFAULT_POLICY, occurredAt: 1_700_000_000_000, producer: 'gate-validator', correlationId: 'corr', causationId: 'cause' };
+  return { modelName: 'fraud-model', candidateVersion, trigger: 'RunRegistered', policy: DEFAULT_POLICY, occurredAt: 1_700_000_000_000, producer: 'gate-validator', origin: { correlationId: 'corr', requestId: 'req-1', principal: { subject: 'alice', issuer: 'https://idp.example', roles: ['trainer'] } }, causationId: 'cause' };
 }
 /** The model's history, and what serves its placements (the placement fold's answer). */
 function given(history: RegistryEvent[], placements: GateModelState['placements'] = []) {
@@ -35,7 +35,7 @@ describe('gate decider', () => {
       .then((decision) => {
         expect(decision.ok && decision.event).toMatchObject({ candidateVersion: 127, baselineVersion: 126, baselineRule: 'latest-passed', verdict: 'PASSED', eligibleForDeployment: true, trigger: 'RunRegistered' });
         expect(decision.ok && decision.event.policy).toEqual({ policyId: 'default', policyVersion: 1, contentHash: policyContentHash(DEFAULT_POLICY) });
-        expect(decision.ok && decision.event.envelope).toMatchObject({ eventType: 'GateEvaluated', occurredAt: 1_700_000_000_000, causationId: 'cause', subject: { modelName: 'fraud-model', modelVersion: 127 } });
+        expect(decision.ok && decision.event.envelope).toMatchObject({ eventType: 'GateEvaluated', occurredAt: 1_700_000_000_000, causationId: 'cause', correlationId: 'corr', requestId: 'req-1', principal: { subject: 'alice', issuer: 'https://idp.example', roles: ['trainer'] }, subject: { modelName: 'fraud-model', modelVersion: 127 } });
         expect(decision.ok && decision.event.baselines).toEqual([expect.objectContaining({ placement: null, baselineVersion: 126, baselineRule: 'latest-passed', verdict: 'PASSED' })]);
       });
   });

@@ -1,4 +1,4 @@
-import { buildEnvelope, type GateEvaluated, type PlacementBaseline, type RegistryEvent } from '@modelreg/events';
+import { buildEnvelope, type EventOrigin, type GateEvaluated, type PlacementBaseline, type RegistryEvent } from '@modelreg/events';
 import { resolveBaselines, type ServingPlacement } from './baseline/resolve-baseline';
 import { decisionId } from './decision-id';
 import type { GateSubject } from './evaluation/check-context';
@@ -32,7 +32,8 @@ export interface EvaluateGate {
   policy: GatePolicy;
   occurredAt: number;
   producer: string;
-  correlationId: string;
+  /** The originating request's correlation id, request id and principal (the causing event's, where one caused it). */
+  origin: EventOrigin;
   causationId: string | null;
 }
 
@@ -66,7 +67,7 @@ export function decide(command: EvaluateGate, state: GateModelState): GateDecisi
     candidateVersion: command.candidateVersion,
     trigger: command.trigger,
     causationId: command.causationId,
-    correlationId: command.correlationId,
+    correlationId: command.origin.correlationId,
     occurredAt: command.occurredAt,
     policyHash: policy.contentHash,
     baselines: baselines.map((baseline) => ({ placement: baseline.placement, version: baseline.baselineVersion })),
@@ -78,7 +79,7 @@ export function decide(command: EvaluateGate, state: GateModelState): GateDecisi
         eventId,
         occurredAt: command.occurredAt,
         producer: command.producer,
-        correlationId: command.correlationId,
+        ...command.origin,
         causationId: command.causationId,
         modelName: command.modelName,
         modelVersion: command.candidateVersion,
@@ -116,6 +117,8 @@ export function evolve(state: GateModelState, event: RegistryEvent): GateModelSt
     case 'RunSubmitted':
     case 'GatePolicyPublished':
     case 'ReproductionRecorded':
+    case 'PolicyProposed':
+    case 'PolicyApproved':
     case 'ModelPromoted':
     case 'OnlineMetricsReported':
     case 'AbTestConcluded':

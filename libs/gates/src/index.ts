@@ -17,3 +17,5 @@ export type { BaselineFacts, ResolvedBaseline, PlacementRef, ServingPlacement } 
 export { decisionId } from './decision-id';
 export { decide, evolve, initialGateState } from './gate-decider';
 export type { GateModelState, EvaluateGate, GateDecision, GateTrigger } from './gate-decider';
+export { isLoosening } from './policy/policy-loosening';
+export { decideApproval, POLICY_ADMIN_ROLE, type ApprovalDecision, type Approver } from './policy/policy-approval';

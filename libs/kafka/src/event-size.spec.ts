@@ -1,6 +1,6 @@
 import { ConfigError } from '@modelreg/config';
 import { checkEventLimit } from './broker-message-limit';
-import { ensureEventsFit, EventTooLargeError, recordBytes, RECORD_BATCH_HEADER_BYTES } from './event-size';
+import { ensureEventsFit, EventTooLargeError, recordBytes, RECORD_BATCH_HEADER_BYTES, SEAL_RESERVE_BYTES } from './event-size';
 import type { OutgoingMessage } from './outgoing-message';
 
 const message = (valueBytes: number): OutgoingMessage => ({
@@ -17,13 +17,14 @@ describe('event size (MAX_EVENT_BYTES)', () => {
     expect(recordBytes(message(1000)) - recordBytes(message(0))).toBe(1000);
   });
 
-  it('passes messages that fit and refuses the first that does not, naming the event, its size and the limit', () => {
+  it('passes messages that fit, with room for their seal, and refuses the first that does not, naming the event, its size and the limit', () => {
     const fits = [message(100)];
-    expect(ensureEventsFit(fits, recordBytes(message(100)))).toBe(fits);
+    expect(ensureEventsFit(fits, recordBytes(message(100)) + SEAL_RESERVE_BYTES)).toBe(fits);
+    expect(() => ensureEventsFit(fits, recordBytes(message(100)) + SEAL_RESERVE_BYTES - 1)).toThrow(EventTooLargeError);
     const tooLarge = message(3_900_000);
     const attempt = () => ensureEventsFit([message(100), tooLarge], 2_000_000);
     expect(attempt).toThrow(EventTooLargeError);
-    expect(attempt).toThrow(`the RunRegistered event would be ${recordBytes(tooLarge)} bytes, more than the 2000000 bytes an event may have (MAX_EVENT_BYTES); nothing was recorded`);
+    expect(attempt).toThrow(`the RunRegistered event would be ${recordBytes(tooLarge) + SEAL_RESERVE_BYTES} bytes, more than the 2000000 bytes an event may have (MAX_EVENT_BYTES); nothing was recorded`);
   });
 
   it('stops the service at boot when a topic would refuse a batch holding one event of MAX_EVENT_BYTES, naming both numbers', () => {

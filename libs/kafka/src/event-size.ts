@@ -17,6 +17,12 @@ export function recordBytes(message: OutgoingMessage): number {
   return bytes;
 }
 
+/**
+ * Room kept for the seal the outbox adds to an event as it queues it (key id, previous event hash,
+ * Ed25519 signature in base64, their union branches): the checked size is the unsealed size plus this.
+ */
+export const SEAL_RESERVE_BYTES = 256;
+
 /** An event larger than the largest the registry appends (MAX_EVENT_BYTES): retrying cannot help; the request is refused (413) or dead-lettered. */
 export class EventTooLargeError extends Error {
   readonly retriable = false;
@@ -36,7 +42,7 @@ export class EventTooLargeError extends Error {
  */
 export function ensureEventsFit(messages: OutgoingMessage[], maxEventBytes: number): OutgoingMessage[] {
   for (const message of messages) {
-    const bytes = recordBytes(message);
+    const bytes = recordBytes(message) + SEAL_RESERVE_BYTES;
     if (bytes > maxEventBytes) throw new EventTooLargeError(message.headers[HEADER_EVENT_TYPE] ?? 'unnamed', bytes, maxEventBytes);
   }
   return messages;

@@ -1,4 +1,4 @@
-import { buildEnvelope, type ArtifactRecord, type ArtifactSignature, type RunRegistered } from '@modelreg/events';
+import { buildEnvelope, type ArtifactRecord, type ArtifactSignature, type EventOrigin, type RunRegistered } from '@modelreg/events';
 import type { RunSubmission } from './run-submission';
 
 export interface Registration {
@@ -6,7 +6,7 @@ export interface Registration {
   registeredAt: number;
   eventId: string;
   producer: string;
-  correlationId: string;
+  origin: EventOrigin;
   causationId?: string | null;
   /** Where each declared artifact is stored, in declaration order. */
   storageUris: string[];
@@ -29,7 +29,7 @@ export function buildRunRegistered(submission: RunSubmission, registration: Regi
       eventId: registration.eventId,
       occurredAt: registration.registeredAt,
       producer: registration.producer,
-      correlationId: registration.correlationId,
+      ...registration.origin,
       causationId: registration.causationId ?? null,
       modelName: submission.modelName,
       modelVersion: registration.modelVersion,

@@ -1,10 +1,12 @@
-import { EventCodec, SchemaCatalog, topicNames, type TopicNames, type TopicRole } from '@modelreg/events';
+import { EventCodec, readKeyring, readSigningKey, SchemaCatalog, SIGNED_TOPIC_OF_SERVICE, SIGNED_TOPICS, topicNames, type Keyring, type TopicNames, type TopicRole } from '@modelreg/events';
 import type { BusSettings } from '@modelreg/config';
 import { checkEventLimit, createKafkaClient, isKafkaConnectionError, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
 import { ServiceMetrics } from './metrics/service-metrics';
+import { EventSealer } from './integrity/event-sealer';
+import { EventVerifier } from './integrity/event-verifier';
 import { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
 
@@ -25,6 +27,10 @@ export interface ServiceInfrastructure {
   outboxRelay(schema: string): OutboxRelay;
   /** This process's Prometheus metrics (GET /metrics). */
   metrics: ServiceMetrics;
+  /** Checks signatures and chains of consumed events; null without EVENT_KEYS_DIR. */
+  verifier: EventVerifier | null;
+  /** The public keys trusted per topic; null without EVENT_KEYS_DIR. */
+  keyring: Keyring | null;
   close(): Promise<void>;
 }
 
@@ -63,6 +69,9 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
   if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
+  const codec = new EventCodec(SchemaCatalog.load());
+  const { sealer, verifier, keyring } = eventIntegrity(options.serviceName, options.bus.eventKeysDir, codec, topics);
+  if (!verifier) options.logger.warn('EVENT_KEYS_DIR is not set: events are neither signed nor verified');
   const metrics = new ServiceMetrics(options.serviceName);
   const relayPublishers: KafkaEventPublisher[] = [];
   const admin = kafka.admin();
@@ -88,7 +97,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
   return {
     kafka,
     publisher,
-    codec: new EventCodec(SchemaCatalog.load()),
+    codec,
     topics,
     pool,
     readiness,
@@ -96,11 +105,13 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     outboxRelay: (schema) => {
       const relayPublisher = new KafkaEventPublisher(kafka);
       relayPublishers.push(relayPublisher);
-      const relay = new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch });
+      const relay = new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch, sealer });
       metrics.watchOutbox(schema, pool, () => relay.counters());
       return relay;
     },
     metrics,
+    verifier,
+    keyring,
     close: async () => {
       closed = true;
       for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);
@@ -108,6 +119,16 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+/** The service's sealer (a signing service with a key directory) and the verifier of every signed topic. */
+function eventIntegrity(serviceName: string, keysDir: string | null, codec: EventCodec, topics: TopicNames): { sealer: EventSealer | null; verifier: EventVerifier | null; keyring: Keyring | null } {
+  if (!keysDir) return { sealer: null, verifier: null, keyring: null };
+  const keyring = readKeyring(keysDir);
+  const verifier = new EventVerifier(codec, keyring, new Map(SIGNED_TOPICS.map((role) => [topics[role], role])));
+  const ownTopic = (SIGNED_TOPIC_OF_SERVICE as Record<string, TopicRole | undefined>)[serviceName];
+  const sealer = ownTopic ? new EventSealer(codec, readSigningKey(keysDir, serviceName as keyof typeof SIGNED_TOPIC_OF_SERVICE), topics[ownTopic]) : null;
+  return { sealer, verifier, keyring };
 }
 
 /** Runs `task` until it succeeds, backing off up to 10 s, logging each failure; false once `stopped()`. */

@@ -39,7 +39,8 @@ describe('ledger consumer on the real stack', () => {
     writeFileSync(join(migrationsDir, '001_runs.sql'), 'CREATE TABLE runs (event_id uuid PRIMARY KEY, model_version int NOT NULL, labels jsonb NOT NULL);\n');
     infra = await connectInfrastructure({
       serviceName: 'ledger-consumer-test',
-      bus: readBusSettings({ ...environment.env, TOPIC_PARTITIONS: '1' }),
+      // The ledger's mechanics, events unsigned: event-verification.int.spec.ts covers signatures and chains.
+      bus: readBusSettings({ ...environment.env, TOPIC_PARTITIONS: '1', EVENT_KEYS_DIR: '' }),
       databaseUrl: environment.databaseUrl,
       schema: SCHEMA,
       migrationsDir,

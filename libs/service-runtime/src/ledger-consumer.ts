@@ -65,6 +65,7 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
     (reasons) => metrics.countDeadLetters(reasons),
     options.sharedLock ?? null,
     (consumed) => misplacedEventReason(topics, consumed.source.topic, consumed.event.type),
+    options.infra.verifier,
   );
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   let applied = 0;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { isValidModelName, MODEL_NAME_HINT } from '@modelreg/validation';
 
@@ -31,9 +30,4 @@ export function parsePage(query: { limit?: string; offset?: string }, maxLimit =
   const limit = query.limit === undefined ? 50 : parsePositiveInt(query.limit, 'limit', maxLimit);
   if (query.offset !== undefined && !/^\d{1,9}$/.test(query.offset)) throw badRequest('offset', 'must be an integer between 0 and 999999999');
   return { limit, offset: query.offset === undefined ? 0 : Number(query.offset) };
-}
-
-/** The caller's x-correlation-id when it is a sane token, else a new id. */
-export function correlationIdFrom(header: string | undefined): string {
-  return header && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
 }

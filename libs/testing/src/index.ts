@@ -11,3 +11,4 @@ export { startRegistry } from './test-registry';
 export type { TestRegistry } from './test-registry';
 export { bearer, testIssuer } from './test-issuer';
 export type { TestIssuer } from './test-issuer';
+export { TestEventSealer } from './test-event-sealer';

@@ -1,19 +1,27 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeEventKeyDirectory } from '@modelreg/events';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import { runScript } from './private-servers';
 import { stackConnection } from './stack-connection';
 import { testIssuer } from './test-issuer';
+import { TestEventSealer } from './test-event-sealer';
 
 /**
  * An isolated slice of the real local stack for one test file: its own Kafka topic prefix,
- * its own Postgres database and its own bucket, so test files never see each other's data. Its
- * services trust the test issuer (see test-issuer.ts): call them with `bearer(role)`.
+ * its own Postgres database, its own bucket and its own event signing keys (EVENT_KEYS_DIR), so
+ * test files never see each other's data. Its services trust the test issuer (see
+ * test-issuer.ts): call them with `bearer(role)`.
  */
 export interface TestEnvironment {
   id: string;
   env: Record<string, string>;
   databaseUrl: string;
+  /** Seals events a test appends straight to a signed topic, with this environment's keys. */
+  sealer: TestEventSealer;
   dispose(): Promise<void>;
 }
 
@@ -38,12 +46,16 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   // Topics (and, where the broker authenticates, ACLs) before any service of the test starts.
   await runScript('kafka-slice.main.ts', ['provision', id], stack);
   const issuer = await testIssuer();
-  const env: Record<string, string> = { ...stack, ...issuer.env, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn' };
+  const keysDir = mkdtempSync(join(tmpdir(), `${id}-keys-`));
+  writeEventKeyDirectory(keysDir);
+  const env: Record<string, string> = { ...stack, ...issuer.env, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn', EVENT_KEYS_DIR: keysDir };
   return {
     id,
     env,
     databaseUrl,
+    sealer: new TestEventSealer(keysDir),
     dispose: async () => {
+      rmSync(keysDir, { recursive: true, force: true });
       const cleanup = new Client({ connectionString: stack['DATABASE_URL'] });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);

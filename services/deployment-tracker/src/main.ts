@@ -5,13 +5,14 @@ import { loadDeploymentTrackerConfig } from './config';
 import { DEPLOYMENTS_SCHEMA, SERVICE_NAME } from './deployment-tracker.constants';
 import { DeploymentTrackerModule } from './deployment-tracker.module';
 import { LogEventsHandler } from './reports/log-events.handler';
+import { decisionTrust } from './state/decision-trust';
 
 async function main(): Promise<void> {
   const config = loadDeploymentTrackerConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['deployments', 'deadLetter'], logger });
   const relay = infra.outboxRelay(DEPLOYMENTS_SCHEMA);
-  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs, maxEventBytes: config.bus.maxEventBytes };
+  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs, maxEventBytes: config.bus.maxEventBytes, decisionTrust: decisionTrust(infra.codec, infra.keyring) };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({

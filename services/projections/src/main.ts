@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     { name: 'lag', check: async () => (live.isRunning() ? { events: await live.lag() } : { events: null, consumer: 'not running' }) },
   ];
   await bootstrapService({
-    module: ProjectionsModule.forRoot(new ProjectionQueries(infra.pool, infra.kafka, infra.codec), rebuilder, readiness, () => close()),
+    module: ProjectionsModule.forRoot(new ProjectionQueries(infra.pool, infra.kafka, infra.codec, infra.keyring), rebuilder, readiness, () => close()),
     name: SERVICE_NAME,
     description: 'Read models of the registry, built from the event log: lineage, decisions, deployments, online results, impact search, lineage diff, audit export and replay.',
     host: config.http.host,

@@ -6,14 +6,14 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { ModelsController } from './query/models.controller';
 import { SearchController } from './query/search.controller';
 import type { ProjectionRebuilder } from './replay/projection-rebuilder';
-import { ReplayController } from './replay/replay.controller';
+import { ReplayController, StateVerificationController } from './replay/replay.controller';
 
 @Module({})
 export class ProjectionsModule {
   static forRoot(queries: ProjectionQueries, rebuilder: ProjectionRebuilder, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
     return {
       module: ProjectionsModule,
-      controllers: [ModelsController, SearchController, ReplayController, DashboardController, HealthController],
+      controllers: [ModelsController, SearchController, ReplayController, StateVerificationController, DashboardController, HealthController],
       providers: [
         { provide: PROJECTIONS_QUERIES, useValue: queries },
         { provide: PROJECTIONS_REBUILDER, useValue: rebuilder },

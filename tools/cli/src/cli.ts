@@ -1,13 +1,14 @@
 import { CliUsageError, commandUsage, parseCommand, wantsHelp, type CommandContext, type CommandSpec } from './cli-arguments';
 import { auditBundleCommand } from './commands/audit-bundle.command';
 import { auditVerifyBundleCommand } from './commands/audit-verify-bundle.command';
+import { auditVerifyCommand } from './commands/audit.command';
 import { diffCommand } from './commands/diff.command';
 import { fingerprintCommand } from './commands/fingerprint.command';
 import { registerCommand } from './commands/register.command';
 import { replayCommand } from './commands/replay.command';
 import { reproduceCommand } from './commands/reproduce.command';
 
-const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand, auditBundleCommand, auditVerifyBundleCommand];
+const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand, auditVerifyCommand, auditBundleCommand, auditVerifyBundleCommand];
 
 export function generalUsage(): string {
   return [

@@ -1,7 +1,8 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SchemaCatalog, DEFAULT_SCHEMAS_DIR } from '../catalog/schema-catalog';
+import { SchemaCatalog, DEFAULT_SCHEMAS_DIR, type EventSchemaVersion } from '../catalog/schema-catalog';
+import { fingerprintBytes } from '../fingerprint/rabin-fingerprint';
 import { exampleRunRegistered } from '../examples/example-events';
 import { EventCodec } from './single-object-codec';
 import { EventDecodeError, EventEncodeError } from './decode-error';
@@ -58,9 +59,10 @@ describe('EventCodec (Avro single-object encoding)', () => {
   it('decodes data written with an older schema version into the latest shape', () => {
     const dir = mkdtempSync(join(tmpdir(), 'schemas-'));
     copySchemas(dir);
-    const v1 = JSON.parse(readFileSync(join(dir, 'deployments/RolledBack/v1.avsc'), 'utf8'));
-    v1.fields.push({ name: 'ticket', type: ['null', 'string'], default: null });
-    writeFileSync(join(dir, 'deployments/RolledBack/v2.avsc'), JSON.stringify(v1));
+    const latest = catalog.latest('RolledBack');
+    const next = JSON.parse(JSON.stringify(latest.json));
+    next.fields.push({ name: 'ticket', type: ['null', 'string'], default: null });
+    writeFileSync(join(dir, `deployments/RolledBack/v${latest.version + 1}.avsc`), JSON.stringify(next));
     const oldCodec = new EventCodec(SchemaCatalog.load(DEFAULT_SCHEMAS_DIR));
     const newCodec = new EventCodec(SchemaCatalog.load(dir));
     const rolledBack = {
@@ -70,6 +72,14 @@ describe('EventCodec (Avro single-object encoding)', () => {
     };
     const decoded = newCodec.decode(oldCodec.encode({ type: 'RolledBack', data: rolledBack }));
     expect(decoded.data).toEqual({ ...rolledBack, ticket: null });
+  });
+
+  it('reads events written before the envelope carried who asked: no principal, request id, signature or chain', () => {
+    const v1 = catalog.versions('RunRegistered')[0] as EventSchemaVersion;
+    const { envelope, ...rest } = event.data;
+    const { principal: _p, requestId: _r, signingKeyId: _k, signature: _s, previousEventHash: _h, ...oldEnvelope } = envelope;
+    const written = Buffer.concat([Buffer.from([0xc3, 0x01]), fingerprintBytes(v1.fingerprint), v1.type.toBuffer({ ...rest, envelope: oldEnvelope })]);
+    expect(codec.decode(written).data.envelope).toEqual({ ...oldEnvelope, principal: null, requestId: null, signingKeyId: null, signature: null, previousEventHash: null });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Resolver, Type } from 'avsc';
 import type { EventSchemaVersion, SchemaCatalog } from '../catalog/schema-catalog';
+import type { EventEnvelope } from '../contracts/envelope';
 import { isEventName, type RegistryEvent } from '../contracts/registry-event';
 import { fingerprintBytes } from '../fingerprint/rabin-fingerprint';
 import { EventDecodeError, EventEncodeError } from './decode-error';
@@ -40,6 +41,22 @@ export class EventCodec {
       throw new EventDecodeError(`corrupt ${reader.eventName} body: ${(error as Error).message}`, hex(fingerprint));
     }
     return { type: reader.eventName, data } as RegistryEvent;
+  }
+
+  /**
+   * The same record with its envelope changed, written with the schema it was written with (not
+   * the latest), so signatures and hashes over the bytes stay stable whatever the reader's version.
+   * The record's schema must know every field `change` sets.
+   */
+  rewriteEnvelope(message: Buffer, change: (envelope: EventEnvelope) => EventEnvelope): Buffer {
+    const writer = this.writerOf(message);
+    const datum = writer.type.fromBuffer(message.subarray(HEADER_LENGTH)) as { envelope: EventEnvelope };
+    return Buffer.concat([message.subarray(0, HEADER_LENGTH), writer.type.toBuffer({ ...datum, envelope: change(datum.envelope) })]);
+  }
+
+  private writerOf(message: Buffer): EventSchemaVersion {
+    this.decode(message); // throws for anything that is not a registry event
+    return this.catalog.byFingerprint(message.readBigInt64LE(MARKER.length)) as EventSchemaVersion;
   }
 
   private resolverFor(fingerprint: bigint): { reader: EventSchemaVersion; resolver: Resolver | null } {

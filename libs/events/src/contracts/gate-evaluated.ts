@@ -1,4 +1,5 @@
 import type { EventEnvelope } from './envelope';
+import type { EventPrincipal } from './principal';
 
 /** Mirrors schemas/gates/GateEvaluated (latest version). */
 export interface GateEvaluated {
@@ -54,6 +55,28 @@ export interface GatePolicyPublished {
   /** Canonical JSON of the policy document. */
   document: string;
   publishedBy: string | null;
+}
+
+/** Mirrors schemas/gates/PolicyProposed: a loosening policy version waiting for a second policy admin. */
+export interface PolicyProposed {
+  envelope: EventEnvelope;
+  proposalId: string;
+  policyId: string;
+  policyVersion: number;
+  contentHash: string;
+  /** Canonical JSON of the proposed document. */
+  document: string;
+  loosening: string[];
+}
+
+/** Mirrors schemas/gates/PolicyApproved: a second, different policy admin approved a proposal. */
+export interface PolicyApproved {
+  envelope: EventEnvelope;
+  proposalId: string;
+  policyId: string;
+  policyVersion: number;
+  contentHash: string;
+  proposedBy: EventPrincipal | null;
 }
 
 /** Envelope subject (and Kafka key) of a policy's events: never a model name, which cannot start with '@'. */

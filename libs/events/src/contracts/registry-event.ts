@@ -2,7 +2,7 @@ import type {
   AbTestConcluded, CanaryStarted, CanaryTrafficChanged, DeploymentReportRejected, DeploymentReportSubmitted, DeploymentRetired, ModelPromoted,
   OfflineOnlineDivergenceDetected, OnlineMetricsReported, RollbackRecommended, RolledBack, RolloutCompleted,
 } from './deployment-events';
-import type { GateEvaluated, GatePolicyPublished } from './gate-evaluated';
+import type { GateEvaluated, GatePolicyPublished, PolicyApproved, PolicyProposed } from './gate-evaluated';
 import type { ReproductionRecorded } from './reproduction-recorded';
 import type { RunRegistered, RunSubmitted } from './run-registered';
 
@@ -13,6 +13,8 @@ export interface EventPayloads {
   GateEvaluated: GateEvaluated;
   GatePolicyPublished: GatePolicyPublished;
   ReproductionRecorded: ReproductionRecorded;
+  PolicyProposed: PolicyProposed;
+  PolicyApproved: PolicyApproved;
   ModelPromoted: ModelPromoted;
   CanaryStarted: CanaryStarted;
   CanaryTrafficChanged: CanaryTrafficChanged;
@@ -33,7 +35,7 @@ export type EventName = keyof EventPayloads;
 export type RegistryEvent = { [K in EventName]: { type: K; data: EventPayloads[K] } }[EventName];
 
 export const EVENT_NAMES: readonly EventName[] = [
-  'RunSubmitted', 'RunRegistered', 'GateEvaluated', 'GatePolicyPublished', 'ReproductionRecorded', 'ModelPromoted', 'CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack',
+  'RunSubmitted', 'RunRegistered', 'GateEvaluated', 'GatePolicyPublished', 'PolicyProposed', 'PolicyApproved', 'ReproductionRecorded', 'ModelPromoted', 'CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack',
   'DeploymentRetired', 'OnlineMetricsReported', 'AbTestConcluded', 'OfflineOnlineDivergenceDetected', 'RollbackRecommended', 'DeploymentReportRejected', 'DeploymentReportSubmitted',
 ];
 

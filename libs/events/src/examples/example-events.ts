@@ -11,6 +11,8 @@ export function exampleRunRegistered(modelName: string, modelVersion: number, ov
       occurredAt: registeredAt,
       producer: 'test',
       correlationId: `run-${modelVersion}`,
+      requestId: `req-${modelVersion}`,
+      principal: { subject: 'ci-trainer', issuer: 'https://idp.example.com', roles: ['trainer'] },
       modelName,
       modelVersion,
     }),

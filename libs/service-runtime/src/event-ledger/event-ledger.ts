@@ -1,5 +1,6 @@
 import { deadLetterMessage, type ConsumedEvent, type DeadLetter, type PartitionBatch } from '@modelreg/kafka';
 import { withTransaction, type Pool, type PoolClient } from '@modelreg/postgres';
+import type { EventVerifier } from '../integrity/event-verifier';
 import { enqueueOutbox } from '../outbox/outbox-relay';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,7 +13,9 @@ export type ApplyEvents = (client: PoolClient, events: ConsumedEvent[]) => Promi
  * offsets below the partition's stored position and events whose id was applied before, deals
  * with the rest, queues their dead letters in the outbox and stores the next position, all
  * committed together. A crash anywhere leaves all of a batch or none of it; a redelivery changes
- * nothing, and no dead letter is lost or written twice.
+ * nothing, and no dead letter is lost or written twice. With a verifier, an event not applied before
+ * is applied only if its signature and chain hold (a replayed old event already applied stays a
+ * no-op; one never applied breaks the chain); the rest is dead-lettered with the reason.
  */
 export class EventLedger {
   constructor(
@@ -27,6 +30,8 @@ export class EventLedger {
     private readonly sharedLock: string | null = null,
     /** Why an event must not be applied where it was read (misplacedEventReason), or null. */
     private readonly misplacedReason: (consumed: ConsumedEvent) => string | null = () => null,
+    /** Checks signatures and chains on signed topics; null where no keyring is configured. */
+    private readonly verifier: EventVerifier | null = null,
   ) {}
 
   /**
@@ -57,11 +62,15 @@ export class EventLedger {
       const placed = unseen.filter((consumed) => !misplaced.some((letter) => letter.source === consumed.source));
       // An id that is not a UUID cannot be recorded as applied; the position alone guards its redelivery.
       const unrecordable = placed.filter((consumed) => !UUID.test(consumed.event.data.envelope.eventId));
-      const fresh = await this.claim(client, placed.filter((consumed) => !unrecordable.includes(consumed)));
+      const recordable = placed.filter((consumed) => !unrecordable.includes(consumed));
+      const { believed, refused } = this.verifier
+        ? await this.verifier.verify(client, this.schema, this.consumerGroup, await this.notApplied(client, recordable))
+        : { believed: recordable, refused: [] };
+      const fresh = await this.claim(client, believed);
       const { applied, rejected } = await work(client, fresh);
       const undecodable = batch.undecodable.filter((letter) => BigInt(letter.source.offset) >= position);
       const invalidIds = unrecordable.map((consumed) => ({ source: consumed.source, reason: `invalid event id: ${JSON.stringify(consumed.event.data.envelope.eventId)} is not a UUID` }));
-      const letters = [...undecodable, ...misplaced, ...invalidIds, ...rejected].sort((a, b) => (BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1));
+      const letters = [...undecodable, ...misplaced, ...invalidIds, ...refused, ...rejected].sort((a, b) => (BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1));
       await enqueueOutbox(client, this.schema, letters.map((letter) => deadLetterMessage(this.deadLetterTopic, this.consumerGroup, letter)));
       await this.advance(client, batch);
       reasons = letters.map((letter) => letter.reason);
@@ -78,6 +87,19 @@ export class EventLedger {
       [this.consumerGroup, batch.topic, batch.partition],
     );
     return BigInt((position.rows[0] as { next: string } | undefined)?.next ?? '0');
+  }
+
+  /** The events whose ids were not applied before, each once (the first occurrence): a redelivery is a no-op, not a chain break. */
+  private async notApplied(client: PoolClient, candidates: ConsumedEvent[]): Promise<ConsumedEvent[]> {
+    if (candidates.length === 0) return [];
+    const seen = await client.query(`SELECT event_id FROM ${this.schema}.applied_events WHERE event_id = ANY($1::uuid[])`, [candidates.map((c) => c.event.data.envelope.eventId)]);
+    const applied = new Set((seen.rows as Array<{ event_id: string }>).map((row) => row.event_id));
+    return candidates.filter((c) => {
+      const id = c.event.data.envelope.eventId;
+      if (applied.has(id)) return false;
+      applied.add(id);
+      return true;
+    });
   }
 
   private async claim(client: PoolClient, candidates: ConsumedEvent[]): Promise<ConsumedEvent[]> {

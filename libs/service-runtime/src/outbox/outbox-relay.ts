@@ -3,7 +3,8 @@ import type { Logger } from '@modelreg/logging';
 import type { Pool, PoolClient } from '@modelreg/postgres';
 import { DEFAULT_OUTBOX_BATCH_LIMITS, takeBatch, type OutboxBatchLimits } from './outbox-batch';
 import { positionNewTopics, reconcileWithLog, stampOutboxRow } from './outbox-reconciler';
-import { deleteAppended, keepRejected, loadRows, positionsOf, queuedSizes, stillQueued, type OutboxRow } from './outbox-tables';
+import type { EventSealer } from '../integrity/event-sealer';
+import { deleteAppended, enqueueOutbox, keepRejected, loadRows, positionsOf, queuedSizes, stillQueued, type OutboxRow } from './outbox-tables';
 
 /** Services queue events where they always did. */
 export { enqueueOutbox } from './outbox-tables';
@@ -19,6 +20,8 @@ export interface OutboxRelayOptions {
   logger: Logger;
   limits?: OutboxBatchLimits;
   pollMs?: number;
+  /** Signs and chains the service's events as they are queued; null where no signing key is configured. */
+  sealer?: EventSealer | null;
 }
 
 /** What the relay has done since it started, for the service to expose. */
@@ -66,6 +69,12 @@ export class OutboxRelay {
 
   start(): void {
     this.schedule(0);
+  }
+
+  /** Queues the service's events in the caller's transaction, signed and chained when a key is configured. */
+  async enqueue(client: PoolClient, messages: OutgoingMessage[]): Promise<void> {
+    const sealer = this.options.sealer ?? null;
+    await enqueueOutbox(client, this.options.schema, sealer ? await sealer.seal(client, this.options.schema, messages) : messages);
   }
 
   /** Ask for a relay pass now (after a transaction that queued events commits). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Placement } from '@modelreg/deployments';
-import { buildEnvelope } from '@modelreg/events';
+import { buildEnvelope, type EventOrigin } from '@modelreg/events';
 import { eventMessage, type OutgoingMessage } from '@modelreg/kafka';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 
@@ -13,12 +13,12 @@ export interface PassedDecision {
 }
 
 /** ModelPromoted for one surface, caused by the passing decision: what deployment controllers consume. */
-export function modelPromotedMessage(deps: DeploymentTrackerDependencies, placement: Placement, decision: PassedDecision, correlationId: string): { eventId: string; message: OutgoingMessage } {
+export function modelPromotedMessage(deps: DeploymentTrackerDependencies, placement: Placement, decision: PassedDecision, origin: EventOrigin): { eventId: string; message: OutgoingMessage } {
   const eventId = randomUUID();
   const message = eventMessage(deps.codec, deps.topics, {
     type: 'ModelPromoted',
     data: {
-      envelope: buildEnvelope('ModelPromoted', { eventId, occurredAt: Date.now(), producer: deps.producer, correlationId, causationId: decision.decisionEventId, modelName: placement.modelName, modelVersion: decision.modelVersion }),
+      envelope: buildEnvelope('ModelPromoted', { eventId, occurredAt: Date.now(), producer: deps.producer, ...origin, causationId: decision.decisionEventId, modelName: placement.modelName, modelVersion: decision.modelVersion }),
       ...placement,
       modelVersion: decision.modelVersion,
       gateDecisionEventId: decision.decisionEventId,

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { promotionTargets, verdictOn, type Placement } from '@modelreg/deployments';
-import type { GateEvaluated } from '@modelreg/events';
+import { originOf, type EventOrigin, type GateEvaluated } from '@modelreg/events';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
-import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
 import { modelPromotedMessage } from './model-promoted';
 
@@ -19,18 +18,18 @@ export class PromotionService {
   constructor(@Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies) {}
 
   /** Records a gate decision and promotes its candidate where it passed (ModelPromoted per placement). */
-  async onGateEvaluated(client: PoolClient, decision: GateEvaluated): Promise<void> {
-    await deploymentStore.recordVerdict(client, decision);
+  async onGateEvaluated(client: PoolClient, decision: GateEvaluated, record: Buffer | null): Promise<void> {
+    await deploymentStore.recordVerdict(client, decision, record);
     const targets = promotionTargets(decision, await deploymentStore.placementsOf(client, decision.modelName));
     const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, decision.envelope.correlationId).message));
+    await this.deps.relay.enqueue(client, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, originOf(decision.envelope)).message));
   }
 
   /** Promotes a version to a (new) placement when its latest gate decision passed there. */
-  async promote(placement: Placement, modelVersion: number, correlationId: string): Promise<PromotionOutcome> {
+  async promote(placement: Placement, modelVersion: number, origin: EventOrigin): Promise<PromotionOutcome> {
     const outcome = await withTransaction(this.deps.pool, async (client): Promise<PromotionOutcome> => {
       const name = `${placement.modelName} v${modelVersion}`;
-      const version = await deploymentStore.latestDecision(client, placement.modelName, modelVersion);
+      const version = await deploymentStore.latestDecision(client, placement.modelName, modelVersion, this.deps.decisionTrust);
       if (!version?.registered) return { outcome: 'unknown-version', message: `${name} is not registered` };
       const verdict = verdictOn(version, placement);
       if (verdict !== 'PASSED' || version.decisionEventId === null || version.policyId === null || version.policyVersion === null) {
@@ -38,8 +37,8 @@ export class PromotionService {
       }
       await deploymentStore.lockPlacement(client, placement);
       const passed = { modelVersion, decisionEventId: version.decisionEventId, policyId: version.policyId, policyVersion: version.policyVersion };
-      const promotion = modelPromotedMessage(this.deps, placement, passed, correlationId);
-      await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, [promotion.message]);
+      const promotion = modelPromotedMessage(this.deps, placement, passed, origin);
+      await this.deps.relay.enqueue(client, [promotion.message]);
       return { outcome: 'promoted', eventId: promotion.eventId };
     });
     if (outcome.outcome === 'promoted') this.deps.relay.nudge();

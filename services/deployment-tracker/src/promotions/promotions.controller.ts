@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpException, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpException, HttpStatus, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { readPlacement } from '@modelreg/deployments';
 import { FieldReader } from '@modelreg/validation';
-import { correlationIdFrom } from '@modelreg/service-runtime';
+import { Origin, type RequestOrigin } from '@modelreg/service-runtime';
 import { PromotionService } from './promotion.service';
 import { fromBody, Requires } from '@modelreg/auth';
 
@@ -22,13 +22,13 @@ export class PromotionsController {
   @ApiResponse({ status: 404, description: 'The version is not registered.' })
   @ApiResponse({ status: 409, description: 'The version has no passed gate decision.' })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` names each field at fault.' })
-  async promote(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined) {
+  async promote(@Body() body: unknown, @Origin() origin: RequestOrigin) {
     const r = new FieldReader();
     const input = r.object(body, 'body') ?? {};
     const placement = readPlacement(r, input);
     const modelVersion = r.number(input['modelVersion'], 'modelVersion', { min: 1, max: 2_147_483_647, integer: true }) ?? 0;
     if (r.errors.length > 0) throw new HttpException({ error: 'validation_failed', errors: r.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
-    const promotion = await this.promotions.promote(placement, modelVersion, correlationIdFrom(correlation));
+    const promotion = await this.promotions.promote(placement, modelVersion, origin);
     if (promotion.outcome === 'unknown-version') throw new HttpException({ error: 'not_found', message: promotion.message }, HttpStatus.NOT_FOUND);
     if (promotion.outcome === 'not-passed') throw new HttpException({ error: 'not_eligible', field: 'modelVersion', message: promotion.message }, HttpStatus.CONFLICT);
     const { eventId } = promotion;

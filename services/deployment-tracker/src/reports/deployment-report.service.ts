@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { buildEnvelope, type RegistryEvent } from '@modelreg/events';
+import { buildEnvelope, type EventOrigin, type RegistryEvent } from '@modelreg/events';
 import { decideReport, evolvePlacement, isPlacementEvent, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type PlacementState, type Rejection } from '@modelreg/deployments';
 import { governingPolicy } from '@modelreg/gates';
 import { canonicalJson } from '@modelreg/validation';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
-import { DEPLOYMENT_TRACKER_DEPENDENCIES, DEPLOYMENTS_SCHEMA } from '../deployment-tracker.constants';
+import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
 
 export interface AppendedEvent {
@@ -29,11 +28,11 @@ export type ReportOutcome =
 export class DeploymentReportService {
   constructor(@Inject(DEPLOYMENT_TRACKER_DEPENDENCIES) private readonly deps: DeploymentTrackerDependencies) {}
 
-  submit(report: DeploymentReport, correlationId: string, causationId: string | null = null): Promise<ReportOutcome> {
-    return withTransaction(this.deps.pool, (client) => this.submitIn(client, report, correlationId, causationId));
+  submit(report: DeploymentReport, origin: EventOrigin, causationId: string | null = null): Promise<ReportOutcome> {
+    return withTransaction(this.deps.pool, (client) => this.submitIn(client, report, origin, causationId));
   }
 
-  async submitIn(client: PoolClient, report: DeploymentReport, correlationId: string, causationId: string | null): Promise<ReportOutcome> {
+  async submitIn(client: PoolClient, report: DeploymentReport, origin: EventOrigin, causationId: string | null): Promise<ReportOutcome> {
     const previous = (await client.query('SELECT outcome, rule, reason, events FROM deployments.reports WHERE report_id = $1', [report.reportId])).rows[0] as
       | { outcome: 'applied' | 'rejected'; rule: string | null; reason: string | null; events: AppendedEvent[] }
       | undefined;
@@ -45,18 +44,18 @@ export class DeploymentReportService {
     const deployment = 'deploymentId' in report ? await deploymentStore.findDeployment(client, report.deploymentId) : null;
     const placementRef = deployment?.placement ?? ('placement' in report ? report.placement : null);
     if (!placementRef) {
-      return this.reject(client, report, null, { rule: 'unknown-deployment', reason: `deployment ${(report as { deploymentId: string }).deploymentId} is not known` }, correlationId, causationId);
+      return this.reject(client, report, null, { rule: 'unknown-deployment', reason: `deployment ${(report as { deploymentId: string }).deploymentId} is not known` }, origin, causationId);
     }
     const placement = await deploymentStore.lockPlacement(client, placementRef);
-    const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement));
+    const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement), this.deps.decisionTrust);
     const primaryEventId = randomUUID();
     const online = report.kind === 'ONLINE_METRICS' ? await this.onlineContext(client, placement, primaryEventId) : null;
     const decision = decideReport(report, { deployment: deployment ? { ...deployment } : null, placement, versions, online });
-    if (!decision.accepted) return this.reject(client, report, deployment, decision.rejection, correlationId, causationId);
-    const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), correlationId, causationId));
+    if (!decision.accepted) return this.reject(client, report, deployment, decision.rejection, origin, causationId);
+    const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), origin, causationId));
     const messages = this.fitting(events);
     await this.applyFacts(client, decision.facts, placement);
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, messages);
+    await this.deps.relay.enqueue(client, messages);
     const appended = events.map((event) => ({ type: event.type, eventId: event.data.envelope.eventId }));
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, events) VALUES ($1, $2, 'applied', $3)", [report.reportId, report.kind, JSON.stringify(appended)]);
     return { outcome: 'applied', duplicate: false, events: appended };
@@ -75,14 +74,14 @@ export class DeploymentReportService {
     await deploymentStore.savePlacement(client, placement, state);
   }
 
-  private async reject(client: PoolClient, report: DeploymentReport, deployment: DeploymentRecord | null, rejection: Rejection, correlationId: string, causationId: string | null): Promise<ReportOutcome> {
+  private async reject(client: PoolClient, report: DeploymentReport, deployment: DeploymentRecord | null, rejection: Rejection, origin: EventOrigin, causationId: string | null): Promise<ReportOutcome> {
     const modelName = deployment?.placement.modelName ?? ('placement' in report ? report.placement.modelName : 'unknown');
     const modelVersion = deployment?.modelVersion ?? ('modelVersion' in report ? report.modelVersion : null);
     const eventId = randomUUID();
     const event: RegistryEvent = {
       type: 'DeploymentReportRejected',
       data: {
-        envelope: buildEnvelope('DeploymentReportRejected', { eventId, occurredAt: Date.now(), producer: this.deps.producer, correlationId, causationId, modelName, modelVersion }),
+        envelope: buildEnvelope('DeploymentReportRejected', { eventId, occurredAt: Date.now(), producer: this.deps.producer, ...origin, causationId, modelName, modelVersion }),
         reportId: report.reportId,
         kind: report.kind,
         deploymentId: 'deploymentId' in report ? report.deploymentId : null,
@@ -93,7 +92,7 @@ export class DeploymentReportService {
         report: canonicalJson(report),
       },
     };
-    await enqueueOutbox(client, DEPLOYMENTS_SCHEMA, this.fitting([event]));
+    await this.deps.relay.enqueue(client, this.fitting([event]));
     const events = [{ type: event.type, eventId }];
     await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, rule, reason, events) VALUES ($1, $2, 'rejected', $3, $4, $5)", [report.reportId, report.kind, rejection.rule, rejection.reason, JSON.stringify(events)]);
     return { outcome: 'rejected', duplicate: false, rule: rejection.rule, reason: rejection.reason, events };
@@ -104,9 +103,9 @@ export class DeploymentReportService {
     return ensureEventsFit(events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)), this.deps.maxEventBytes);
   }
 
-  private wrap(fact: DeploymentFact, eventId: string, occurredAt: number, correlationId: string, causationId: string | null): RegistryEvent {
+  private wrap(fact: DeploymentFact, eventId: string, occurredAt: number, origin: EventOrigin, causationId: string | null): RegistryEvent {
     const modelVersion = 'modelVersion' in fact.data ? fact.data.modelVersion : 'fromVersion' in fact.data ? fact.data.fromVersion : 'treatmentVersion' in fact.data ? fact.data.treatmentVersion : null;
-    const envelope = buildEnvelope(fact.type, { eventId, occurredAt, producer: this.deps.producer, correlationId, causationId, modelName: fact.data.modelName, modelVersion });
+    const envelope = buildEnvelope(fact.type, { eventId, occurredAt, producer: this.deps.producer, ...origin, causationId, modelName: fact.data.modelName, modelVersion });
     return { type: fact.type, data: { ...fact.data, envelope } } as RegistryEvent;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateDeploymentReport, type DeploymentReport } from '@modelreg/deployments';
-import type { EventEnvelope } from '@modelreg/events';
+import { outsideOrigin, type EventEnvelope } from '@modelreg/events';
 import type { GatePolicy } from '@modelreg/gates';
 import { EventTooLargeError, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
@@ -33,10 +33,14 @@ export class LogEventsHandler {
           await deploymentStore.recordVersion(client, event.data.modelName, event.data.modelVersion, event.data.metrics.overall);
           break;
         case 'GateEvaluated':
-          await this.promotions.onGateEvaluated(client, event.data);
+          await this.promotions.onGateEvaluated(client, event.data, consumed.source.value);
           break;
         case 'GatePolicyPublished':
           await deploymentStore.recordPolicy(client, JSON.parse(event.data.document) as GatePolicy);
+          break;
+        case 'PolicyProposed':
+        case 'PolicyApproved':
+          // Not in force: the GatePolicyPublished that follows an approval is.
           break;
         case 'DeploymentReportSubmitted': {
           const { envelope, reportId, kind, reportedAt, body } = event.data;
@@ -84,7 +88,7 @@ export class LogEventsHandler {
   private async submitWithin(client: PoolClient, report: DeploymentReport, envelope: EventEnvelope): Promise<EventTooLargeError | null> {
     await client.query('SAVEPOINT report');
     try {
-      await this.reports.submitIn(client, report, envelope.correlationId, envelope.eventId);
+      await this.reports.submitIn(client, report, outsideOrigin(envelope), envelope.eventId);
     } catch (error) {
       if (!(error instanceof EventTooLargeError)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT report');

@@ -1,6 +1,6 @@
-import { Body, Controller, Headers, HttpException, HttpStatus, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpException, HttpStatus, Inject, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { correlationIdFrom } from '@modelreg/service-runtime';
+import { Origin, type RequestOrigin } from '@modelreg/service-runtime';
 import type { Response } from 'express';
 import { REPORT_KINDS, validateDeploymentReport } from '@modelreg/deployments';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
@@ -32,10 +32,10 @@ export class ReportsController {
   @ApiResponse({ status: 422, description: 'Invalid: `errors` names each field at fault. Nothing is recorded.' })
   @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit, or its events would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is recorded and the report id stays unused.' })
-  async report(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async report(@Body() body: unknown, @Origin() origin: RequestOrigin, @Res({ passthrough: true }) response: Response) {
     const validated = validateDeploymentReport(body, { now: Date.now(), maxSkewMs: this.deps.maxClockSkewMs });
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
-    const outcome = await this.reports.submit(validated.value, correlationIdFrom(correlation));
+    const outcome = await this.reports.submit(validated.value, origin);
     this.deps.relay.nudge();
     if (outcome.outcome === 'rejected') {
       throw new HttpException({ error: 'rejected', ...outcome }, NOT_FOUND_RULES.has(outcome.rule) ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT);

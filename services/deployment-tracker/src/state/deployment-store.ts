@@ -1,11 +1,13 @@
-import { placementVerdicts, type DeploymentRecord, type Placement, type PlacementState, type PlacementVerdict, type VersionFacts } from '@modelreg/deployments';
+import { placementVerdicts, type DeploymentRecord, type Placement, type PlacementState, type VersionFacts } from '@modelreg/deployments';
 import type { GateEvaluated } from '@modelreg/events';
+import { verdictFacts, type DecisionTrust, type VerdictRow } from './decision-trust';
 import type { GatePolicy } from '@modelreg/gates';
 import type { Pool, PoolClient } from '@modelreg/postgres';
 import { placementFromRows, placementRows, toRecord, type DeploymentRow, type PlacementRow } from './placement-rows';
 
 const PLACEMENT_WHERE = 'model_name = $1 AND environment = $2 AND service = $3 AND surface = $4';
 const placementParams = (p: Placement) => [p.modelName, p.environment, p.service, p.surface];
+const VERSION_COLUMNS = 'registered, offline_metrics, latest_verdict, placement_verdicts, latest_decision_event_id, policy_id, policy_version, latest_decision_record';
 
 /** SQL for the tracker's state in schema `deployments`; every method runs in the caller's transaction. */
 export const deploymentStore = {
@@ -47,15 +49,10 @@ export const deploymentStore = {
     }
   },
 
-  async versionFacts(client: PoolClient, modelName: string, versions: number[]): Promise<Map<number, VersionFacts>> {
-    const rows = (await client.query('SELECT model_version, registered, offline_metrics, latest_verdict, placement_verdicts FROM deployments.versions WHERE model_name = $1 AND model_version = ANY($2::int[])', [modelName, versions])).rows as Array<{
-      model_version: number;
-      registered: boolean;
-      offline_metrics: Record<string, number>;
-      latest_verdict: 'PASSED' | 'FAILED' | null;
-      placement_verdicts: PlacementVerdict[];
-    }>;
-    return new Map(rows.map((row) => [row.model_version, { registered: row.registered, latestVerdict: row.latest_verdict, placementVerdicts: row.placement_verdicts, offlineMetrics: row.offline_metrics }]));
+  /** Each version's facts; its verdicts as `trust` believes them (from the signed record, when keys are configured). */
+  async versionFacts(client: PoolClient, modelName: string, versions: number[], trust: DecisionTrust | null): Promise<Map<number, VersionFacts>> {
+    const rows = (await client.query(`SELECT model_version, ${VERSION_COLUMNS} FROM deployments.versions WHERE model_name = $1 AND model_version = ANY($2::int[])`, [modelName, versions])).rows as Array<VerdictRow & { model_version: number; registered: boolean; offline_metrics: Record<string, number> }>;
+    return new Map(rows.map((row) => [row.model_version, { registered: row.registered, offlineMetrics: row.offline_metrics, ...verdictFacts(row, modelName, row.model_version, trust) }]));
   },
 
   async latestOnlineMetrics(client: PoolClient, placement: Placement, versions: number[]): Promise<Map<number, Record<string, number>>> {
@@ -81,30 +78,22 @@ export const deploymentStore = {
   },
 
   /** The version's latest gate decision: its overall verdict and its verdict on each placement. */
-  async recordVerdict(client: PoolClient, decision: GateEvaluated): Promise<void> {
+  async recordVerdict(client: PoolClient, decision: GateEvaluated, record: Buffer | null): Promise<void> {
     await client.query(
-      `INSERT INTO deployments.versions (model_name, model_version, latest_verdict, placement_verdicts, latest_decision_event_id, policy_id, policy_version) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO deployments.versions (model_name, model_version, latest_verdict, placement_verdicts, latest_decision_event_id, policy_id, policy_version, latest_decision_record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (model_name, model_version) DO UPDATE SET latest_verdict = EXCLUDED.latest_verdict, placement_verdicts = EXCLUDED.placement_verdicts,
-         latest_decision_event_id = EXCLUDED.latest_decision_event_id, policy_id = EXCLUDED.policy_id, policy_version = EXCLUDED.policy_version`,
-      [decision.modelName, decision.candidateVersion, decision.verdict, JSON.stringify(placementVerdicts(decision)), decision.envelope.eventId, decision.policy.policyId, decision.policy.policyVersion],
+         latest_decision_event_id = EXCLUDED.latest_decision_event_id, policy_id = EXCLUDED.policy_id, policy_version = EXCLUDED.policy_version, latest_decision_record = EXCLUDED.latest_decision_record`,
+      [decision.modelName, decision.candidateVersion, decision.verdict, JSON.stringify(placementVerdicts(decision)), decision.envelope.eventId, decision.policy.policyId, decision.policy.policyVersion, record],
     );
   },
 
   /** The facts of a version and the decision its latest verdict comes from, for an explicit promotion. */
-  async latestDecision(client: PoolClient, modelName: string, modelVersion: number): Promise<(VersionFacts & { decisionEventId: string | null; policyId: string | null; policyVersion: number | null }) | null> {
-    const row = (await client.query('SELECT registered, offline_metrics, latest_verdict, placement_verdicts, latest_decision_event_id, policy_id, policy_version FROM deployments.versions WHERE model_name = $1 AND model_version = $2', [modelName, modelVersion])).rows[0] as
-      | { registered: boolean; offline_metrics: Record<string, number>; latest_verdict: 'PASSED' | 'FAILED' | null; placement_verdicts: PlacementVerdict[]; latest_decision_event_id: string | null; policy_id: string | null; policy_version: number | null }
+  async latestDecision(client: PoolClient, modelName: string, modelVersion: number, trust: DecisionTrust | null): Promise<(VersionFacts & { decisionEventId: string | null; policyId: string | null; policyVersion: number | null }) | null> {
+    const row = (await client.query(`SELECT ${VERSION_COLUMNS} FROM deployments.versions WHERE model_name = $1 AND model_version = $2`, [modelName, modelVersion])).rows[0] as
+      | (VerdictRow & { registered: boolean; offline_metrics: Record<string, number> })
       | undefined;
     if (!row) return null;
-    return {
-      registered: row.registered,
-      latestVerdict: row.latest_verdict,
-      placementVerdicts: row.placement_verdicts,
-      offlineMetrics: row.offline_metrics,
-      decisionEventId: row.latest_decision_event_id,
-      policyId: row.policy_id,
-      policyVersion: row.policy_version,
-    };
+    return { registered: row.registered, offlineMetrics: row.offline_metrics, ...verdictFacts(row, modelName, modelVersion, trust) };
   },
 
   async recordPolicy(client: PoolClient, policy: GatePolicy): Promise<void> {

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { POLICY_ID_PATTERN, policyContentHash } from '@modelreg/gates';
-import { badRequest, correlationIdFrom, notFound, parseModelName, parsePositiveInt } from '@modelreg/service-runtime';
+import { badRequest, notFound, Origin, parseModelName, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from '../policies/policy-catalog.service';
@@ -27,11 +27,11 @@ export class DecisionsController {
   @ApiBody({ required: false, schema: { type: 'object', properties: { policyId: { type: 'string' }, policyVersion: { type: 'integer' } } } })
   @ApiResponse({ status: 201, description: 'The new decision, with every check.' })
   @ApiResponse({ status: 404, description: 'Unknown version or policy.' })
-  async reEvaluate(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Body() body: Record<string, unknown> | undefined, @Headers('x-correlation-id') correlation: string | undefined) {
+  async reEvaluate(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Body() body: Record<string, unknown> | undefined, @Origin() origin: RequestOrigin) {
     const modelName = parseModelName(modelNameParam);
     const modelVersion = parsePositiveInt(versionParam, 'version');
     const policy = await this.requestedPolicy(body ?? {});
-    const request = { modelName, modelVersion, correlationId: correlationIdFrom(correlation), requestedAt: Date.now(), ...(policy ? { policy } : {}) };
+    const request = { modelName, modelVersion, origin, requestedAt: Date.now(), ...(policy ? { policy } : {}) };
     const decision = await this.evaluations.reEvaluate(request);
     if (!decision) throw notFound(`${modelName} v${modelVersion} is not registered (or not yet seen by the gate)`);
     if (!decision.ok) throw new HttpException({ error: 'not_evaluable', message: decision.reason }, HttpStatus.CONFLICT);

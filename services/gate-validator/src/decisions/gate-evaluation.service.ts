@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isPlacementEvent, servingView } from '@modelreg/deployments';
 import { decide, governingPolicy, type GateDecision, type GatePolicy } from '@modelreg/gates';
-import type { GateEvaluated } from '@modelreg/events';
+import type { EventOrigin, GateEvaluated } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
-import { GATE_VALIDATOR_DEPENDENCIES, GATES_SCHEMA, SERVICE_NAME } from '../gate-validator.constants';
+import { GATE_VALIDATOR_DEPENDENCIES, SERVICE_NAME } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
 import { recordLineageAndReproduction } from '../reproductions/reproduction-recorder';
 import { decideOnRegistration, foldGateEvent, type GateValidatorState } from '../state/gate-validator-state';
@@ -14,7 +13,7 @@ import { decideOnRegistration, foldGateEvent, type GateValidatorState } from '..
 export interface ReEvaluationRequest {
   modelName: string;
   modelVersion: number;
-  correlationId: string;
+  origin: EventOrigin;
   /** When it was asked for: the decision's time. */
   requestedAt: number;
   /** A specific policy (re-evaluation under a newer or another policy); otherwise the one bound to the model. */
@@ -62,7 +61,7 @@ export class GateEvaluationService {
     const state = await gateStore.loadState(client, request.modelName, request.modelVersion);
     const policy = request.policy ?? (await this.policyFor(client, request.modelName));
     const decision = decide(
-      { modelName: request.modelName, candidateVersion: request.modelVersion, trigger: 'ReEvaluationRequested', policy, occurredAt: request.requestedAt, producer: SERVICE_NAME, correlationId: request.correlationId, causationId: null },
+      { modelName: request.modelName, candidateVersion: request.modelVersion, trigger: 'ReEvaluationRequested', policy, occurredAt: request.requestedAt, producer: SERVICE_NAME, origin: request.origin, causationId: null },
       state.gate,
     );
     await this.record(client, state, state, decision);
@@ -88,7 +87,7 @@ export class GateEvaluationService {
     if (!decision.ok) return gateStore.saveState(client, before, state);
     await gateStore.saveState(client, before, foldGateEvent(state, { type: 'GateEvaluated', data: decision.event }));
     if (!(await gateStore.saveDecision(client, decision.event))) return;
-    await enqueueOutbox(client, GATES_SCHEMA, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
+    await this.deps.relay.enqueue(client, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
     this.deps.metrics.gateDecisions.inc({ verdict: decision.event.verdict, trigger: decision.event.trigger });
   }
 }

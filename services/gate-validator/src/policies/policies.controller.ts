@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Para
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_POLICY, POLICY_ID_PATTERN, policyContentHash } from '@modelreg/gates';
-import { badRequest, correlationIdFrom, notFound, parsePositiveInt } from '@modelreg/service-runtime';
+import { badRequest, notFound, Origin, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from './policy-catalog.service';
@@ -29,12 +29,13 @@ export class PoliciesController {
   @ApiBody({ schema: { type: 'object', example: DEFAULT_POLICY } })
   @ApiResponse({ status: 201, description: 'Published. `warnings` ({field, message}) names each metric that no registered version of the policy\'s models carries.' })
   @ApiResponse({ status: 200, description: 'This exact version was already published (with `warnings` as for 201).' })
+  @ApiResponse({ status: 202, description: 'The version loosens the one in force (`loosening` says how): recorded as PolicyProposed, not in force until a second policy admin approves `proposalId`.' })
   @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
   @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit, or its GatePolicyPublished would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is published and the version stays free.' })
-  async publish(@Body() body: unknown, @Headers('x-correlation-id') correlation: string | undefined, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
-    const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, correlationIdFrom(correlation));
+  async publish(@Body() body: unknown, @Origin() origin: RequestOrigin, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, origin);
     switch (outcome.kind) {
       case 'invalid':
         throw new HttpException({ error: 'validation_failed', errors: outcome.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
@@ -47,6 +48,37 @@ export class PoliciesController {
       case 'published':
         this.deps.relay.nudge();
         return outcome;
+      case 'proposed':
+        response.status(HttpStatus.ACCEPTED);
+        this.deps.relay.nudge();
+        return outcome;
+      default: {
+        const unreachable: never = outcome;
+        throw new Error(`unhandled ${String(unreachable)}`);
+      }
+    }
+  }
+
+  @Post('proposals/:proposalId/approve')
+  @Requires('policy-admin')
+  @ApiOperation({ summary: 'Approve a loosening policy proposal', description: 'By a policy admin other than the proposer: appends PolicyApproved and the version\'s GatePolicyPublished together.' })
+  @ApiResponse({ status: 201, description: 'Approved and published.' })
+  @ApiResponse({ status: 403, description: 'Unauthenticated, not a policy admin, or the proposer.' })
+  @ApiResponse({ status: 404, description: 'No such proposal.' })
+  @ApiResponse({ status: 409, description: 'Approved already, or its version is no longer the next one.' })
+  async approve(@Param('proposalId') proposalId: string, @Origin() origin: RequestOrigin) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(proposalId)) throw badRequest('proposalId', 'must be a UUID');
+    const outcome = await this.publishing.approve(proposalId, origin);
+    switch (outcome.kind) {
+      case 'published':
+        this.deps.relay.nudge();
+        return outcome;
+      case 'not-found':
+        throw notFound(outcome.message);
+      case 'forbidden':
+        throw new HttpException({ error: 'forbidden', message: outcome.message }, HttpStatus.FORBIDDEN);
+      case 'conflict':
+        throw new HttpException({ error: 'conflict', message: outcome.message }, HttpStatus.CONFLICT);
       default: {
         const unreachable: never = outcome;
         throw new Error(`unhandled ${String(unreachable)}`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventDecodeError, type GateEvaluated, type RegistryEvent } from '@modelreg/events';
+import { EventDecodeError, withoutSeal, type GateEvaluated, type RegistryEvent } from '@modelreg/events';
 import { partitionEnds, readLogRanges } from '@modelreg/kafka';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
@@ -55,7 +55,8 @@ export class GateRebuildService {
         throw error;
       }
       events.push({ event, topic, partition, offset, timestamp: Number(message.timestamp) });
-      if (event.type === 'GateEvaluated' && event.data.trigger === 'RunRegistered') logged.set(event.data.envelope.eventId, { decision: event.data, value });
+      // Compared as the gate decided it: the seal the outbox added is not the decision's.
+      if (event.type === 'GateEvaluated' && event.data.trigger === 'RunRegistered') logged.set(event.data.envelope.eventId, { decision: event.data, value: withoutSeal(codec, value) });
     }
     const rebuilt = rebuildDecisions(events).map((decision): RebuiltDecision => {
       const bytes = codec.encode({ type: 'GateEvaluated', data: decision });

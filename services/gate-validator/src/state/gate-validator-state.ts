@@ -1,5 +1,5 @@
 import { emptyPlacement, evolvePlacement, isPlacementEvent, liveDeployments, samePlacement, type PlacementState } from '@modelreg/deployments';
-import type { RegistryEvent, RunRegistered } from '@modelreg/events';
+import { originOf, type RegistryEvent, type RunRegistered } from '@modelreg/events';
 import { decide, evolve, initialGateState, type GateDecision, type GateModelState, type GatePolicy } from '@modelreg/gates';
 import { SERVICE_NAME } from '../gate-validator.constants';
 
@@ -39,7 +39,7 @@ export function withPlacements(state: GateValidatorState, placements: readonly P
  */
 export function decideOnRegistration(state: GateValidatorState, registered: RunRegistered, policy: GatePolicy): GateDecision {
   const { envelope, modelName, modelVersion } = registered;
-  return decide({ modelName, candidateVersion: modelVersion, trigger: 'RunRegistered', policy, occurredAt: envelope.occurredAt, producer: SERVICE_NAME, correlationId: envelope.correlationId, causationId: envelope.eventId }, state.gate);
+  return decide({ modelName, candidateVersion: modelVersion, trigger: 'RunRegistered', policy, occurredAt: envelope.occurredAt, producer: SERVICE_NAME, origin: originOf(envelope), causationId: envelope.eventId }, state.gate);
 }
 
 /** What the gate validator stores of a placement: its state without ended deployments (no rule looks at them). */

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EventOrigin } from '@modelreg/events';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
 import { buildRunRegistered, type RunSubmission } from '@modelreg/lineage';
 import type { ArtifactSignature } from '@modelreg/events';
 import { canonicalJson, type FieldError } from '@modelreg/validation';
 import { isUniqueViolation, withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { IngestionDependencies } from '../ingestion-dependencies';
-import { INGESTION_DEPENDENCIES, INGESTION_SCHEMA, SERVICE_NAME } from '../ingestion.constants';
-import { enqueueOutbox } from '@modelreg/service-runtime';
+import { INGESTION_DEPENDENCIES, SERVICE_NAME } from '../ingestion.constants';
 import { inspectArtifactSignatures } from './artifact-signatures';
 
 export type RegistrationOutcome =
@@ -24,14 +24,14 @@ export type RegistrationOutcome =
 export class RunRegistrationService {
   constructor(@Inject(INGESTION_DEPENDENCIES) private readonly deps: IngestionDependencies) {}
 
-  async register(submission: RunSubmission, correlationId: string, causationId: string | null = null): Promise<RegistrationOutcome> {
+  async register(submission: RunSubmission, origin: EventOrigin, causationId: string | null = null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
     const requestHash = hashOf(submission);
     const signatures = await inspectArtifactSignatures(this.deps.store, submission.artifacts);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, signatures, requestHash, correlationId, causationId));
+        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, signatures, requestHash, origin, causationId));
         if (outcome.kind === 'registered') this.deps.relay.nudge();
         return outcome;
       } catch (error) {
@@ -48,13 +48,13 @@ export class RunRegistrationService {
    * A registration that throws (an event too large to append) leaves nothing behind, the version
    * counter included: it runs under a savepoint.
    */
-  async registerWithin(client: PoolClient, submission: RunSubmission, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+  async registerWithin(client: PoolClient, submission: RunSubmission, origin: EventOrigin, causationId: string | null): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
     const signatures = await inspectArtifactSignatures(this.deps.store, submission.artifacts);
     await client.query('SAVEPOINT registration');
     try {
-      const outcome = await this.registerIn(client, submission, signatures, hashOf(submission), correlationId, causationId);
+      const outcome = await this.registerIn(client, submission, signatures, hashOf(submission), origin, causationId);
       await client.query('RELEASE SAVEPOINT registration');
       return outcome;
     } catch (error) {
@@ -63,7 +63,7 @@ export class RunRegistrationService {
     }
   }
 
-  private async registerIn(client: PoolClient, submission: RunSubmission, signatures: Array<ArtifactSignature | null>, requestHash: string, correlationId: string, causationId: string | null): Promise<RegistrationOutcome> {
+  private async registerIn(client: PoolClient, submission: RunSubmission, signatures: Array<ArtifactSignature | null>, requestHash: string, origin: EventOrigin, causationId: string | null): Promise<RegistrationOutcome> {
     const existing = await client.query('SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2', [submission.modelName, submission.trainingRunId]);
     const found = existing.rows[0] as { model_version: number; event_id: string; request_hash: string } | undefined;
     if (found) {
@@ -90,7 +90,7 @@ export class RunRegistrationService {
       registeredAt,
       eventId,
       producer: `${SERVICE_NAME}/${this.deps.instance}`,
-      correlationId,
+      origin,
       causationId,
       storageUris: submission.artifacts.map((artifact) => this.deps.store.uriFor(artifact.sha256)),
       signatures,
@@ -101,7 +101,7 @@ export class RunRegistrationService {
       'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
     );
-    await enqueueOutbox(client, INGESTION_SCHEMA, messages);
+    await this.deps.relay.enqueue(client, messages);
     return { kind: 'registered', modelName: submission.modelName, modelVersion, eventId };
   }
 

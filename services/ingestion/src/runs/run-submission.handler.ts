@@ -1,5 +1,6 @@
 import { EventTooLargeError, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import { runSubmittedToSubmissionJson, validateRunSubmission } from '@modelreg/lineage';
+import { outsideOrigin } from '@modelreg/events';
 import type { PoolClient } from '@modelreg/postgres';
 import type { FieldError } from '@modelreg/validation';
 import type { RunRegistrationService } from './run-registration.service';
@@ -24,7 +25,7 @@ async function registerSubmission(registrations: RunRegistrationService, client:
   if (event.type !== 'RunSubmitted') return `unexpected ${event.type} on the run-submissions topic`;
   const validated = validateRunSubmission(runSubmittedToSubmissionJson(event.data));
   if (!validated.ok) return `invalid run submission: ${describe(validated.errors)}`;
-  const outcome = await registrations.registerWithin(client, validated.value, event.data.envelope.correlationId, event.data.envelope.eventId).catch((error: unknown) => {
+  const outcome = await registrations.registerWithin(client, validated.value, outsideOrigin(event.data.envelope), event.data.envelope.eventId).catch((error: unknown) => {
     if (error instanceof EventTooLargeError) return { kind: 'too-large' as const, message: error.message };
     throw error;
   });

@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { validateRunSubmission } from '@modelreg/lineage';
-import { correlationIdFrom } from '@modelreg/service-runtime';
+import { Origin, type RequestOrigin } from '@modelreg/service-runtime';
 import { RunRegistrationService } from './run-registration.service';
 import { fromBody, Requires } from '@modelreg/auth';
 
@@ -26,10 +26,10 @@ export class RunsController {
   @ApiResponse({ status: 422, description: 'Invalid: `errors` lists each field at fault.' })
   @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit, or its RunRegistered would exceed MAX_EVENT_BYTES (`limitBytes`); no version is taken.' })
-  async register(@Body() body: unknown, @Headers('x-correlation-id') correlationHeader: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async register(@Body() body: unknown, @Origin() origin: RequestOrigin, @Res({ passthrough: true }) response: Response) {
     const validated = validateRunSubmission(body);
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
-    const outcome = await this.registrations.register(validated.value, correlationIdFrom(correlationHeader));
+    const outcome = await this.registrations.register(validated.value, origin);
     switch (outcome.kind) {
       case 'invalid':
         throw new HttpException({ error: 'validation_failed', errors: outcome.errors }, HttpStatus.UNPROCESSABLE_ENTITY);

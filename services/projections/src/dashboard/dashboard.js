@@ -117,6 +117,13 @@ async function showOverview() {
 
 // --- model --------------------------------------------------------------------------------
 
+// Who asked: the principal's subject (issuer and roles on hover) and the request id.
+function timelineWho(e) {
+  if (!e.principal && !e.requestId) return '—';
+  const who = e.principal ? `<span title="${esc(`${e.principal.issuer} · ${e.principal.roles.join(', ')}`)}">${esc(e.principal.subject)}</span>` : 'anonymous';
+  return e.requestId ? `${who} <small>(request ${esc(e.requestId)})</small>` : who;
+}
+
 function timelineDetails(e) {
   const d = e.details ?? {};
   if (e.eventType === 'OnlineMetricsReported') return metricList(d.metrics);
@@ -166,7 +173,7 @@ async function showModel(model, params) {
       <span data-testid="timeline-page">page ${page} of ${pages} (${timeline.total} events)</span>
       <button type="button" id="timeline-older"${page >= pages ? ' disabled' : ''}>Older</button>
     </div>
-    ${table(['when', 'event', 'version', 'where', 'details'], timeline.items.map((e) => [when(e.occurredAt), esc(e.eventType), e.modelVersion ? `v${e.modelVersion}` : '—', esc([e.service, e.surface, e.environment].filter(Boolean).join(' / ')), timelineDetails(e)]), 'timeline-table', 'Deployment timeline, newest first')}`;
+    ${table(['when', 'event', 'version', 'where', 'who', 'details'], timeline.items.map((e) => [when(e.occurredAt), esc(e.eventType), e.modelVersion ? `v${e.modelVersion}` : '—', esc([e.service, e.surface, e.environment].filter(Boolean).join(' / ')), timelineWho(e), timelineDetails(e)]), 'timeline-table', 'Deployment timeline, newest first')}`;
   const go = (changes) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) v === null ? next.delete(k) : next.set(k, v);

@@ -36,7 +36,8 @@ export class DeploymentQueries {
     const params = [modelName, filter.eventTypes, filter.includeRejected];
     const [rows, total] = await Promise.all([
       this.pool.query(
-        `SELECT event_id AS "eventId", occurred_at AS "occurredAt", event_type AS "eventType", model_version AS "modelVersion", deployment_id AS "deploymentId", environment, service, surface, details
+        `SELECT event_id AS "eventId", occurred_at AS "occurredAt", event_type AS "eventType", model_version AS "modelVersion", deployment_id AS "deploymentId", environment, service, surface, details,
+                principal, request_id AS "requestId"
            FROM projections.deployment_timeline WHERE ${where} ORDER BY occurred_at ${direction}, event_id ${direction} LIMIT $4 OFFSET $5`,
         [...params, page.limit, page.offset],
       ),

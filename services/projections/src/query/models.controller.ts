@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EVENT_NAMES, TOPIC_ROLE_OF_EVENT } from '@modelreg/events';
@@ -118,6 +118,34 @@ export class ModelsController {
     if (!to) throw notFound(`${modelName} v${version} is not registered (or not projected yet)`);
     if (!from) throw notFound(`${modelName} v${against} is not registered (or not projected yet)`);
     return diffLineage(from, to);
+  }
+
+  @Get(':modelName/audit')
+  @Requires('auditor')
+  @ApiOperation({ summary: "Audit export (JSON Lines) of the model's whole history, every stream complete, as `modelreg audit verify` checks it; raw=true adds the Avro bytes (base64)." })
+  @ApiQuery({ name: 'raw', required: false })
+  async modelAudit(@Param('modelName') modelNameParam: string, @Query('raw') raw: string | undefined, @Res() response: Response) {
+    const modelName = parseModelName(modelNameParam);
+    if (raw !== undefined && raw !== 'true' && raw !== 'false') throw badRequest('raw', 'must be true or false');
+    const lines = await this.queries.audit(modelName, null, raw === 'true');
+    if (lines.length === 0) throw notFound(`no events concern ${modelName}`);
+    response.setHeader('content-type', 'application/x-ndjson');
+    response.setHeader('content-disposition', `attachment; filename="${modelName}-audit.jsonl"`);
+    response.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+  }
+
+  @Get(':modelName/audit/verify')
+  @Requires('auditor')
+  @ApiOperation({
+    summary: "Verify the model's audit trail against the log",
+    description: 'Every event of the model read back from the log: each signed by a key trusted for its topic, each stream chained from its first event to the last one the consumer believed. `breaks` names each fault with its log coordinates (a deleted index row shows as a chain break at the next event, or at the end).',
+  })
+  async verifyAudit(@Param('modelName') modelNameParam: string) {
+    const modelName = parseModelName(modelNameParam);
+    const report = await this.queries.verifyAudit(modelName);
+    if (!report) throw new HttpException({ error: 'not_configured', message: 'audit verification needs EVENT_KEYS_DIR (the trusted keyring)' }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (report.verified + report.unsigned + report.breaks.length === 0) throw notFound(`no events concern ${modelName}`);
+    return report;
   }
 
   @Get(':modelName/versions/:version/audit')

@@ -53,6 +53,8 @@ async function applyOne(client: PoolClient, schema: string, event: RegistryEvent
     case 'RunRegistered':
     case 'RunSubmitted':
     case 'GatePolicyPublished':
+    case 'PolicyProposed':
+    case 'PolicyApproved':
     case 'DeploymentReportSubmitted':
       // Indexed for audit (event_index); RunRegistered goes through insertRuns.
       return;
@@ -194,9 +196,12 @@ async function addToTimeline(client: PoolClient, schema: string, event: Registry
   const { envelope, ...details } = event.data as unknown as { envelope: RegistryEvent["data"]["envelope"] } & Record<string, unknown>;
   const str = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : null);
   await client.query(
-    `INSERT INTO ${schema}.deployment_timeline (event_id, model_name, model_version, occurred_at, event_type, deployment_id, environment, service, surface, details)
-     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-    [envelope.eventId, envelope.subject.modelName, envelope.subject.modelVersion, envelope.occurredAt, event.type, str('deploymentId'), str('environment'), str('service'), str('surface'), JSON.stringify(details)],
+    `INSERT INTO ${schema}.deployment_timeline (event_id, model_name, model_version, occurred_at, event_type, deployment_id, environment, service, surface, details, principal, request_id)
+     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING`,
+    [
+      envelope.eventId, envelope.subject.modelName, envelope.subject.modelVersion, envelope.occurredAt, event.type, str('deploymentId'), str('environment'), str('service'), str('surface'), JSON.stringify(details),
+      envelope.principal ? JSON.stringify(envelope.principal) : null, envelope.requestId,
+    ],
   );
 }
 

@@ -3,6 +3,7 @@ import { withTransaction, type Pool } from '@modelreg/postgres';
 import { migrateServiceSchema } from '@modelreg/service-runtime';
 import { PROJECTIONS_SCHEMA } from '../projections.constants';
 import { ProjectionConsumer, schemaSwitchLock, type ProjectionConsumerDeps } from './projection-consumer';
+import { rowDrift, type DriftedRow } from './row-drift';
 import { tableChecksums, type TableChecksum } from './table-checksums';
 
 export interface ReplayStatus {
@@ -16,6 +17,17 @@ export interface ReplayStatus {
   /** Per read-model table: the state replaced (live) and the rebuilt one, which must be equal. */
   checksums?: Record<string, { live: TableChecksum; rebuilt: TableChecksum; equal: boolean }>;
   checksumError?: string;
+  error?: string;
+}
+
+/** The served read models against a rebuild from the log, row by row (GET /v1/verify/state). */
+export interface StateVerification {
+  state: 'idle' | 'rebuilding' | 'comparing' | 'done' | 'failed';
+  startedAt?: string;
+  finishedAt?: string;
+  /** Rows that differ; `rows` names up to 100 per table. */
+  drifted?: number;
+  rows?: DriftedRow[];
   error?: string;
 }
 
@@ -33,6 +45,7 @@ export class ReplayConflictError extends Error {
  */
 export class ProjectionRebuilder {
   private status: ReplayStatus = { state: 'idle' };
+  private verification: StateVerification = { state: 'idle' };
 
   constructor(
     private readonly deps: ProjectionConsumerDeps,
@@ -53,6 +66,7 @@ export class ProjectionRebuilder {
 
   start(): ReplayStatus {
     if (this.status.state === 'rebuilding' || this.status.state === 'switching' || this.status.state === 'verifying') throw new ReplayConflictError(`a replay is already ${this.status.state}`);
+    if (this.verificationRunning()) throw new ReplayConflictError('a state verification is running');
     const generation = Date.now();
     this.status = { state: 'rebuilding', schema: `projections_rebuild_${generation}`, startedAt: new Date(generation).toISOString(), eventsApplied: 0 };
     void this.run(generation).catch((error: Error) => {
@@ -60,6 +74,57 @@ export class ProjectionRebuilder {
       this.status = { ...this.status, state: 'failed', error: error.message, finishedAt: new Date().toISOString() };
     });
     return this.current();
+  }
+
+  currentVerification(): StateVerification {
+    return { ...this.verification };
+  }
+
+  /**
+   * Verifies the served read models against the log: rebuilds them from offset 0 into a scratch
+   * schema, pauses the live consumer once the rebuild has caught up (so both hold the same events),
+   * compares every row's hash by key, resumes, and drops the scratch schema. Edited, lost or extra
+   * rows are reported with their keys instead of being served silently. Events appended while the
+   * live consumer pauses reach only the rebuild: on a busy log, run it again before acting on a
+   * row that only the rebuild has.
+   */
+  verifyState(): StateVerification {
+    if (this.verificationRunning() || this.activeGeneration() !== null) throw new ReplayConflictError('a replay or a state verification is running');
+    const generation = Date.now();
+    this.verification = { state: 'rebuilding', startedAt: new Date(generation).toISOString() };
+    void this.compareWithRebuild(generation).catch((error: Error) => {
+      this.logger.error('state verification failed', { error });
+      this.verification = { ...this.verification, state: 'failed', error: error.message, finishedAt: new Date().toISOString() };
+    });
+    return this.currentVerification();
+  }
+
+  private verificationRunning(): boolean {
+    return this.verification.state === 'rebuilding' || this.verification.state === 'comparing';
+  }
+
+  private async compareWithRebuild(generation: number): Promise<void> {
+    const { pool } = this.deps.infra;
+    const schema = `projections_verify_${generation}`;
+    await migrateServiceSchema(pool, schema, this.migrationsDir);
+    const rebuild = new ProjectionConsumer(this.deps, schema, `${this.live.groupId}.verify-${generation}`);
+    try {
+      await rebuild.start();
+      await waitFor(() => rebuild.caughtUp());
+      this.verification.state = 'comparing';
+      await this.live.stop();
+      try {
+        await waitFor(() => rebuild.caughtUp());
+        await rebuild.stop();
+        const drift = await rowDrift(pool, PROJECTIONS_SCHEMA, schema);
+        this.verification = { ...this.verification, state: 'done', ...drift, finishedAt: new Date().toISOString() };
+      } finally {
+        await this.live.start();
+      }
+    } finally {
+      await rebuild.stop();
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    }
   }
 
   private async run(generation: number): Promise<void> {
@@ -119,6 +184,9 @@ async function switchOver(pool: Pool, schema: string, retired: string, liveGroup
   await withTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
     await client.query(`INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
+    // The live group goes on from the rebuild's position, so from the chain heads the rebuild believed.
+    await client.query(`DELETE FROM ${schema}.verified_chain_heads WHERE consumer_group = $1`, [liveGroup]);
+    await client.query(`UPDATE ${schema}.verified_chain_heads SET consumer_group = $1 WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
     await client.query(`SELECT setval('${schema}.outbox_id_seq', GREATEST((SELECT last_value FROM ${PROJECTIONS_SCHEMA}.outbox_id_seq), (SELECT last_value FROM ${schema}.outbox_id_seq)))`);
     await client.query(`WITH leftover AS (DELETE FROM ${schema}.outbox RETURNING *) INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM leftover ORDER BY id`);
     await client.query(`INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`);
