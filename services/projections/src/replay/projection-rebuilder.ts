@@ -3,6 +3,7 @@ import { withTransaction, type Pool } from '@modelreg/postgres';
 import { migrateServiceSchema } from '@modelreg/service-runtime';
 import { PROJECTIONS_SCHEMA } from '../projections.constants';
 import { ProjectionConsumer, type ProjectionConsumerDeps } from './projection-consumer';
+import { buildDeferredIndexes, deferQueryIndexes } from './deferred-indexes';
 import { tableChecksums, type TableChecksum } from './table-checksums';
 
 export interface ReplayStatus {
@@ -25,7 +26,8 @@ export class ReplayConflictError extends Error {
 
 /**
  * Rebuilds every read model from offset 0 into a fresh schema with its own consumer group while
- * the live schema keeps serving queries; when the rebuild has caught up, pauses the live consumer,
+ * the live schema keeps serving queries, with the query-only indexes built after the bulk load
+ * (deferred-indexes); when the rebuild has caught up and they are built, pauses the live consumer,
  * lets the rebuild take the last events, renames the schemas in one transaction (queries never
  * see a half state) and resumes. The replaced schema is kept as projections_retired_<time> so
  * the two can be compared table by table, and for rollback, until the replay retention removes it.
@@ -66,11 +68,14 @@ export class ProjectionRebuilder {
     const schema = `projections_rebuild_${generation}`;
     const retired = `projections_retired_${generation}`;
     await migrateServiceSchema(pool, schema, this.migrationsDir);
+    const deferred = await deferQueryIndexes(pool, schema);
     const rebuild = new ProjectionConsumer(this.deps, schema, `${this.live.groupId}.rebuild-${generation}`);
     const progress = setInterval(() => (this.status.eventsApplied = rebuild.applied), 500);
     try {
       await rebuild.start();
       await waitFor(() => rebuild.caughtUp());
+      // Built while the live schema still serves; the rebuild's inserts wait on the build meanwhile.
+      await buildDeferredIndexes(pool, deferred);
       this.status.state = 'switching';
       await this.live.stop();
       try {
