@@ -10,6 +10,7 @@ import { evaluatorBenchmark, gateLatencyBenchmark } from './gates.bench';
 import { registrationBenchmark, uploadBenchmark } from './ingestion.bench';
 import { deploymentsBenchmark } from './deployments.bench';
 import { projectionsBenchmark } from './projections.bench';
+import { mlflowPeerBenchmark } from './mlflow-peer.bench';
 
 const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   evaluator: evaluatorBenchmark,
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchResult>
   gates: gateLatencyBenchmark,
   deployments: deploymentsBenchmark,
   projections: projectionsBenchmark,
+  peer: mlflowPeerBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {
