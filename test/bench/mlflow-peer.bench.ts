@@ -85,7 +85,7 @@ function submission(index: number, round: number, sha256: string, size: number):
  * round and system, default 1000), BENCH_MLFLOW_WORKERS (comma-separated worker counts, each an
  * MLflow server of its own, default "2,4,8"): registrations, lookups of a version and searches by
  * data snapshot against MLflow (from PyPI, `.local/python-venv`, Postgres backend store in a
- * database of its own on the shared Postgres; needs psycopg2) with the same HTTP client and
+ * database of its own on the shared Postgres; psycopg2-binary, in the test extras) with the same HTTP client and
  * concurrency, rounds interleaved. The best MLflow configuration is the one to beat.
  */
 export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchResult> {
