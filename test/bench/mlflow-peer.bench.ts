@@ -67,7 +67,7 @@ async function startMlflow(backendStoreUri: string, artifactRoot: string, worker
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const registry = new MlflowRegistry(`http://127.0.0.1:${port}`);
-  await eventually(() => fetch(`${registry.url}/health`).then((r) => r.status, () => 0), (status) => status === 200 || child.exitCode !== null, { timeoutMs: 180_000, intervalMs: 500, what: `MLflow (${workers} workers) up` });
+  await eventually(() => fetch(`${registry.url}/health`).then((r) => r.status, () => 0), (status) => status === 200 || child.exitCode !== null, { timeoutMs: 600_000, intervalMs: 500, what: `MLflow (${workers} workers) up` });
   if (child.exitCode !== null) throw new Error(`MLflow exited ${child.exitCode}:\n${output.slice(-3000)}`);
   return { workers, registry, process: child };
 }
@@ -116,9 +116,13 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
     await expectOk(`${ingestion.url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes }, 201);
     // One server first, alone: it creates MLflow's tables (alembic) before others start on the same store.
     for (const workers of workerCounts) servers.push(await startMlflow(backend.toString(), `file://${artifactRoot}`, workers));
+    // Setup calls are retried: a worker still booting (/health answered by another) drops the connection.
+    const settled = <T>(call: () => Promise<T>, what: string) =>
+      eventually(() => call().then((value) => ({ value }), () => null), (result) => result !== null, { timeoutMs: 120_000, intervalMs: 1000, what }).then((result) => (result as { value: T }).value);
     const experiments = new Map<MlflowServer, string>();
-    for (const server of servers) experiments.set(server, await server.registry.createExperiment(`peer-${server.workers}`));
-    for (let model = 0; model < MODELS; model += 1) await (servers[0] as MlflowServer).registry.createRegisteredModel(`peer-model-${model}`);
+    for (const server of servers) experiments.set(server, await settled(() => server.registry.createExperiment(`peer-${server.workers}`), 'MLflow experiment'));
+    const first = servers[0] as MlflowServer;
+    for (let model = 0; model < MODELS; model += 1) await settled(() => first.registry.createRegisteredModel(`peer-model-${model}`).catch((error: Error) => { if (!/RESOURCE_ALREADY_EXISTS/.test(error.message)) throw error; }), 'MLflow registered model');
 
     type System = { name: string; register: (body: Record<string, unknown>) => Promise<void>; byVersion: (model: string, version: number) => Promise<void>; bySnapshot: (snapshot: string) => Promise<void> };
     const ours: System = {
