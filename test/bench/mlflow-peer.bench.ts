@@ -162,11 +162,14 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
       }
       // Versions are numbered per model in both: the lookups ask for versions every system has.
       // MLflow's servers share one store and its registered models.
-      const versionsPerModel = Math.max(1, Math.floor(Math.min(registered.get('modelreg') as number, registered.get('mlflow') as number) / MODELS));
-      await eventually(() => fetch(`${projections.url}/v1/models/peer-model-0/versions?limit=1`).then((r) => r.json() as Promise<{ total?: number }>), (body) => (body.total ?? 0) >= versionsPerModel, { timeoutMs: 300_000, intervalMs: 500, what: 'registrations projected' });
+      // Registration i goes to model i % MODELS, so models below `both` have versions up to `versionsPerModel` in each.
+      const both = Math.max(1, Math.min(registered.get('modelreg') as number, registered.get('mlflow') as number));
+      const modelsWithVersions = Math.min(MODELS, both);
+      const versionsPerModel = Math.max(1, Math.floor(both / MODELS));
+      await eventually(() => fetch(`${projections.url}/v1/models/peer-model-${modelsWithVersions - 1}/versions?limit=1`).then((r) => r.json() as Promise<{ total?: number }>), (body) => (body.total ?? 0) >= versionsPerModel, { timeoutMs: 300_000, intervalMs: 500, what: 'registrations projected' });
       for (const system of systems) {
         const entry = figures.get(system.name)!;
-        entry.byVersion.push(await closedLoop(concurrency, { count: lookups }, (index) => system.byVersion(`peer-model-${index % MODELS}`, 1 + (index % versionsPerModel))));
+        entry.byVersion.push(await closedLoop(concurrency, { count: lookups }, (index) => system.byVersion(`peer-model-${index % modelsWithVersions}`, 1 + (index % versionsPerModel))));
         entry.bySnapshot.push(await closedLoop(concurrency, { count: lookups }, (index) => system.bySnapshot(`peer-snapshot-${(index * 7) % SNAPSHOTS}`)));
       }
     }
