@@ -67,7 +67,13 @@ async function startMlflow(backendStoreUri: string, artifactRoot: string, worker
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const registry = new MlflowRegistry(`http://127.0.0.1:${port}`);
-  await eventually(() => fetch(`${registry.url}/health`).then((r) => r.status, () => 0), (status) => status === 200 || child.exitCode !== null, { timeoutMs: 600_000, intervalMs: 500, what: `MLflow (${workers} workers) up` });
+  try {
+    await eventually(() => fetch(`${registry.url}/health`).then((r) => r.status, () => 0), (status) => status === 200 || child.exitCode !== null, { timeoutMs: 600_000, intervalMs: 500, what: `MLflow (${workers} workers) up` });
+  } catch (error) {
+    // Its workers and job runners go with it on SIGTERM.
+    child.kill('SIGTERM');
+    throw error;
+  }
   if (child.exitCode !== null) throw new Error(`MLflow exited ${child.exitCode}:\n${output.slice(-3000)}`);
   return { workers, registry, process: child };
 }
