@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { buildEnvelope, EventCodec, exampleRunRegistered, SchemaCatalog, topicNames, type RegistryEvent } from '@modelreg/events';
-import { bearer, createTestEnvironment, eventually, startService, testKafka } from '@modelreg/testing';
+import { join } from 'node:path';
+import { bearer, createTestEnvironment, eventually, REPO_ROOT, startService, testKafka } from '@modelreg/testing';
 import { percentile, round } from './bench-stats';
 import { setting, type BenchContext, type BenchResult } from './bench-context';
+import { copyBaseline } from './copy-baseline';
 
 const codec = new EventCodec(SchemaCatalog.load());
 
@@ -39,7 +41,8 @@ async function timeRequests(urlOf: (index: number) => string, count: number): Pr
 /**
  * BENCH_PROJECTION_VERSIONS (default 1,000,000) over BENCH_PROJECTION_MODELS (default 1,000):
  * seeded through Kafka; raw kafkajs consumption of the same topics next to a full replay of the
- * projections; HTTP query latencies at that scale; append-to-visible lag.
+ * projections and next to a COPY of the rows the replay wrote into the same tables and indexes;
+ * HTTP query latencies at that scale; append-to-visible lag.
  */
 export async function projectionsBenchmark(context: BenchContext): Promise<BenchResult> {
   const versions = setting(context, 'BENCH_PROJECTION_VERSIONS', 1_000_000);
@@ -99,6 +102,10 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
     if (started.status !== 202) throw new Error(`replay refused: ${started.status}`);
     const replay = await eventually(() => fetch(`${projections.url}/v1/replay`, { headers: bearer() }).then((r) => r.json() as Promise<{ state: string; eventsApplied: number; rebuildSeconds: number; eventsPerSecond: number; checksums?: Record<string, { equal: boolean }>; checksumError?: string }>), (s) => s.state === 'done' || s.state === 'failed', { timeoutMs: 3_600_000, intervalMs: 2000, what: 'replay' });
     if (replay.state !== 'done') throw new Error(`replay failed: ${(replay as { error?: string }).error ?? 'unknown'}\n${projections.output().slice(-3000)}`);
+    context.log(`replay: ${replay.eventsPerSecond} events/s`);
+    const copy = await copyBaseline(environment.databaseUrl, 'projections', join(REPO_ROOT, 'services/projections/src/migrations'));
+    const copyRate = total / copy.seconds;
+    context.log(`COPY of the replay's ${copy.rows} rows: ${round(copy.seconds, 1)} s, ${round(copyRate, 0)} events/s`);
 
     const model = (index: number) => (index * 7919) % models;
     const byId = await timeRequests((i) => `${projections.url}/v1/models/bench-model-${model(i)}/versions/${1 + (i % perModel)}`, queries);
@@ -111,7 +118,7 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
     for (let index = 0; index < 100; index += 1) {
       const event = registration(models + 1, index + 1);
       const appended = Date.now();
-      await producer.send({ topic: topics.lineage, messages: [{ key: event.data.envelope.subject.modelName, value: codec.encode(event) }] });
+      await producer.send({ topic: topics.lineage, messages: [{ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('lineage', codec.encode(event)) }] });
       await eventually(() => fetch(`${projections.url}/v1/models/bench-model-${models + 1}/versions/${index + 1}`, { headers: bearer() }).then((r) => r.status), (status) => status === 200, { intervalMs: 5, what: 'new version visible' });
       lags.push(Date.now() - appended);
     }
@@ -124,8 +131,14 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
         seed_events_per_s: round(total / seedSeconds, 0),
         kafkajs_raw_consume_events_per_s: round(rawRate, 0),
         initial_projection_seconds: round(initialSeconds, 1),
+        initial_projection_events_per_s: round(total / initialSeconds, 0),
         replay_events_per_s: replay.eventsPerSecond,
         replay_to_raw_ratio: round(replay.eventsPerSecond / rawRate, 3),
+        replay_to_initial_projection_ratio: round(replay.eventsPerSecond / (total / initialSeconds), 2),
+        copy_final_rows: copy.rows,
+        copy_final_rows_seconds: round(copy.seconds, 1),
+        copy_final_rows_events_per_s: round(copyRate, 0),
+        replay_to_copy_ratio: round(replay.eventsPerSecond / copyRate, 2),
         replay_total_seconds: round(replay.rebuildSeconds, 1),
         replay_tables_identical: replay.checksums ? (Object.values(replay.checksums).every((c) => c.equal) ? 'yes' : 'NO') : `not compared: ${replay.checksumError}`,
         version_by_id_p50_ms: byId.p50,

@@ -11,6 +11,7 @@ import { registrationBenchmark, uploadBenchmark } from './ingestion.bench';
 import { deploymentsBenchmark } from './deployments.bench';
 import { projectionsBenchmark } from './projections.bench';
 import { scalingBenchmark } from './scaling.bench';
+import { mlflowPeerBenchmark } from './mlflow-peer.bench';
 
 const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   evaluator: evaluatorBenchmark,
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchResult>
   deployments: deploymentsBenchmark,
   projections: projectionsBenchmark,
   scaling: scalingBenchmark,
+  peer: mlflowPeerBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
 import { EventCodec, SchemaCatalog, topicNames } from '@modelreg/events';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { createTestEnvironment, startService, type RunningService } from '@modelreg/testing';
+import { bearer, createTestEnvironment, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 import { round } from './bench-stats';
 import { registration } from './projections.bench';
 import { setting, type BenchContext, type BenchResult } from './bench-context';
@@ -69,9 +68,9 @@ async function measure(context: BenchContext, instances: number, work: { seconds
   try {
     const ingestion = await startInstances('ingestion');
     const { registrations, failures, elapsedS } = await register(ingestion, work.seconds, work.concurrency);
-    await waitForLog(env['KAFKA_BROKERS'] as string, topicNames(env['TOPIC_PREFIX'] as string).lineage, registrations);
+    await waitForLog(env, topicNames(env['TOPIC_PREFIX'] as string).lineage, registrations);
     await Promise.all(ingestion.map((service) => service.stop()));
-    await seedLineage(env, work.events);
+    await seedLineage(environment, work.events);
     context.log(`${instances} instance(s): ${registrations} registrations, ${work.events} more RunRegistered seeded; projecting`);
     const projecting = startInstances('projections');
     const projectionEventsPerS = await projectionRate(environment.databaseUrl, registrations + work.events, 600_000);
@@ -84,14 +83,15 @@ async function measure(context: BenchContext, instances: number, work: { seconds
 }
 
 /** `count` versions over 100 models appended to the lineage topic (models other than the registrations'). */
-async function seedLineage(env: Record<string, string>, count: number): Promise<void> {
-  const producer = new Kafka({ clientId: 'bench-scaling', brokers: (env['KAFKA_BROKERS'] as string).split(','), logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
+async function seedLineage(environment: TestEnvironment, count: number): Promise<void> {
+  const env = environment.env;
+  const producer = testKafka('bench-scaling', env).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
     const topic = topicNames(env['TOPIC_PREFIX'] as string).lineage;
     for (let seeded = 0; seeded < count; seeded += 1000) {
       const batch = Array.from({ length: Math.min(1000, count - seeded) }, (_, index) => registration(1000 + ((seeded + index) % 100), Math.floor((seeded + index) / 100) + 1));
-      await producer.send({ topic, acks: -1, messages: batch.map((event) => ({ key: event.data.envelope.subject.modelName, value: codec.encode(event) })) });
+      await producer.send({ topic, acks: -1, messages: batch.map((event) => ({ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('lineage', codec.encode(event)) })) });
     }
   } finally {
     await producer.disconnect();
@@ -102,7 +102,7 @@ async function seedLineage(env: Record<string, string>, count: number): Promise<
 async function register(ingestion: RunningService[], seconds: number, concurrency: number): Promise<{ registrations: number; failures: number; elapsedS: number }> {
   const bytes = Buffer.from('bench artifact');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await fetch(`${(ingestion[0] as RunningService).url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes });
+  await fetch(`${(ingestion[0] as RunningService).url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } });
   let counter = 0;
   let registrations = 0;
   let failures = 0;
@@ -112,7 +112,7 @@ async function register(ingestion: RunningService[], seconds: number, concurrenc
       counter += 1;
       const target = ingestion[counter % ingestion.length] as RunningService;
       const body = exampleRunSubmissionJson(`bench-model-${counter % 50}`, `bench-run-${counter}`, sha256, bytes.length);
-      const response = await fetch(`${target.url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${target.url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } });
       await response.arrayBuffer();
       if (response.status === 201) registrations += 1;
       else failures += 1;
@@ -124,8 +124,8 @@ async function register(ingestion: RunningService[], seconds: number, concurrenc
 }
 
 /** Until the topic holds `count` records (the outbox relays have appended every registration). */
-async function waitForLog(brokers: string, topic: string, count: number): Promise<void> {
-  const admin = new Kafka({ clientId: 'bench-scaling', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+async function waitForLog(env: Record<string, string>, topic: string, count: number): Promise<void> {
+  const admin = testKafka('bench-scaling', env).admin();
   await admin.connect();
   try {
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {

@@ -3,3 +3,5 @@ export type { PoolOptions, PoolErrorLogger } from './pool';
 export { migrate, readMigrations, MigrationError } from './migrations';
 export type { Migration } from './migrations';
 export type { Pool, PoolClient } from 'pg';
+export { copyRows, copyTextLine } from './copy-rows';
+export type { CopyValue } from './copy-rows';

@@ -2,7 +2,7 @@ import type { ConsumedEvent } from '@modelreg/kafka';
 import type { EventPayloads, RegistryEvent, RunRegistered } from '@modelreg/events';
 import { evolvePlacement, type Placement, type PlacementEvent } from '@modelreg/deployments';
 import { toModelVersionRow } from '@modelreg/projections';
-import type { PoolClient } from '@modelreg/postgres';
+import { copyRows, type PoolClient } from '@modelreg/postgres';
 import { placementFromReadRows, placementReadRows, type DeploymentReadRow, type PlacementReadRow } from './placement-rows';
 
 /**
@@ -85,16 +85,32 @@ async function indexEvents(client: PoolClient, schema: string, events: ConsumedE
   );
 }
 
+/**
+ * Registrations arrive by COPY into a per-connection staging table, then one set-based statement
+ * moves them in: for a batch of thousands, building and parsing a jsonb[] array parameter cost
+ * more than the insert itself (measured: docs/BENCHMARKS.md, replay).
+ */
+const STAGE_REGISTRATIONS = `CREATE TEMP TABLE IF NOT EXISTS staged_registrations (
+  seq integer NOT NULL, model_name text NOT NULL, model_version integer NOT NULL, training_run_id text NOT NULL, registered_at bigint NOT NULL,
+  code_repository text NOT NULL, code_commit text NOT NULL, code_hash text NOT NULL, environment_fingerprint text NOT NULL, lineage jsonb NOT NULL, event_id uuid NOT NULL
+) ON COMMIT DELETE ROWS`;
+const STAGED_COLUMNS = ['seq', 'model_name', 'model_version', 'training_run_id', 'registered_at', 'code_repository', 'code_commit', 'code_hash', 'environment_fingerprint', 'lineage', 'event_id'];
+
 async function insertRuns(client: PoolClient, schema: string, runs: RunRegistered[]): Promise<void> {
   if (runs.length === 0) return;
-  const rows = runs.map(toModelVersionRow);
+  await client.query(STAGE_REGISTRATIONS);
+  await copyRows(client, 'pg_temp.staged_registrations', STAGED_COLUMNS, runs.map((run, seq) => {
+    const r = toModelVersionRow(run);
+    return [seq, r.modelName, r.modelVersion, r.trainingRunId, r.registeredAt, r.codeRepository, r.codeCommit, r.codeHash, r.environmentFingerprint, JSON.stringify(r.lineage), r.eventId];
+  }));
+  // Staged rows are consumed here: a transaction may stage several runs of registrations between other events.
   await client.query(
-    `WITH inserted AS (
+    `WITH staged AS (DELETE FROM pg_temp.staged_registrations RETURNING *),
+     inserted AS (
        INSERT INTO ${schema}.model_versions
          (model_name, model_version, training_run_id, registered_at, code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id)
-       SELECT r.model, r.version, r.run, to_timestamp(r.at / 1000.0), r.repo, r.commit, r.hash, r.env, r.lineage, r.id
-         FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[])
-           AS r(model, version, run, at, repo, commit, hash, env, lineage, id)
+       SELECT model_name, model_version, training_run_id, to_timestamp(registered_at / 1000.0), code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id
+         FROM staged ORDER BY seq
        ON CONFLICT (model_name, model_version) DO NOTHING
        RETURNING model_name, model_version, registered_at
      )
@@ -105,18 +121,6 @@ async function insertRuns(client: PoolClient, schema: string, runs: RunRegistere
        version_count = models.version_count + EXCLUDED.version_count,
        first_registered_at = LEAST(models.first_registered_at, EXCLUDED.first_registered_at),
        last_registered_at = GREATEST(models.last_registered_at, EXCLUDED.last_registered_at)`,
-    [
-      rows.map((r) => r.modelName),
-      rows.map((r) => r.modelVersion),
-      rows.map((r) => r.trainingRunId),
-      rows.map((r) => r.registeredAt),
-      rows.map((r) => r.codeRepository),
-      rows.map((r) => r.codeCommit),
-      rows.map((r) => r.codeHash),
-      rows.map((r) => r.environmentFingerprint),
-      rows.map((r) => JSON.stringify(r.lineage)),
-      rows.map((r) => r.eventId),
-    ],
   );
   const snapshots = runs.flatMap((run) => run.dataSnapshots.map((snapshot) => [snapshot.snapshotId, run.modelName, run.modelVersion] as const));
   await client.query(

@@ -3,6 +3,7 @@ import { withTransaction, type Pool } from '@modelreg/postgres';
 import { migrateServiceSchema } from '@modelreg/service-runtime';
 import { PROJECTIONS_SCHEMA } from '../projections.constants';
 import { ProjectionConsumer, schemaSwitchLock, type ProjectionConsumerDeps } from './projection-consumer';
+import { buildDeferredIndexes, deferQueryIndexes } from './deferred-indexes';
 import { rowDrift, type DriftedRow } from './row-drift';
 import { tableChecksums, type TableChecksum } from './table-checksums';
 
@@ -37,7 +38,8 @@ export class ReplayConflictError extends Error {
 
 /**
  * Rebuilds every read model from offset 0 into a fresh schema with its own consumer group while
- * the live schema keeps serving queries; when the rebuild has caught up, pauses the live consumer
+ * the live schema keeps serving queries, with the query-only indexes built after the bulk load
+ * (deferred-indexes); when the rebuild has caught up and they are built, pauses the live consumer
  * (this instance's, and every other instance's through the switch lock), lets the rebuild take
  * the last events, renames the schemas in one transaction (queries never
  * see a half state) and resumes. The replaced schema is kept as projections_retired_<time> so
@@ -132,11 +134,14 @@ export class ProjectionRebuilder {
     const schema = `projections_rebuild_${generation}`;
     const retired = `projections_retired_${generation}`;
     await migrateServiceSchema(pool, schema, this.migrationsDir);
+    const deferred = await deferQueryIndexes(pool, schema);
     const rebuild = new ProjectionConsumer(this.deps, schema, `${this.live.groupId}.rebuild-${generation}`);
     const progress = setInterval(() => (this.status.eventsApplied = rebuild.applied), 500);
     try {
       await rebuild.start();
       await waitFor(() => rebuild.caughtUp());
+      // Built while the live schema still serves; the rebuild's inserts wait on the build meanwhile.
+      await buildDeferredIndexes(pool, deferred);
       this.status.state = 'switching';
       await this.live.stop();
       // Other instances keep consuming: holding the switch lock waits for their batches in

@@ -22,12 +22,20 @@ export interface TableChecksum {
   md5: string;
 }
 
-/** An ordered checksum per read-model table of `schema`, to prove two builds hold the same state. */
+/**
+ * An ordered checksum per read-model table of `schema`, to prove two builds hold the same state;
+ * and under `indexes`, one over every index definition of the schema (a rebuild builds some of
+ * them after its bulk load, and must end with the same set the migrations create).
+ */
 export async function tableChecksums(pool: Pool, schema: string): Promise<Record<string, TableChecksum>> {
   const result: Record<string, TableChecksum> = {};
   for (const [table, order] of Object.entries(READ_MODEL_TABLES)) {
     const row = (await pool.query(`SELECT count(*)::int AS rows, md5(coalesce(string_agg(md5(t::text), '' ORDER BY ${order}), '')) AS md5 FROM ${schema}.${table} t`)).rows[0] as TableChecksum;
     result[table] = row;
   }
+  result['indexes'] = (await pool.query(
+    `SELECT count(*)::int AS rows, md5(coalesce(string_agg(replace(indexdef, ' ON ' || schemaname || '.', ' ON '), E'\\n' ORDER BY indexname), '')) AS md5 FROM pg_indexes WHERE schemaname = $1`,
+    [schema],
+  )).rows[0] as TableChecksum;
   return result;
 }
