@@ -54,6 +54,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   mountPath: /etc/modelreg/kafka-tls
   readOnly: true
 {{- end }}
+{{- if .Values.eventKeys.existingSecret }}
+- name: event-keys
+  mountPath: /etc/modelreg/event-keys
+  readOnly: true
+{{- end }}
 {{- end -}}
 
 {{- define "modelreg.volumes" -}}
@@ -63,5 +68,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - name: kafka-tls
   secret:
     secretName: {{ required "kafka.tls.existingSecret is required with kafka.tls.enabled" .Values.kafka.tls.existingSecret }}
+{{- end }}
+{{- if .Values.eventKeys.existingSecret }}
+- name: event-keys
+  secret:
+    secretName: {{ .Values.eventKeys.existingSecret }}
+    defaultMode: 0400
 {{- end }}
 {{- end -}}
