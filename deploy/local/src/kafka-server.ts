@@ -155,5 +155,9 @@ async function canJoinGroup(kafka: Kafka): Promise<boolean> {
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints). */
 export function kafkaClusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  for (;;) {
+    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    // kafka-storage's argument parser reads an id that starts with '-' as an option.
+    if (!id.startsWith('-')) return id;
+  }
 }

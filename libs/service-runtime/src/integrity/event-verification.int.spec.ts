@@ -66,6 +66,15 @@ describe('event signatures and chains through the outbox and the event ledger', 
     await producer.disconnect();
   }
 
+  const partitionEnds = async (): Promise<Map<number, number>> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return new Map((await admin.fetchTopicOffsets(infra.topics.lineage)).map(({ partition, high }) => [partition, Number(high)]));
+    } finally {
+      await admin.disconnect();
+    }
+  };
   const applied = async (model: string) => (await db.query(`SELECT model_version FROM ${SCHEMA}.runs WHERE model_name = $1 ORDER BY model_version`, [model])).rows.map((row: { model_version: number }) => row.model_version);
   const deadLetters = async (groupId: string) =>
     (await readAllMessages(kafka, infra.topics.deadLetter))

@@ -1,7 +1,7 @@
 import { EventCodec, exampleRunRegistered, SchemaCatalog, topicNames } from '@modelreg/events';
 import { asKafkaPrincipal } from '@modelreg/config';
 import { DLQ_HEADERS, type KafkaPrincipal } from '@modelreg/kafka';
-import { createTestEnvironment, eventually, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 /**
  * The attack: whoever may write the deployment-reports topic (a deployment controller) produces a
@@ -35,7 +35,7 @@ describe('an event on a topic it does not belong on', () => {
   const canaryRule = async () => {
     const response = await fetch(`${tracker.url}/v1/deployments/reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...bearer('controller'), 'content-type': 'application/json' },
       body: JSON.stringify({
         kind: 'CANARY_STARTED', reportId: `canary-${Date.now()}`, reportedAt: new Date().toISOString(), deploymentId: 'forged-v1',
         modelName: 'forged-model', service: 'scoring', surface: 'checkout', environment: 'production', modelVersion: 1, trafficPercent: 5,
@@ -57,8 +57,8 @@ describe('an event on a topic it does not belong on', () => {
     expect(letter?.value).toEqual(forged);
     expect(await canaryRule()).toEqual({ status: 404, rule: 'unknown-version' });
 
-    // The same event on its own topic, from its own producer, is applied: the forgery claimed nothing.
-    await produce('ingestion', topics.lineage, forged);
+    // The same event on its own topic, from its own producer and signed by it, is applied: the forgery claimed nothing.
+    await produce('ingestion', topics.lineage, environment.sealer.seal('lineage', forged));
     await eventually(canaryRule, (outcome) => outcome.rule !== 'unknown-version', { what: 'the tracker to record version 1 from lineage' });
     expect(await canaryRule()).toEqual({ status: 409, rule: 'gate-not-passed' });
   });
