@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeEventKeyDirectory } from '@modelreg/events';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
 import { bearer, eventually, REPO_ROOT, startRegistry, type TestRegistry } from '@modelreg/testing';
 import { generateSigningKey, keyIdOf, modelDirectory, sha256Of, signModel, workDir, type SigningKey } from './model-signing';
@@ -149,17 +150,25 @@ describe('provenance: signed artifacts, reproductions, audit bundles', () => {
     expect(bundle.events.map((e: any) => e.eventType)).toEqual(['RunRegistered', 'GateEvaluated']);
     expect(bundle.policies[0]).toMatchObject({ policyId: 'signed-models', policyVersion: 1, source: 'log', event: { eventType: 'GatePolicyPublished' } });
 
-    const verified = await modelreg('audit', 'verify-bundle', file);
+    const keyring = join(registry.environment.env['EVENT_KEYS_DIR'] as string, 'keyring.json');
+    const verified = await modelreg('audit', 'verify-bundle', file, '--keyring', keyring);
     expect(verified.stdout).toContain('verified: signed by training-ci');
+    expect(verified.stdout).toContain('ok   proofs: event signatures hold for the 2 events');
     expect(verified.stdout.trim().split('\n').at(-1)).toBe('verified');
     expect(verified.status).toBe(0);
+    // Keys the registry never used: no event's seal holds under them.
+    const strangers = join(dir, 'stranger-keys');
+    writeEventKeyDirectory(strangers);
+    const untrusted = await modelreg('audit', 'verify-bundle', file, '--keyring', join(strangers, 'keyring.json'));
+    expect(untrusted.status).toBe(1);
+    expect(untrusted.stdout).toMatch(/FAIL proofs: RunRegistered \S+ at \S+: not signed by a key trusted for the lineage topic/);
 
     const alter = async (name: string, change: (b: any) => void) => {
       const copy = structuredClone(bundle);
       change(copy);
       const path = join(dir, `${name}.json`);
       writeFileSync(path, JSON.stringify(copy));
-      return modelreg('audit', 'verify-bundle', path);
+      return modelreg('audit', 'verify-bundle', path, '--keyring', keyring);
     };
     const swappedArtifact = await alter('swapped-artifact', (b) => (b.artifacts[0].sha256 = 'f'.repeat(64)));
     expect(swappedArtifact.status).toBe(1);
