@@ -39,8 +39,9 @@ describe('walking skeleton: ingestion -> Kafka -> projections -> query', () => {
       trainingRunId: 'train-001',
       eventId: registered.body['eventId'],
       code: { commit: 'f3a9c21e' },
-      hyperparameters: { learning_rate: { double: 0.001 }, batch_size: { long: 2048 } },
-      dataSnapshots: [{ snapshotId: 'txn-2024-01-24', coveredFrom: Date.UTC(2024, 0, 10), coveredTo: Date.UTC(2024, 0, 24) }],
+      hyperparameters: { learning_rate: 0.001, batch_size: 2048 },
+      hyperparameterTypes: { learning_rate: 'double', batch_size: 'long' },
+      dataSnapshots: [{ snapshotId: 'txn-2024-01-24', coveredFrom: '2024-01-10T00:00:00.000Z', coveredTo: '2024-01-24T00:00:00.000Z' }],
     });
     const positions = await db.query('SELECT topic, next_offset::int AS next FROM projections.consumer_positions WHERE topic = $1', [`${environment.id}.lineage.v1`]);
     expect(positions.rows.reduce((sum: number, row: { next: number }) => sum + row.next, 0)).toBe(1);

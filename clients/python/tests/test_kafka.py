@@ -45,6 +45,7 @@ def test_a_run_submitted_on_kafka_becomes_a_version(registry: dict[str, Any], cl
         producer.submit(body)  # a redelivery registers nothing new
     assert client.wait_for_training_run(model, "run-kafka-1") == 1
     version = client.version(model, 1)
-    assert version["hyperparameters"]["batch_size"] == {"long": 2048}
+    assert version["hyperparameters"]["batch_size"] == 2048
+    assert version["hyperparameterTypes"]["batch_size"] == "long"
     time.sleep(2)
     assert [v["modelVersion"] for v in client.versions(model)] == [1]

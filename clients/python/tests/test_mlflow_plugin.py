@@ -56,8 +56,9 @@ def test_register_model_records_the_runs_lineage(modelreg_mlflow: None, client: 
     assert version["trainingRunId"] == f"mlflow:{run_id}"
     assert version["code"] == {"repository": "git@example.com:ml/fraud.git", "commit": "f3a9c21e", "codeHash": "sha256-9d1c0e"}
     assert version["seeds"] == {"seed": "42", "numpy_seed": "7"}
-    assert version["hyperparameters"]["batch_size"] == {"long": 2048}
-    assert version["hyperparameters"]["optimizer"] == {"string": "adam"}
+    assert version["hyperparameters"]["batch_size"] == 2048
+    assert version["hyperparameters"]["optimizer"] == "adam"
+    assert version["hyperparameterTypes"]["batch_size"] == "long"
     assert version["metrics"]["overall"] == {"auc": 0.93, "logloss": 0.21}
     assert version["dataSnapshots"][0]["source"] == "s3://warehouse/transactions/2024-01-24"
     assert version["environment"]["fingerprint"] == environment_fingerprint(facts)

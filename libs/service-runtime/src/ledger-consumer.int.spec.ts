@@ -6,7 +6,7 @@ import { readBusSettings } from '@modelreg/config';
 import { EventCodec, exampleRunRegistered, SchemaCatalog, type RunRegistered } from '@modelreg/events';
 import { DLQ_HEADERS } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { createTestEnvironment, eventually, readAllMessages, stackConnection, testKafka, type TestEnvironment } from '@modelreg/testing';
+import { createTestEnvironment, createTestTopics, eventually, readAllMessages, stackConnection, testKafka, type TestEnvironment } from '@modelreg/testing';
 import type { ApplyEvents } from './event-ledger/event-ledger';
 import { connectInfrastructure, type ServiceInfrastructure } from './infrastructure';
 import { ledgerConsumer, type LedgerPipeline } from './ledger-consumer';
@@ -142,7 +142,9 @@ describe('ledger consumer on the real stack', () => {
 
   it('rides out a database that refuses connections: retries without end, reports the stalled partition, applies once it is back', async () => {
     const groupId = `${environment.id}.outage-test`;
-    const topic = infra.topics.gates;
+    // A topic of its own, one partition, outside the registry's topics (where each takes its own event types only).
+    const topic = `${environment.id}.outage-test.v1`;
+    await createTestTopics(testKafka('ledger-outage', environment.env), [{ topic, numPartitions: 1 }]);
     const database = new URL(environment.databaseUrl).pathname.slice(1);
     const pipeline = await startPipeline(groupId, topic, 1);
     const ownPid = ((await db.query('SELECT pg_backend_pid() AS pid')).rows[0] as { pid: number }).pid;

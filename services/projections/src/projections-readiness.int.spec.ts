@@ -1,7 +1,7 @@
-import { createTestEnvironment, eventually, freePort, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import { bearer, createTestEnvironment, eventually, freePort, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
 async function getJson(url: string) {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: bearer('reader') });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 

@@ -10,7 +10,7 @@ const lineage = (version: number, overrides: Partial<RunRegistered> = {}): Versi
 };
 const policy: GatePolicy = { ...DEFAULT_POLICY, reproduction: { metricTolerance: { auc: { absolute: 0.002 } } } };
 const compare = (reproduction: VersionLineage, withPolicy: GatePolicy = policy) =>
-  recordReproduction({ original: lineage(3), reproduction, policy: withPolicy, occurredAt: 1_700_000_000_000, producer: 'gate-validator', correlationId: 'c', causationId: 'run-7' });
+  recordReproduction({ original: lineage(3), reproduction, policy: withPolicy, occurredAt: 1_700_000_000_000, producer: 'gate-validator', origin: { correlationId: 'c', requestId: null, principal: null }, causationId: 'run-7' });
 const metrics = (overall: Record<string, number>) => ({ ...lineage(7).metrics, overall });
 
 describe('recordReproduction', () => {

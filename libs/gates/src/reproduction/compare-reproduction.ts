@@ -1,4 +1,4 @@
-import { buildEnvelope, type LineageDifference, type ReproducedArtifact, type ReproducedMetric, type ReproductionOutcome, type ReproductionRecorded } from '@modelreg/events';
+import { buildEnvelope, type EventOrigin, type LineageDifference, type ReproducedArtifact, type ReproducedMetric, type ReproductionOutcome, type ReproductionRecorded } from '@modelreg/events';
 import { diffLineage, type LineageDiff, type SetChanges, type ValueChange, type VersionLineage } from '@modelreg/lineage';
 import { canonicalJson } from '@modelreg/validation';
 import { decisionId } from '../decision-id';
@@ -13,7 +13,8 @@ export interface RecordReproduction {
   policy: GatePolicy;
   occurredAt: number;
   producer: string;
-  correlationId: string;
+  /** The registration's origin: who asked for the run that reproduces, carried into the record. */
+  origin: EventOrigin;
   causationId: string | null;
 }
 
@@ -51,7 +52,7 @@ export function recordReproduction(command: RecordReproduction): ReproductionRec
       eventId,
       occurredAt: command.occurredAt,
       producer: command.producer,
-      correlationId: command.correlationId,
+      ...command.origin,
       causationId: command.causationId,
       modelName: reproduction.modelName,
       modelVersion: reproduction.modelVersion,

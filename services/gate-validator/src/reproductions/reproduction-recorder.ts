@@ -1,11 +1,10 @@
-import type { RunRegistered } from '@modelreg/events';
+import { originOf, type RunRegistered } from '@modelreg/events';
 import { recordReproduction, type GatePolicy } from '@modelreg/gates';
 import { eventMessage } from '@modelreg/kafka';
 import type { VersionLineage } from '@modelreg/lineage';
 import type { PoolClient } from '@modelreg/postgres';
-import { enqueueOutbox } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
-import { GATES_SCHEMA, SERVICE_NAME } from '../gate-validator.constants';
+import { SERVICE_NAME } from '../gate-validator.constants';
 
 /**
  * Keeps every registration's lineage and, for a run registered as a reproduction of an earlier
@@ -25,9 +24,10 @@ export async function recordLineageAndReproduction(client: PoolClient, deps: Gat
     policy,
     occurredAt: envelope.occurredAt,
     producer: SERVICE_NAME,
-    correlationId: envelope.correlationId,
+    origin: originOf(envelope),
     causationId: envelope.eventId,
   });
-  await enqueueOutbox(client, GATES_SCHEMA, [eventMessage(deps.codec, deps.topics, { type: 'ReproductionRecorded', data: record })]);
+  // Through the relay, which seals and chains it like every event this service appends.
+  await deps.relay.enqueue(client, [eventMessage(deps.codec, deps.topics, { type: 'ReproductionRecorded', data: record })]);
   return null;
 }
