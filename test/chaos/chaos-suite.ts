@@ -117,11 +117,7 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
     const ready = await allReady(stack);
 
     const invariants: Invariant[] = [
-      check('no valid write was refused', figures.refused),
-      check('every acknowledged write is on the log', audit.lost),
-      check('no event is on the log twice', audit.duplicated.map((copy) => `${copy}: appended again`)),
-      check('versions per model are gapless and unique', audit.versionGaps),
-      check('each version got exactly one automatic gate decision', audit.decisionsNotOnce),
+      ...exactlyOnceInvariants(figures.refused, audit),
       check('every poison record is dead-lettered with a reason', audit.poisonNotDeadLettered),
       check('no poison record turned into events', audit.poisonPropagated),
       check('every fault recovered without a person', faults.filter((f) => f.recoveryMs === null).map((f) => `round ${f.round}, ${f.fault}: ${f.error ?? `not recovered within ${settings.recoveryTimeoutMs} ms`}`)),
@@ -151,6 +147,17 @@ export function chaosSettings(env: Env, defaults: ChaosSettings): ChaosSettings 
     outageMs: integerInRange(env, 'CHAOS_OUTAGE_SECONDS', defaults.outageMs / 1000, 1, 600) * 1000,
     steadyMs: integerInRange(env, 'CHAOS_STEADY_SECONDS', defaults.steadyMs / 1000, 0, 600) * 1000,
   };
+}
+
+/** What both suites assert of the log: every valid write taken, on the log once, versions gapless, one decision each. */
+export function exactlyOnceInvariants(refused: string[], audit: Pick<LogAudit, 'lost' | 'duplicated' | 'versionGaps' | 'decisionsNotOnce'>): Invariant[] {
+  return [
+    check('no valid write was refused', refused),
+    check('every acknowledged write is on the log', audit.lost),
+    check('no event is on the log twice', audit.duplicated.map((copy) => `${copy}: appended again`)),
+    check('versions per model are gapless and unique', audit.versionGaps),
+    check('each version got exactly one automatic gate decision', audit.decisionsNotOnce),
+  ];
 }
 
 export function check(name: string, details: string[]): Invariant {
