@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HEADER_EVENT_ID } from '@modelreg/kafka';
+import { HEADER_EVENT_ID, KafkaEventPublisher } from '@modelreg/kafka';
+import { createJsonLogger } from '@modelreg/logging';
 import { createPool, withTransaction, type Pool } from '@modelreg/postgres';
-import { enqueueOutbox, migrateServiceSchema } from '@modelreg/service-runtime';
+import { migrateServiceSchema, OutboxRelay } from '@modelreg/service-runtime';
 import { createTestEnvironment, eventually, readAllMessages, REPO_ROOT, testKafka, uniqueTopics, type TestEnvironment } from '@modelreg/testing';
 
 const KILLS = 20;
@@ -39,6 +40,10 @@ describe('outbox relay killed mid-batch', () => {
     await migrateServiceSchema(pool, schema, mkdtempSync(join(tmpdir(), 'no-service-migrations-')));
     const settings = { databaseUrl: environment.databaseUrl, brokers: environment.env['KAFKA_BROKERS']?.split(','), schema, deadLetterTopic: topics['dead-letter'], security: readKafkaSecurity(environment.env) };
     const startRelay = () => startRelayProcess(JSON.stringify(settings));
+    // Rows go in the way every service queues them; this relay only queues (the killed processes append).
+    const publisher = new KafkaEventPublisher(kafka);
+    const logger = createJsonLogger({ service: 'outbox-relay-crash-test', level: 'warn' });
+    const queue = new OutboxRelay({ pool, schema, kafka, publisher, deadLetterTopic: topics['dead-letter'] as string, logger });
 
     const committed: Array<{ eventId: string; key: string; sequence: number }> = [];
     const sequences = new Map(KEYS.map((key) => [key, 0]));
@@ -47,7 +52,7 @@ describe('outbox relay killed mid-batch', () => {
       while (loading) {
         const rows = KEYS.map((key) => ({ eventId: randomUUID(), key, sequence: (sequences.get(key) ?? 0) + 1 }));
         await withTransaction(pool, (client) =>
-          enqueueOutbox(client, schema, rows.map((row) => ({ topic: topics['events'] as string, key: row.key, value: Buffer.alloc(2_000 + Math.floor(Math.random() * 2_000), row.sequence % 256), headers: { [HEADER_EVENT_ID]: row.eventId, sequence: String(row.sequence) } }))),
+          queue.enqueue(client, rows.map((row) => ({ topic: topics['events'] as string, key: row.key, value: Buffer.alloc(2_000 + Math.floor(Math.random() * 2_000), row.sequence % 256), headers: { [HEADER_EVENT_ID]: row.eventId, sequence: String(row.sequence) } }))),
         );
         for (const row of rows) sequences.set(row.key, row.sequence);
         committed.push(...rows);
@@ -74,6 +79,7 @@ describe('outbox relay killed mid-batch', () => {
     } finally {
       loading = false;
       await load;
+      await publisher.close();
     }
 
     const last = await startRelay();

@@ -18,7 +18,9 @@ export async function provisionTopics(kafka: Kafka, topics: TopicSpec[]): Promis
     const missing = topics.filter((topic) => !existing.has(topic.name));
     if (missing.length > 0) {
       // Leaders are awaited below: kafkajs's own wait gives up on a broker that does not list a new topic yet.
-      await admin.createTopics({
+      // A busy controller can answer after the request timed out; asked again, topics it did create are
+      // TOPIC_ALREADY_EXISTS, which kafkajs takes as done.
+      await retryWhileRetriable(() => admin.createTopics({
         waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic: topic.name,
@@ -31,7 +33,7 @@ export async function provisionTopics(kafka: Kafka, topics: TopicSpec[]): Promis
             { name: 'message.timestamp.type', value: 'CreateTime' },
           ],
         })),
-      });
+      }), { attempts: 5, delayMs: 1_000 });
     }
     await waitForLeaders(admin, topics.map((topic) => topic.name));
     return missing.map((topic) => topic.name);

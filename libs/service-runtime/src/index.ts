@@ -19,7 +19,7 @@ export type { RequestOrigin, RequestWithOrigin } from './request-origin';
 export { shutdownProviders, runService } from './shutdown';
 export type { ApplyEvents } from './event-ledger/event-ledger';
 export type { RetryPolicy } from './event-ledger/settle-batch';
-export { OutboxRelay, enqueueOutbox } from './outbox/outbox-relay';
+export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxRelayCounters, OutboxRelayOptions } from './outbox/outbox-relay';
 export { OUTBOX_HEADERS } from './outbox/outbox-reconciler';
 export { DEFAULT_OUTBOX_BATCH_LIMITS } from './outbox/outbox-batch';

@@ -1,7 +1,7 @@
 import { deadLetterMessage, type ConsumedEvent, type DeadLetter, type PartitionBatch } from '@modelreg/kafka';
 import { withTransaction, type Pool, type PoolClient } from '@modelreg/postgres';
 import type { EventVerifier } from '../integrity/event-verifier';
-import { enqueueOutbox } from '../outbox/outbox-relay';
+import { enqueueOutbox } from '../outbox/outbox-tables';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -9,7 +9,8 @@ import type { KafkaMessage } from 'kafkajs';
 import { createTestEnvironment, createTestTopics, eventually, readAllMessages, testKafka, uniqueTopics, type TestEnvironment } from '@modelreg/testing';
 import { migrateServiceSchema } from '../infrastructure';
 import { OUTBOX_HEADERS, stampOutboxRow } from './outbox-reconciler';
-import { enqueueOutbox, OutboxRelay } from './outbox-relay';
+import { OutboxRelay } from './outbox-relay';
+import { enqueueOutbox } from './outbox-tables';
 
 const logger = createJsonLogger({ service: 'outbox-relay-test', level: 'error' });
 const MiB = 1024 * 1024;

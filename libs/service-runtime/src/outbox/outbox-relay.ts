@@ -6,8 +6,6 @@ import { positionNewTopics, reconcileWithLog, stampOutboxRow } from './outbox-re
 import type { EventSealer } from '../integrity/event-sealer';
 import { deleteAppended, enqueueOutbox, keepRejected, loadRows, positionsOf, queuedSizes, stillQueued, type OutboxRow } from './outbox-tables';
 
-/** Services queue events where they always did. */
-export { enqueueOutbox } from './outbox-tables';
 
 export interface OutboxRelayOptions {
   pool: Pool;
