@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafkaClient, provisionAcls, provisionTopics } from '@modelreg/kafka';
 import { KEYRING_FILE, topicNames, writeEventKeyDirectory } from '@modelreg/events';
@@ -11,10 +11,24 @@ import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
 import { isPortOpen, isProcessAlive, stopProcess } from './processes';
 import { localIssuerEnv, startIssuer } from './issuer';
 import { LOCAL_S3_CREDENTIALS, startS3 } from './s3-server';
-import { EVENT_KEYS_DIR, planPorts } from './stack-layout';
+import { EVENT_KEYS_DIR, LOCAL_DIR, planPorts } from './stack-layout';
 import { readStackState, writeStackState, type StackState } from './stack-state';
 
 type Print = (line: string) => void;
+
+/**
+ * A Kafka started from this `.local` that still runs, but not on this checkout's port, shares its
+ * data directory: a second one would take over its metadata quorum and stall it. That happens when
+ * another checkout (a git worktree) links the same `.local` and plans other ports.
+ */
+function refuseSecondKafka(state: StackState, port: number): void {
+  const pid = state.started.kafka?.pid;
+  if (!isProcessAlive(pid) || !existsSync(`/proc/${pid}/cmdline`) || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka')) return;
+  throw new Error(
+    `a Kafka started from ${LOCAL_DIR} still runs (pid ${pid}) but not on port ${port}, which this checkout plans; ` +
+      `a second one would share its data. Use the running one (set -a; . ${LOCAL_DIR}/stack.env; set +a) or stop it (npm run stack:down) first.`,
+  );
+}
 
 /**
  * Brings up what the registry needs, reusing what runs already: Kafka, Postgres, S3 and a token
@@ -47,6 +61,7 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
       if (credentials) Object.assign(stackEnv, credentialsEnv(credentials));
       else print('kafka: running without SASL; restart the stack (stack:down, stack:up) to secure it');
     } else {
+      refuseSecondKafka(state, ports.kafka);
       ensureKafkaJars(print);
       const heap = optionalString(env, 'KAFKA_HEAP', '512m');
       const credentials = ensureKafkaCredentials(DEFAULT_KAFKA_DIR, print);
