@@ -12,7 +12,7 @@ import type { ServiceMetrics } from './metrics/service-metrics';
 import { NestJsonLogger } from './nest-json-logger';
 import { openApiDocument } from './openapi-document';
 import { DEFAULT_JSON_LIMIT_BYTES, strictJsonBody } from './strict-json-body';
-import { continueRequestSpans, startRequestSpans } from './tracing/request-spans';
+import { startRequestSpans } from './tracing/request-spans';
 
 export interface ServiceBootstrapOptions {
   module: Type<unknown> | DynamicModule;
@@ -56,7 +56,6 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     serveMetrics(app, options.metrics);
   }
   app.use(strictJsonBody(options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES));
-  app.use(continueRequestSpans());
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.enableShutdownHooks();
   const document = openApiDocument(app, `modelreg ${options.name}`, options.description);
