@@ -75,7 +75,8 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
       batch,
       {
         apply: async (slice) => {
-          const count = await ledger.applyBatch(slice, (client, fresh) => applyTraced(fresh, options.groupId, () => options.apply(client, fresh)));
+          // Each event's span covers its whole ledger transaction, the commit of what it wrote included.
+          const count = await applyTraced(slice.events, options.groupId, () => ledger.applyBatch(slice, options.apply));
           applied += count;
           relay.nudge();
         },

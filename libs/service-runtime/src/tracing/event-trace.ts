@@ -45,8 +45,8 @@ export async function sendTraced<T>(messages: OutgoingMessage[], send: (messages
 }
 
 /**
- * Runs `apply` on consumed events, each traced one in a consumer span, child of the producer span
- * that sent it. Events `apply` queues that answer one of them join its trace (withTraceHeaders);
+ * Runs `apply` (the ledger transaction) on consumed events, each traced one in a consumer span,
+ * child of the producer span that sent it. Events `apply` queues that answer one of them join its trace (withTraceHeaders);
  * with a single traced event in hand, its span is also the active one (for anything else traced).
  */
 export function applyTraced<T>(events: ConsumedEvent[], consumerGroup: string, apply: () => Promise<T>): Promise<T> {
