@@ -71,5 +71,10 @@ describe('tracing across services', () => {
     expect(spans.evaluated.attributes['messaging.destination.name']).toBe(topic('gates'));
     expect(spans.projected).toMatchObject({ name: `process ${topic('gates')}`, attributes: { 'messaging.destination.name': topic('gates'), 'messaging.consumer.group.name': expect.stringContaining('projections') } });
     expect(spans.projectedRun.attributes['messaging.message.id']).toBe(spans.registered.attributes['messaging.message.id']);
+    // Readiness probes (startService polled them) are not traced; other requests are, each in a trace of its own.
+    expect(receiver.spans.filter((span) => String(span.attributes['url.path']).startsWith('/health'))).toEqual([]);
+    const upload = receiver.spans.filter((span) => span.service === 'ingestion' && span.name === 'PUT /v1/artifacts/:sha256');
+    expect(upload).toEqual([expect.objectContaining({ parentSpanId: '', attributes: expect.objectContaining({ 'http.response.status_code': 201 }) })]);
+    expect(upload[0]?.traceId).not.toBe(traceId);
   });
 });

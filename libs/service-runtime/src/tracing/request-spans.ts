@@ -3,13 +3,17 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { routeTemplate } from '../metrics/http-metrics';
 import { RUNTIME_TRACER } from './tracer';
 
+/** Probes and scrapes, every few seconds on every pod: a trace each would drown the ones that matter. */
+const UNTRACED_PATHS = /^\/(health|metrics)(\/|$)/;
+
 /**
- * A server span per request, named by method and route template, continuing the caller's
- * `traceparent` when it sent one. First in the chain, so a request refused early is traced too;
+ * A server span per request (but probes and scrapes), named by method and route template,
+ * continuing the caller's `traceparent` when it sent one. First in the chain, so a request refused early is traced too;
  * the body parser keeps the async context (raw-body binds its callback), so the handler runs in it.
  */
 export function startRequestSpans(): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
+    if (UNTRACED_PATHS.test(request.path)) return next();
     const callerContext = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = RUNTIME_TRACER.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.path } }, callerContext);
     if (!span.isRecording()) return next();
