@@ -7,3 +7,5 @@ export { ASYMMETRIC_ALGORITHMS, readAuthSettings, readHttpSecuritySettings } fro
 export type { AsymmetricAlgorithm, AuthSettings, HttpSecuritySettings } from './http-security-settings';
 export { asKafkaPrincipal, kafkaClientSecurity, principalPasswordVariable } from './kafka-principal-settings';
 export type { KafkaClientSecurity } from './kafka-principal-settings';
+export { readTracingSettings } from './tracing-settings';
+export type { TracingSettings } from './tracing-settings';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { booleanSetting, hostPortList, identifier, integerInRange, optionalString, port, requiredString, urlWithProtocol, type Env } from './env-readers';
 import { readHttpSecuritySettings, type HttpSecuritySettings } from './http-security-settings';
 import { ConfigError } from './config-error';
+import { readTracingSettings, type TracingSettings } from './tracing-settings';
 
 /** How a service reaches the event log. */
 export interface BusSettings {
@@ -143,6 +144,8 @@ export interface ServiceSettings {
   logLevel: LogLevelSetting;
   /** Readiness fails when a consumed partition with records waiting has not advanced for this long, s. */
   consumerStallSeconds: number;
+  /** Whether spans are exported (OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: TracingSettings;
 }
 
 export function readServiceSettings(env: Env, serviceName: string, portVariable: string): ServiceSettings {
@@ -155,5 +158,6 @@ export function readServiceSettings(env: Env, serviceName: string, portVariable:
     instance: optionalString(env, 'SERVICE_INSTANCE', `${serviceName}-${process.pid}`),
     logLevel: logLevel as LogLevelSetting,
     consumerStallSeconds: integerInRange(env, 'CONSUMER_STALL_SECONDS', 60, 1, 86_400),
+    tracing: readTracingSettings(env),
   };
 }

@@ -10,6 +10,8 @@ export interface ConsumedEvent {
   /** Broker append time (or producer create time), ms. */
   timestamp: number;
   event: RegistryEvent;
+  /** The record's headers as text (event type, ids, W3C trace context); absent where no record was read. */
+  headers?: Record<string, string>;
 }
 
 /** Consecutive records of one partition, in log order: the decoded events and the records that are not. */
@@ -153,11 +155,21 @@ function decodeChunk(codec: EventCodec, topic: string, partition: number, messag
   for (const message of messages) {
     const source: SourceCoordinates = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value };
     try {
-      events.push({ source, timestamp: Number(message.timestamp), event: codec.decode(message.value) });
+      events.push({ source, timestamp: Number(message.timestamp), event: codec.decode(message.value), headers: headerText(message.headers) });
     } catch (error) {
       undecodable.push({ source, reason: `undecodable: ${(error as Error).message}` });
     }
   }
   const last = messages[messages.length - 1];
   return { topic, partition, events, undecodable, nextOffset: last ? (BigInt(last.offset) + 1n).toString() : '0' };
+}
+
+/** A repeated header keeps its first value, as W3C trace context extraction expects. */
+function headerText(headers: KafkaMessage['headers']): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) text[name] = first.toString();
+  }
+  return text;
 }

@@ -7,7 +7,7 @@ export { provisionTopics } from './topic-provisioner';
 export type { TopicSpec } from './topic-provisioner';
 export { KafkaEventPublisher } from './event-publisher';
 export type { AppendedBatch, EventPublisher } from './event-publisher';
-export { eventMessage, HEADER_EVENT_TYPE, HEADER_EVENT_ID, HEADER_CORRELATION_ID } from './outgoing-message';
+export { eventMessage, HEADER_EVENT_TYPE, HEADER_EVENT_ID, HEADER_CORRELATION_ID, HEADER_CAUSATION_ID } from './outgoing-message';
 export type { OutgoingMessage } from './outgoing-message';
 export { ensureEventsFit, EventTooLargeError, recordBytes, RECORD_BATCH_HEADER_BYTES } from './event-size';
 export { brokerMessageLimit, checkEventLimit, topicMessageLimits } from './broker-message-limit';

@@ -12,6 +12,8 @@ export interface OutgoingMessage {
 export const HEADER_EVENT_TYPE = 'modelreg-event-type';
 export const HEADER_EVENT_ID = 'modelreg-event-id';
 export const HEADER_CORRELATION_ID = 'modelreg-correlation-id';
+/** The id of the event this one answers, where it answers one: traces follow it (see docs/OPERATIONS.md). */
+export const HEADER_CAUSATION_ID = 'modelreg-causation-id';
 
 /** Encodes an event for its context's topic. The key is the model name so one model's history stays ordered. */
 export function eventMessage(codec: EventCodec, topics: TopicNames, event: RegistryEvent): OutgoingMessage {
@@ -24,6 +26,7 @@ export function eventMessage(codec: EventCodec, topics: TopicNames, event: Regis
       [HEADER_EVENT_TYPE]: event.type,
       [HEADER_EVENT_ID]: envelope.eventId,
       [HEADER_CORRELATION_ID]: envelope.correlationId,
+      ...(envelope.causationId ? { [HEADER_CAUSATION_ID]: envelope.causationId } : {}),
     },
   };
 }

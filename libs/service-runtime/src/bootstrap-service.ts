@@ -12,6 +12,7 @@ import type { ServiceMetrics } from './metrics/service-metrics';
 import { NestJsonLogger } from './nest-json-logger';
 import { openApiDocument } from './openapi-document';
 import { DEFAULT_JSON_LIMIT_BYTES, strictJsonBody } from './strict-json-body';
+import { startRequestSpans } from './tracing/request-spans';
 
 export interface ServiceBootstrapOptions {
   module: Type<unknown> | DynamicModule;
@@ -44,6 +45,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   const verifier = new TokenVerifier(options.security.auth);
   const root: DynamicModule = { module: SecuredServiceModule, imports: [options.module, HttpSecurityModule.forRoot(options.security, verifier)] };
   const app = await NestFactory.create(root, { logger: new NestJsonLogger(options.logger), bodyParser: false });
+  app.use(startRequestSpans());
   app.use(hostAndOriginCheck(options.security));
   app.use(helmet());
   if (options.security.corsOrigins.length > 0) {

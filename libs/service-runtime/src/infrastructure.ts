@@ -1,5 +1,5 @@
 import { EventCodec, readKeyring, readSigningKey, SchemaCatalog, SIGNED_TOPIC_OF_SERVICE, SIGNED_TOPICS, topicNames, type Keyring, type TopicNames, type TopicRole } from '@modelreg/events';
-import type { BusSettings } from '@modelreg/config';
+import type { BusSettings, TracingSettings } from '@modelreg/config';
 import { checkEventLimit, createKafkaClient, isKafkaConnectionError, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
@@ -9,6 +9,7 @@ import { EventSealer } from './integrity/event-sealer';
 import { EventVerifier } from './integrity/event-verifier';
 import { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
+import { startTracing } from './tracing/start-tracing';
 
 /** Tables every service has in its schema: applied events, consumer positions, outbox. */
 const RUNTIME_MIGRATIONS_DIR = resolve(__dirname, '../migrations');
@@ -50,9 +51,13 @@ export interface InfrastructureOptions {
    * provisioned, retrying, once it answers. Default: Kafka must answer at boot or the start fails.
    */
   kafkaOptionalAtBoot?: boolean;
+  /** Export spans named after `serviceName` (config.tracing); default off. */
+  tracing?: TracingSettings;
 }
 
 export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
+  // First, so every span of the service (requests, sends, consumption) goes to the one provider.
+  const tracing = startTracing(options.serviceName, options.tracing ?? { exporter: 'none' });
   const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
   const topics = topicNames(options.bus.topicPrefix);
   let closed = false;
@@ -117,6 +122,7 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
       for (const relayPublisher of [publisher, ...relayPublishers]) await relayPublisher.close().catch(() => undefined);
       if (adminConnected) await admin.disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
+      await tracing.shutdown().catch(() => undefined);
     },
   };
 }

@@ -6,6 +6,7 @@ import { DEFAULT_RETRY_POLICY, settleBatch, type RetryPolicy } from './event-led
 import type { ServiceInfrastructure } from './infrastructure';
 import type { OutboxRelay } from './outbox/outbox-relay';
 import type { ReadinessCheck } from './readiness-check';
+import { applyTraced } from './tracing/event-trace';
 
 export interface LedgerConsumerOptions {
   infra: ServiceInfrastructure;
@@ -74,7 +75,8 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
       batch,
       {
         apply: async (slice) => {
-          const count = await ledger.applyBatch(slice, options.apply);
+          // Each event's span covers its whole ledger transaction, the commit of what it wrote included.
+          const count = await applyTraced(slice.events, options.groupId, () => ledger.applyBatch(slice, options.apply));
           applied += count;
           relay.nudge();
         },

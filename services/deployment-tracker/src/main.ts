@@ -10,7 +10,7 @@ import { decisionTrust } from './state/decision-trust';
 async function main(): Promise<void> {
   const config = loadDeploymentTrackerConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['deployments', 'deadLetter'], logger });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, tracing: config.tracing, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['deployments', 'deadLetter'], logger });
   const relay = infra.outboxRelay(DEPLOYMENTS_SCHEMA);
   const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs, maxEventBytes: config.bus.maxEventBytes, decisionTrust: decisionTrust(infra.codec, infra.keyring) };
   let close: () => Promise<void> = async () => undefined;

@@ -9,7 +9,7 @@ import { GateValidatorModule } from './gate-validator.module';
 async function main(): Promise<void> {
   const config = loadGateValidatorConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['gates', 'deadLetter'], logger });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, tracing: config.tracing, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['gates', 'deadLetter'], logger });
   const relay = infra.outboxRelay(GATES_SCHEMA);
   const deps = { pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxEventBytes: config.bus.maxEventBytes, metrics: infra.metrics };
   let close: () => Promise<void> = async () => undefined;

@@ -11,7 +11,7 @@ import { RunRegistrationService } from './runs/run-registration.service';
 async function main(): Promise<void> {
   const config = loadIngestionConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['lineage', 'deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, tracing: config.tracing, databaseUrl: config.databaseUrl, schema: INGESTION_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['lineage', 'deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
   const s3 = createS3Client(config.objectStore);
   const store = new ContentAddressedStore(s3, config.objectStore.bucket);
   const relay = infra.outboxRelay(INGESTION_SCHEMA);

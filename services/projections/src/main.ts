@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadProjectionsConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const migrationsDir = join(__dirname, 'migrations');
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, produces: ['deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
+  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, tracing: config.tracing, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, produces: ['deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
   let close: () => Promise<void> = async () => undefined;
   const deps = { infra, batchEvents: config.batchEvents, stallSeconds: config.consumerStallSeconds, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
   const live = new ProjectionConsumer(deps, PROJECTIONS_SCHEMA, config.consumerGroup);

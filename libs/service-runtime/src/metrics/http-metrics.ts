@@ -16,7 +16,7 @@ export function serveMetrics(app: INestApplication, metrics: ServiceMetrics): vo
 }
 
 /** `/v1/models/:modelName/versions/:version`, never the concrete path; requests no route matched share one series. */
-function routeTemplate(request: Request): string {
+export function routeTemplate(request: Request): string {
   const route = (request as Request & { route?: { path?: unknown } }).route;
   return typeof route?.path === 'string' ? `${request.baseUrl}${route.path}` : 'unmatched';
 }

@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from '@modelreg/postgres';
 import { DEFAULT_OUTBOX_BATCH_LIMITS, takeBatch, type OutboxBatchLimits } from './outbox-batch';
 import { positionNewTopics, reconcileWithLog, stampOutboxRow } from './outbox-reconciler';
 import type { EventSealer } from '../integrity/event-sealer';
+import { sendTraced, withTraceHeaders } from '../tracing/event-trace';
 import { deleteAppended, enqueueOutbox, keepRejected, loadRows, positionsOf, queuedSizes, stillQueued, type OutboxRow } from './outbox-tables';
 
 
@@ -72,7 +73,8 @@ export class OutboxRelay {
   /** Queues the service's events in the caller's transaction, signed and chained when a key is configured. */
   async enqueue(client: PoolClient, messages: OutgoingMessage[]): Promise<void> {
     const sealer = this.options.sealer ?? null;
-    await enqueueOutbox(client, this.options.schema, sealer ? await sealer.seal(client, this.options.schema, messages) : messages);
+    const traced = withTraceHeaders(messages);
+    await enqueueOutbox(client, this.options.schema, sealer ? await sealer.seal(client, this.options.schema, traced) : traced);
   }
 
   /** Ask for a relay pass now (after a transaction that queued events commits). */
@@ -174,7 +176,7 @@ export class OutboxRelay {
   private async send(client: PoolClient, messages: OutgoingMessage[]): Promise<AppendedBatch[]> {
     const fresh = [...new Set(messages.map((message) => message.topic))].filter((topic) => !this.positioned.has(topic));
     if (fresh.length > 0) await positionNewTopics(client, this.options.kafka, this.options.schema, fresh);
-    const appended = await this.options.publisher.publish(messages);
+    const appended = await sendTraced(messages, (traced) => this.options.publisher.publish(traced));
     for (const topic of fresh) this.positioned.add(topic);
     return appended;
   }
