@@ -3,7 +3,8 @@ import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EVENT_NAMES, TOPIC_ROLE_OF_EVENT } from '@modelreg/events';
 import { diffLineage } from '@modelreg/projections';
-import { badRequest, notFound, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
+import { VersionViewSchema } from '@modelreg/lineage';
+import { badRequest, ContractResponse, notFound, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
 import type { TimelineFilter } from './deployment-queries';
 import type { ProjectionQueries } from './projection-queries';
@@ -53,6 +54,7 @@ export class ModelsController {
 
   @Get(':modelName/versions/:version')
   @ApiOperation({ summary: 'One version in full: artifacts, code, data snapshots, features, hyperparameters, seeds, environment, metrics.' })
+  @ContractResponse(200, VersionViewSchema, 'The version with its lineage, JSON out: ISO 8601 times, plain hyperparameters with their types beside them.')
   async getVersion(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
     const modelName = parseModelName(modelNameParam);
     const version = parsePositiveInt(versionParam, 'version');
