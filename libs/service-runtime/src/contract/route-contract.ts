@@ -24,7 +24,7 @@ export class ContractPipe<T extends z.ZodType> implements PipeTransform<unknown,
  * named component, so the OpenAPI document and the check cannot drift apart.
  */
 export function ContractBody(schema: z.ZodType, { required = true, description }: { required?: boolean; description?: string } = {}): ParameterDecorator {
-  const validate = Body(new ContractPipe(schema));
+  const validate = Body(new ContractPipe(required ? schema : schema.optional()));
   const document = ApiBody({ schema: schemaRef(schema), required, ...(description ? { description } : {}) });
   return (target, key, index) => {
     validate(target, key, index);

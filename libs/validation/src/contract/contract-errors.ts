@@ -27,6 +27,9 @@ export function contractMessage(issue: z.core.$ZodRawIssue): string | undefined 
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'invalid_format':
       return issue.format === 'regex' ? `must match ${String(issue.pattern)}` : `must be a valid ${issue.format}`;
+    case 'invalid_union':
+      // A discriminated union names the discriminator's values; another union has no better words than its schema's.
+      return 'discriminator' in issue && Array.isArray(issue['options']) ? `must be one of ${issue['options'].join(', ')}` : undefined;
     case 'unrecognized_keys':
       return `has unknown key(s) ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
     default:
