@@ -10,7 +10,9 @@ import { REPORT_KINDS } from '../deployment-report';
 const isoTime = z.string().describe('ISO 8601 date-time with zone');
 const version = z.int().min(1);
 const placement = { modelName: z.string(), service: z.string(), surface: z.string(), environment: z.string() };
-const report = <K extends (typeof REPORT_KINDS)[number], S extends z.ZodRawShape>(kind: K, shape: S) => z.object({ kind: z.literal(kind), reportId: z.string().describe('Idempotency key'), reportedAt: isoTime, ...shape });
+/** Each kind a named schema (CanaryStartedReport, …): generated clients get one class per kind. */
+const report = <K extends (typeof REPORT_KINDS)[number], S extends z.ZodRawShape>(kind: K, shape: S) =>
+  named(`${kind.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase())}Report`, z.object({ kind: z.literal(kind), reportId: z.string().describe('Idempotency key'), reportedAt: isoTime, ...shape }));
 
 export const DeploymentReportSchema = named('DeploymentReport', z.discriminatedUnion('kind', [
   report('CANARY_STARTED', { deploymentId: z.string(), ...placement, modelVersion: version, trafficPercent: z.number(), baselineVersion: version.nullable().optional() }),

@@ -11,11 +11,13 @@ const BoundSchema = named('Bound', z.object({
   min: z.number().optional(), max: z.number().optional(), above: z.number().optional(), below: z.number().optional(),
   target: z.number().optional(), maxDeviation: z.number().optional(),
 }).describe('Inclusive min/max, exclusive above/below, or target ± maxDeviation'));
-const DeviationSchema = z.object({ absolute: z.number().optional(), relative: z.number().optional() });
-const ChangeSchema = z.object({ direction: z.enum(['higher', 'lower']), absolute: z.number().optional(), relative: z.number().optional() });
-const SlicesSchema = z.union([z.object({ names: z.array(z.string()) }), z.object({ topKByTraffic: z.int() })]);
+const DeviationSchema = named('Deviation', z.object({ absolute: z.number().optional(), relative: z.number().optional() }));
+const ChangeSchema = named('ChangeRequirement', z.object({ direction: z.enum(['higher', 'lower']), absolute: z.number().optional(), relative: z.number().optional() }));
+const SlicesSchema = named('SliceSelection', z.union([named('SlicesByName', z.object({ names: z.array(z.string()) })), named('TopSlicesByTraffic', z.object({ topKByTraffic: z.int() }))]));
 const ifAbsent = z.enum(['fail', 'skip']).optional().describe('Default fail');
-const check = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.object({ id: z.string(), kind: z.literal(kind), ...shape });
+/** Each kind a named schema (MetricThresholdCheck, …): generated clients get one class per kind. */
+const check = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  named(`${kind.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase())}Check`, z.object({ id: z.string(), kind: z.literal(kind), ...shape }));
 
 export const CheckDefinitionSchema = named('CheckDefinition', z.discriminatedUnion('kind', [
   check('metric-threshold', { metric: z.string(), bound: BoundSchema }),
