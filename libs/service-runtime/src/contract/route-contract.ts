@@ -1,4 +1,4 @@
-import { applyDecorators, Body, HttpException, HttpStatus, type PipeTransform } from '@nestjs/common';
+import { Body, HttpException, HttpStatus, type PipeTransform } from '@nestjs/common';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { contractFieldErrors, contractMessage, schemaRef } from '@modelreg/validation';
@@ -35,5 +35,5 @@ export function ContractBody(schema: z.ZodType, { required = true, description }
 
 /** A successful answer of a route under its contract: `schema` is its JSON body (or `null` for none). */
 export function ContractResponse(status: number, schema: z.ZodType | null, description: string, mediaType = 'application/json'): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiResponse({ status, description, ...(schema ? { content: { [mediaType]: { schema: schemaRef(schema) } } } : {}) }));
+  return ApiResponse({ status, description, ...(schema ? { content: { [mediaType]: { schema: schemaRef(schema) } } } : {}) });
 }
