@@ -10,3 +10,4 @@ export { evolvePlacement, servingView, liveDeployments, samePlacement, byStart, 
 export type { PlacementEvent, ServingView } from './placement-fold';
 export { placementVerdicts, promotionTargets, verdictOn } from './promotion';
 export type { PlacementVerdict } from './promotion';
+export { DeploymentPlacementList, DeploymentReportOutcome, DeploymentReportSchema, DeploymentView, PromotionAnswer, PromotionRequest } from './contract/deployment-report.contract';

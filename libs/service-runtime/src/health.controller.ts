@@ -1,5 +1,8 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Optional, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { schemaRef } from '@modelreg/validation';
+import { ContractResponse } from './contract';
+import { Liveness, ReadinessReportSchema } from './health.contract';
 import type { Response } from 'express';
 import { Public } from '@modelreg/auth';
 import { READINESS_CAPABILITIES, READINESS_CHECKS } from './service-runtime.constants';
@@ -16,6 +19,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up and serving HTTP.' })
+  @ContractResponse(200, Liveness, 'Up.')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -26,6 +30,9 @@ export class HealthController {
     description: 'With ?capability=<name>, the status is that capability\'s alone (e.g. projections ?capability=reads stays 200 while Kafka is down).',
   })
   @ApiQuery({ name: 'capability', required: false })
+  @ContractResponse(200, ReadinessReportSchema, 'Ready: every check (or the capability asked for) passes.')
+  // Not ready is an answer, not an error: the same report, not problem details.
+  @ApiResponse({ status: 503, description: 'Not ready: the report names what fails.', content: { 'application/json': { schema: schemaRef(ReadinessReportSchema) } } })
   async ready(@Query('capability') capability: string | undefined, @Res() response: Response): Promise<void> {
     try {
       const report = await runReadinessChecks(this.checks, this.capabilities, capability);

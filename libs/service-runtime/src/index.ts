@@ -30,3 +30,4 @@ export { PeriodicTask } from './periodic/periodic-task';
 export { ServiceMetrics, deadLetterReasonKind } from './metrics/service-metrics';
 export { EventSealer } from './integrity/event-sealer';
 export { EventVerifier } from './integrity/event-verifier';
+export { ContractBody, ContractPipe, ContractResponse } from './contract';

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { contractComponents } from '@modelreg/validation';
 import { PROBLEM_MEDIA_TYPE } from './errors/problem-details';
 
 /** RFC 9457 problem details as every service answers errors (`errors/problem-details.ts`). */
@@ -28,13 +29,14 @@ const PROBLEM_CONTENT = { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 /**
- * The service's OpenAPI 3.1 document: what the controllers declare, with every error answer typed
+ * The service's OpenAPI 3.1 document: what the controllers declare, the named contract schemas
+ * their routes refer to (`contract/`), and every error answer typed
  * as problem details in one place: each declared 4xx/5xx response gets the problem+json content,
  * and every operation gets `4XX` and `5XX` defaults for the answers it does not list.
  */
 export function openApiDocument(app: INestApplication, title: string, description: string): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setOpenAPIVersion('3.1.0').setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build());
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA as never } };
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(contractComponents(document.paths) as Record<string, never>), ProblemDetails: PROBLEM_DETAILS_SCHEMA as never } };
   for (const path of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = path[method];

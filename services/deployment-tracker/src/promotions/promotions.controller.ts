@@ -1,8 +1,8 @@
-import { Body, Controller, HttpException, HttpStatus, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { readPlacement } from '@modelreg/deployments';
+import { Controller, HttpException, HttpStatus, Post } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { PromotionAnswer, PromotionRequest, readPlacement } from '@modelreg/deployments';
 import { FieldReader } from '@modelreg/validation';
-import { Origin, type RequestOrigin } from '@modelreg/service-runtime';
+import { ContractBody, ContractResponse, Origin, type RequestOrigin } from '@modelreg/service-runtime';
 import { PromotionService } from './promotion.service';
 import { fromBody, Requires } from '@modelreg/auth';
 
@@ -17,12 +17,11 @@ export class PromotionsController {
     summary: 'Promote a version to a (new) service surface',
     description: 'Appends ModelPromoted for the surface when the version\'s latest gate decision passed there (its verdict on that surface where the decision compared with it, else its overall verdict). Versions that pass later are promoted automatically where they passed.',
   })
-  @ApiBody({ schema: { type: 'object', required: ['modelName', 'modelVersion', 'service', 'surface', 'environment'] } })
-  @ApiResponse({ status: 201, description: 'ModelPromoted appended.' })
+  @ContractResponse(201, PromotionAnswer, 'ModelPromoted appended.')
   @ApiResponse({ status: 404, description: 'The version is not registered.' })
   @ApiResponse({ status: 409, description: 'The version has no passed gate decision.' })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` names each field at fault.' })
-  async promote(@Body() body: unknown, @Origin() origin: RequestOrigin) {
+  async promote(@ContractBody(PromotionRequest) body: unknown, @Origin() origin: RequestOrigin) {
     const r = new FieldReader();
     const input = r.object(body, 'body') ?? {};
     const placement = readPlacement(r, input);

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_POLICY, POLICY_ID_PATTERN, policyContentHash } from '@modelreg/gates';
-import { badRequest, notFound, Origin, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
+import { POLICY_ID_PATTERN, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, policyContentHash, PublishedPolicy } from '@modelreg/gates';
+import { badRequest, ContractBody, ContractResponse, notFound, Origin, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from './policy-catalog.service';
@@ -26,15 +26,14 @@ export class PoliciesController {
     description:
       'A JSON policy document: policyId, version (previous + 1; the built-in "default" is version 1), models (name patterns), baseline rule, tolerance, checks (metric-threshold, metric-change, slice-threshold, slice-change, group-disparity, artifact-size, artifact-format, operational) and guardrails. Publishing appends GatePolicyPublished to the log.',
   })
-  @ApiBody({ schema: { type: 'object', example: DEFAULT_POLICY } })
-  @ApiResponse({ status: 201, description: 'Published. `warnings` ({field, message}) names each metric that no registered version of the policy\'s models carries.' })
-  @ApiResponse({ status: 200, description: 'This exact version was already published (with `warnings` as for 201).' })
-  @ApiResponse({ status: 202, description: 'The version loosens the one in force (`loosening` says how): recorded as PolicyProposed, not in force until a second policy admin approves `proposalId`.' })
+  @ContractResponse(201, PolicyPublication, 'Published. `warnings` ({field, message}) names each metric that no registered version of the policy\'s models carries.')
+  @ContractResponse(200, PolicyPublication, 'This exact version was already published (with `warnings` as for 201).')
+  @ContractResponse(202, PolicyProposal, 'The version loosens the one in force (`loosening` says how): recorded as PolicyProposed, not in force until a second policy admin approves `proposalId`.')
   @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
   @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit, or its GatePolicyPublished would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is published and the version stays free.' })
-  async publish(@Body() body: unknown, @Origin() origin: RequestOrigin, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async publish(@ContractBody(PolicyDocumentSchema) body: unknown, @Origin() origin: RequestOrigin, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
     const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, origin);
     switch (outcome.kind) {
       case 'invalid':
@@ -62,7 +61,7 @@ export class PoliciesController {
   @Post('proposals/:proposalId/approve')
   @Requires('policy-admin')
   @ApiOperation({ summary: 'Approve a loosening policy proposal', description: 'By a policy admin other than the proposer: appends PolicyApproved and the version\'s GatePolicyPublished together.' })
-  @ApiResponse({ status: 201, description: 'Approved and published.' })
+  @ContractResponse(201, PolicyApproval, 'Approved and published.')
   @ApiResponse({ status: 403, description: 'Unauthenticated, not a policy admin, or the proposer.' })
   @ApiResponse({ status: 404, description: 'No such proposal.' })
   @ApiResponse({ status: 409, description: 'Approved already, or its version is no longer the next one.' })
@@ -88,12 +87,14 @@ export class PoliciesController {
 
   @Get()
   @ApiOperation({ summary: 'The latest version of every policy, the built-in default included.' })
+  @ContractResponse(200, PolicyList, 'One item per policy id.')
   async list() {
     return { items: await this.catalog.inForce() };
   }
 
   @Get(':policyId/versions/:version')
   @ApiOperation({ summary: 'One policy version, in full.' })
+  @ContractResponse(200, PublishedPolicy, 'The policy document with its content hash.')
   async get(@Param('policyId') policyId: string, @Param('version') versionParam: string) {
     if (!POLICY_ID_PATTERN.test(policyId)) throw badRequest('policyId', 'must be a lower-case identifier');
     const version = parsePositiveInt(versionParam, 'version');

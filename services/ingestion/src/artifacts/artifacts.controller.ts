@@ -1,10 +1,12 @@
 import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Put, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ArtifactMismatchError } from '@modelreg/artifact-store';
 import type { IngestionDependencies } from '../ingestion-dependencies';
 import { INGESTION_DEPENDENCIES } from '../ingestion.constants';
 import { AcceptsBody, Requires } from '@modelreg/auth';
+import { ContractResponse } from '@modelreg/service-runtime';
+import { ARTIFACT_BYTES_SCHEMA, ArtifactStatus, StoredArtifactAnswer } from './artifacts.contract';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_ARTIFACT_BYTES = 1024 ** 4;
@@ -22,7 +24,7 @@ export class ArtifactsController {
   @Requires(['trainer', 'reader'])
   @ApiOperation({ summary: 'Whether an artifact is stored: its size and storage URI (404 when not). Clients skip uploads of bytes already stored; HEAD works too.' })
   @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
-  @ApiResponse({ status: 200, description: 'Stored: { sha256, sizeBytes, storageUri }.' })
+  @ContractResponse(200, ArtifactStatus, 'Stored: its size and storage URI.')
   @ApiResponse({ status: 404, description: 'No artifact with this sha256 is stored.' })
   async stored(@Param('sha256') sha256: string) {
     parseSha256(sha256);
@@ -40,8 +42,10 @@ export class ArtifactsController {
   })
   @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
   @ApiHeader({ name: 'content-length', required: true })
-  @ApiResponse({ status: 201, description: 'Stored.' })
-  @ApiResponse({ status: 200, description: 'These bytes were already stored (deduplicated=true); nothing was added.' })
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ required: true, schema: ARTIFACT_BYTES_SCHEMA })
+  @ContractResponse(201, StoredArtifactAnswer, 'Stored.')
+  @ContractResponse(200, StoredArtifactAnswer, 'These bytes were already stored (deduplicated=true); nothing was added.')
   @ApiResponse({ status: 400, description: 'Malformed sha256, missing Content-Length, or a truncated upload.' })
   @ApiResponse({ status: 422, description: 'The bytes do not hash to the declared sha256.' })
   @ApiResponse({ status: 503, description: 'Object storage unavailable (dependency: s3); nothing was stored, retry after Retry-After seconds.' })

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, HttpException, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { validateRunSubmission } from '@modelreg/lineage';
-import { Origin, type RequestOrigin } from '@modelreg/service-runtime';
+import { RunRegistrationAnswer, RunSubmissionBody, validateRunSubmission, type RunSubmissionJson } from '@modelreg/lineage';
+import { ContractBody, ContractResponse, Origin, type RequestOrigin } from '@modelreg/service-runtime';
 import { RunRegistrationService } from './run-registration.service';
 import { fromBody, Requires } from '@modelreg/auth';
 
@@ -19,14 +19,13 @@ export class RunsController {
     description:
       'The body carries the full lineage (code, data snapshots, features, hyperparameters, seeds, environment) and metrics; artifacts are referenced by the sha256 of bytes uploaded with PUT /v1/artifacts/{sha256}. Retrying with the same trainingRunId returns the existing version (200).',
   })
-  @ApiBody({ schema: { type: 'object', required: ['modelName', 'trainingRunId', 'artifacts', 'code', 'dataSnapshots', 'seeds', 'environment', 'metrics'] } })
-  @ApiResponse({ status: 201, description: 'Registered; RunRegistered is queued in the outbox and appended to Kafka.' })
-  @ApiResponse({ status: 200, description: 'This training run was registered before; its version is returned.' })
+  @ContractResponse(201, RunRegistrationAnswer, 'Registered; RunRegistered is queued in the outbox and appended to Kafka.')
+  @ContractResponse(200, RunRegistrationAnswer, 'This training run was registered before; its version is returned.')
   @ApiResponse({ status: 409, description: 'This training run was registered before with different content.' })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` lists each field at fault.' })
   @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit, or its RunRegistered would exceed MAX_EVENT_BYTES (`limitBytes`); no version is taken.' })
-  async register(@Body() body: unknown, @Origin() origin: RequestOrigin, @Res({ passthrough: true }) response: Response) {
+  async register(@ContractBody(RunSubmissionBody) body: RunSubmissionJson, @Origin() origin: RequestOrigin, @Res({ passthrough: true }) response: Response) {
     const validated = validateRunSubmission(body);
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
     const outcome = await this.registrations.register(validated.value, origin);

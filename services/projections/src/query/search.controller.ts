@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
-import { badRequest, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
+import { badRequest, ContractResponse, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
+import { DeployedList, ImpactList, Overview } from './queries.contract';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
 import type { ProjectionQueries } from './projection-queries';
 import { Requires } from '@modelreg/auth';
@@ -17,6 +18,7 @@ export class SearchController {
   @Get('overview')
   @ApiOperation({ summary: 'Across every model: what is deployed where, and the most recent gate failures, rollbacks and recorded events, newest first.' })
   @ApiQuery({ name: 'limit', required: false, description: 'per list, 1-100, default 10' })
+  @ContractResponse(200, Overview, 'Deployed placements and the recent lists.')
   async overview(@Query('limit') limitParam: string | undefined) {
     const limit = limitParam === undefined ? 10 : parsePositiveInt(limitParam, 'limit', 100);
     const [deployed, recent] = await Promise.all([this.queries.deployments.currentlyDeployed({}), this.queries.deployments.overview(limit)]);
@@ -28,6 +30,7 @@ export class SearchController {
   @ApiQuery({ name: 'modelName', required: false })
   @ApiQuery({ name: 'service', required: false })
   @ApiQuery({ name: 'environment', required: false })
+  @ContractResponse(200, DeployedList, 'One item per placement.')
   async deployed(@Query() query: Record<string, string | undefined>) {
     const filter: { modelName?: string; service?: string; environment?: string } = {};
     if (query['modelName'] !== undefined) filter.modelName = parseModelName(query['modelName']);
@@ -46,6 +49,7 @@ export class SearchController {
   @ApiQuery({ name: 'feature', required: false, description: 'name@version' })
   @ApiQuery({ name: 'commit', required: false })
   @ApiQuery({ name: 'environment', required: false, description: 'environment fingerprint' })
+  @ContractResponse(200, ImpactList, 'A page of matching versions.')
   async impact(@Query() query: Record<string, string | undefined>) {
     const given = (['dataSnapshot', 'feature', 'commit', 'environment'] as const).filter((key) => query[key] !== undefined);
     if (given.length !== 1) throw badRequest('query', 'give exactly one of dataSnapshot, feature, commit, environment');

@@ -1,0 +1,2 @@
+export { GateCheckResult, GateDecisionList, GateDecisionSchema, PlacementSchema, ReEvaluationRequest } from './gate-decision.contract';
+export { CheckDefinitionSchema, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, PublishedPolicy } from './gate-policy.contract';

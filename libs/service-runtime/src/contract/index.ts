@@ -1,0 +1,1 @@
+export { ContractBody, ContractPipe, ContractResponse } from './route-contract';

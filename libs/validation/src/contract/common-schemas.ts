@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+/** An instant as every answer carries it: ISO 8601 in UTC, e.g. 2024-01-10T00:00:00.000Z. */
+export const IsoTime = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time, UTC as the registry writes it');

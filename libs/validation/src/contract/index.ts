@@ -1,0 +1,3 @@
+export { contractComponents, named, schemaRef } from './contract-schemas';
+export { contractFieldErrors, contractMessage, fieldPath } from './contract-errors';
+export { IsoTime } from './common-schemas';
