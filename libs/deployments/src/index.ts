@@ -6,8 +6,8 @@ export type { DeploymentRecord, DeploymentStatus, PlacementState, VersionFacts }
 export { emptyPlacement, hasEnded } from './deployment-state';
 export { decideReport } from './deployment-decider';
 export type { DeploymentFact, OnlineContext, Rejection, ReportDecision, ReportContext } from './deployment-decider';
-export { evolvePlacement, servingView, liveDeployments, samePlacement, byStart, isPlacementEvent } from './placement-fold';
+export { evolvePlacement, servingView, placementJson, liveDeployments, samePlacement, byStart, isPlacementEvent } from './placement-fold';
 export type { PlacementEvent, ServingView } from './placement-fold';
 export { placementVerdicts, promotionTargets, verdictOn } from './promotion';
 export type { PlacementVerdict } from './promotion';
-export { DeploymentPlacementList, DeploymentReportOutcome, DeploymentReportSchema, DeploymentView, PromotionAnswer, PromotionRequest } from './contract/deployment-report.contract';
+export { PlacementServing, DeploymentPlacementList, DeploymentReportOutcome, DeploymentReportSchema, DeploymentView, PromotionAnswer, PromotionRequest } from './contract/deployment-report.contract';

@@ -1,3 +1,4 @@
+import { isoTime } from '@modelreg/validation';
 import type { DeploymentFact } from './deployment-decider';
 import type { Placement } from './deployment-report';
 import { hasEnded, type DeploymentRecord, type PlacementState } from './deployment-state';
@@ -97,6 +98,20 @@ export function servingView(state: PlacementState): ServingView {
     canaries: state.deployments
       .filter((record) => record.status === 'CANARY')
       .map(({ deploymentId, modelVersion, trafficPercent, baselineVersion, startedAt }) => ({ deploymentId, modelVersion, trafficPercent, baselineVersion, startedAt })),
+  };
+}
+
+/** A placement's serving view as the HTTP answers carry it (`PlacementServing`): where it is, times in ISO 8601. */
+export function placementJson(state: PlacementState) {
+  const view = servingView(state);
+  const { environment, service, surface } = state.placement;
+  return {
+    environment,
+    service,
+    surface,
+    ...view,
+    servingSince: isoTime(view.servingSince),
+    canaries: view.canaries.map((canary) => ({ ...canary, startedAt: isoTime(canary.startedAt) })),
   };
 }
 

@@ -1,5 +1,5 @@
 export * from './contracts/envelope';
-export { EventEnvelopeSchema, EventPrincipalSchema } from './contracts/event-envelope.schema';
+export { EventEnvelopeSchema, EventPrincipalSchema, envelopeJson } from './contracts/event-envelope.schema';
 export * from './contracts/principal';
 export * from './contracts/run-registered';
 export * from './contracts/gate-evaluated';

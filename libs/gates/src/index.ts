@@ -19,4 +19,4 @@ export { decide, evolve, initialGateState } from './gate-decider';
 export type { GateModelState, EvaluateGate, GateDecision, GateTrigger } from './gate-decider';
 export { isLoosening } from './policy/policy-loosening';
 export { decideApproval, POLICY_ADMIN_ROLE, type ApprovalDecision, type Approver } from './policy/policy-approval';
-export { CheckDefinitionSchema, GateCheckResult, GateDecisionList, GateDecisionSchema, PlacementSchema, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, PublishedPolicy, ReEvaluationRequest } from './contract';
+export { CheckDefinitionSchema, GateCheckResult, GateDecisionList, GateDecisionSchema, gateDecisionJson, PlacementSchema, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, PublishedPolicy, ReEvaluationRequest } from './contract';

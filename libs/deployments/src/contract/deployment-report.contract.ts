@@ -49,17 +49,17 @@ export const PromotionAnswer = named('Promotion', z.object({ status: z.literal('
 
 const isoOrNull = z.iso.datetime({ offset: true }).nullable();
 
-export const DeploymentPlacementList = named('DeploymentPlacementList', z.object({
-  modelName: z.string(),
-  items: z.array(z.object({
-    environment: z.string(), service: z.string(), surface: z.string(),
-    servingVersion: z.int().nullable(),
-    servingDeploymentId: z.string().nullable(),
-    servingSince: isoOrNull,
-    servedVersions: z.array(z.int()).describe('Every version that served 100%: rollback targets'),
-    canaries: z.array(z.object({ deploymentId: z.string(), modelVersion: z.int(), trafficPercent: z.number(), baselineVersion: z.int().nullable(), startedAt: isoOrNull })),
-  })),
+/** What serves one placement, as every service answers it (`placementJson`). */
+export const PlacementServing = named('PlacementServing', z.object({
+  environment: z.string(), service: z.string(), surface: z.string(),
+  servingVersion: z.int().nullable(),
+  servingDeploymentId: z.string().nullable(),
+  servingSince: isoOrNull,
+  servedVersions: z.array(z.int()).describe('Every version that served 100%: rollback targets'),
+  canaries: z.array(z.object({ deploymentId: z.string(), modelVersion: z.int(), trafficPercent: z.number(), baselineVersion: z.int().nullable(), startedAt: isoOrNull })),
 }));
+
+export const DeploymentPlacementList = named('DeploymentPlacementList', z.object({ modelName: z.string(), items: z.array(PlacementServing) }));
 
 export const DeploymentView = named('Deployment', z.object({
   deploymentId: z.string(),

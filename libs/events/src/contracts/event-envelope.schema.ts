@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { named } from '@modelreg/validation';
+import { IsoTime, isoTime, named } from '@modelreg/validation';
+import type { EventEnvelope } from './envelope';
 
-/** The JSON shape of an event's EventEnvelope (./envelope.ts) where an answer carries the event as it was appended. */
+/** The JSON shape of an event's EventEnvelope (./envelope.ts) where an answer carries the event as it was appended (`envelopeJson`). */
 export const EventPrincipalSchema = named('EventPrincipal', z.object({ subject: z.string(), issuer: z.string(), roles: z.array(z.string()) }));
 
 export const EventEnvelopeSchema = named('EventEnvelope', z.object({
   eventId: z.string(),
   eventType: z.string(),
-  occurredAt: z.int().describe('UTC milliseconds since the epoch, as the Avro event carries it'),
+  occurredAt: IsoTime,
   producer: z.string(),
   correlationId: z.string(),
   causationId: z.string().nullable(),
@@ -18,3 +19,8 @@ export const EventEnvelopeSchema = named('EventEnvelope', z.object({
   signature: z.string().nullable(),
   previousEventHash: z.string().nullable(),
 }));
+
+/** An envelope as answers carry it: the appended fields, the time in ISO 8601 (the signature covers the Avro record, see the audit export). */
+export function envelopeJson(envelope: EventEnvelope) {
+  return { ...envelope, occurredAt: isoTime(envelope.occurredAt) };
+}

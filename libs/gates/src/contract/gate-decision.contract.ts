@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventEnvelopeSchema } from '@modelreg/events';
+import { envelopeJson, EventEnvelopeSchema, type GateEvaluated } from '@modelreg/events';
 import { named } from '@modelreg/validation';
 
 /** The JSON shape of a gate decision as the gate answers it: the GateEvaluated event as appended. */
@@ -44,6 +44,11 @@ export const GateDecisionSchema = named('GateDecision', z.object({
     eligibleForDeployment: z.boolean(),
   })).describe('One evaluation per placement serving in the policy\'s environment, or one with no placement'),
 }), { description: 'A gate decision (GateEvaluated) with every check.' });
+
+/** A GateEvaluated as the gate answers it (`GateDecisionSchema`). */
+export function gateDecisionJson(event: GateEvaluated) {
+  return { ...event, envelope: envelopeJson(event.envelope) };
+}
 
 export const GateDecisionList = named('GateDecisionList', z.object({ items: z.array(GateDecisionSchema) }));
 

@@ -1,2 +1,2 @@
-export { GateCheckResult, GateDecisionList, GateDecisionSchema, PlacementSchema, ReEvaluationRequest } from './gate-decision.contract';
+export { GateCheckResult, GateDecisionList, GateDecisionSchema, gateDecisionJson, PlacementSchema, ReEvaluationRequest } from './gate-decision.contract';
 export { CheckDefinitionSchema, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, PublishedPolicy } from './gate-policy.contract';

@@ -1,3 +1,3 @@
 export { contractComponents, named, schemaRef } from './contract-schemas';
 export { contractFieldErrors, contractMessage, fieldPath } from './contract-errors';
-export { IsoTime } from './common-schemas';
+export { IsoTime, isoTime } from './common-schemas';

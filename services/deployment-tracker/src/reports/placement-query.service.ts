@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { servingView, type DeploymentRecord } from '@modelreg/deployments';
+import { placementJson, type DeploymentRecord } from '@modelreg/deployments';
+import { isoTime } from '@modelreg/validation';
 import type { DeploymentTrackerDependencies } from '../deployment-tracker-dependencies';
 import { DEPLOYMENT_TRACKER_DEPENDENCIES } from '../deployment-tracker.constants';
 import { deploymentStore } from '../state/deployment-store';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** What serves where, as the placement fold left it, and single deployments. */
 @Injectable()
@@ -14,17 +13,13 @@ export class PlacementQueryService {
   /** Per placement of the model: the serving version since when, the versions that served, the running canaries. */
   async placements(modelName: string, environment: string | null) {
     const states = await deploymentStore.placementStates(this.deps.pool, modelName, environment);
-    return states.map((state) => {
-      const view = servingView(state);
-      const { environment: env, service, surface } = state.placement;
-      return { environment: env, service, surface, ...view, servingSince: iso(view.servingSince), canaries: view.canaries.map((canary) => ({ ...canary, startedAt: iso(canary.startedAt) })) };
-    });
+    return states.map(placementJson);
   }
 
   async deployment(deploymentId: string): Promise<(Omit<DeploymentRecord, 'placement' | 'startedAt' | 'lastReportAt'> & Record<string, unknown>) | null> {
     const record = await deploymentStore.findDeployment(this.deps.pool, deploymentId);
     if (!record) return null;
     const { placement, startedAt, lastReportAt, ...rest } = record;
-    return { ...rest, ...placement, startedAt: iso(startedAt), lastReportAt: iso(lastReportAt) };
+    return { ...rest, ...placement, startedAt: isoTime(startedAt), lastReportAt: isoTime(lastReportAt) };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { GateDecisionList, GateDecisionSchema, POLICY_ID_PATTERN, policyContentHash, PublishedPolicy, ReEvaluationRequest } from '@modelreg/gates';
+import { gateDecisionJson, GateDecisionList, GateDecisionSchema, POLICY_ID_PATTERN, policyContentHash, PublishedPolicy, ReEvaluationRequest } from '@modelreg/gates';
 import { badRequest, ContractBody, ContractResponse, notFound, Origin, parseModelName, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
@@ -37,7 +37,7 @@ export class DecisionsController {
     if (!decision) throw notFound(`${modelName} v${modelVersion} is not registered (or not yet seen by the gate)`);
     if (!decision.ok) throw new HttpException({ error: 'not_evaluable', message: decision.reason }, HttpStatus.CONFLICT);
     this.deps.relay.nudge();
-    return decision.event;
+    return gateDecisionJson(decision.event);
   }
 
   @Get('versions/:version/decisions')
@@ -46,7 +46,7 @@ export class DecisionsController {
   async decisions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
     const modelName = parseModelName(modelNameParam);
     const modelVersion = parsePositiveInt(versionParam, 'version');
-    return { items: await this.evaluations.decisions(modelName, modelVersion) };
+    return { items: (await this.evaluations.decisions(modelName, modelVersion)).map(gateDecisionJson) };
   }
 
   @Get('placements')

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isPlacementEvent, servingView } from '@modelreg/deployments';
+import { isPlacementEvent, placementJson } from '@modelreg/deployments';
 import { decide, governingPolicy, type GateDecision, type GatePolicy } from '@modelreg/gates';
 import type { EventOrigin, GateEvaluated } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
@@ -75,7 +75,7 @@ export class GateEvaluationService {
 
   /** What the gate takes to serve each placement of the model (its baselines), as the placement fold left it. */
   async placements(modelName: string) {
-    return (await gateStore.placements(this.deps.pool, modelName)).map((state) => ({ ...state.placement, ...servingView(state) }));
+    return (await gateStore.placements(this.deps.pool, modelName)).map((state) => ({ modelName: state.placement.modelName, ...placementJson(state) }));
   }
 
   private async policyFor(client: PoolClient, modelName: string): Promise<GatePolicy> {
