@@ -10,3 +10,5 @@ export const ReadinessReportSchema = named('ReadinessReport', z.object({
   checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional(), detail: z.record(z.string(), z.unknown()).optional() })),
   capabilities: z.record(z.string(), z.object({ ready: z.boolean(), needs: z.array(z.string()), failing: z.record(z.string(), z.string()).optional() })),
 }));
+
+export const ReadinessQuery = z.object({ capability: z.string().optional().meta({ description: "A capability of the service: the status is that capability's alone" }) });

@@ -1,8 +1,9 @@
-import { Controller, Get, HttpException, HttpStatus, Inject, Optional, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpException, HttpStatus, Inject, Optional, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { schemaRef } from '@modelreg/validation';
-import { ContractResponse } from './contract';
-import { Liveness, ReadinessReportSchema } from './health.contract';
+import { ContractQuery, ContractResponse } from './contract';
+import { Liveness, ReadinessQuery, ReadinessReportSchema } from './health.contract';
 import type { Response } from 'express';
 import { Public } from '@modelreg/auth';
 import { READINESS_CAPABILITIES, READINESS_CHECKS } from './service-runtime.constants';
@@ -29,11 +30,10 @@ export class HealthController {
     summary: 'Every dependency answers (200), or 503 naming those that do not. The body lists each capability and what it needs.',
     description: 'With ?capability=<name>, the status is that capability\'s alone (e.g. projections ?capability=reads stays 200 while Kafka is down).',
   })
-  @ApiQuery({ name: 'capability', required: false })
   @ContractResponse(200, ReadinessReportSchema, 'Ready: every check (or the capability asked for) passes.')
   // Not ready is an answer, not an error: the same report, not problem details.
   @ApiResponse({ status: 503, description: 'Not ready: the report names what fails.', content: { 'application/json': { schema: schemaRef(ReadinessReportSchema) } } })
-  async ready(@Query('capability') capability: string | undefined, @Res() response: Response): Promise<void> {
+  async ready(@ContractQuery(ReadinessQuery) { capability }: z.output<typeof ReadinessQuery>, @Res() response: Response): Promise<void> {
     try {
       const report = await runReadinessChecks(this.checks, this.capabilities, capability);
       response.status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);

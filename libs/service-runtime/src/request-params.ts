@@ -20,14 +20,3 @@ export function parsePositiveInt(value: string | undefined, field: string, max =
   if (value === undefined || !/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > max) throw badRequest(field, `must be an integer between 1 and ${max}`);
   return Number(value);
 }
-
-export interface PageQuery {
-  limit: number;
-  offset: number;
-}
-
-export function parsePage(query: { limit?: string; offset?: string }, maxLimit = 500): PageQuery {
-  const limit = query.limit === undefined ? 50 : parsePositiveInt(query.limit, 'limit', maxLimit);
-  if (query.offset !== undefined && !/^\d{1,9}$/.test(query.offset)) throw badRequest('offset', 'must be an integer between 0 and 999999999');
-  return { limit, offset: query.offset === undefined ? 0 : Number(query.offset) };
-}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { named } from '@modelreg/validation';
+import { ModelNameParam, named } from '@modelreg/validation';
+import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '../validate-report';
 import { REPORT_KINDS } from '../deployment-report';
 
 /**
@@ -71,3 +72,9 @@ export const DeploymentView = named('Deployment', z.object({
   startedAt: isoOrNull,
   lastReportAt: isoOrNull.describe('reportedAt of the last report applied'),
 }));
+
+/** The query of GET /v1/deployments/placements. */
+export const PlacementsQuery = z.object({
+  modelName: ModelNameParam,
+  environment: z.string().regex(PLACEMENT_NAME_PATTERN, { error: PLACEMENT_NAME_HINT }).optional().meta({ description: 'Only this environment' }),
+});

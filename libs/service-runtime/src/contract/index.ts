@@ -1,1 +1,1 @@
-export { ContractBody, ContractPipe, ContractResponse } from './route-contract';
+export { ContractBody, ContractPipe, ContractQuery, ContractResponse, QueryContractPipe } from './route-contract';

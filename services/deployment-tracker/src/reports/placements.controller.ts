@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { DeploymentPlacementList, DeploymentView, PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
-import { badRequest, ContractResponse, notFound, parseModelName } from '@modelreg/service-runtime';
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { DeploymentPlacementList, DeploymentView, PlacementsQuery } from '@modelreg/deployments';
+import { badRequest, ContractQuery, ContractResponse, notFound } from '@modelreg/service-runtime';
 import { PlacementQueryService } from './placement-query.service';
 import { Requires } from '@modelreg/auth';
 
@@ -14,11 +15,7 @@ export class PlacementsController {
   @Get('placements')
   @ApiOperation({ summary: "What serves each surface of a model now: the serving version (100%) since when, and the running canaries with their traffic." })
   @ContractResponse(200, DeploymentPlacementList, 'One item per placement of the model.')
-  @ApiQuery({ name: 'modelName', required: true })
-  @ApiQuery({ name: 'environment', required: false })
-  async placements(@Query('modelName') modelNameParam: string | undefined, @Query('environment') environment: string | undefined) {
-    const modelName = parseModelName(modelNameParam);
-    if (environment !== undefined && !PLACEMENT_NAME_PATTERN.test(environment)) throw badRequest('environment', PLACEMENT_NAME_HINT);
+  async placements(@ContractQuery(PlacementsQuery) { modelName, environment }: z.output<typeof PlacementsQuery>) {
     return { modelName, items: await this.queries.placements(modelName, environment ?? null) };
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { named } from '@modelreg/validation';
+import { booleanParam, named } from '@modelreg/validation';
 
 /** POST /v1/rebuild: the gate rebuilt from offset 0, compared decision by decision (RebuildReport). */
 export const GateRebuildReport = named('GateRebuildReport', z.object({
@@ -10,3 +10,5 @@ export const GateRebuildReport = named('GateRebuildReport', z.object({
   differing: z.array(z.object({ eventId: z.string(), modelName: z.string(), modelVersion: z.int() })),
   decisions: z.array(z.object({ eventId: z.string(), modelName: z.string(), modelVersion: z.int(), identical: z.boolean(), payload: z.string().optional().describe('The rebuilt GateEvaluated, single-object encoded, base64 (payloads=true)') })),
 }));
+
+export const RebuildQuery = z.object({ payloads: booleanParam().default(false).meta({ description: 'true: include each rebuilt GateEvaluated, single-object encoded, base64' }) });

@@ -1,29 +1,33 @@
-import { Controller, Get, HttpException, HttpStatus, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Inject, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { EVENT_NAMES, TOPIC_ROLE_OF_EVENT } from '@modelreg/events';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { diffLineage } from '@modelreg/projections';
 import { VersionViewSchema } from '@modelreg/lineage';
-import { badRequest, ContractResponse, notFound, parseModelName, parsePage, parsePositiveInt } from '@modelreg/service-runtime';
+import type { z } from 'zod';
+import { badRequest, ContractQuery, ContractResponse, notFound, parseModelName, parsePositiveInt } from '@modelreg/service-runtime';
 import { PROJECTIONS_QUERIES } from '../projections.constants';
-import type { TimelineFilter } from './deployment-queries';
 import type { ProjectionQueries } from './projection-queries';
 import { Requires } from '@modelreg/auth';
-import { AuditBundleSchema, AuditExportLine, AuditVerificationReportSchema, DeploymentTimeline, LineageDiffSchema, ModelList, OnlineResults, ProjectedDecisionList, ReproductionStatus, TrainingHistory, VersionList } from './queries.contract';
-
-/** Event types on a model's deployment timeline: those of the deployments topic. */
-const TIMELINE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_NAMES.filter((name) => TOPIC_ROLE_OF_EVENT[name] === 'deployments'));
-
-function parseTimelineFilter(query: Record<string, string | undefined>): TimelineFilter {
-  const order = query['order'] ?? 'asc';
-  if (order !== 'asc' && order !== 'desc') throw badRequest('order', 'must be asc or desc');
-  const includeRejected = query['includeRejected'] ?? 'true';
-  if (includeRejected !== 'true' && includeRejected !== 'false') throw badRequest('includeRejected', 'must be true or false');
-  const eventTypes = query['eventType'] === undefined ? null : query['eventType'].split(',');
-  const unknown = eventTypes?.find((type) => !TIMELINE_EVENT_TYPES.has(type));
-  if (unknown !== undefined) throw badRequest('eventType', `unknown event type "${unknown.slice(0, 64)}"; one of ${[...TIMELINE_EVENT_TYPES].join(', ')}`);
-  return { order, eventTypes, includeRejected: includeRejected === 'true' };
-}
+import {
+  AuditBundleSchema,
+  AuditExportLine,
+  AuditQuery,
+  AuditVerificationReportSchema,
+  DeploymentTimeline,
+  DiffQuery,
+  HistoryQuery,
+  LineageDiffSchema,
+  ModelList,
+  ModelListQuery,
+  OnlineResults,
+  ProjectedDecisionList,
+  ReproductionStatus,
+  TIMELINE_EVENT_TYPES,
+  TimelineQuery,
+  TrainingHistory,
+  VersionList,
+  VersionListQuery,
+} from './queries.contract';
 
 @ApiTags('models')
 @Requires('reader')
@@ -34,24 +38,15 @@ export class ModelsController {
   @Get()
   @ApiOperation({ summary: 'Registered models, paginated; filter by a part of the name.' })
   @ContractResponse(200, ModelList, 'A page of models with the total.')
-  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
-  @ApiQuery({ name: 'offset', required: false })
-  @ApiQuery({ name: 'nameContains', required: false })
-  async listModels(@Query() query: Record<string, string | undefined>) {
-    const page = parsePage(query);
-    const nameContains = query['nameContains'];
-    if (nameContains !== undefined && !/^[a-z0-9._-]{1,128}$/.test(nameContains)) throw badRequest('nameContains', 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-"');
+  async listModels(@ContractQuery(ModelListQuery) { nameContains, ...page }: z.output<typeof ModelListQuery>) {
     return { ...(await this.queries.models.listModels(page, nameContains)), ...page };
   }
 
   @Get(':modelName/versions')
   @ApiOperation({ summary: 'Versions of a model, newest first, paginated.' })
   @ContractResponse(200, VersionList, 'A page of versions with the total.')
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'offset', required: false })
-  async listVersions(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
+  async listVersions(@Param('modelName') modelNameParam: string, @ContractQuery(VersionListQuery) page: z.output<typeof VersionListQuery>) {
     const modelName = parseModelName(modelNameParam);
-    const page = parsePage(query);
     return { ...(await this.queries.models.listVersions(modelName, page)), ...page };
   }
 
@@ -69,11 +64,8 @@ export class ModelsController {
   @Get(':modelName/history')
   @ApiOperation({ summary: 'Training history: versions in order with their overall metrics and latest verdict, for charts.' })
   @ContractResponse(200, TrainingHistory, 'A page of the history.')
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'offset', required: false })
-  async history(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
+  async history(@Param('modelName') modelNameParam: string, @ContractQuery(HistoryQuery) page: z.output<typeof HistoryQuery>) {
     const modelName = parseModelName(modelNameParam);
-    const page = parsePage(query, 5000);
     return { modelName, items: await this.queries.versions.history(modelName, page), ...page };
   }
 
@@ -104,26 +96,19 @@ export class ModelsController {
   @Get(':modelName/timeline')
   @ApiOperation({ summary: 'Deployment timeline: promotions, canaries, traffic changes, rollouts, rollbacks with reasons, online results, refusals.' })
   @ContractResponse(200, DeploymentTimeline, 'A page of the timeline with the total.')
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'offset', required: false })
-  @ApiQuery({ name: 'order', required: false, description: 'asc (default, oldest first) or desc' })
-  @ApiQuery({ name: 'eventType', required: false, description: 'comma-separated event types, e.g. RolledBack,RolloutCompleted' })
-  @ApiQuery({ name: 'includeRejected', required: false, description: 'true (default) or false: refused controller reports' })
-  async timeline(@Param('modelName') modelNameParam: string, @Query() query: Record<string, string | undefined>) {
+  async timeline(@Param('modelName') modelNameParam: string, @ContractQuery(TimelineQuery) query: z.output<typeof TimelineQuery>) {
     const modelName = parseModelName(modelNameParam);
-    const page = parsePage(query);
-    return { modelName, ...(await this.queries.deployments.timeline(modelName, page, parseTimelineFilter(query))), ...page, eventTypes: [...TIMELINE_EVENT_TYPES] };
+    const { limit, offset, order, eventType, includeRejected } = query;
+    const page = { limit, offset };
+    const filter = { order, eventTypes: eventType ?? null, includeRejected };
+    return { modelName, ...(await this.queries.deployments.timeline(modelName, page, filter)), ...page, eventTypes: [...TIMELINE_EVENT_TYPES] };
   }
 
   @Get(':modelName/diff')
   @ApiOperation({ summary: 'Lineage diff: what changed from version `against` (e.g. the baseline) to `version` (e.g. the candidate).' })
   @ContractResponse(200, LineageDiffSchema, 'The diff.')
-  @ApiQuery({ name: 'version', required: true })
-  @ApiQuery({ name: 'against', required: true })
-  async diff(@Param('modelName') modelNameParam: string, @Query('version') versionParam: string | undefined, @Query('against') againstParam: string | undefined) {
+  async diff(@Param('modelName') modelNameParam: string, @ContractQuery(DiffQuery) { version, against }: z.output<typeof DiffQuery>) {
     const modelName = parseModelName(modelNameParam);
-    const version = parsePositiveInt(versionParam, 'version');
-    const against = parsePositiveInt(againstParam, 'against');
     if (version === against) throw badRequest('against', 'must differ from version');
     const [to, from] = await Promise.all([this.queries.versions.lineage(modelName, version), this.queries.versions.lineage(modelName, against)]);
     if (!to) throw notFound(`${modelName} v${version} is not registered (or not projected yet)`);
@@ -135,11 +120,9 @@ export class ModelsController {
   @Requires('auditor')
   @ApiOperation({ summary: "Audit export (JSON Lines) of the model's whole history, every stream complete, as `modelreg audit verify` checks it; raw=true adds the Avro bytes (base64)." })
   @ContractResponse(200, AuditExportLine, 'JSON Lines: one AuditExportLine per event, in log order.', 'application/x-ndjson')
-  @ApiQuery({ name: 'raw', required: false })
-  async modelAudit(@Param('modelName') modelNameParam: string, @Query('raw') raw: string | undefined, @Res() response: Response) {
+  async modelAudit(@Param('modelName') modelNameParam: string, @ContractQuery(AuditQuery) { raw }: z.output<typeof AuditQuery>, @Res() response: Response) {
     const modelName = parseModelName(modelNameParam);
-    if (raw !== undefined && raw !== 'true' && raw !== 'false') throw badRequest('raw', 'must be true or false');
-    const lines = await this.queries.audit(modelName, null, raw === 'true');
+    const lines = await this.queries.audit(modelName, null, raw);
     if (lines.length === 0) throw notFound(`no events concern ${modelName}`);
     response.setHeader('content-type', 'application/x-ndjson');
     response.setHeader('content-disposition', `attachment; filename="${modelName}-audit.jsonl"`);
@@ -165,12 +148,10 @@ export class ModelsController {
   @Requires('auditor')
   @ApiOperation({ summary: 'Audit export (JSON Lines): every event concerning the version, in order, read back from the log with topic, partition, offset and event id; raw=true adds the Avro bytes (base64).' })
   @ContractResponse(200, AuditExportLine, 'JSON Lines: one AuditExportLine per event, in log order.', 'application/x-ndjson')
-  @ApiQuery({ name: 'raw', required: false })
-  async audit(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Query('raw') raw: string | undefined, @Res() response: Response) {
+  async audit(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @ContractQuery(AuditQuery) { raw }: z.output<typeof AuditQuery>, @Res() response: Response) {
     const modelName = parseModelName(modelNameParam);
     const version = parsePositiveInt(versionParam, 'version');
-    if (raw !== undefined && raw !== 'true' && raw !== 'false') throw badRequest('raw', 'must be true or false');
-    const lines = await this.queries.audit(modelName, version, raw === 'true');
+    const lines = await this.queries.audit(modelName, version, raw);
     if (lines.length === 0) throw notFound(`no events concern ${modelName} v${version}`);
     response.setHeader('content-type', 'application/x-ndjson');
     response.setHeader('content-disposition', `attachment; filename="${modelName}-v${version}-audit.jsonl"`);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { EventPrincipalSchema } from '@modelreg/events';
+import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
+import { EVENT_NAMES, EventPrincipalSchema, TOPIC_ROLE_OF_EVENT } from '@modelreg/events';
 import { GateCheckResult, PlacementSchema } from '@modelreg/gates';
-import { IsoTime, named } from '@modelreg/validation';
+import { booleanParam, integerParam, IsoTime, ModelNameParam, named, pageQuery } from '@modelreg/validation';
 
 /** The answers of the projections' read API (models, search): what the read models hold, times ISO 8601. */
 const page = { limit: z.int(), offset: z.int() };
@@ -120,3 +121,63 @@ export const ImpactList = named('ImpactList', z.object({
   })),
   ...page,
 }));
+
+/* Query strings: checked, typed and documented by these (ContractQuery). */
+
+export const ModelListQuery = pageQuery().extend({
+  nameContains: z
+    .string()
+    .regex(/^[a-z0-9._-]{1,128}$/, { error: 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-"' })
+    .optional()
+    .meta({ description: 'A part of the model name' }),
+});
+
+export const VersionListQuery = pageQuery();
+
+export const HistoryQuery = pageQuery(5000);
+
+/** Event types on a model's deployment timeline: those of the deployments topic. */
+export const TIMELINE_EVENT_TYPES: readonly string[] = EVENT_NAMES.filter((name) => TOPIC_ROLE_OF_EVENT[name] === 'deployments');
+
+export const TimelineQuery = pageQuery().extend({
+  order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('asc').meta({ description: 'asc (oldest first) or desc' }),
+  eventType: z
+    .string()
+    .transform((text) => text.split(','))
+    .pipe(z.array(z.string().refine((type) => TIMELINE_EVENT_TYPES.includes(type), { error: `must list event types of ${TIMELINE_EVENT_TYPES.join(', ')}` })))
+    .optional()
+    .meta({ description: 'Comma-separated event types, e.g. RolledBack,RolloutCompleted' }),
+  includeRejected: booleanParam().default(true).meta({ description: 'Refused controller reports (DeploymentReportRejected), true by default' }),
+});
+
+const versionNumber = integerParam(1, 2_147_483_647);
+
+export const DiffQuery = z.object({
+  version: versionNumber.meta({ description: 'The version diffed to (e.g. the candidate)' }),
+  against: versionNumber.meta({ description: 'The version diffed from (e.g. the baseline)' }),
+});
+
+export const AuditQuery = z.object({ raw: booleanParam().default(false).meta({ description: 'true adds each record\'s Avro bytes (base64)' }) });
+
+export const OverviewQuery = z.object({ limit: integerParam(1, 100).default(10).meta({ description: 'Items per list, 1-100, default 10' }) });
+
+const placementName = z.string().regex(PLACEMENT_NAME_PATTERN, { error: PLACEMENT_NAME_HINT });
+
+export const DeployedQuery = z.object({ modelName: ModelNameParam.optional(), service: placementName.optional(), environment: placementName.optional() });
+
+const SEARCH_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:@+=,-]{0,199}$/;
+const searchToken = z.string().regex(SEARCH_TOKEN, { error: 'must be 1-200 letters, digits and ._:@+=,-' });
+
+/** Exactly one of the four keys (the handler checks that); `feature` is name@version. */
+export const ImpactQuery = pageQuery().extend({
+  dataSnapshot: searchToken.optional().meta({ description: 'A data snapshot id' }),
+  feature: z
+    .string()
+    .regex(/^(.+)@([^@]+)$/, { error: 'must be name@version' })
+    .transform((text) => ({ name: text.slice(0, text.lastIndexOf('@')), version: text.slice(text.lastIndexOf('@') + 1) }))
+    .pipe(z.object({ name: searchToken, version: searchToken }))
+    .optional()
+    .meta({ description: 'name@version' }),
+  commit: searchToken.optional().meta({ description: 'A code commit' }),
+  environment: searchToken.optional().meta({ description: 'An environment fingerprint' }),
+});
