@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isPlacementEvent, placementJson } from '@modelreg/deployments';
 import { decide, governingPolicy, type GateDecision, type GatePolicy } from '@modelreg/gates';
-import type { EventOrigin, GateEvaluated } from '@modelreg/events';
+import type { EventOrigin, GateEvaluated, ReproductionRecorded } from '@modelreg/events';
 import { eventMessage, type ConsumedEvent, type DeadLetter } from '@modelreg/kafka';
 import { withTransaction, type PoolClient } from '@modelreg/postgres';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES, SERVICE_NAME } from '../gate-validator.constants';
 import { gateStore } from '../state/gate-store';
-import { recordLineageAndReproduction } from '../reproductions/reproduction-recorder';
+import { ReproductionRecorder } from '../reproductions/reproduction-recorder';
 import { decideOnRegistration, foldGateEvent, type GateValidatorState } from '../state/gate-validator-state';
 
 export interface ReEvaluationRequest {
@@ -29,25 +29,49 @@ export interface ReEvaluationRequest {
 export class GateEvaluationService {
   constructor(@Inject(GATE_VALIDATOR_DEPENDENCIES) private readonly deps: GateValidatorDependencies) {}
 
-  /** Applies consumed events inside the event ledger's transaction; returns what it could not use. */
+  /**
+   * Applies consumed events inside the event ledger's transaction; returns what it could not use.
+   * The batch is folded in memory, in log order, from the states loaded once for its models; then
+   * the states, decisions, lineage and queued events are written set-based, a few statements per
+   * batch rather than a dozen per event. Its events are queued in one call, in log order, so each
+   * stream's chain head is locked and moved once per batch.
+   */
   async applyEvents(client: PoolClient, events: ConsumedEvent[]): Promise<DeadLetter[]> {
+    const registrations = events.flatMap(({ event }) => (event.type === 'RunRegistered' ? [event.data] : []));
+    const candidates = new Map<string, number[]>();
+    for (const { event } of events) {
+      if (event.type !== 'RunRegistered' && !isPlacementEvent(event)) continue;
+      const versions = candidates.get(event.data.modelName) ?? [];
+      if (event.type === 'RunRegistered') versions.push(event.data.modelVersion);
+      candidates.set(event.data.modelName, versions);
+    }
+    if (candidates.size === 0) return [];
+    const loaded = await gateStore.loadStates(client, candidates);
+    const states = new Map(loaded);
+    const policies = registrations.length > 0 ? await gateStore.latestPolicies(client) : [];
+    const reproductions = new ReproductionRecorder();
+    await reproductions.prepare(client, registrations);
     const rejected: DeadLetter[] = [];
+    const queued: Array<{ type: 'GateEvaluated'; data: GateEvaluated } | { type: 'ReproductionRecorded'; data: ReproductionRecorded }> = [];
     for (const consumed of events) {
       const { event } = consumed;
       if (event.type === 'RunRegistered') {
-        const before = await gateStore.loadState(client, event.data.modelName, event.data.modelVersion);
-        const registered = foldGateEvent(before, event);
-        const policy = await this.policyFor(client, event.data.modelName);
+        const registered = foldGateEvent(states.get(event.data.modelName) as GateValidatorState, event);
+        const policy = governingPolicy(event.data.modelName, policies);
         const decision = decideOnRegistration(registered, event.data, policy);
         if (!decision.ok) rejected.push({ source: consumed.source, reason: `gate not evaluated: ${decision.reason}` });
-        await this.record(client, before, registered, decision);
-        const notCompared = await recordLineageAndReproduction(client, this.deps, event.data, policy);
-        if (notCompared) rejected.push({ source: consumed.source, reason: notCompared });
+        states.set(event.data.modelName, decision.ok ? foldGateEvent(registered, { type: 'GateEvaluated', data: decision.event }) : registered);
+        if (decision.ok) queued.push({ type: 'GateEvaluated', data: decision.event });
+        const reproduction = reproductions.compare(event.data, policy);
+        if (reproduction && 'notCompared' in reproduction) rejected.push({ source: consumed.source, reason: reproduction.notCompared });
+        if (reproduction && 'recorded' in reproduction) queued.push({ type: 'ReproductionRecorded', data: reproduction.recorded });
       } else if (isPlacementEvent(event)) {
-        const before = await gateStore.loadState(client, event.data.modelName, null);
-        await gateStore.saveState(client, before, foldGateEvent(before, event));
+        states.set(event.data.modelName, foldGateEvent(states.get(event.data.modelName) as GateValidatorState, event));
       }
     }
+    await gateStore.saveStates(client, [...states].map(([modelName, after]) => ({ before: loaded.get(modelName) as GateValidatorState, after })));
+    await this.queue(client, queued);
+    await reproductions.save(client);
     return rejected;
   }
 
@@ -86,8 +110,18 @@ export class GateEvaluationService {
   private async record(client: PoolClient, before: GateValidatorState, state: GateValidatorState, decision: GateDecision): Promise<void> {
     if (!decision.ok) return gateStore.saveState(client, before, state);
     await gateStore.saveState(client, before, foldGateEvent(state, { type: 'GateEvaluated', data: decision.event }));
-    if (!(await gateStore.saveDecision(client, decision.event))) return;
-    await this.deps.relay.enqueue(client, [eventMessage(this.deps.codec, this.deps.topics, { type: 'GateEvaluated', data: decision.event })]);
-    this.deps.metrics.gateDecisions.inc({ verdict: decision.event.verdict, trigger: decision.event.trigger });
+    await this.queue(client, [{ type: 'GateEvaluated', data: decision.event }]);
+  }
+
+  /**
+   * Records the decisions among these events (a decision on record already, same id, is neither
+   * recorded nor queued again) and queues the events, in their order, in one relay call.
+   */
+  private async queue(client: PoolClient, events: ReadonlyArray<{ type: 'GateEvaluated'; data: GateEvaluated } | { type: 'ReproductionRecorded'; data: ReproductionRecorded }>): Promise<void> {
+    const added = await gateStore.saveDecisions(client, events.flatMap((event) => (event.type === 'GateEvaluated' ? [event.data] : [])));
+    const fresh = events.filter((event) => event.type !== 'GateEvaluated' || added.delete(event.data.envelope.eventId));
+    if (fresh.length === 0) return;
+    await this.deps.relay.enqueue(client, fresh.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)));
+    for (const event of fresh) if (event.type === 'GateEvaluated') this.deps.metrics.gateDecisions.inc({ verdict: event.data.verdict, trigger: event.data.trigger });
   }
 }

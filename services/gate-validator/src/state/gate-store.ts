@@ -16,63 +16,113 @@ export const gateStore = {
    * subjects of the candidate (if any) and of each possible baseline.
    */
   async loadState(client: PoolClient, modelName: string, candidateVersion: number | null): Promise<GateValidatorState> {
-    const verdictRows = (await client.query('SELECT model_version, verdict FROM gates.latest_verdicts WHERE model_name = $1', [modelName])).rows as Array<{ model_version: number; verdict: 'PASSED' | 'FAILED' }>;
-    const placementRows = (await client.query('SELECT state FROM gates.placements WHERE model_name = $1', [modelName])).rows as Array<{ state: PlacementState }>;
-    const placements = placementRows.map((row) => row.state);
-    const gate = { ...initialGateState(modelName), verdicts: new Map(verdictRows.map((row) => [row.model_version, row.verdict])) };
-    const state = withPlacements({ gate, placements: [] }, placements);
-    if (candidateVersion === null) return state;
-    const passedBefore = verdictRows.filter((row) => row.verdict === 'PASSED' && row.model_version < candidateVersion).map((row) => row.model_version);
-    const serving = placements.map((p) => p.servingVersion).filter((version): version is number => version !== null);
-    const wanted = new Set([candidateVersion, ...serving, ...(passedBefore.length > 0 ? [Math.max(...passedBefore)] : [])]);
-    const subjectRows = (await client.query('SELECT model_version, metrics, artifacts FROM gates.subjects WHERE model_name = $1 AND model_version = ANY($2::int[])', [modelName, [...wanted]])).rows as Array<{
-      model_version: number;
-      metrics: ValidationMetrics;
-      artifacts: ArtifactRecord[];
-    }>;
-    return { ...state, gate: { ...state.gate, subjects: new Map(subjectRows.map((row) => [row.model_version, { modelName, modelVersion: row.model_version, metrics: row.metrics, artifacts: row.artifacts }])) } };
+    const states = await gateStore.loadStates(client, new Map([[modelName, candidateVersion === null ? [] : [candidateVersion]]]));
+    return states.get(modelName) as GateValidatorState;
+  },
+
+  /**
+   * `loadState` for many models in three queries (a batch): each model's state holds the subjects
+   * of every candidate listed for it and of each possible baseline of each, as the tables are now.
+   */
+  async loadStates(client: PoolClient, candidates: ReadonlyMap<string, readonly number[]>): Promise<Map<string, GateValidatorState>> {
+    const models = [...candidates.keys()];
+    const verdictRows = (await client.query('SELECT model_name, model_version, verdict FROM gates.latest_verdicts WHERE model_name = ANY($1::text[])', [models])).rows as Array<{ model_name: string; model_version: number; verdict: 'PASSED' | 'FAILED' }>;
+    const placementRows = (await client.query('SELECT model_name, state FROM gates.placements WHERE model_name = ANY($1::text[])', [models])).rows as Array<{ model_name: string; state: PlacementState }>;
+    const states = new Map<string, GateValidatorState>();
+    const wanted: Array<{ modelName: string; version: number }> = [];
+    for (const [modelName, versions] of candidates) {
+      const verdicts = verdictRows.filter((row) => row.model_name === modelName);
+      const placements = placementRows.filter((row) => row.model_name === modelName).map((row) => row.state);
+      const gate = { ...initialGateState(modelName), verdicts: new Map(verdicts.map((row) => [row.model_version, row.verdict])) };
+      states.set(modelName, withPlacements({ gate, placements: [] }, placements));
+      const serving = placements.map((p) => p.servingVersion).filter((version): version is number => version !== null);
+      const subjectVersions = new Set(versions.length > 0 ? serving : []);
+      for (const candidate of versions) {
+        const passedBefore = verdicts.filter((row) => row.verdict === 'PASSED' && row.model_version < candidate).map((row) => row.model_version);
+        subjectVersions.add(candidate);
+        if (passedBefore.length > 0) subjectVersions.add(Math.max(...passedBefore));
+      }
+      for (const version of subjectVersions) wanted.push({ modelName, version });
+    }
+    if (wanted.length === 0) return states;
+    const subjectRows = (
+      await client.query(
+        'SELECT s.model_name, s.model_version, s.metrics, s.artifacts FROM gates.subjects s JOIN unnest($1::text[], $2::int[]) AS w(model_name, model_version) USING (model_name, model_version)',
+        [wanted.map((w) => w.modelName), wanted.map((w) => w.version)],
+      )
+    ).rows as Array<{ model_name: string; model_version: number; metrics: ValidationMetrics; artifacts: ArtifactRecord[] }>;
+    for (const [modelName, state] of states) {
+      const subjects = subjectRows.filter((row) => row.model_name === modelName).map((row) => [row.model_version, { modelName, modelVersion: row.model_version, metrics: row.metrics, artifacts: row.artifacts }] as const);
+      states.set(modelName, { ...state, gate: { ...state.gate, subjects: new Map(subjects) } });
+    }
+    return states;
   },
 
   /** Stores what changed between two states of a model: new subjects, changed verdicts, changed placements. */
   async saveState(client: PoolClient, before: GateValidatorState, after: GateValidatorState): Promise<void> {
-    const modelName = after.gate.modelName;
-    for (const [version, subject] of after.gate.subjects) {
-      if (before.gate.subjects.has(version)) continue;
-      await client.query('INSERT INTO gates.subjects (model_name, model_version, metrics, artifacts) VALUES ($1, $2, $3, $4) ON CONFLICT (model_name, model_version) DO NOTHING', [
-        modelName,
-        version,
-        JSON.stringify(subject.metrics),
-        JSON.stringify(subject.artifacts),
-      ]);
+    await gateStore.saveStates(client, [{ before, after }]);
+  },
+
+  /** `saveState` for many models (one change each) in at most three statements. */
+  async saveStates(client: PoolClient, changes: ReadonlyArray<{ before: GateValidatorState; after: GateValidatorState }>): Promise<void> {
+    const subjects: Array<{ modelName: string; version: number; metrics: ValidationMetrics; artifacts: readonly ArtifactRecord[] }> = [];
+    const verdicts: Array<{ modelName: string; version: number; verdict: string }> = [];
+    const placements: Array<{ modelName: string; placement: PlacementState }> = [];
+    for (const { before, after } of changes) {
+      const modelName = after.gate.modelName;
+      for (const [version, subject] of after.gate.subjects) {
+        if (!before.gate.subjects.has(version)) subjects.push({ modelName, version, metrics: subject.metrics, artifacts: subject.artifacts });
+      }
+      for (const [version, verdict] of after.gate.verdicts) {
+        if (before.gate.verdicts.get(version) !== verdict) verdicts.push({ modelName, version, verdict });
+      }
+      for (const placement of after.placements) if (!before.placements.includes(placement)) placements.push({ modelName, placement });
     }
-    for (const [version, verdict] of after.gate.verdicts) {
-      if (before.gate.verdicts.get(version) === verdict) continue;
+    // Documents travel as one JSON parameter: node-pg escapes a jsonb[] parameter character by character.
+    if (subjects.length > 0) {
       await client.query(
-        `INSERT INTO gates.latest_verdicts (model_name, model_version, verdict) VALUES ($1, $2, $3)
-         ON CONFLICT (model_name, model_version) DO UPDATE SET verdict = EXCLUDED.verdict`,
-        [modelName, version, verdict],
+        `INSERT INTO gates.subjects (model_name, model_version, metrics, artifacts)
+         SELECT s->>'modelName', (s->>'version')::int, s->'metrics', s->'artifacts' FROM jsonb_array_elements($1::jsonb) AS e(s)
+         ON CONFLICT (model_name, model_version) DO NOTHING`,
+        [JSON.stringify(subjects)],
       );
     }
-    for (const placement of after.placements) {
-      if (before.placements.includes(placement)) continue;
-      const { environment, service, surface } = placement.placement;
+    if (verdicts.length > 0) {
       await client.query(
-        `INSERT INTO gates.placements (model_name, environment, service, surface, state) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO gates.latest_verdicts (model_name, model_version, verdict) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+         ON CONFLICT (model_name, model_version) DO UPDATE SET verdict = EXCLUDED.verdict`,
+        [verdicts.map((v) => v.modelName), verdicts.map((v) => v.version), verdicts.map((v) => v.verdict)],
+      );
+    }
+    if (placements.length > 0) {
+      const rows = placements.map(({ modelName, placement }) => {
+        const { environment, service, surface } = placement.placement;
+        return { modelName, environment, service, surface, state: placementDocument(placement) };
+      });
+      await client.query(
+        `INSERT INTO gates.placements (model_name, environment, service, surface, state)
+         SELECT p->>'modelName', p->>'environment', p->>'service', p->>'surface', p->'state' FROM jsonb_array_elements($1::jsonb) AS e(p)
          ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET state = EXCLUDED.state`,
-        [modelName, environment, service, surface, JSON.stringify(placementDocument(placement))],
+        [JSON.stringify(rows)],
       );
     }
   },
 
-  /** Appends a decision to the decisions on record (what GET …/decisions lists); false when that decision (same id) is there already. */
-  async saveDecision(client: PoolClient, decision: GateEvaluated): Promise<boolean> {
-    const { envelope } = decision;
+  /**
+   * Appends decisions to the decisions on record (what GET …/decisions lists) in one statement;
+   * answers the ids it added (a decision whose id is there already, or came earlier in the list, is not).
+   */
+  async saveDecisions(client: PoolClient, decisions: readonly GateEvaluated[]): Promise<Set<string>> {
+    if (decisions.length === 0) return new Set();
     const inserted = await client.query(
       `INSERT INTO gates.decisions (event_id, model_name, model_version, decided_at, verdict, baseline_version, policy_id, policy_version, trigger, decision)
-       VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-      [envelope.eventId, decision.modelName, decision.candidateVersion, envelope.occurredAt, decision.verdict, decision.baselineVersion, decision.policy.policyId, decision.policy.policyVersion, decision.trigger, JSON.stringify(decision)],
+       SELECT (d->'envelope'->>'eventId')::uuid, d->>'modelName', (d->>'candidateVersion')::int, to_timestamp((d->'envelope'->>'occurredAt')::float8 / 1000.0), d->>'verdict',
+              (d->>'baselineVersion')::int, d->'policy'->>'policyId', (d->'policy'->>'policyVersion')::int, d->>'trigger', d
+       FROM jsonb_array_elements($1::jsonb) AS e(d)
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [JSON.stringify(decisions)],
     );
-    return (inserted.rowCount ?? 0) > 0;
+    return new Set((inserted.rows as Array<{ event_id: string }>).map((row) => row.event_id));
   },
 
   /** The placement fold's state of every placement of the model, ordered by environment, service, surface. */
