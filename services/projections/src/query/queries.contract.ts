@@ -143,8 +143,11 @@ export const TimelineQuery = pageQuery().extend({
   order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('asc').meta({ description: 'asc (oldest first) or desc' }),
   eventType: z
     .string()
+    .superRefine((text, context) => {
+      const unknown = text.split(',').find((type) => !TIMELINE_EVENT_TYPES.includes(type));
+      if (unknown !== undefined) context.addIssue({ code: 'custom', message: `unknown event type "${unknown.slice(0, 64)}"; one of ${TIMELINE_EVENT_TYPES.join(', ')}` });
+    })
     .transform((text) => text.split(','))
-    .pipe(z.array(z.string().refine((type) => TIMELINE_EVENT_TYPES.includes(type), { error: `must list event types of ${TIMELINE_EVENT_TYPES.join(', ')}` })))
     .optional()
     .meta({ description: 'Comma-separated event types, e.g. RolledBack,RolloutCompleted' }),
   includeRejected: booleanParam().default(true).meta({ description: 'Refused controller reports (DeploymentReportRejected), true by default' }),
