@@ -10,24 +10,44 @@ const depConstraints = [
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:tooling', 'type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
-  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling', 'type:testing', 'type:adapter', 'type:domain', 'type:contracts', 'type:util'] },
+  {
+    sourceTag: 'type:tooling',
+    onlyDependOnLibsWithTags: ['type:tooling', 'type:testing', 'type:adapter', 'type:domain', 'type:contracts', 'type:util'],
+  },
   /** Shared libraries serve every context, so they know none of them. Tooling (the CLI, the end-to-end tests) may use all. */
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   /** Bounded contexts do not reach into each other's domain code; shared libraries serve all. */
   { sourceTag: 'scope:lineage', onlyDependOnLibsWithTags: ['scope:lineage', 'scope:shared'] },
   { allSourceTags: ['scope:gates', 'type:domain'], onlyDependOnLibsWithTags: ['scope:gates', 'scope:lineage', 'scope:shared'] },
   /** The gate validator folds deployment events with the deployments' placement fold (one rule for what serves where). */
-  { allSourceTags: ['scope:gates', 'type:service'], onlyDependOnLibsWithTags: ['scope:gates', 'scope:deployments', 'scope:lineage', 'scope:shared'] },
+  {
+    allSourceTags: ['scope:gates', 'type:service'],
+    onlyDependOnLibsWithTags: ['scope:gates', 'scope:deployments', 'scope:lineage', 'scope:shared'],
+  },
   { sourceTag: 'scope:deployments', onlyDependOnLibsWithTags: ['scope:deployments', 'scope:gates', 'scope:lineage', 'scope:shared'] },
-  { sourceTag: 'scope:projections', onlyDependOnLibsWithTags: ['scope:projections', 'scope:lineage', 'scope:gates', 'scope:deployments', 'scope:shared'] },
+  {
+    sourceTag: 'scope:projections',
+    onlyDependOnLibsWithTags: ['scope:projections', 'scope:lineage', 'scope:gates', 'scope:deployments', 'scope:shared'],
+  },
 ];
 
 /** Tests may also use the shared test fixtures (libs/testing). */
 const testDepConstraints = depConstraints.map((constraint) =>
-  constraint.sourceTag?.startsWith('type:') ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:testing'] } : constraint,
+  constraint.sourceTag?.startsWith('type:')
+    ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:testing'] }
+    : constraint,
 );
 
-const boundaries = (constraints) => ['error', { enforceBuildableLibDependency: false, banTransitiveDependencies: false, checkDynamicDependenciesExceptions: [], allow: [], depConstraints: constraints }];
+const boundaries = (constraints) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    banTransitiveDependencies: false,
+    checkDynamicDependenciesExceptions: [],
+    allow: [],
+    depConstraints: constraints,
+  },
+];
 
 module.exports = [
   { ignores: ['**/node_modules/**', '.local/**', 'dist/**', '.nx/**', 'tmp/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },

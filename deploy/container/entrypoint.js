@@ -29,7 +29,15 @@ async function migrateAll() {
     for (const [name, service] of Object.entries(SERVICES)) {
       const schema = require(path.join(serviceDir(name), service.constants))[service.schema];
       const applied = await migrateServiceSchema(pool, schema, path.join(serviceDir(name), 'migrations'));
-      console.log(JSON.stringify({ level: 'info', msg: 'migrated', service: name, schema, applied: [...applied.runtime.map((v) => `runtime/${v}`), ...applied.service.map((v) => `service/${v}`)] }));
+      console.log(
+        JSON.stringify({
+          level: 'info',
+          msg: 'migrated',
+          service: name,
+          schema,
+          applied: [...applied.runtime.map((v) => `runtime/${v}`), ...applied.service.map((v) => `service/${v}`)],
+        }),
+      );
     }
   } finally {
     await pool.end();

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   for (const service of services) supervisor.start(service);
   await Promise.all(services.map((service) => waitUntil(`${service.name} on port ${service.port}`, () => isReady(service.port), 120_000)));
   print('the registry is up:');
-  for (const service of services) print(`  ${service.name.padEnd(19)} http://127.0.0.1:${service.port}  (API docs: http://127.0.0.1:${service.port}/docs)`);
+  for (const service of services)
+    print(`  ${service.name.padEnd(19)} http://127.0.0.1:${service.port}  (API docs: http://127.0.0.1:${service.port}/docs)`);
   const tokens = Object.entries(state.env).filter(([name]) => name.startsWith('MODELREG_TOKEN_'));
   if (tokens.length > 0) {
     print('development tokens (30 days; also in .local/stack.env, which the CLI reads): send as Authorization: Bearer <token>');

@@ -32,12 +32,20 @@ async function main(jestArgs: string[]): Promise<number> {
   preparePythonVenv();
   const resultsFile = resolve(REPO_ROOT, '.local/jest-results.json');
   rmSync(resultsFile, { force: true });
-  const jest = spawnSync(process.execPath, [resolve(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '--ci', '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...jestArgs], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const jest = spawnSync(
+    process.execPath,
+    [resolve(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '--ci', '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...jestArgs],
+    { cwd: REPO_ROOT, stdio: 'inherit' },
+  );
   const python = jestArgs.length === 0 ? runPytest() : null;
   if (!stackWasUp && process.env['MODELREG_KEEP_STACK'] !== '1') await stackDown(print);
   const totals = { passed: 0, failed: 0, skipped: 0 };
   if (existsSync(resultsFile)) {
-    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+    };
     print(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
     totals.passed += results.numPassedTests;
     totals.failed += results.numFailedTests;
@@ -61,7 +69,10 @@ const pythonBin = resolve(venv, 'bin/python');
 function preparePythonVenv(): void {
   if (!existsSync(pythonBin)) step('python venv', 'python3', ['-m', 'venv', venv]);
   print(`python client install: ${pythonBin} -m pip install .[test]`);
-  const install = spawnSync(pythonBin, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '.[test]'], { cwd: resolve(REPO_ROOT, 'clients/python'), stdio: 'inherit' });
+  const install = spawnSync(pythonBin, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '.[test]'], {
+    cwd: resolve(REPO_ROOT, 'clients/python'),
+    stdio: 'inherit',
+  });
   if (install.status !== 0) {
     print('python client install failed');
     process.exit(install.status ?? 1);
@@ -79,15 +90,17 @@ function runPytest(): { status: number; summary: string; passed: number; failed:
     print(`${name}: ${command} ${args.join(' ')}`);
     return spawnSync(command, args, { cwd: client, stdio: 'inherit' }).status ?? 1;
   };
-  if (run('python type-check', pythonBin, ['-m', 'mypy']) !== 0) return { status: 1, summary: 'python type-check failed', passed: 0, failed: 1, skipped: 0 };
+  if (run('python type-check', pythonBin, ['-m', 'mypy']) !== 0)
+    return { status: 1, summary: 'python type-check failed', passed: 0, failed: 1, skipped: 0 };
   rmSync(report, { force: true });
   const status = run('pytest', pythonBin, ['-m', 'pytest', '--junitxml', report, 'tests']);
-  const suite = existsSync(report) ? /<testsuite [^>]*>/.exec(readFileSync(report, 'utf8'))?.[0] ?? '' : '';
+  const suite = existsSync(report) ? (/<testsuite [^>]*>/.exec(readFileSync(report, 'utf8'))?.[0] ?? '') : '';
   const count = (name: string) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
   const failed = count('failures') + count('errors');
   const skipped = count('skipped');
   const passed = count('tests') - failed - skipped;
-  const summary = status === 5 ? 'no test was collected (exit 5)' : `${passed} passed, ${failed} failed, ${skipped} skipped (exit ${status})`;
+  const summary =
+    status === 5 ? 'no test was collected (exit 5)' : `${passed} passed, ${failed} failed, ${skipped} skipped (exit ${status})`;
   return { status: status === 5 ? 1 : status, summary, passed, failed: status !== 0 && failed === 0 ? 1 : failed, skipped };
 }
 

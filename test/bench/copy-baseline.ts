@@ -21,7 +21,11 @@ export async function copyBaseline(databaseUrl: string, schema: string, migratio
   const client = await pool.connect();
   try {
     await migrateServiceSchema(pool, target, migrationsDir);
-    const tables = ((await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema])).rows as Array<{ tablename: string }>)
+    const tables = (
+      (await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema])).rows as Array<{
+        tablename: string;
+      }>
+    )
       .map((row) => row.tablename)
       .filter((table) => !SKIPPED.has(table));
     let rows = 0;
@@ -31,7 +35,8 @@ export async function copyBaseline(databaseUrl: string, schema: string, migratio
     }
     const started = performance.now();
     await client.query('BEGIN');
-    for (const table of tables) await pipeline(createReadStream(join(dir, table)), client.query(copyFrom(`COPY ${target}.${table} FROM STDIN`)));
+    for (const table of tables)
+      await pipeline(createReadStream(join(dir, table)), client.query(copyFrom(`COPY ${target}.${table} FROM STDIN`)));
     await client.query('COMMIT');
     return { rows, seconds: (performance.now() - started) / 1000 };
   } finally {

@@ -10,9 +10,24 @@ function passedGate(modelName: string, version: number): RegistryEvent {
   return {
     type: 'GateEvaluated',
     data: {
-      envelope: buildEnvelope('GateEvaluated', { eventId: randomUUID(), occurredAt: Date.now(), producer: 'bench', correlationId: 'bench', modelName, modelVersion: version }),
-      modelName, candidateVersion: version, baselineVersion: null, baselineRule: 'no-baseline', policy: { policyId: 'default', policyVersion: 1, contentHash: 'bench' },
-      trigger: 'RunRegistered', checks: [], verdict: 'PASSED', eligibleForDeployment: true, baselines: [],
+      envelope: buildEnvelope('GateEvaluated', {
+        eventId: randomUUID(),
+        occurredAt: Date.now(),
+        producer: 'bench',
+        correlationId: 'bench',
+        modelName,
+        modelVersion: version,
+      }),
+      modelName,
+      candidateVersion: version,
+      baselineVersion: null,
+      baselineRule: 'no-baseline',
+      policy: { policyId: 'default', policyVersion: 1, contentHash: 'bench' },
+      trigger: 'RunRegistered',
+      checks: [],
+      verdict: 'PASSED',
+      eligibleForDeployment: true,
+      baselines: [],
     },
   };
 }
@@ -33,17 +48,43 @@ export async function deploymentsBenchmark(context: BenchContext): Promise<Bench
   await producer.connect();
   try {
     const models = Array.from({ length: placements }, (_, index) => `bench-model-${index}`);
-    await producer.send({ topic: `${environment.id}.lineage.v1`, messages: models.map((model) => ({ key: model, value: environment.sealer.seal('lineage', codec.encode({ type: 'RunRegistered', data: exampleRunRegistered(model, 1) })) })) });
-    await producer.send({ topic: `${environment.id}.gates.v1`, messages: models.map((model) => ({ key: model, value: environment.sealer.seal('gates', codec.encode(passedGate(model, 1))) })) });
+    await producer.send({
+      topic: `${environment.id}.lineage.v1`,
+      messages: models.map((model) => ({
+        key: model,
+        value: environment.sealer.seal('lineage', codec.encode({ type: 'RunRegistered', data: exampleRunRegistered(model, 1) })),
+      })),
+    });
+    await producer.send({
+      topic: `${environment.id}.gates.v1`,
+      messages: models.map((model) => ({ key: model, value: environment.sealer.seal('gates', codec.encode(passedGate(model, 1))) })),
+    });
     const post = async (body: Record<string, unknown>) => {
       const started = performance.now();
-      const response = await fetch(`${tracker.url}/v1/deployments/reports`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer(), 'content-type': 'application/json' } });
+      const response = await fetch(`${tracker.url}/v1/deployments/reports`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { ...bearer(), 'content-type': 'application/json' },
+      });
       await response.arrayBuffer();
       return { status: response.status, ms: performance.now() - started };
     };
     const where = (model: string) => ({ modelName: model, service: 'bench', surface: 'home', environment: 'production' });
     const day = Date.UTC(2024, 0, 1);
-    await eventually(() => post({ kind: 'CANARY_STARTED', reportId: `warm-${Date.now()}`, reportedAt: new Date(day).toISOString(), deploymentId: 'warm', ...where(models[models.length - 1] as string), modelVersion: 1, trafficPercent: 1 }), (r) => r.status === 201, { timeoutMs: 60_000, what: 'tracker knows the verdicts' });
+    await eventually(
+      () =>
+        post({
+          kind: 'CANARY_STARTED',
+          reportId: `warm-${Date.now()}`,
+          reportedAt: new Date(day).toISOString(),
+          deploymentId: 'warm',
+          ...where(models[models.length - 1] as string),
+          modelVersion: 1,
+          trafficPercent: 1,
+        }),
+      (r) => r.status === 201,
+      { timeoutMs: 60_000, what: 'tracker knows the verdicts' },
+    );
 
     const latencies: number[] = [];
     let failures = 0;
@@ -52,9 +93,23 @@ export async function deploymentsBenchmark(context: BenchContext): Promise<Bench
       const reports = [
         { kind: 'CANARY_STARTED', deploymentId: `d-${model}`, ...where(model), modelVersion: 1, trafficPercent: 5 },
         { kind: 'CANARY_TRAFFIC_CHANGED', deploymentId: `d-${model}`, trafficPercent: 25 },
-        { kind: 'ONLINE_METRICS', ...where(model), modelVersion: 1, windowStart: at(0), windowEnd: at(2), metrics: { p99_latency_ms: 50, ctr: 0.05 } },
+        {
+          kind: 'ONLINE_METRICS',
+          ...where(model),
+          modelVersion: 1,
+          windowStart: at(0),
+          windowEnd: at(2),
+          metrics: { p99_latency_ms: 50, ctr: 0.05 },
+        },
         { kind: 'CANARY_TRAFFIC_CHANGED', deploymentId: `d-${model}`, trafficPercent: 50 },
-        { kind: 'ONLINE_METRICS', ...where(model), modelVersion: 1, windowStart: at(2), windowEnd: at(4), metrics: { p99_latency_ms: 52, ctr: 0.051 } },
+        {
+          kind: 'ONLINE_METRICS',
+          ...where(model),
+          modelVersion: 1,
+          windowStart: at(2),
+          windowEnd: at(4),
+          metrics: { p99_latency_ms: 52, ctr: 0.051 },
+        },
         { kind: 'ROLLOUT_COMPLETED', deploymentId: `d-${model}` },
       ];
       for (const [step, report] of reports.entries()) {
@@ -65,9 +120,11 @@ export async function deploymentsBenchmark(context: BenchContext): Promise<Bench
     };
     const queue = models.slice(0, -1);
     const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      for (let model = queue.shift(); model; model = queue.shift()) await lifecycle(model);
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let model = queue.shift(); model; model = queue.shift()) await lifecycle(model);
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
 
     // Over Kafka: a report appended to the topic, until the deployment shows it.
@@ -79,9 +136,39 @@ export async function deploymentsBenchmark(context: BenchContext): Promise<Bench
       const appended = Date.now();
       await producer.send({
         topic: `${environment.id}.deployment-reports.v1`,
-        messages: [{ key: model, value: codec.encode({ type: 'DeploymentReportSubmitted', data: { envelope: buildEnvelope('DeploymentReportSubmitted', { eventId: randomUUID(), occurredAt: appended, producer: 'bench', correlationId: reportId, modelName: model }), reportId, kind: 'CANARY_STARTED', reportedAt: day + 86_400_000, body: JSON.stringify({ deploymentId: `k-${index}`, ...where(model), service: `kafka-${index}`, modelVersion: 1, trafficPercent: traffic }) } }) }],
+        messages: [
+          {
+            key: model,
+            value: codec.encode({
+              type: 'DeploymentReportSubmitted',
+              data: {
+                envelope: buildEnvelope('DeploymentReportSubmitted', {
+                  eventId: randomUUID(),
+                  occurredAt: appended,
+                  producer: 'bench',
+                  correlationId: reportId,
+                  modelName: model,
+                }),
+                reportId,
+                kind: 'CANARY_STARTED',
+                reportedAt: day + 86_400_000,
+                body: JSON.stringify({
+                  deploymentId: `k-${index}`,
+                  ...where(model),
+                  service: `kafka-${index}`,
+                  modelVersion: 1,
+                  trafficPercent: traffic,
+                }),
+              },
+            }),
+          },
+        ],
       });
-      await eventually(() => fetch(`${tracker.url}/v1/deployments/k-${index}`, { headers: bearer() }).then((r) => r.status), (status) => status === 200, { intervalMs: 5, what: 'report applied' });
+      await eventually(
+        () => fetch(`${tracker.url}/v1/deployments/k-${index}`, { headers: bearer() }).then((r) => r.status),
+        (status) => status === 200,
+        { intervalMs: 5, what: 'report applied' },
+      );
       kafkaLatencies.push(Date.now() - appended);
     }
     return {

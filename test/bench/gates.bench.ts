@@ -8,17 +8,48 @@ const SLICES = 50;
 
 function subjectWithSlices(version: number, auc: number): GateSubject {
   const run = exampleRunRegistered('bench-model', version);
-  const slices = Array.from({ length: SLICES }, (_, index) => ({ slice: `segment=${index}`, trafficShare: 1 / SLICES, metrics: { auc, calibration_slope: 1 + (index % 5) * 0.001, recall: 0.7, precision: 0.8 } }));
-  const fairness = ['age_band', 'gender', 'region'].flatMap((attribute) => ['a', 'b', 'c', 'd'].map((group, index) => ({ attribute, group, metrics: { precision: 0.8 + index * 0.004, recall: 0.7 } })));
-  return { modelName: 'bench-model', modelVersion: version, artifacts: run.artifacts, metrics: { ...run.metrics, overall: { ...run.metrics.overall, auc, logloss: 0.3, recall: 0.7 }, slices, fairness } };
+  const slices = Array.from({ length: SLICES }, (_, index) => ({
+    slice: `segment=${index}`,
+    trafficShare: 1 / SLICES,
+    metrics: { auc, calibration_slope: 1 + (index % 5) * 0.001, recall: 0.7, precision: 0.8 },
+  }));
+  const fairness = ['age_band', 'gender', 'region'].flatMap((attribute) =>
+    ['a', 'b', 'c', 'd'].map((group, index) => ({ attribute, group, metrics: { precision: 0.8 + index * 0.004, recall: 0.7 } })),
+  );
+  return {
+    modelName: 'bench-model',
+    modelVersion: version,
+    artifacts: run.artifacts,
+    metrics: { ...run.metrics, overall: { ...run.metrics.overall, auc, logloss: 0.3, recall: 0.7 }, slices, fairness },
+  };
 }
 
 /** 20 checks, most of them across all 50 slices: the evaluator's heavy case. */
 function twentyCheckPolicy(): GatePolicy {
   const checks: CheckDefinition[] = [];
-  for (let index = 0; index < 6; index += 1) checks.push({ id: `slice-floor-${index}`, kind: 'slice-threshold', metric: index % 2 ? 'recall' : 'auc', slices: { topKByTraffic: SLICES }, bound: { min: 0.5 } });
-  for (let index = 0; index < 6; index += 1) checks.push({ id: `slice-change-${index}`, kind: 'slice-change', metric: 'auc', slices: { topKByTraffic: SLICES }, change: { direction: 'higher', absolute: -0.01 } });
-  checks.push({ id: 'calibration', kind: 'slice-threshold', metric: 'calibration_slope', slices: { topKByTraffic: SLICES }, bound: { target: 1, maxDeviation: 0.02 } });
+  for (let index = 0; index < 6; index += 1)
+    checks.push({
+      id: `slice-floor-${index}`,
+      kind: 'slice-threshold',
+      metric: index % 2 ? 'recall' : 'auc',
+      slices: { topKByTraffic: SLICES },
+      bound: { min: 0.5 },
+    });
+  for (let index = 0; index < 6; index += 1)
+    checks.push({
+      id: `slice-change-${index}`,
+      kind: 'slice-change',
+      metric: 'auc',
+      slices: { topKByTraffic: SLICES },
+      change: { direction: 'higher', absolute: -0.01 },
+    });
+  checks.push({
+    id: 'calibration',
+    kind: 'slice-threshold',
+    metric: 'calibration_slope',
+    slices: { topKByTraffic: SLICES },
+    bound: { target: 1, maxDeviation: 0.02 },
+  });
   checks.push({ id: 'auc', kind: 'metric-change', metric: 'auc', change: { direction: 'higher', absolute: 0.005 } });
   checks.push({ id: 'logloss', kind: 'metric-threshold', metric: 'logloss', bound: { max: 0.4 } });
   checks.push({ id: 'parity-precision', kind: 'group-disparity', metric: 'precision', maxGap: 0.02 });
@@ -46,7 +77,15 @@ export async function evaluatorBenchmark(context: BenchContext): Promise<BenchRe
     }
     rates.push(count / ((performance.now() - started) / 1000));
   }
-  return { name: 'gates: pure evaluator', figures: { policy_checks: policy.checks.length, slices: SLICES, check_results_per_evaluation: checks, evaluations_per_s_median: round(median(rates), 0) } };
+  return {
+    name: 'gates: pure evaluator',
+    figures: {
+      policy_checks: policy.checks.length,
+      slices: SLICES,
+      check_results_per_evaluation: checks,
+      evaluations_per_s_median: round(median(rates), 0),
+    },
+  };
 }
 
 /**
@@ -81,24 +120,38 @@ export async function gateLatencyBenchmark(context: BenchContext): Promise<Bench
     await producer.connect();
     const perTick = Math.max(1, Math.round(rate / 20));
     const started = performance.now();
-    for (let index = 0; index < runs; ) {
+    for (let index = 0; index < runs;) {
       const messages = [];
       for (let n = 0; n < perTick && index < runs; n += 1, index += 1) {
         const event: RunRegistered = exampleRunRegistered(`bench-model-${index % 100}`, Math.floor(index / 100) + 1);
         const now = Date.now();
         appendedAt.set(event.envelope.eventId, now);
-        messages.push({ key: event.modelName, value: environment.sealer.seal('lineage', codec.encode({ type: 'RunRegistered', data: event })), timestamp: String(now) });
+        messages.push({
+          key: event.modelName,
+          value: environment.sealer.seal('lineage', codec.encode({ type: 'RunRegistered', data: event })),
+          timestamp: String(now),
+        });
       }
       await producer.send({ topic: `${environment.id}.lineage.v1`, messages });
       const due = started + (index / rate) * 1000;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
     }
     await producer.disconnect();
-    await Promise.race([allDecided, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length} of ${runs} decisions`)), 600_000))]);
+    await Promise.race([
+      allDecided,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length} of ${runs} decisions`)), 600_000)),
+    ]);
     const elapsed = (performance.now() - started) / 1000;
     return {
       name: 'gates: RunRegistered appended -> GateEvaluated appended',
-      figures: { runs, offered_rate_per_s: rate, achieved_decisions_per_s: round(runs / elapsed, 1), latency_p50_ms: percentile(latencies, 50), latency_p99_ms: percentile(latencies, 99), latency_max_ms: percentile(latencies, 100) },
+      figures: {
+        runs,
+        offered_rate_per_s: rate,
+        achieved_decisions_per_s: round(runs / elapsed, 1),
+        latency_p50_ms: percentile(latencies, 50),
+        latency_p99_ms: percentile(latencies, 99),
+        latency_max_ms: percentile(latencies, 100),
+      },
     };
   } finally {
     await consumer.disconnect();

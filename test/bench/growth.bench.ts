@@ -18,7 +18,8 @@ const PLOTTED = ['version_by_id_p99_ms', 'impact_by_snapshot_p99_ms', 'lineage_d
 function sizes(context: BenchContext): number[] {
   const raw = context.settings['BENCH_GROWTH_SIZES'] ?? '100000,1000000,5000000';
   const parsed = raw.split(',').map((size) => Number(size.trim()));
-  if (parsed.some((size) => !Number.isInteger(size) || size <= 0)) throw new Error(`BENCH_GROWTH_SIZES must list positive integers, got ${raw}`);
+  if (parsed.some((size) => !Number.isInteger(size) || size <= 0))
+    throw new Error(`BENCH_GROWTH_SIZES must list positive integers, got ${raw}`);
   return parsed;
 }
 
@@ -47,7 +48,10 @@ export async function growthBenchmark(context: BenchContext): Promise<BenchResul
   const series: Array<{ versions: number; figures: BenchResult['figures'] }> = [];
   for (const versions of sizes(context)) {
     context.log(`growth: ${versions} versions`);
-    const result = await projectionsBenchmark({ ...context, settings: { ...context.settings, BENCH_PROJECTION_VERSIONS: String(versions) } });
+    const result = await projectionsBenchmark({
+      ...context,
+      settings: { ...context.settings, BENCH_PROJECTION_VERSIONS: String(versions) },
+    });
     series.push({ versions, figures: result.figures });
   }
   const figures: BenchResult['figures'] = {};

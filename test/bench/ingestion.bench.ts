@@ -42,10 +42,17 @@ async function stampAndHash(path: string, repetition: number): Promise<string> {
 
 function putFile(url: string, path: string, sha256: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', headers: { ...bearer(), 'content-type': 'application/octet-stream', 'content-length': String(statSync(path).size) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      `${url}/v1/artifacts/${sha256}`,
+      {
+        method: 'PUT',
+        headers: { ...bearer(), 'content-type': 'application/octet-stream', 'content-length': String(statSync(path).size) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     pipeline(createReadStream(path, { highWaterMark: MiB }), req).catch(reject);
   });
@@ -64,7 +71,13 @@ export async function uploadBenchmark(context: BenchContext): Promise<BenchResul
   const dir = mkdtempSync(join(tmpdir(), 'modelreg-bench-'));
   const file = join(dir, 'artifact.bin');
   const env = environment.env;
-  const s3 = new S3Client({ endpoint: env['S3_ENDPOINT'], region: env['S3_REGION'], forcePathStyle: true, credentials: { accessKeyId: env['S3_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['S3_SECRET_ACCESS_KEY'] ?? '' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const s3 = new S3Client({
+    endpoint: env['S3_ENDPOINT'],
+    region: env['S3_REGION'],
+    forcePathStyle: true,
+    credentials: { accessKeyId: env['S3_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['S3_SECRET_ACCESS_KEY'] ?? '' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
   const api: number[] = [];
   const raw: number[] = [];
   try {
@@ -77,9 +90,16 @@ export async function uploadBenchmark(context: BenchContext): Promise<BenchResul
       if (status !== 201) throw new Error(`API upload answered ${status}`);
       api.push(bytes / MiB / ((performance.now() - started) / 1000));
       started = performance.now();
-      await new Upload({ client: s3, params: { Bucket: env['S3_BUCKET'], Key: `bench/raw-${repetition}`, Body: createReadStream(file, { highWaterMark: MiB }) }, partSize: 16 * MiB, queueSize: 2 }).done();
+      await new Upload({
+        client: s3,
+        params: { Bucket: env['S3_BUCKET'], Key: `bench/raw-${repetition}`, Body: createReadStream(file, { highWaterMark: MiB }) },
+        partSize: 16 * MiB,
+        queueSize: 2,
+      }).done();
       raw.push(bytes / MiB / ((performance.now() - started) / 1000));
-      context.log(`upload ${repetition}/${repeats}: API ${round(api.at(-1) as number)} MiB/s, raw SDK ${round(raw.at(-1) as number)} MiB/s`);
+      context.log(
+        `upload ${repetition}/${repeats}: API ${round(api.at(-1) as number)} MiB/s, raw SDK ${round(raw.at(-1) as number)} MiB/s`,
+      );
     }
     return {
       name: 'ingestion: artifact upload',
@@ -113,7 +133,11 @@ export async function registrationBenchmark(context: BenchContext): Promise<Benc
   try {
     const bytes = Buffer.from('bench artifact');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await fetch(`${ingestion.url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer(), 'content-type': 'application/octet-stream' } });
+    await fetch(`${ingestion.url}/v1/artifacts/${sha256}`, {
+      method: 'PUT',
+      body: bytes,
+      headers: { ...bearer(), 'content-type': 'application/octet-stream' },
+    });
     const latencies: number[] = [];
     let counter = 0;
     let failures = 0;
@@ -123,7 +147,11 @@ export async function registrationBenchmark(context: BenchContext): Promise<Benc
         counter += 1;
         const body = exampleRunSubmissionJson(`bench-model-${counter % 50}`, `bench-run-${counter}`, sha256, bytes.length);
         const started = performance.now();
-        const response = await fetch(`${ingestion.url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer(), 'content-type': 'application/json' } });
+        const response = await fetch(`${ingestion.url}/v1/runs`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { ...bearer(), 'content-type': 'application/json' },
+        });
         await response.arrayBuffer();
         if (response.status === 201) latencies.push(performance.now() - started);
         else failures += 1;

@@ -6,7 +6,11 @@ export class MlflowRegistry {
   constructor(readonly url: string) {}
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(`${this.url}/api/2.0/mlflow/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${this.url}/api/2.0/mlflow/${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`MLflow ${path}: ${response.status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
@@ -34,20 +38,40 @@ export class MlflowRegistry {
   async register(experimentId: string, submission: Record<string, unknown>): Promise<void> {
     const run = submission as unknown as RunSubmission;
     const now = Date.now();
-    const { run: created } = await this.post<{ run: { info: { run_id: string } } }>('runs/create', { experiment_id: experimentId, run_name: run.trainingRunId, start_time: now });
+    const { run: created } = await this.post<{ run: { info: { run_id: string } } }>('runs/create', {
+      experiment_id: experimentId,
+      run_name: run.trainingRunId,
+      start_time: now,
+    });
     const runId = created.info.run_id;
     // MLflow names allow alphanumerics, _ - . space : / only: `country=US` becomes `country:US`.
     const metric = (key: string, value: number) => ({ key: key.replace(/[^A-Za-z0-9_\-. :/]/g, ':'), value, timestamp: now, step: 0 });
-    const flat = (prefix: string, values: Record<string, unknown>) => Object.entries(values).map(([key, value]) => ({ key: `${prefix}${key}`, value: typeof value === 'object' ? JSON.stringify(value) : String(value) }));
+    const flat = (prefix: string, values: Record<string, unknown>) =>
+      Object.entries(values).map(([key, value]) => ({
+        key: `${prefix}${key}`,
+        value: typeof value === 'object' ? JSON.stringify(value) : String(value),
+      }));
     const { packages, ...environment } = run.environment;
     await this.post('runs/log-batch', {
       run_id: runId,
-      params: [...flat('', run.hyperparameters), ...flat('seed.', run.seeds), ...flat('env.', environment), { key: 'env.packages', value: JSON.stringify(packages) }],
+      params: [
+        ...flat('', run.hyperparameters),
+        ...flat('seed.', run.seeds),
+        ...flat('env.', environment),
+        { key: 'env.packages', value: JSON.stringify(packages) },
+      ],
       metrics: [
         ...Object.entries(run.metrics.overall).map(([key, value]) => metric(key, value)),
-        ...run.metrics.slices.flatMap((slice) => [metric(`slice.${slice.slice}.traffic_share`, slice.trafficShare), ...Object.entries(slice.metrics).map(([key, value]) => metric(`slice.${slice.slice}.${key}`, value))]),
-        ...run.metrics.fairness.flatMap((group) => Object.entries(group.metrics).map(([key, value]) => metric(`fairness.${group.attribute}.${group.group}.${key}`, value))),
-        ...run.metrics.operational.map((operational) => metric(`operational.${operational.target}.p99_latency_ms`, operational.p99LatencyMs)),
+        ...run.metrics.slices.flatMap((slice) => [
+          metric(`slice.${slice.slice}.traffic_share`, slice.trafficShare),
+          ...Object.entries(slice.metrics).map(([key, value]) => metric(`slice.${slice.slice}.${key}`, value)),
+        ]),
+        ...run.metrics.fairness.flatMap((group) =>
+          Object.entries(group.metrics).map(([key, value]) => metric(`fairness.${group.attribute}.${group.group}.${key}`, value)),
+        ),
+        ...run.metrics.operational.map((operational) =>
+          metric(`operational.${operational.target}.p99_latency_ms`, operational.p99LatencyMs),
+        ),
       ],
       tags: [
         { key: 'code_repository', value: run.code.repository },

@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { bearer, createTestEnvironment, eventually, freePort, REPO_ROOT, startService, stackConnection, type RunningService } from '@modelreg/testing';
+import {
+  bearer,
+  createTestEnvironment,
+  eventually,
+  freePort,
+  REPO_ROOT,
+  startService,
+  stackConnection,
+  type RunningService,
+} from '@modelreg/testing';
 import { median, percentile, round } from './bench-stats';
 import { setting, type BenchContext, type BenchResult } from './bench-context';
 import { MlflowRegistry } from './mlflow-client';
@@ -24,7 +33,11 @@ interface Load {
 }
 
 /** `concurrency` clients, each sending its next request when the last is answered, until `count` are done or `seconds` pass. */
-async function closedLoop(concurrency: number, limit: { seconds?: number; count?: number }, request: (index: number) => Promise<void>): Promise<Load> {
+async function closedLoop(
+  concurrency: number,
+  limit: { seconds?: number; count?: number },
+  request: (index: number) => Promise<void>,
+): Promise<Load> {
   const load: Load = { done: 0, failures: 0, seconds: 0, latencies: [] };
   const deadline = performance.now() + (limit.seconds ?? Infinity) * 1000;
   let next = 0;
@@ -62,13 +75,37 @@ interface MlflowServer {
 
 async function startMlflow(backendStoreUri: string, artifactRoot: string, workers: number): Promise<MlflowServer> {
   const port = await freePort();
-  const child = spawn(MLFLOW, ['server', '--backend-store-uri', backendStoreUri, '--default-artifact-root', artifactRoot, '--host', '127.0.0.1', '--port', String(port), '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    MLFLOW,
+    [
+      'server',
+      '--backend-store-uri',
+      backendStoreUri,
+      '--default-artifact-root',
+      artifactRoot,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      String(workers),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const registry = new MlflowRegistry(`http://127.0.0.1:${port}`);
   try {
-    await eventually(() => fetch(`${registry.url}/health`).then((r) => r.status, () => 0), (status) => status === 200 || child.exitCode !== null, { timeoutMs: 600_000, intervalMs: 500, what: `MLflow (${workers} workers) up` });
+    await eventually(
+      () =>
+        fetch(`${registry.url}/health`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (status) => status === 200 || child.exitCode !== null,
+      { timeoutMs: 600_000, intervalMs: 500, what: `MLflow (${workers} workers) up` },
+    );
   } catch (error) {
     // Its workers and job runners go with it on SIGTERM.
     child.kill('SIGTERM');
@@ -81,7 +118,9 @@ async function startMlflow(backendStoreUri: string, artifactRoot: string, worker
 /** A registration body: models and data snapshots shared so lookups and searches have work to do. */
 function submission(index: number, round: number, sha256: string, size: number): Record<string, unknown> {
   const body = exampleRunSubmissionJson(`peer-model-${index % MODELS}`, `peer-run-${round}-${index}`, sha256, size);
-  body['dataSnapshots'] = [{ ...(body['dataSnapshots'] as Array<Record<string, unknown>>)[0], snapshotId: `peer-snapshot-${index % SNAPSHOTS}` }];
+  body['dataSnapshots'] = [
+    { ...(body['dataSnapshots'] as Array<Record<string, unknown>>)[0], snapshotId: `peer-snapshot-${index % SNAPSHOTS}` },
+  ];
   return body;
 }
 
@@ -119,21 +158,51 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
     const [ingestion, projections] = services as [RunningService, RunningService];
     const bytes = Buffer.from('peer bench artifact');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await expectOk(`${ingestion.url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } }, 201);
+    await expectOk(
+      `${ingestion.url}/v1/artifacts/${sha256}`,
+      { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } },
+      201,
+    );
     // One server first, alone: it creates MLflow's tables (alembic) before others start on the same store.
     for (const workers of workerCounts) servers.push(await startMlflow(backend.toString(), `file://${artifactRoot}`, workers));
     // Setup calls are retried: a worker still booting (/health answered by another) drops the connection.
     const settled = <T>(call: () => Promise<T>, what: string) =>
-      eventually(() => call().then((value) => ({ value }), () => null), (result) => result !== null, { timeoutMs: 120_000, intervalMs: 1000, what }).then((result) => (result as { value: T }).value);
+      eventually(
+        () =>
+          call().then(
+            (value) => ({ value }),
+            () => null,
+          ),
+        (result) => result !== null,
+        { timeoutMs: 120_000, intervalMs: 1000, what },
+      ).then((result) => (result as { value: T }).value);
     const experiments = new Map<MlflowServer, string>();
-    for (const server of servers) experiments.set(server, await settled(() => server.registry.createExperiment(`peer-${server.workers}`), 'MLflow experiment'));
+    for (const server of servers)
+      experiments.set(server, await settled(() => server.registry.createExperiment(`peer-${server.workers}`), 'MLflow experiment'));
     const first = servers[0] as MlflowServer;
-    for (let model = 0; model < MODELS; model += 1) await settled(() => first.registry.createRegisteredModel(`peer-model-${model}`).catch((error: Error) => { if (!/RESOURCE_ALREADY_EXISTS/.test(error.message)) throw error; }), 'MLflow registered model');
+    for (let model = 0; model < MODELS; model += 1)
+      await settled(
+        () =>
+          first.registry.createRegisteredModel(`peer-model-${model}`).catch((error: Error) => {
+            if (!/RESOURCE_ALREADY_EXISTS/.test(error.message)) throw error;
+          }),
+        'MLflow registered model',
+      );
 
-    type System = { name: string; register: (body: Record<string, unknown>) => Promise<void>; byVersion: (model: string, version: number) => Promise<void>; bySnapshot: (snapshot: string) => Promise<void> };
+    type System = {
+      name: string;
+      register: (body: Record<string, unknown>) => Promise<void>;
+      byVersion: (model: string, version: number) => Promise<void>;
+      bySnapshot: (snapshot: string) => Promise<void>;
+    };
     const ours: System = {
       name: 'modelreg',
-      register: (body) => expectOk(`${ingestion.url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } }, 201),
+      register: (body) =>
+        expectOk(
+          `${ingestion.url}/v1/runs`,
+          { method: 'POST', body: JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } },
+          201,
+        ),
       byVersion: (model, version) => expectOk(`${projections.url}/v1/models/${model}/versions/${version}`, { headers: bearer('reader') }),
       bySnapshot: (snapshot) => expectOk(`${projections.url}/v1/impact?dataSnapshot=${snapshot}`, { headers: bearer('reader') }),
     };
@@ -149,22 +218,36 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
             if (status !== 200) throw new Error(`model-versions/get: ${status}`);
           },
           bySnapshot: async (snapshot) => {
-            await server.registry.post('runs/search', { experiment_ids: [...experiments.values()], filter: `tags.data_snapshot = '${snapshot}'`, max_results: 1000 });
+            await server.registry.post('runs/search', {
+              experiment_ids: [...experiments.values()],
+              filter: `tags.data_snapshot = '${snapshot}'`,
+              max_results: 1000,
+            });
           },
         };
       }),
     ];
-    const figures = new Map<string, { registrations: number[]; failures: number; byVersion: Load[]; bySnapshot: Load[] }>(systems.map((system) => [system.name, { registrations: [], failures: 0, byVersion: [], bySnapshot: [] }]));
-    const registered = new Map<string, number>([['modelreg', 0], ['mlflow', 0]]);
+    const figures = new Map<string, { registrations: number[]; failures: number; byVersion: Load[]; bySnapshot: Load[] }>(
+      systems.map((system) => [system.name, { registrations: [], failures: 0, byVersion: [], bySnapshot: [] }]),
+    );
+    const registered = new Map<string, number>([
+      ['modelreg', 0],
+      ['mlflow', 0],
+    ]);
     for (let roundNo = 1; roundNo <= rounds; roundNo += 1) {
       for (const system of systems) {
-        const load = await closedLoop(concurrency, { seconds }, (index) => system.register(submission(index, roundNo * 1000 + systems.indexOf(system), sha256, bytes.length)));
+        const load = await closedLoop(concurrency, { seconds }, (index) =>
+          system.register(submission(index, roundNo * 1000 + systems.indexOf(system), sha256, bytes.length)),
+        );
         const entry = figures.get(system.name)!;
         entry.registrations.push(load.done / load.seconds);
         entry.failures += load.failures;
         const family = system === ours ? 'modelreg' : 'mlflow';
         registered.set(family, (registered.get(family) ?? 0) + load.done);
-        context.log(`round ${roundNo} ${system.name}: ${round(load.done / load.seconds)} registrations/s, ${load.failures} failed${load.firstError ? ` (${load.firstError})` : ''}`);
+        context.log(
+          `round ${roundNo} ${system.name}: ${round(load.done / load.seconds)} registrations/s, ` +
+            `${load.failures} failed${load.firstError ? ` (${load.firstError})` : ''}`,
+        );
       }
       // Versions are numbered per model in both: the lookups ask for versions every system has.
       // MLflow's servers share one store and its registered models.
@@ -172,11 +255,24 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
       const both = Math.max(1, Math.min(registered.get('modelreg') as number, registered.get('mlflow') as number));
       const modelsWithVersions = Math.min(MODELS, both);
       const versionsPerModel = Math.max(1, Math.floor(both / MODELS));
-      await eventually(() => fetch(`${projections.url}/v1/models/peer-model-${modelsWithVersions - 1}/versions?limit=1`, { headers: bearer('reader') }).then((r) => r.json() as Promise<{ total?: number }>), (body) => (body.total ?? 0) >= versionsPerModel, { timeoutMs: 300_000, intervalMs: 500, what: 'registrations projected' });
+      await eventually(
+        () =>
+          fetch(`${projections.url}/v1/models/peer-model-${modelsWithVersions - 1}/versions?limit=1`, { headers: bearer('reader') }).then(
+            (r) => r.json() as Promise<{ total?: number }>,
+          ),
+        (body) => (body.total ?? 0) >= versionsPerModel,
+        { timeoutMs: 300_000, intervalMs: 500, what: 'registrations projected' },
+      );
       for (const system of systems) {
         const entry = figures.get(system.name)!;
-        entry.byVersion.push(await closedLoop(concurrency, { count: lookups }, (index) => system.byVersion(`peer-model-${index % modelsWithVersions}`, 1 + (index % versionsPerModel))));
-        entry.bySnapshot.push(await closedLoop(concurrency, { count: lookups }, (index) => system.bySnapshot(`peer-snapshot-${(index * 7) % SNAPSHOTS}`)));
+        entry.byVersion.push(
+          await closedLoop(concurrency, { count: lookups }, (index) =>
+            system.byVersion(`peer-model-${index % modelsWithVersions}`, 1 + (index % versionsPerModel)),
+          ),
+        );
+        entry.bySnapshot.push(
+          await closedLoop(concurrency, { count: lookups }, (index) => system.bySnapshot(`peer-snapshot-${(index * 7) % SNAPSHOTS}`)),
+        );
       }
     }
     const result: Record<string, number | string | null> = { rounds, seconds_per_round: seconds, concurrency, lookups_per_round: lookups };
@@ -193,13 +289,18 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
     }
     const peers = systems.filter((system) => system !== ours).map((system) => figures.get(system.name)!);
     const mine = figures.get('modelreg')!;
-    result['registrations_vs_best_mlflow'] = round(median(mine.registrations) / Math.max(...peers.map((peer) => median(peer.registrations))), 2);
+    result['registrations_vs_best_mlflow'] = round(
+      median(mine.registrations) / Math.max(...peers.map((peer) => median(peer.registrations))),
+      2,
+    );
     result['version_lookups_vs_best_mlflow'] = round(rate(mine.byVersion) / Math.max(...peers.map((peer) => rate(peer.byVersion))), 2);
     result['snapshot_searches_vs_best_mlflow'] = round(rate(mine.bySnapshot) / Math.max(...peers.map((peer) => rate(peer.bySnapshot))), 2);
     return {
       name: 'peer: modelreg vs MLflow (Postgres backend store)',
       figures: result,
-      notes: `MLflow ${workerCounts.join('/')} workers (uvicorn, one server each, same database); same Node fetch client, ${concurrency} concurrent, rounds interleaved; medians of rounds.`,
+      notes:
+        `MLflow ${workerCounts.join('/')} workers (uvicorn, one server each, same database); same ` +
+        `Node fetch client, ${concurrency} concurrent, rounds interleaved; medians of rounds.`,
     };
   } finally {
     for (const server of servers) server.process.kill('SIGTERM');

@@ -18,10 +18,26 @@ export function registration(model: number, version: number): RegistryEvent {
 
 function deployment(model: number, version: number, kind: 'CanaryStarted' | 'RolloutCompleted'): RegistryEvent {
   const modelName = `bench-model-${model}`;
-  const envelope = buildEnvelope(kind, { eventId: randomUUID(), occurredAt: Date.now(), producer: 'bench', correlationId: 'bench', modelName, modelVersion: version });
-  const where = { deploymentId: `d-${model}-${version}`, modelName, service: `service-${model % 20}`, surface: 'home', environment: 'production' };
+  const envelope = buildEnvelope(kind, {
+    eventId: randomUUID(),
+    occurredAt: Date.now(),
+    producer: 'bench',
+    correlationId: 'bench',
+    modelName,
+    modelVersion: version,
+  });
+  const where = {
+    deploymentId: `d-${model}-${version}`,
+    modelName,
+    service: `service-${model % 20}`,
+    surface: 'home',
+    environment: 'production',
+  };
   return kind === 'CanaryStarted'
-    ? { type: 'CanaryStarted', data: { envelope, ...where, modelVersion: version, trafficPercent: 5, baselineVersion: null, startedAt: Date.now() } }
+    ? {
+        type: 'CanaryStarted',
+        data: { envelope, ...where, modelVersion: version, trafficPercent: 5, baselineVersion: null, startedAt: Date.now() },
+      }
     : { type: 'RolloutCompleted', data: { envelope, ...where, modelVersion: version, previousVersion: null, completedAt: Date.now() } };
 }
 
@@ -72,8 +88,19 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
     if (version % 100 === 0) context.log(`seeded ${seeded} versions`);
   }
   const deployments = [];
-  for (let model = 0; model < Math.min(models, 200); model += 1) deployments.push(deployment(model, 1, 'CanaryStarted'), deployment(model, 1, 'RolloutCompleted'), deployment(model, 2, 'CanaryStarted'));
-  await producer.send({ topic: topics.deployments, messages: deployments.map((event) => ({ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('deployments', codec.encode(event)) })) });
+  for (let model = 0; model < Math.min(models, 200); model += 1)
+    deployments.push(
+      deployment(model, 1, 'CanaryStarted'),
+      deployment(model, 1, 'RolloutCompleted'),
+      deployment(model, 2, 'CanaryStarted'),
+    );
+  await producer.send({
+    topic: topics.deployments,
+    messages: deployments.map((event) => ({
+      key: event.data.envelope.subject.modelName,
+      value: environment.sealer.seal('deployments', codec.encode(event)),
+    })),
+  });
   const total = seeded + deployments.length;
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   context.log(`seeded ${total} events in ${round(seedSeconds, 1)} s`);
@@ -84,7 +111,12 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
   await raw.subscribe({ topics: [topics.lineage, topics.gates, topics.deployments], fromBeginning: true });
   let rawCount = 0;
   await new Promise<void>((resolve) => {
-    void raw.run({ eachBatch: async ({ batch }) => { rawCount += batch.messages.length; if (rawCount >= total) resolve(); } });
+    void raw.run({
+      eachBatch: async ({ batch }) => {
+        rawCount += batch.messages.length;
+        if (rawCount >= total) resolve();
+      },
+    });
   });
   const rawRate = total / ((performance.now() - rawStarted) / 1000);
   await raw.disconnect();
@@ -93,15 +125,45 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
   const projections = await startService('projections', { ...environment.env, LOG_LEVEL: 'error' }, { compiled: true, timeoutMs: 120_000 });
   try {
     const liveStarted = performance.now();
-    await eventually(() => fetch(`${projections.url}/v1/models?limit=1`, { headers: bearer() }).then((r) => r.json() as Promise<{ total: number }>), (body) => body.total === models, { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection' });
-    await eventually(() => fetch(`${projections.url}/v1/models/bench-model-${models - 1}/versions?limit=1`, { headers: bearer() }).then((r) => r.json() as Promise<{ total: number }>), (body) => body.total === perModel || body.total === Math.floor(versions / models), { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection complete' });
+    await eventually(
+      () => fetch(`${projections.url}/v1/models?limit=1`, { headers: bearer() }).then((r) => r.json() as Promise<{ total: number }>),
+      (body) => body.total === models,
+      { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection' },
+    );
+    await eventually(
+      () =>
+        fetch(`${projections.url}/v1/models/bench-model-${models - 1}/versions?limit=1`, { headers: bearer() }).then(
+          (r) => r.json() as Promise<{ total: number }>,
+        ),
+      (body) => body.total === perModel || body.total === Math.floor(versions / models),
+      { timeoutMs: 3_600_000, intervalMs: 2000, what: 'initial projection complete' },
+    );
     const initialSeconds = (performance.now() - liveStarted) / 1000;
     context.log(`initial projection: ${round(initialSeconds, 1)} s`);
 
-    const started = await fetch(`${projections.url}/v1/replay`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' } });
+    const started = await fetch(`${projections.url}/v1/replay`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json' },
+    });
     if (started.status !== 202) throw new Error(`replay refused: ${started.status}`);
-    const replay = await eventually(() => fetch(`${projections.url}/v1/replay`, { headers: bearer() }).then((r) => r.json() as Promise<{ state: string; eventsApplied: number; rebuildSeconds: number; eventsPerSecond: number; checksums?: Record<string, { equal: boolean }>; checksumError?: string }>), (s) => s.state === 'done' || s.state === 'failed', { timeoutMs: 3_600_000, intervalMs: 2000, what: 'replay' });
-    if (replay.state !== 'done') throw new Error(`replay failed: ${(replay as { error?: string }).error ?? 'unknown'}\n${projections.output().slice(-3000)}`);
+    const replay = await eventually(
+      () =>
+        fetch(`${projections.url}/v1/replay`, { headers: bearer() }).then(
+          (r) =>
+            r.json() as Promise<{
+              state: string;
+              eventsApplied: number;
+              rebuildSeconds: number;
+              eventsPerSecond: number;
+              checksums?: Record<string, { equal: boolean }>;
+              checksumError?: string;
+            }>,
+        ),
+      (s) => s.state === 'done' || s.state === 'failed',
+      { timeoutMs: 3_600_000, intervalMs: 2000, what: 'replay' },
+    );
+    if (replay.state !== 'done')
+      throw new Error(`replay failed: ${(replay as { error?: string }).error ?? 'unknown'}\n${projections.output().slice(-3000)}`);
     context.log(`replay: ${replay.eventsPerSecond} events/s`);
     const copy = await copyBaseline(environment.databaseUrl, 'projections', join(REPO_ROOT, 'services/projections/src/migrations'));
     const copyRate = total / copy.seconds;
@@ -118,8 +180,18 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
     for (let index = 0; index < 100; index += 1) {
       const event = registration(models + 1, index + 1);
       const appended = Date.now();
-      await producer.send({ topic: topics.lineage, messages: [{ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('lineage', codec.encode(event)) }] });
-      await eventually(() => fetch(`${projections.url}/v1/models/bench-model-${models + 1}/versions/${index + 1}`, { headers: bearer() }).then((r) => r.status), (status) => status === 200, { intervalMs: 5, what: 'new version visible' });
+      await producer.send({
+        topic: topics.lineage,
+        messages: [{ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('lineage', codec.encode(event)) }],
+      });
+      await eventually(
+        () =>
+          fetch(`${projections.url}/v1/models/bench-model-${models + 1}/versions/${index + 1}`, { headers: bearer() }).then(
+            (r) => r.status,
+          ),
+        (status) => status === 200,
+        { intervalMs: 5, what: 'new version visible' },
+      );
       lags.push(Date.now() - appended);
     }
     return {
@@ -140,7 +212,11 @@ export async function projectionsBenchmark(context: BenchContext): Promise<Bench
         copy_final_rows_events_per_s: round(copyRate, 0),
         replay_to_copy_ratio: round(replay.eventsPerSecond / copyRate, 2),
         replay_total_seconds: round(replay.rebuildSeconds, 1),
-        replay_tables_identical: replay.checksums ? (Object.values(replay.checksums).every((c) => c.equal) ? 'yes' : 'NO') : `not compared: ${replay.checksumError}`,
+        replay_tables_identical: replay.checksums
+          ? Object.values(replay.checksums).every((c) => c.equal)
+            ? 'yes'
+            : 'NO'
+          : `not compared: ${replay.checksumError}`,
         version_by_id_p50_ms: byId.p50,
         version_by_id_p99_ms: byId.p99,
         deployed_per_service_p50_ms: deployed.p50,

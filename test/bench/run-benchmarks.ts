@@ -58,7 +58,10 @@ async function main(argv: string[]): Promise<number> {
   const dir = resolve(REPO_ROOT, '.local/bench');
   mkdirSync(dir, { recursive: true });
   const file = resolve(dir, `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, results }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, results }, null, 2)}\n`,
+  );
   log(`results written to ${file}`);
   return 0;
 }

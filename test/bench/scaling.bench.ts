@@ -52,16 +52,26 @@ export async function scalingBenchmark(context: BenchContext): Promise<BenchResu
       projection_ratio: round(two.projectionEventsPerS / one.projectionEventsPerS),
       failures: one.failures + two.failures,
     },
-    notes: 'Every instance shares the same Postgres, Kafka and CPU cores as the load generator; on a 2-core machine a ratio near 1 shows no shared bottleneck breaks, not the gain of real hardware.',
+    notes:
+      'Every instance shares the same Postgres, Kafka and CPU cores as the load generator; on a 2-core ' +
+      'machine a ratio near 1 shows no shared bottleneck breaks, not the gain of real hardware.',
   };
 }
 
-async function measure(context: BenchContext, instances: number, work: { seconds: number; concurrency: number; partitions: number; events: number }): Promise<InstanceRun> {
+async function measure(
+  context: BenchContext,
+  instances: number,
+  work: { seconds: number; concurrency: number; partitions: number; events: number },
+): Promise<InstanceRun> {
   const environment = await createTestEnvironment(`bench-scale-${instances}`);
   const env: Record<string, string> = { ...environment.env, LOG_LEVEL: 'error', TOPIC_PARTITIONS: String(work.partitions) };
   const started: RunningService[] = [];
   const startInstances = async (name: 'ingestion' | 'projections') => {
-    const running = await Promise.all(Array.from({ length: instances }, (_, index) => startService(name, { ...env, SERVICE_INSTANCE: `${name}-${index + 1}` }, { compiled: true })));
+    const running = await Promise.all(
+      Array.from({ length: instances }, (_, index) =>
+        startService(name, { ...env, SERVICE_INSTANCE: `${name}-${index + 1}` }, { compiled: true }),
+      ),
+    );
     started.push(...running);
     return running;
   };
@@ -90,8 +100,17 @@ async function seedLineage(environment: TestEnvironment, count: number): Promise
   try {
     const topic = topicNames(env['TOPIC_PREFIX'] as string).lineage;
     for (let seeded = 0; seeded < count; seeded += 1000) {
-      const batch = Array.from({ length: Math.min(1000, count - seeded) }, (_, index) => registration(1000 + ((seeded + index) % 100), Math.floor((seeded + index) / 100) + 1));
-      await producer.send({ topic, acks: -1, messages: batch.map((event) => ({ key: event.data.envelope.subject.modelName, value: environment.sealer.seal('lineage', codec.encode(event)) })) });
+      const batch = Array.from({ length: Math.min(1000, count - seeded) }, (_, index) =>
+        registration(1000 + ((seeded + index) % 100), Math.floor((seeded + index) / 100) + 1),
+      );
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: batch.map((event) => ({
+          key: event.data.envelope.subject.modelName,
+          value: environment.sealer.seal('lineage', codec.encode(event)),
+        })),
+      });
     }
   } finally {
     await producer.disconnect();
@@ -99,10 +118,18 @@ async function seedLineage(environment: TestEnvironment, count: number): Promise
 }
 
 /** Metadata-only registrations from `concurrency` clients, each request to the next instance. */
-async function register(ingestion: RunningService[], seconds: number, concurrency: number): Promise<{ registrations: number; failures: number; elapsedS: number }> {
+async function register(
+  ingestion: RunningService[],
+  seconds: number,
+  concurrency: number,
+): Promise<{ registrations: number; failures: number; elapsedS: number }> {
   const bytes = Buffer.from('bench artifact');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await fetch(`${(ingestion[0] as RunningService).url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' } });
+  await fetch(`${(ingestion[0] as RunningService).url}/v1/artifacts/${sha256}`, {
+    method: 'PUT',
+    body: bytes,
+    headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream' },
+  });
   let counter = 0;
   let registrations = 0;
   let failures = 0;
@@ -112,7 +139,11 @@ async function register(ingestion: RunningService[], seconds: number, concurrenc
       counter += 1;
       const target = ingestion[counter % ingestion.length] as RunningService;
       const body = exampleRunSubmissionJson(`bench-model-${counter % 50}`, `bench-run-${counter}`, sha256, bytes.length);
-      const response = await fetch(`${target.url}/v1/runs`, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } });
+      const response = await fetch(`${target.url}/v1/runs`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { ...bearer('trainer'), 'content-type': 'application/json' },
+      });
       await response.arrayBuffer();
       if (response.status === 201) registrations += 1;
       else failures += 1;
@@ -145,7 +176,10 @@ async function projectionRate(databaseUrl: string, total: number, timeoutMs: num
   try {
     let first: { at: number; count: number } | null = null;
     for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-      const count = await db.query('SELECT count(*)::int AS n FROM projections.model_versions').then((result) => (result.rows[0] as { n: number }).n, () => 0);
+      const count = await db.query('SELECT count(*)::int AS n FROM projections.model_versions').then(
+        (result) => (result.rows[0] as { n: number }).n,
+        () => 0,
+      );
       if (count > 0 && !first) first = { at: performance.now(), count };
       if (first && count >= total) return round((total - first.count) / ((performance.now() - first.at) / 1000), 1);
     }

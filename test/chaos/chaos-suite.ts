@@ -10,7 +10,16 @@ import { auditLog, type LogAudit } from './log-audit';
 import { consumerGroups, groupsByRole, readTopics } from './log-probes';
 import { PrivateStack } from './private-stack';
 import { postJson, retryUntil } from './registry-calls';
-import { allReady, measureRecovery, readModelVersions, replayProjections, settle, waitUntilReady, type Recovery, type ReplayOutcome } from './recovery-probes';
+import {
+  allReady,
+  measureRecovery,
+  readModelVersions,
+  replayProjections,
+  settle,
+  waitUntilReady,
+  type Recovery,
+  type ReplayOutcome,
+} from './recovery-probes';
 import { CHAOS_POLICY, SteadyLoad, type LoadFigures } from './steady-load';
 
 export interface ChaosSettings {
@@ -28,7 +37,11 @@ export interface ChaosSettings {
   keepData: boolean;
 }
 
-/** A fault and its recovery: `writeRecoveryMs` from the fault's end until a registration was acknowledged again, `recoveryMs` until, in addition, every consumer group had consumed what was on the log and that write was in the read model. */
+/**
+ * A fault and its recovery: `writeRecoveryMs` from the fault's end until a registration was acknowledged
+ * again, `recoveryMs` until, in addition, every consumer group had consumed what was on the log and that
+ * write was in the read model.
+ */
 export interface FaultResult extends Recovery {
   fault: string;
   round: number;
@@ -56,8 +69,26 @@ export interface ChaosReport {
   stackDir: string;
 }
 
-export const BOUNDED_SETTINGS: ChaosSettings = { rounds: 1, outageMs: 5_000, recoveryTimeoutMs: 45_000, steadyMs: 2_000, registrationEveryMs: 400, queryEveryMs: 300, models: 3, keepData: false };
-export const FULL_SETTINGS: ChaosSettings = { rounds: 3, outageMs: 15_000, recoveryTimeoutMs: 90_000, steadyMs: 10_000, registrationEveryMs: 250, queryEveryMs: 200, models: 5, keepData: true };
+export const BOUNDED_SETTINGS: ChaosSettings = {
+  rounds: 1,
+  outageMs: 5_000,
+  recoveryTimeoutMs: 45_000,
+  steadyMs: 2_000,
+  registrationEveryMs: 400,
+  queryEveryMs: 300,
+  models: 3,
+  keepData: false,
+};
+export const FULL_SETTINGS: ChaosSettings = {
+  rounds: 3,
+  outageMs: 15_000,
+  recoveryTimeoutMs: 90_000,
+  steadyMs: 10_000,
+  registrationEveryMs: 250,
+  queryEveryMs: 200,
+  models: 5,
+  keepData: true,
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,9 +107,17 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
   try {
     await stack.start();
     print(`private stack up in ${stack.dir}`);
-    const kafka = createKafkaClient({ brokers: (stack.env['KAFKA_BROKERS'] as string).split(','), clientId: 'chaos', logger: createJsonLogger({ service: 'chaos', level: 'error' }) });
+    const kafka = createKafkaClient({
+      brokers: (stack.env['KAFKA_BROKERS'] as string).split(','),
+      clientId: 'chaos',
+      logger: createJsonLogger({ service: 'chaos', level: 'error' }),
+    });
     await waitUntilReady(stack, 120_000);
-    const published = await retryUntil(() => postJson(`${stack.urls.gateValidator}/v1/policies`, CHAOS_POLICY), (a) => a.status === 200 || a.status === 201, Date.now() + 60_000);
+    const published = await retryUntil(
+      () => postJson(`${stack.urls.gateValidator}/v1/policies`, CHAOS_POLICY),
+      (a) => a.status === 200 || a.status === 201,
+      Date.now() + 60_000,
+    );
     if (!published) throw new Error('could not publish the chaos gate policy');
 
     const models = Array.from({ length: settings.models }, (_, index) => `chaos-m${index}`);
@@ -96,11 +135,28 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
         try {
           await fault.inject(context);
           const to = new Date();
-          result = { fault: fault.name, round, from, to: to.toISOString(), ...(await measureRecovery(stack, kafka, load, groups, to.getTime(), settings.recoveryTimeoutMs)) };
+          result = {
+            fault: fault.name,
+            round,
+            from,
+            to: to.toISOString(),
+            ...(await measureRecovery(stack, kafka, load, groups, to.getTime(), settings.recoveryTimeoutMs)),
+          };
         } catch (error) {
-          result = { fault: fault.name, round, from, to: new Date().toISOString(), writeRecoveryMs: null, recoveryMs: null, error: (error as Error).message };
+          result = {
+            fault: fault.name,
+            round,
+            from,
+            to: new Date().toISOString(),
+            writeRecoveryMs: null,
+            recoveryMs: null,
+            error: (error as Error).message,
+          };
         }
-        print(`  recovered: writes ${format(result.writeRecoveryMs)}, consumers ${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`);
+        print(
+          `  recovered: writes ${format(result.writeRecoveryMs)}, consumers ` +
+            `${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
+        );
         faults.push(result);
       }
     }
@@ -108,10 +164,32 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
     const figures = await load.stop(60_000);
     print('load stopped; waiting for the registry to settle');
     const settled = await settle(stack, kafka, groups, settings.recoveryTimeoutMs);
-    const records = await readTopics(kafka, codec, [stack.topics.lineage, stack.topics.gates, stack.topics.deployments, stack.topics.deadLetter]);
-    const audit = auditLog({ topics: stack.topics, records, registrations: load.registrations, reports: load.reports, poison: context.poison, models, consumerGroups: groupsByRole(stack.env['TOPIC_PREFIX'] as string) });
+    const records = await readTopics(kafka, codec, [
+      stack.topics.lineage,
+      stack.topics.gates,
+      stack.topics.deployments,
+      stack.topics.deadLetter,
+    ]);
+    const audit = auditLog({
+      topics: stack.topics,
+      records,
+      registrations: load.registrations,
+      reports: load.reports,
+      poison: context.poison,
+      models,
+      consumerGroups: groupsByRole(stack.env['TOPIC_PREFIX'] as string),
+    });
     const readModel = await readModelVersions(stack.databaseUrl, models);
-    const logVersions = new Map(models.map((model) => [model, new Set(records.flatMap((r) => (r.event?.type === 'RunRegistered' && r.event.data.modelName === model ? [r.event.data.modelVersion] : []))).size]));
+    const logVersions = new Map(
+      models.map((model) => [
+        model,
+        new Set(
+          records.flatMap((r) =>
+            r.event?.type === 'RunRegistered' && r.event.data.modelName === model ? [r.event.data.modelVersion] : [],
+          ),
+        ).size,
+      ]),
+    );
     const replay = await replayProjections(stack, settings.recoveryTimeoutMs);
     const restarts = restartFigures(stack, context.plannedKills);
     const ready = await allReady(stack);
@@ -120,14 +198,40 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
       ...exactlyOnceInvariants(figures.refused, audit),
       check('every poison record is dead-lettered with a reason', audit.poisonNotDeadLettered),
       check('no poison record turned into events', audit.poisonPropagated),
-      check('every fault recovered without a person', faults.filter((f) => f.recoveryMs === null).map((f) => `round ${f.round}, ${f.fault}: ${f.error ?? `not recovered within ${settings.recoveryTimeoutMs} ms`}`)),
+      check(
+        'every fault recovered without a person',
+        faults
+          .filter((f) => f.recoveryMs === null)
+          .map((f) => `round ${f.round}, ${f.fault}: ${f.error ?? `not recovered within ${settings.recoveryTimeoutMs} ms`}`),
+      ),
       check('consumers caught up and outboxes drained at the end', settled),
       check('every service ready at the end', ready),
-      check('no service exited other than when killed', Object.entries(restarts).filter(([, r]) => r.unplanned > 0).map(([service, r]) => `${service}: ${r.unplanned} unplanned restart(s)`)),
-      check('the read model holds every version on the log', models.filter((m) => readModel.get(m) !== logVersions.get(m)).map((m) => `${m}: ${readModel.get(m) ?? 0} in projections, ${logVersions.get(m)} on the log`)),
+      check(
+        'no service exited other than when killed',
+        Object.entries(restarts)
+          .filter(([, r]) => r.unplanned > 0)
+          .map(([service, r]) => `${service}: ${r.unplanned} unplanned restart(s)`),
+      ),
+      check(
+        'the read model holds every version on the log',
+        models
+          .filter((m) => readModel.get(m) !== logVersions.get(m))
+          .map((m) => `${m}: ${readModel.get(m) ?? 0} in projections, ${logVersions.get(m)} on the log`),
+      ),
       check('projections equal a clean rebuild', replayFindings(replay)),
     ];
-    return { settings, startedAt: new Date(startedAt).toISOString(), durationSeconds: Math.round((Date.now() - startedAt) / 1000), load: figures, audit, faults, restarts, replay, invariants, stackDir: stack.dir };
+    return {
+      settings,
+      startedAt: new Date(startedAt).toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+      load: figures,
+      audit,
+      faults,
+      restarts,
+      replay,
+      invariants,
+      stackDir: stack.dir,
+    };
   } finally {
     await stack.stop(settings.keepData);
   }
@@ -150,18 +254,28 @@ export function chaosSettings(env: Env, defaults: ChaosSettings): ChaosSettings 
 }
 
 /** What both suites assert of the log: every valid write taken, on the log once, versions gapless, one decision each. */
-export function exactlyOnceInvariants(refused: string[], audit: Pick<LogAudit, 'lost' | 'duplicated' | 'versionGaps' | 'decisionsNotOnce'>): Invariant[] {
+export function exactlyOnceInvariants(
+  refused: string[],
+  audit: Pick<LogAudit, 'lost' | 'duplicated' | 'versionGaps' | 'decisionsNotOnce'>,
+): Invariant[] {
   return [
     check('no valid write was refused', refused),
     check('every acknowledged write is on the log', audit.lost),
-    check('no event is on the log twice', audit.duplicated.map((copy) => `${copy}: appended again`)),
+    check(
+      'no event is on the log twice',
+      audit.duplicated.map((copy) => `${copy}: appended again`),
+    ),
     check('versions per model are gapless and unique', audit.versionGaps),
     check('each version got exactly one automatic gate decision', audit.decisionsNotOnce),
   ];
 }
 
 export function check(name: string, details: string[]): Invariant {
-  return { name, ok: details.length === 0, details: details.slice(0, 20).concat(details.length > 20 ? [`... and ${details.length - 20} more`] : []) };
+  return {
+    name,
+    ok: details.length === 0,
+    details: details.slice(0, 20).concat(details.length > 20 ? [`... and ${details.length - 20} more`] : []),
+  };
 }
 
 export function format(ms: number | null): string {

@@ -23,12 +23,23 @@ describe('fault suite (bounded)', () => {
     expect(report.faults.filter((fault) => fault.error?.startsWith('not recovered') === false)).toEqual([]);
   });
 
-  it.each(['no valid write was refused', 'every acknowledged write is on the log', 'no event is on the log twice', 'versions per model are gapless and unique', 'each version got exactly one automatic gate decision', 'every poison record is dead-lettered with a reason', 'no poison record turned into events', 'every fault recovered without a person', 'consumers caught up and outboxes drained at the end', 'every service ready at the end', 'no service exited other than when killed', 'the read model holds every version on the log', 'projections equal a clean rebuild'])(
-    '%s',
-    (name) => {
-      const invariant = report.invariants.find((candidate) => candidate.name === name);
-      expect(invariant).toBeDefined();
-      expect(invariant?.details).toEqual([]);
-    },
-  );
+  it.each([
+    'no valid write was refused',
+    'every acknowledged write is on the log',
+    'no event is on the log twice',
+    'versions per model are gapless and unique',
+    'each version got exactly one automatic gate decision',
+    'every poison record is dead-lettered with a reason',
+    'no poison record turned into events',
+    'every fault recovered without a person',
+    'consumers caught up and outboxes drained at the end',
+    'every service ready at the end',
+    'no service exited other than when killed',
+    'the read model holds every version on the log',
+    'projections equal a clean rebuild',
+  ])('%s', (name) => {
+    const invariant = report.invariants.find((candidate) => candidate.name === name);
+    expect(invariant).toBeDefined();
+    expect(invariant?.details).toEqual([]);
+  });
 });

@@ -14,7 +14,15 @@ import { auditLog, type LogAudit } from './log-audit';
 import { consumerGroups, groupsByRole, readTopics } from './log-probes';
 import { instanceName, PrivateStack } from './private-stack';
 import { postJson, retryUntil } from './registry-calls';
-import { allReady, measureRecovery, readModelVersions, replayProjections, settle, waitUntilReady, type ReplayOutcome } from './recovery-probes';
+import {
+  allReady,
+  measureRecovery,
+  readModelVersions,
+  replayProjections,
+  settle,
+  waitUntilReady,
+  type ReplayOutcome,
+} from './recovery-probes';
 import { CHAOS_POLICY, SteadyLoad, type LoadFigures } from './steady-load';
 
 export interface ClusterSettings {
@@ -52,8 +60,30 @@ export interface ClusterReport {
   stackDir: string;
 }
 
-export const BOUNDED_CLUSTER_SETTINGS: ClusterSettings = { kafkaNodes: 3, instances: 2, models: 3, registrationWorkers: 2, registrationEveryMs: 400, queryEveryMs: 500, steadyMs: 8_000, outageMs: 10_000, recoveryTimeoutMs: 90_000, portBase: 27420, keepData: false };
-export const FULL_CLUSTER_SETTINGS: ClusterSettings = { ...BOUNDED_CLUSTER_SETTINGS, models: 6, registrationWorkers: 4, registrationEveryMs: 200, queryEveryMs: 300, steadyMs: 60_000, outageMs: 60_000, recoveryTimeoutMs: 120_000, keepData: true };
+export const BOUNDED_CLUSTER_SETTINGS: ClusterSettings = {
+  kafkaNodes: 3,
+  instances: 2,
+  models: 3,
+  registrationWorkers: 2,
+  registrationEveryMs: 400,
+  queryEveryMs: 500,
+  steadyMs: 8_000,
+  outageMs: 10_000,
+  recoveryTimeoutMs: 90_000,
+  portBase: 27420,
+  keepData: false,
+};
+export const FULL_CLUSTER_SETTINGS: ClusterSettings = {
+  ...BOUNDED_CLUSTER_SETTINGS,
+  models: 6,
+  registrationWorkers: 4,
+  registrationEveryMs: 200,
+  queryEveryMs: 300,
+  steadyMs: 60_000,
+  outageMs: 60_000,
+  recoveryTimeoutMs: 120_000,
+  keepData: true,
+};
 
 const SERVICES = ['ingestion', 'gate-validator', 'deployment-tracker', 'projections'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,17 +102,33 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
   const startedAt = Date.now();
   const print = (line: string) => printLine(`${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s  ${line}`);
   execFileSync(process.execPath, [resolve(REPO_ROOT, 'tools/build.js')], { stdio: 'ignore' });
-  const stack = new PrivateStack(print, { topicPrefix: 'cluster', kafkaNodes: settings.kafkaNodes, instances: settings.instances, portBase: settings.portBase });
+  const stack = new PrivateStack(print, {
+    topicPrefix: 'cluster',
+    kafkaNodes: settings.kafkaNodes,
+    instances: settings.instances,
+    portBase: settings.portBase,
+  });
   const codec = new EventCodec(SchemaCatalog.load());
   try {
     await stack.start();
-    print(`private cluster up in ${stack.dir}: ${settings.kafkaNodes} Kafka nodes (${stack.env['KAFKA_BROKERS']}), ${settings.instances} instances of each service`);
+    print(
+      `private cluster up in ${stack.dir}: ${settings.kafkaNodes} Kafka nodes ` +
+        `(${stack.env['KAFKA_BROKERS']}), ${settings.instances} instances of each service`,
+    );
     // A killed broker makes the suite's own client log connection errors: into the stack's folder, not the output.
     const suiteLog = join(stack.dir, 'suite.log');
-    const kafka = createKafkaClient({ brokers: (stack.env['KAFKA_BROKERS'] as string).split(','), clientId: 'cluster', logger: createJsonLogger({ service: 'cluster', level: 'error', write: (line) => appendFileSync(suiteLog, `${line}\n`) }) });
+    const kafka = createKafkaClient({
+      brokers: (stack.env['KAFKA_BROKERS'] as string).split(','),
+      clientId: 'cluster',
+      logger: createJsonLogger({ service: 'cluster', level: 'error', write: (line) => appendFileSync(suiteLog, `${line}\n`) }),
+    });
     await waitUntilReady(stack, 180_000);
     const replication = await describeReplication(kafka, Object.values(stack.topics));
-    const published = await retryUntil(() => postJson(`${stack.urls.gateValidator}/v1/policies`, CHAOS_POLICY), (a) => a.status === 200 || a.status === 201, Date.now() + 60_000);
+    const published = await retryUntil(
+      () => postJson(`${stack.urls.gateValidator}/v1/policies`, CHAOS_POLICY),
+      (a) => a.status === 200 || a.status === 201,
+      Date.now() + 60_000,
+    );
     if (!published) throw new Error('could not publish the gate policy');
 
     const models = Array.from({ length: settings.models }, (_, index) => `chaos-m${index}`);
@@ -93,8 +139,17 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
     const planned = new Map<string, number>();
     const recovered = async (fault: string, from: string) => {
       const to = new Date();
-      const result: FaultResult = { fault, round: 1, from, to: to.toISOString(), ...(await measureRecovery(stack, kafka, load, groups, to.getTime(), settings.recoveryTimeoutMs)) };
-      print(`  recovered: writes ${format(result.writeRecoveryMs)}, consumers ${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`);
+      const result: FaultResult = {
+        fault,
+        round: 1,
+        from,
+        to: to.toISOString(),
+        ...(await measureRecovery(stack, kafka, load, groups, to.getTime(), settings.recoveryTimeoutMs)),
+      };
+      print(
+        `  recovered: writes ${format(result.writeRecoveryMs)}, consumers ` +
+          `${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
+      );
       faults.push(result);
     };
 
@@ -126,10 +181,32 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
     const figures = await load.stop(60_000);
     print('load stopped; waiting for the registry to settle');
     const settled = await settle(stack, kafka, groups, settings.recoveryTimeoutMs);
-    const records = await readTopics(kafka, codec, [stack.topics.lineage, stack.topics.gates, stack.topics.deployments, stack.topics.deadLetter]);
-    const audit = auditLog({ topics: stack.topics, records, registrations: load.registrations, reports: load.reports, poison: [], models, consumerGroups: groupsByRole(stack.layout.topicPrefix) });
+    const records = await readTopics(kafka, codec, [
+      stack.topics.lineage,
+      stack.topics.gates,
+      stack.topics.deployments,
+      stack.topics.deadLetter,
+    ]);
+    const audit = auditLog({
+      topics: stack.topics,
+      records,
+      registrations: load.registrations,
+      reports: load.reports,
+      poison: [],
+      models,
+      consumerGroups: groupsByRole(stack.layout.topicPrefix),
+    });
     const readModel = await readModelVersions(stack.databaseUrl, models);
-    const logVersions = new Map(models.map((model) => [model, new Set(records.flatMap((r) => (r.event?.type === 'RunRegistered' && r.event.data.modelName === model ? [r.event.data.modelVersion] : []))).size]));
+    const logVersions = new Map(
+      models.map((model) => [
+        model,
+        new Set(
+          records.flatMap((r) =>
+            r.event?.type === 'RunRegistered' && r.event.data.modelName === model ? [r.event.data.modelVersion] : [],
+          ),
+        ).size,
+      ]),
+    );
     print('replay after the load: the rebuilt read models must equal the live ones');
     const replay = await replayProjections(stack, settings.recoveryTimeoutMs);
     const ready = await allReady(stack);
@@ -137,19 +214,60 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
     const expected = replicationSettings(settings.kafkaNodes);
 
     const invariants: Invariant[] = [
-      check('topics are replicated as the cluster allows', Object.entries(replication).flatMap(([topic, r]) => (r.replicas.every((n) => n === expected.replicas) && r.minInsync === String(expected.minInsync) ? [] : [`${topic}: replicas ${r.replicas.join(',')}, min.insync.replicas ${r.minInsync}`]))),
-      check('writes kept being acknowledged through every fault', faults.filter((f) => f.writeRecoveryMs === null).map((f) => `${f.fault}: ${f.error ?? 'no write acknowledged'}`)),
+      check(
+        'topics are replicated as the cluster allows',
+        Object.entries(replication).flatMap(([topic, r]) =>
+          r.replicas.every((n) => n === expected.replicas) && r.minInsync === String(expected.minInsync)
+            ? []
+            : [`${topic}: replicas ${r.replicas.join(',')}, min.insync.replicas ${r.minInsync}`],
+        ),
+      ),
+      check(
+        'writes kept being acknowledged through every fault',
+        faults.filter((f) => f.writeRecoveryMs === null).map((f) => `${f.fault}: ${f.error ?? 'no write acknowledged'}`),
+      ),
       ...exactlyOnceInvariants(figures.refused, audit),
       check('no outbox row is on the log twice', audit.duplicatedOutboxRows),
-      check('every fault recovered without a person', faults.filter((f) => f.recoveryMs === null).map((f) => `${f.fault}: ${f.error ?? 'not recovered'}`)),
+      check(
+        'every fault recovered without a person',
+        faults.filter((f) => f.recoveryMs === null).map((f) => `${f.fault}: ${f.error ?? 'not recovered'}`),
+      ),
       check('consumers caught up and outboxes drained at the end', settled),
       check('every instance ready at the end', ready),
-      check('no instance exited other than when killed', Object.entries(restarts).filter(([name, n]) => n > (planned.get(name) ?? 0)).map(([name, n]) => `${name}: ${n - (planned.get(name) ?? 0)} unplanned restart(s)`)),
-      check('a replay under load completed', replayUnderLoad.state === 'done' && !replayUnderLoad.error ? [] : [`replay ${replayUnderLoad.state}${replayUnderLoad.error ? `: ${replayUnderLoad.error}` : ''}`]),
-      check('the read model holds every version on the log', models.filter((m) => readModel.get(m) !== logVersions.get(m)).map((m) => `${m}: ${readModel.get(m) ?? 0} in projections, ${logVersions.get(m)} on the log`)),
+      check(
+        'no instance exited other than when killed',
+        Object.entries(restarts)
+          .filter(([name, n]) => n > (planned.get(name) ?? 0))
+          .map(([name, n]) => `${name}: ${n - (planned.get(name) ?? 0)} unplanned restart(s)`),
+      ),
+      check(
+        'a replay under load completed',
+        replayUnderLoad.state === 'done' && !replayUnderLoad.error
+          ? []
+          : [`replay ${replayUnderLoad.state}${replayUnderLoad.error ? `: ${replayUnderLoad.error}` : ''}`],
+      ),
+      check(
+        'the read model holds every version on the log',
+        models
+          .filter((m) => readModel.get(m) !== logVersions.get(m))
+          .map((m) => `${m}: ${readModel.get(m) ?? 0} in projections, ${logVersions.get(m)} on the log`),
+      ),
       check('projections equal a clean rebuild', replayFindings(replay)),
     ];
-    return { settings, startedAt: new Date(startedAt).toISOString(), durationSeconds: Math.round((Date.now() - startedAt) / 1000), load: figures, audit, replication, faults, restarts, replay, replayUnderLoad, invariants, stackDir: stack.dir };
+    return {
+      settings,
+      startedAt: new Date(startedAt).toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+      load: figures,
+      audit,
+      replication,
+      faults,
+      restarts,
+      replay,
+      replayUnderLoad,
+      invariants,
+      stackDir: stack.dir,
+    };
   } finally {
     await stack.stop(settings.keepData);
   }
@@ -161,10 +279,14 @@ async function describeReplication(kafka: Kafka, topics: string[]): Promise<Clus
   await admin.connect();
   try {
     const { topics: described } = await admin.fetchTopicMetadata({ topics });
-    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })) });
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+    });
     return Object.fromEntries(
       described.map((topic) => {
-        const minInsync = configs.resources.find((resource) => resource.resourceName === topic.name)?.configEntries[0]?.configValue ?? 'unknown';
+        const minInsync =
+          configs.resources.find((resource) => resource.resourceName === topic.name)?.configEntries[0]?.configValue ?? 'unknown';
         return [topic.name, { replicas: topic.partitions.map((partition) => partition.replicas.length), minInsync }];
       }),
     );
@@ -173,7 +295,10 @@ async function describeReplication(kafka: Kafka, topics: string[]): Promise<Clus
   }
 }
 
-/** The defaults unless CLUSTER_MODELS, CLUSTER_STEADY_SECONDS, CLUSTER_OUTAGE_SECONDS or CLUSTER_KEEP_DATA=1 (keep the stack's folder) say otherwise. */
+/**
+ * The defaults unless CLUSTER_MODELS, CLUSTER_STEADY_SECONDS, CLUSTER_OUTAGE_SECONDS or CLUSTER_KEEP_DATA=1
+ * (keep the stack's folder) say otherwise.
+ */
 export function clusterSettings(env: Env, defaults: ClusterSettings): ClusterSettings {
   return {
     ...defaults,

@@ -12,7 +12,9 @@ describe('cluster suite (bounded)', () => {
   let report: ClusterReport;
 
   beforeAll(async () => {
-    report = await runClusterSuite(clusterSettings(process.env, BOUNDED_CLUSTER_SETTINGS), (line) => process.stdout.write(`[cluster] ${line}\n`));
+    report = await runClusterSuite(clusterSettings(process.env, BOUNDED_CLUSTER_SETTINGS), (line) =>
+      process.stdout.write(`[cluster] ${line}\n`),
+    );
     const dir = resolve(REPO_ROOT, 'tmp/chaos');
     mkdirSync(dir, { recursive: true });
     writeFileSync(resolve(dir, 'cluster-bounded-results.json'), `${JSON.stringify(report, null, 2)}\n`);

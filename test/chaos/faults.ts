@@ -16,7 +16,10 @@ export interface FaultContext {
   poison: PoisonRecord[];
 }
 
-/** One fault: `inject` returns when the fault has ended (a server back, a process killed, records produced); recovery is measured from there. */
+/**
+ * One fault: `inject` returns when the fault has ended (a server back, a process killed, records produced);
+ * recovery is measured from there.
+ */
 export interface Fault {
   name: string;
   /** Injected in the last round only (poison records stay on the log; once is the test). */
@@ -29,7 +32,11 @@ const SERVICES = ['ingestion', 'gate-validator', 'deployment-tracker', 'projecti
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The Postgres schema holding each service's outbox; projections has none. */
-export const OUTBOX_SCHEMA: Readonly<Record<string, string | undefined>> = { ingestion: 'ingestion', 'gate-validator': 'gates', 'deployment-tracker': 'deployments' };
+export const OUTBOX_SCHEMA: Readonly<Record<string, string | undefined>> = {
+  ingestion: 'ingestion',
+  'gate-validator': 'gates',
+  'deployment-tracker': 'deployments',
+};
 
 /**
  * Waits (up to 10 s) until one of `schemas` has events in its outbox, which is when a relay pass
@@ -40,7 +47,7 @@ export async function whileRelaying(databaseUrl: string, schemas: string[]): Pro
   await db.connect();
   try {
     const query = schemas.map((schema) => `(SELECT count(*) FROM ${schema}.outbox)`).join(' + ');
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
       if (Number(((await db.query(`SELECT ${query} AS n`)).rows[0] as { n: string }).n) > 0) return;
     }
   } finally {
@@ -61,7 +68,11 @@ function killService(service: string): Fault {
 }
 
 /** A server down for the outage, then started again on the same data. */
-function outage(name: string, stop: (stack: FaultContext['stack']) => Promise<void>, start: (stack: FaultContext['stack']) => Promise<void>): Fault {
+function outage(
+  name: string,
+  stop: (stack: FaultContext['stack']) => Promise<void>,
+  start: (stack: FaultContext['stack']) => Promise<void>,
+): Fault {
   return {
     name,
     inject: async ({ stack, outageMs }) => {
@@ -72,7 +83,11 @@ function outage(name: string, stop: (stack: FaultContext['stack']) => Promise<vo
   };
 }
 
-const restartKafka = outage('restart Kafka', (stack) => stack.stopKafka(), (stack) => stack.startKafka());
+const restartKafka = outage(
+  'restart Kafka',
+  (stack) => stack.stopKafka(),
+  (stack) => stack.startKafka(),
+);
 
 const restartPostgres = outage(
   'restart Postgres (immediate stop: crash recovery)',
@@ -83,7 +98,11 @@ const restartPostgres = outage(
   (stack) => stack.startPostgres(),
 );
 
-const stopS3 = outage('stop S3', (stack) => stack.stopS3(), (stack) => stack.startS3());
+const stopS3 = outage(
+  'stop S3',
+  (stack) => stack.stopS3(),
+  (stack) => stack.startS3(),
+);
 
 /** Three times a second apart, half of the services' database connections are terminated. */
 const terminateConnections: Fault = {
@@ -94,8 +113,10 @@ const terminateConnections: Fault = {
     try {
       for (let round = 0; round < 3; round += 1) {
         await admin.query(
-          `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY random()
-             LIMIT (SELECT count(*) / 2 + 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend')) victims`,
+          `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid
+            <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY random()
+             LIMIT (SELECT count(*) / 2 + 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <>
+               pg_backend_pid() AND backend_type = 'client backend')) victims`,
         );
         await sleep(1000);
       }
@@ -105,17 +126,34 @@ const terminateConnections: Fault = {
   },
 };
 
-/** An undecodable and a decodable poison record on every consumed topic (the run submission references a stored artifact, so only its U+0000 is wrong). */
+/**
+ * An undecodable and a decodable poison record on every consumed topic (the run submission references a
+ * stored artifact, so only its U+0000 is wrong).
+ */
 const poisonRecords: Fault = {
   name: 'poison records on every consumed topic',
   lastRoundOnly: true,
   inject: async (context) => {
     const artifact = artifactBytes(512);
-    const stored = await retryUntil(() => putArtifact(context.stack.urls.ingestion, artifact), (a) => a.status === 200 || a.status === 201, Date.now() + 60_000);
+    const stored = await retryUntil(
+      () => putArtifact(context.stack.urls.ingestion, artifact),
+      (a) => a.status === 200 || a.status === 201,
+      Date.now() + 60_000,
+    );
     if (!stored) throw new Error('could not store the artifact the poison run submission references');
     context.poison.push(...(await injectPoison(context.kafka, context.codec, context.stack.topics, artifact)));
   },
 };
 
-/** Every fault of the issue, in turn: each service killed, Kafka and Postgres restarted, S3 stopped, connections terminated, poison records. */
-export const ALL_FAULTS: readonly Fault[] = [...SERVICES.map(killService), restartKafka, restartPostgres, stopS3, terminateConnections, poisonRecords];
+/**
+ * Every fault of the issue, in turn: each service killed, Kafka and Postgres restarted, S3 stopped,
+ * connections terminated, poison records.
+ */
+export const ALL_FAULTS: readonly Fault[] = [
+  ...SERVICES.map(killService),
+  restartKafka,
+  restartPostgres,
+  stopS3,
+  terminateConnections,
+  poisonRecords,
+];

@@ -34,7 +34,10 @@ export interface LogAudit {
   lost: string[];
   /** Events on the log more than once: type, id and producer, each extra copy listed once. */
   duplicated: string[];
-  /** Outbox rows appended more than once (by `modelreg-outbox` and `modelreg-outbox-id`), dead letters included: relays of several instances must never both send a row. */
+  /**
+   * Outbox rows appended more than once (by `modelreg-outbox` and `modelreg-outbox-id`), dead letters
+   * included: relays of several instances must never both send a row.
+   */
   duplicatedOutboxRows: string[];
   /** Per model: versions missing or recorded twice. */
   versionGaps: string[];
@@ -71,7 +74,10 @@ export function auditLog(input: LogAuditInput): LogAudit {
 
   const lost: string[] = [];
   for (const registration of input.registrations) {
-    if (onLog(registration.eventId) === 0) lost.push(`RunRegistered ${registration.eventId} (${registration.modelName} v${registration.modelVersion}, ${registration.trainingRunId})`);
+    if (onLog(registration.eventId) === 0)
+      lost.push(
+        `RunRegistered ${registration.eventId} (${registration.modelName} v${registration.modelVersion}, ${registration.trainingRunId})`,
+      );
   }
   let reportEvents = 0;
   for (const report of input.reports) {
@@ -82,7 +88,14 @@ export function auditLog(input: LogAuditInput): LogAudit {
   }
   const duplicated = [...copies.entries()]
     .filter(([, { count }]) => count > 1)
-    .flatMap(([id, { count, event, appended }]) => Array.from({ length: count - 1 }, () => `${event.type} ${id} by ${event.data.envelope.producer}, appended at ${appended.map((ms) => new Date(ms).toISOString()).join(' and ')}`));
+    .flatMap(([id, { count, event, appended }]) =>
+      Array.from(
+        { length: count - 1 },
+        () =>
+          `${event.type} ${id} by ${event.data.envelope.producer}, appended at ` +
+          `${appended.map((ms) => new Date(ms).toISOString()).join(' and ')}`,
+      ),
+    );
 
   const rows = new Map<string, number>();
   for (const record of input.records) {
@@ -90,17 +103,28 @@ export function auditLog(input: LogAuditInput): LogAudit {
     const id = record.headers[OUTBOX_HEADERS.id];
     if (outbox && id) rows.set(`${outbox} row ${id}`, (rows.get(`${outbox} row ${id}`) ?? 0) + 1);
   }
-  const duplicatedOutboxRows = [...rows.entries()].filter(([, count]) => count > 1).map(([row, count]) => `${row}: appended ${count} times`);
+  const duplicatedOutboxRows = [...rows.entries()]
+    .filter(([, count]) => count > 1)
+    .map(([row, count]) => `${row}: appended ${count} times`);
 
   const versionGaps: string[] = [];
   const decisionsNotOnce: string[] = [];
   const unique = uniqueById(events);
   for (const model of input.models) {
-    const versions = unique.flatMap((e) => (e.type === 'RunRegistered' && e.data.modelName === model ? [e.data.modelVersion] : [])).sort((a, b) => a - b);
+    const versions = unique
+      .flatMap((e) => (e.type === 'RunRegistered' && e.data.modelName === model ? [e.data.modelVersion] : []))
+      .sort((a, b) => a - b);
     const expected = Array.from({ length: versions.length }, (_, index) => index + 1);
-    if (versions.join(',') !== expected.join(',')) versionGaps.push(`${model}: versions ${summarize(versions)}, expected 1..${versions.length}`);
+    if (versions.join(',') !== expected.join(','))
+      versionGaps.push(`${model}: versions ${summarize(versions)}, expected 1..${versions.length}`);
     for (const version of new Set(versions)) {
-      const decisions = unique.filter((e) => e.type === 'GateEvaluated' && e.data.modelName === model && e.data.candidateVersion === version && e.data.trigger === 'RunRegistered').length;
+      const decisions = unique.filter(
+        (e) =>
+          e.type === 'GateEvaluated' &&
+          e.data.modelName === model &&
+          e.data.candidateVersion === version &&
+          e.data.trigger === 'RunRegistered',
+      ).length;
       if (decisions !== 1) decisionsNotOnce.push(`${model} v${version}: ${decisions} automatic decisions`);
     }
   }
@@ -111,7 +135,12 @@ export function auditLog(input: LogAuditInput): LogAudit {
   for (const letter of letters) {
     const reason = letter.headers[DLQ_HEADERS.reason];
     if (!reason) continue;
-    const k = key(letter.headers[DLQ_HEADERS.sourceTopic] ?? '', letter.headers[DLQ_HEADERS.sourcePartition] ?? '', letter.headers[DLQ_HEADERS.sourceOffset] ?? '', letter.headers[DLQ_HEADERS.consumerGroup] ?? '');
+    const k = key(
+      letter.headers[DLQ_HEADERS.sourceTopic] ?? '',
+      letter.headers[DLQ_HEADERS.sourcePartition] ?? '',
+      letter.headers[DLQ_HEADERS.sourceOffset] ?? '',
+      letter.headers[DLQ_HEADERS.consumerGroup] ?? '',
+    );
     lettered.set(k, { count: (lettered.get(k)?.count ?? 0) + 1, reason });
   }
   const poisonNotDeadLettered: string[] = [];
@@ -121,17 +150,28 @@ export function auditLog(input: LogAuditInput): LogAudit {
     const by = groups.filter((group) => lettered.has(key(poison.topic, poison.partition, poison.offset, group)));
     const missing = groups.filter((group) => !by.includes(group));
     const where = `${poison.kind} record on ${poison.topic} ${poison.partition}@${poison.offset} (${poison.what})`;
-    deadLetterReasons[where] = Object.fromEntries(by.map((group) => [group, lettered.get(key(poison.topic, poison.partition, poison.offset, group))?.reason ?? '']));
-    if (poison.kind === 'undecodable' && missing.length > 0) poisonNotDeadLettered.push(`${where}: not dead-lettered by ${missing.join(', ')}`);
-    if (poison.kind === 'decodable' && by.length === 0) poisonNotDeadLettered.push(`${where}: dead-lettered by none of ${groups.join(', ')}`);
+    deadLetterReasons[where] = Object.fromEntries(
+      by.map((group) => [group, lettered.get(key(poison.topic, poison.partition, poison.offset, group))?.reason ?? '']),
+    );
+    if (poison.kind === 'undecodable' && missing.length > 0)
+      poisonNotDeadLettered.push(`${where}: not dead-lettered by ${missing.join(', ')}`);
+    if (poison.kind === 'decodable' && by.length === 0)
+      poisonNotDeadLettered.push(`${where}: dead-lettered by none of ${groups.join(', ')}`);
   }
   const injected = new Set(input.poison.flatMap((poison) => (poison.eventId ? [poison.eventId] : [])));
   const poisonPropagated = unique
     .filter((event) => event.data.envelope.subject.modelName.startsWith(POISON_MODEL_PREFIX) && !injected.has(event.data.envelope.eventId))
-    .map((event) => `${event.type} ${event.data.envelope.eventId} about ${event.data.envelope.subject.modelName}, by ${event.data.envelope.producer}`);
+    .map(
+      (event) =>
+        `${event.type} ${event.data.envelope.eventId} about ${event.data.envelope.subject.modelName}, by ${event.data.envelope.producer}`,
+    );
 
   return {
-    acknowledged: { registrations: input.registrations.length, reports: input.reports.length, events: input.registrations.length + reportEvents },
+    acknowledged: {
+      registrations: input.registrations.length,
+      reports: input.reports.length,
+      events: input.registrations.length + reportEvents,
+    },
     lost,
     duplicated,
     duplicatedOutboxRows,
@@ -156,7 +196,7 @@ function uniqueById(records: LogRecord[]): RegistryEvent[] {
 /** "1-40,42,42,44-50": runs of consecutive versions, repeats spelled out. */
 function summarize(versions: number[]): string {
   const parts: string[] = [];
-  for (let index = 0; index < versions.length; ) {
+  for (let index = 0; index < versions.length;) {
     let end = index;
     while (end + 1 < versions.length && (versions[end + 1] as number) === (versions[end] as number) + 1) end += 1;
     parts.push(end === index ? String(versions[index]) : `${versions[index]}-${versions[end]}`);

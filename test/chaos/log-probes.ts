@@ -25,7 +25,10 @@ export async function readTopics(kafka: Kafka, codec: EventCodec, topics: string
   try {
     await consumer.subscribe({ topics, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`log not read within ${timeoutMs} ms; partitions left: ${[...remaining.keys()].join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`log not read within ${timeoutMs} ms; partitions left: ${[...remaining.keys()].join(', ')}`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ topic, partition, message }) => {
           let event = null;
@@ -53,13 +56,17 @@ export async function readTopics(kafka: Kafka, codec: EventCodec, topics: string
 
 /** The consumer group of each service (`<prefix>.<service>`), with the topics it consumes. */
 export function consumerGroups(prefix: string, topics: TopicNames): Array<{ group: string; topics: string[] }> {
-  return Object.entries(CONSUMED_TOPICS).map(([service, roles]) => ({ group: `${prefix}.${service}`, topics: roles.map((role) => topics[role]) }));
+  return Object.entries(CONSUMED_TOPICS).map(([service, roles]) => ({
+    group: `${prefix}.${service}`,
+    topics: roles.map((role) => topics[role]),
+  }));
 }
 
 /** Which groups consume each topic role: where a poison record must be dead-lettered. */
 export function groupsByRole(prefix: string): Partial<Record<TopicRole, string[]>> {
   const byRole: Partial<Record<TopicRole, string[]>> = {};
-  for (const [service, roles] of Object.entries(CONSUMED_TOPICS)) for (const role of roles) (byRole[role] ??= []).push(`${prefix}.${service}`);
+  for (const [service, roles] of Object.entries(CONSUMED_TOPICS))
+    for (const role of roles) (byRole[role] ??= []).push(`${prefix}.${service}`);
   return byRole;
 }
 
@@ -71,7 +78,8 @@ export async function watermarks(kafka: Kafka, topics: string[]): Promise<Waterm
   await admin.connect();
   try {
     const ends: Watermarks = new Map();
-    for (const topic of topics) for (const partition of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${partition.partition}`, BigInt(partition.high));
+    for (const topic of topics)
+      for (const partition of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${partition.partition}`, BigInt(partition.high));
     return ends;
   } finally {
     await admin.disconnect();
@@ -79,7 +87,11 @@ export async function watermarks(kafka: Kafka, topics: string[]): Promise<Waterm
 }
 
 /** Per group, how many records of `ends` it has not committed yet (0: it has consumed up to those ends). */
-export async function lagBehind(kafka: Kafka, groups: Array<{ group: string; topics: string[] }>, ends: Watermarks): Promise<Record<string, number>> {
+export async function lagBehind(
+  kafka: Kafka,
+  groups: Array<{ group: string; topics: string[] }>,
+  ends: Watermarks,
+): Promise<Record<string, number>> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { buildEnvelope, exampleRunRegistered, type EventCodec, type RegistryEvent, type TopicNames, type TopicRole } from '@modelreg/events';
+import {
+  buildEnvelope,
+  exampleRunRegistered,
+  type EventCodec,
+  type RegistryEvent,
+  type TopicNames,
+  type TopicRole,
+} from '@modelreg/events';
 import type { Kafka } from 'kafkajs';
 
 /** A record the suite put on a consumed topic that no consumer can apply. */
@@ -28,14 +35,34 @@ export const CONSUMED_TOPICS: Readonly<Record<string, TopicRole[]>> = {
 const NUL = '\u0000';
 
 /** Valid Avro of a valid event type whose strings carry U+0000, which Postgres text and jsonb refuse. */
-function decodablePoison(role: TopicRole, artifact: { sha256: string; sizeBytes: number }): { key: string; event: RegistryEvent; what: string } {
+function decodablePoison(
+  role: TopicRole,
+  artifact: { sha256: string; sizeBytes: number },
+): { key: string; event: RegistryEvent; what: string } {
   const now = Date.now();
-  const envelope = (type: string, modelName: string, modelVersion: number | null) => buildEnvelope(type, { eventId: randomUUID(), occurredAt: now, producer: 'chaos', correlationId: randomUUID(), modelName, modelVersion });
+  const envelope = (type: string, modelName: string, modelVersion: number | null) =>
+    buildEnvelope(type, {
+      eventId: randomUUID(),
+      occurredAt: now,
+      producer: 'chaos',
+      correlationId: randomUUID(),
+      modelName,
+      modelVersion,
+    });
   switch (role) {
     case 'lineage': {
       const base = exampleRunRegistered(`${POISON_MODEL_PREFIX}lineage`, 1);
-      const data = { ...base, envelope: { ...base.envelope, eventId: randomUUID() }, labels: { [`team${NUL}`]: 'x' }, metrics: { ...base.metrics, overall: { [`auc${NUL}`]: 0.9 } } };
-      return { key: data.modelName, event: { type: 'RunRegistered', data }, what: 'RunRegistered with U+0000 in a label key and a metric name' };
+      const data = {
+        ...base,
+        envelope: { ...base.envelope, eventId: randomUUID() },
+        labels: { [`team${NUL}`]: 'x' },
+        metrics: { ...base.metrics, overall: { [`auc${NUL}`]: 0.9 } },
+      };
+      return {
+        key: data.modelName,
+        event: { type: 'RunRegistered', data },
+        what: 'RunRegistered with U+0000 in a label key and a metric name',
+      };
     }
     case 'runSubmissions': {
       const base = exampleRunRegistered(`${POISON_MODEL_PREFIX}submission`, 1);
@@ -48,23 +75,93 @@ function decodablePoison(role: TopicRole, artifact: { sha256: string; sizeBytes:
         environment: { ...base.environment, fingerprint: null },
         labels: { [`team${NUL}`]: 'x' },
       };
-      return { key: data.modelName, event: { type: 'RunSubmitted', data }, what: 'RunSubmitted (stored artifact) with U+0000 in a label key' };
+      return {
+        key: data.modelName,
+        event: { type: 'RunSubmitted', data },
+        what: 'RunSubmitted (stored artifact) with U+0000 in a label key',
+      };
     }
     case 'gates': {
       const modelName = `${POISON_MODEL_PREFIX}gates`;
-      const check = { checkId: `p99${NUL}`, kind: 'operational', metric: 'p99_latency_ms', slice: null, group: null, target: 'server', observed: 42, baseline: null, threshold: 100, comparator: 'below', tolerance: 0, outcome: 'PASSED' as const, reason: null, explanation: `fine${NUL}` };
-      const data = { envelope: envelope('GateEvaluated', modelName, 1), modelName, candidateVersion: 1, baselineVersion: null, baselineRule: 'none', policy: { policyId: 'default', policyVersion: 1, contentHash: 'a'.repeat(64) }, trigger: 'RunRegistered', checks: [check], verdict: 'PASSED' as const, eligibleForDeployment: true, baselines: [{ placement: null, baselineVersion: null, baselineRule: 'none', checks: [check], verdict: 'PASSED' as const, eligibleForDeployment: true }] };
+      const check = {
+        checkId: `p99${NUL}`,
+        kind: 'operational',
+        metric: 'p99_latency_ms',
+        slice: null,
+        group: null,
+        target: 'server',
+        observed: 42,
+        baseline: null,
+        threshold: 100,
+        comparator: 'below',
+        tolerance: 0,
+        outcome: 'PASSED' as const,
+        reason: null,
+        explanation: `fine${NUL}`,
+      };
+      const data = {
+        envelope: envelope('GateEvaluated', modelName, 1),
+        modelName,
+        candidateVersion: 1,
+        baselineVersion: null,
+        baselineRule: 'none',
+        policy: { policyId: 'default', policyVersion: 1, contentHash: 'a'.repeat(64) },
+        trigger: 'RunRegistered',
+        checks: [check],
+        verdict: 'PASSED' as const,
+        eligibleForDeployment: true,
+        baselines: [
+          {
+            placement: null,
+            baselineVersion: null,
+            baselineRule: 'none',
+            checks: [check],
+            verdict: 'PASSED' as const,
+            eligibleForDeployment: true,
+          },
+        ],
+      };
       return { key: modelName, event: { type: 'GateEvaluated', data }, what: 'GateEvaluated with U+0000 in a check id and explanation' };
     }
     case 'deployments': {
       const modelName = `${POISON_MODEL_PREFIX}deployments`;
-      const data = { envelope: envelope('RolloutCompleted', modelName, 1), deploymentId: `d${NUL}1`, modelName, service: 'scoring', surface: `check${NUL}out`, environment: 'production', modelVersion: 1, previousVersion: null, completedAt: now };
-      return { key: modelName, event: { type: 'RolloutCompleted', data }, what: 'RolloutCompleted with U+0000 in the deployment id and surface' };
+      const data = {
+        envelope: envelope('RolloutCompleted', modelName, 1),
+        deploymentId: `d${NUL}1`,
+        modelName,
+        service: 'scoring',
+        surface: `check${NUL}out`,
+        environment: 'production',
+        modelVersion: 1,
+        previousVersion: null,
+        completedAt: now,
+      };
+      return {
+        key: modelName,
+        event: { type: 'RolloutCompleted', data },
+        what: 'RolloutCompleted with U+0000 in the deployment id and surface',
+      };
     }
     case 'deploymentReports': {
-      const body = { kind: 'DEPLOYMENT_RETIRED', reportId: `poison-${now}`, reportedAt: new Date(now).toISOString(), deploymentId: `${POISON_MODEL_PREFIX}d1`, reason: `bad${NUL}reason` };
-      const data = { envelope: envelope('DeploymentReportSubmitted', `${POISON_MODEL_PREFIX}reports`, null), reportId: body.reportId, kind: 'DEPLOYMENT_RETIRED' as const, reportedAt: now, body: JSON.stringify(body) };
-      return { key: `${POISON_MODEL_PREFIX}reports`, event: { type: 'DeploymentReportSubmitted', data }, what: 'DeploymentReportSubmitted with U+0000 in its reason' };
+      const body = {
+        kind: 'DEPLOYMENT_RETIRED',
+        reportId: `poison-${now}`,
+        reportedAt: new Date(now).toISOString(),
+        deploymentId: `${POISON_MODEL_PREFIX}d1`,
+        reason: `bad${NUL}reason`,
+      };
+      const data = {
+        envelope: envelope('DeploymentReportSubmitted', `${POISON_MODEL_PREFIX}reports`, null),
+        reportId: body.reportId,
+        kind: 'DEPLOYMENT_RETIRED' as const,
+        reportedAt: now,
+        body: JSON.stringify(body),
+      };
+      return {
+        key: `${POISON_MODEL_PREFIX}reports`,
+        event: { type: 'DeploymentReportSubmitted', data },
+        what: 'DeploymentReportSubmitted with U+0000 in its reason',
+      };
     }
     case 'deadLetter':
       throw new Error('the dead-letter topic is not consumed');
@@ -79,7 +176,12 @@ function decodablePoison(role: TopicRole, artifact: { sha256: string; sizeBytes:
  * Produces, onto every consumed topic, one undecodable record (the single-object marker with an
  * unknown fingerprint) and one decodable poison event; answers where each landed.
  */
-export async function injectPoison(kafka: Kafka, codec: EventCodec, topics: TopicNames, artifact: { sha256: string; sizeBytes: number }): Promise<PoisonRecord[]> {
+export async function injectPoison(
+  kafka: Kafka,
+  codec: EventCodec,
+  topics: TopicNames,
+  artifact: { sha256: string; sizeBytes: number },
+): Promise<PoisonRecord[]> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const records: PoisonRecord[] = [];
@@ -94,7 +196,15 @@ export async function injectPoison(kafka: Kafka, codec: EventCodec, topics: Topi
         ['decodable', poison.key, codec.encode(poison.event), poison.what, poison.event.data.envelope.eventId],
       ] as const) {
         const [landed] = await producer.send({ topic, acks: -1, messages: [{ key, value }] });
-        records.push({ topic, role, partition: landed?.partition ?? -1, offset: landed?.baseOffset ?? '-1', kind, what, ...(eventId ? { eventId } : {}) });
+        records.push({
+          topic,
+          role,
+          partition: landed?.partition ?? -1,
+          offset: landed?.baseOffset ?? '-1',
+          kind,
+          what,
+          ...(eventId ? { eventId } : {}),
+        });
       }
     }
   } finally {

@@ -4,13 +4,28 @@ import { join } from 'node:path';
 import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
 import { topicNames } from '@modelreg/events';
 import { createJsonLogger } from '@modelreg/logging';
-import { bootstrapServers, ensureKafkaJars, registryServices, ServiceSupervisor, startKafkaNode, stopProcess, waitForKafkaCluster, type KafkaNode, type SupervisedService } from '@modelreg/local-stack';
+import {
+  bootstrapServers,
+  ensureKafkaJars,
+  registryServices,
+  ServiceSupervisor,
+  startKafkaNode,
+  stopProcess,
+  waitForKafkaCluster,
+  type KafkaNode,
+  type SupervisedService,
+} from '@modelreg/local-stack';
 import { freePort, startPrivatePostgres, startPrivateS3, testIssuer, type PrivatePostgres, type PrivateS3 } from '@modelreg/testing';
 
 const BUCKET = 'chaos-artifacts';
 const PARTITIONS = 3;
 type ServiceKey = 'ingestion' | 'gateValidator' | 'deploymentTracker' | 'projections';
-const SERVICE_KEYS: Record<string, ServiceKey> = { ingestion: 'ingestion', 'gate-validator': 'gateValidator', 'deployment-tracker': 'deploymentTracker', projections: 'projections' };
+const SERVICE_KEYS: Record<string, ServiceKey> = {
+  ingestion: 'ingestion',
+  'gate-validator': 'gateValidator',
+  'deployment-tracker': 'deploymentTracker',
+  projections: 'projections',
+};
 
 /** How the private registry is laid out: the fault suite runs one of each; the cluster suite several. */
 export interface StackLayout {
@@ -64,7 +79,12 @@ export class PrivateStack {
   /** The first instance of each service. */
   get urls(): Record<ServiceKey, string> {
     const first = (key: ServiceKey) => this.instanceUrls[key][0] as string;
-    return { ingestion: first('ingestion'), gateValidator: first('gateValidator'), deploymentTracker: first('deploymentTracker'), projections: first('projections') };
+    return {
+      ingestion: first('ingestion'),
+      gateValidator: first('gateValidator'),
+      deploymentTracker: first('deploymentTracker'),
+      projections: first('projections'),
+    };
   }
 
   get databaseUrl(): string {
@@ -77,13 +97,25 @@ export class PrivateStack {
     const { kafkaNodes, instances, portBase, topicPrefix } = this.layout;
     let nextPort = portBase;
     const port = async () => (nextPort === undefined ? freePort() : nextPort++);
-    for (let id = 1; id <= kafkaNodes; id += 1) this.kafkaNodes.push({ id, host: '127.0.0.1', port: await port(), controllerPort: await port(), dir: join(this.dir, kafkaNodes === 1 ? 'kafka' : `kafka-${id}`) });
+    for (let id = 1; id <= kafkaNodes; id += 1)
+      this.kafkaNodes.push({
+        id,
+        host: '127.0.0.1',
+        port: await port(),
+        controllerPort: await port(),
+        dir: join(this.dir, kafkaNodes === 1 ? 'kafka' : `kafka-${id}`),
+      });
     const services: SupervisedService[] = [];
     for (let instance = 1; instance <= instances; instance += 1) {
       for (const service of registryServices({})) {
         const name = instanceName(service.name, instance);
         const servicePort = await port();
-        services.push({ ...service, name, port: servicePort, env: { [service.portVariable]: String(servicePort), SERVICE_INSTANCE: name } });
+        services.push({
+          ...service,
+          name,
+          port: servicePort,
+          env: { [service.portVariable]: String(servicePort), SERVICE_INSTANCE: name },
+        });
         this.instanceUrls[SERVICE_KEYS[service.name] as ServiceKey].push(`http://127.0.0.1:${servicePort}`);
       }
     }
@@ -100,10 +132,21 @@ export class PrivateStack {
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
     };
-    const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'chaos-stack', logger: createJsonLogger({ service: 'chaos', level: 'error' }) });
-    await provisionTopics(kafka, Object.values(this.topics).map((name) => ({ name, partitions: PARTITIONS })));
+    const kafka = createKafkaClient({
+      brokers: brokers.split(','),
+      clientId: 'chaos-stack',
+      logger: createJsonLogger({ service: 'chaos', level: 'error' }),
+    });
+    await provisionTopics(
+      kafka,
+      Object.values(this.topics).map((name) => ({ name, partitions: PARTITIONS })),
+    );
     const output = openSync(join(this.dir, 'services.log'), 'a');
-    this.supervisor = new ServiceSupervisor({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...this.env }, this.print, output);
+    this.supervisor = new ServiceSupervisor(
+      { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...this.env },
+      this.print,
+      output,
+    );
     for (const service of services) this.supervisor.start(service);
   }
 

@@ -15,7 +15,11 @@ const NO_ANSWER: Answer = { status: 0, body: {} };
  */
 export async function call(url: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<Answer> {
   try {
-    const response = await fetch(url, { ...init, headers: { ...bearer(), ...(init.headers as Record<string, string> | undefined) }, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      ...init,
+      headers: { ...bearer(), ...(init.headers as Record<string, string> | undefined) },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await response.text();
     let body: Record<string, any> = {};
     try {
@@ -40,11 +44,20 @@ export function artifactBytes(sizeBytes: number): { bytes: Buffer; sha256: strin
 }
 
 export function putArtifact(ingestionUrl: string, artifact: { bytes: Buffer; sha256: string }): Promise<Answer> {
-  return call(`${ingestionUrl}/v1/artifacts/${artifact.sha256}`, { method: 'PUT', body: artifact.bytes, headers: { 'content-type': 'application/octet-stream' } });
+  return call(`${ingestionUrl}/v1/artifacts/${artifact.sha256}`, {
+    method: 'PUT',
+    body: artifact.bytes,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
 }
 
 /** Retries `attempt` (a client's idempotent retry: same ids) until `done` accepts the answer or `deadline` passes. */
-export async function retryUntil(attempt: () => Promise<Answer>, done: (answer: Answer) => boolean, deadline: number, onAttempt: (answer: Answer) => void = () => undefined): Promise<Answer | null> {
+export async function retryUntil(
+  attempt: () => Promise<Answer>,
+  done: (answer: Answer) => boolean,
+  deadline: number,
+  onAttempt: (answer: Answer) => void = () => undefined,
+): Promise<Answer | null> {
   let delay = 100;
   while (Date.now() < deadline) {
     const answer = await attempt();

@@ -7,5 +7,8 @@ runSuiteCommand(
   'results.json',
   (print) => runChaosSuite(chaosSettings(process.env, FULL_SETTINGS), print),
   (fault) => `round ${fault.round} ${fault.fault}`,
-  (report) => Object.entries(report.restarts).map(([service, restarts]) => `${service}: ${restarts.total} restarts (${restarts.planned} killed by the suite)`),
+  (report) =>
+    Object.entries(report.restarts).map(
+      ([service, restarts]) => `${service}: ${restarts.total} restarts (${restarts.planned} killed by the suite)`,
+    ),
 );

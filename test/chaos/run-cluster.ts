@@ -2,4 +2,9 @@
 import { clusterSettings, FULL_CLUSTER_SETTINGS, runClusterSuite } from './cluster-suite';
 import { runSuiteCommand } from './suite-command';
 
-runSuiteCommand('cluster', 'cluster-results.json', (print) => runClusterSuite(clusterSettings(process.env, FULL_CLUSTER_SETTINGS), print), (fault) => fault.fault);
+runSuiteCommand(
+  'cluster',
+  'cluster-results.json',
+  (print) => runClusterSuite(clusterSettings(process.env, FULL_CLUSTER_SETTINGS), print),
+  (fault) => fault.fault,
+);

@@ -55,7 +55,9 @@ export const CHAOS_POLICY = {
 };
 
 const isAcknowledgedRegistration = (answer: Answer) => answer.status === 200 || answer.status === 201;
-const isAcknowledgedReport = (answer: Answer) => (answer.status >= 200 && answer.status < 300) || ((answer.status === 404 || answer.status === 409) && Array.isArray(answer.body['events']));
+const isAcknowledgedReport = (answer: Answer) =>
+  (answer.status >= 200 && answer.status < 300) ||
+  ((answer.status === 404 || answer.status === 409) && Array.isArray(answer.body['events']));
 /** A client retries when there was no answer, a 5xx or a 429; any other answer is final. */
 const isFinal = (answer: Answer) => answer.status !== 0 && answer.status !== 429 && answer.status < 500;
 
@@ -68,7 +70,17 @@ const isFinal = (answer: Answer) => answer.status !== 0 && answer.status !== 429
 export class SteadyLoad {
   readonly registrations: AcknowledgedRegistration[] = [];
   readonly reports: AcknowledgedReport[] = [];
-  private readonly figures: LoadFigures = { registrationsAttempted: 0, registrationsAcknowledged: 0, reportsAttempted: 0, reportsAcknowledged: 0, unacknowledged: 0, failedAttempts: {}, refused: [], queriesOk: 0, queriesFailed: 0 };
+  private readonly figures: LoadFigures = {
+    registrationsAttempted: 0,
+    registrationsAcknowledged: 0,
+    reportsAttempted: 0,
+    reportsAcknowledged: 0,
+    unacknowledged: 0,
+    failedAttempts: {},
+    refused: [],
+    queriesOk: 0,
+    queriesFailed: 0,
+  };
   private stopping = false;
   /** Until when an unacknowledged write is still retried: open while running, bounded once stopping. */
   private retryDeadline = Number.MAX_SAFE_INTEGER;
@@ -82,7 +94,10 @@ export class SteadyLoad {
   constructor(
     private readonly targets: LoadTargets,
     readonly models: string[],
-    /** `registrationWorkers` (default 1): registrations in flight at once, so several instances assign one model's versions concurrently. */
+    /**
+     * `registrationWorkers` (default 1): registrations in flight at once, so several instances assign one
+     * model's versions concurrently.
+     */
     private readonly pace: { registrationEveryMs: number; queryEveryMs: number; registrationWorkers?: number },
   ) {}
 
@@ -114,12 +129,17 @@ export class SteadyLoad {
 
   /** One write, retried as a client would; null (and counted) when refused or still unacknowledged at the deadline. */
   private async write(what: string, attempt: () => Promise<Answer>, acknowledged: (answer: Answer) => boolean): Promise<Answer | null> {
-    const answer = await retryUntil(attempt, (a) => acknowledged(a) || isFinal(a), this.retryDeadline, (a) => {
-      if (acknowledged(a)) return;
-      const key = String(a.status);
-      this.figures.failedAttempts[key] = (this.figures.failedAttempts[key] ?? 0) + 1;
-      this.lastFailure = `${what}: ${a.status === 0 ? 'no answer' : `${a.status} ${JSON.stringify(a.body).slice(0, 300)}`}`;
-    });
+    const answer = await retryUntil(
+      attempt,
+      (a) => acknowledged(a) || isFinal(a),
+      this.retryDeadline,
+      (a) => {
+        if (acknowledged(a)) return;
+        const key = String(a.status);
+        this.figures.failedAttempts[key] = (this.figures.failedAttempts[key] ?? 0) + 1;
+        this.lastFailure = `${what}: ${a.status === 0 ? 'no answer' : `${a.status} ${JSON.stringify(a.body).slice(0, 300)}`}`;
+      },
+    );
     if (answer && acknowledged(answer)) return answer;
     if (answer) this.figures.refused.push(this.lastFailure);
     else this.figures.unacknowledged += 1;
@@ -141,14 +161,28 @@ export class SteadyLoad {
     const server = artifactBytes(2048);
     const mobile = artifactBytes(1024);
     for (const artifact of [server, mobile]) {
-      const stored = await this.write(`PUT /v1/artifacts/${artifact.sha256}`, () => putArtifact(this.url('ingestion'), artifact), isAcknowledgedRegistration);
+      const stored = await this.write(
+        `PUT /v1/artifacts/${artifact.sha256}`,
+        () => putArtifact(this.url('ingestion'), artifact),
+        isAcknowledgedRegistration,
+      );
       if (!stored) return;
     }
     const body = runBody(modelName, trainingRunId, { server, mobile }, { auc: 0.9 });
-    const answer = await this.write(`POST /v1/runs ${trainingRunId}`, () => postJson(`${this.url('ingestion')}/v1/runs`, body), isAcknowledgedRegistration);
+    const answer = await this.write(
+      `POST /v1/runs ${trainingRunId}`,
+      () => postJson(`${this.url('ingestion')}/v1/runs`, body),
+      isAcknowledgedRegistration,
+    );
     if (!answer) return;
     this.figures.registrationsAcknowledged += 1;
-    this.registrations.push({ modelName, trainingRunId, modelVersion: answer.body['modelVersion'] as number, eventId: answer.body['eventId'] as string, at: Date.now() });
+    this.registrations.push({
+      modelName,
+      trainingRunId,
+      modelVersion: answer.body['modelVersion'] as number,
+      eventId: answer.body['eventId'] as string,
+      at: Date.now(),
+    });
   }
 
   /** Per model, the latest acknowledged version whose gate passed goes through canary, traffic, online metrics and rollout. */
@@ -174,7 +208,14 @@ export class SteadyLoad {
     if (started?.status !== 201 && started?.status !== 200) return;
     await this.report({ kind: 'CANARY_TRAFFIC_CHANGED', deploymentId, trafficPercent: 50 });
     const windowEnd = new Date(Date.now() - 1000).toISOString();
-    await this.report({ kind: 'ONLINE_METRICS', ...where, modelVersion, windowStart: new Date(Date.now() - 60_000).toISOString(), windowEnd, metrics: { p99_latency_ms: 40 } });
+    await this.report({
+      kind: 'ONLINE_METRICS',
+      ...where,
+      modelVersion,
+      windowStart: new Date(Date.now() - 60_000).toISOString(),
+      windowEnd,
+      metrics: { p99_latency_ms: 40 },
+    });
     await this.report({ kind: 'ROLLOUT_COMPLETED', deploymentId });
   }
 
@@ -182,10 +223,20 @@ export class SteadyLoad {
     this.figures.reportsAttempted += 1;
     const reportId = `${String(fields['deploymentId'] ?? fields['modelName'])}-${String(fields['kind']).toLowerCase()}-${Date.now()}`;
     const body = { ...fields, reportId, reportedAt: new Date().toISOString() };
-    const answer = await this.write(`POST /v1/deployments/reports ${reportId}`, () => postJson(`${this.url('deploymentTracker')}/v1/deployments/reports`, body), isAcknowledgedReport);
+    const answer = await this.write(
+      `POST /v1/deployments/reports ${reportId}`,
+      () => postJson(`${this.url('deploymentTracker')}/v1/deployments/reports`, body),
+      isAcknowledgedReport,
+    );
     if (!answer) return null;
     this.figures.reportsAcknowledged += 1;
-    const acknowledged = { reportId, kind: String(fields['kind']), status: answer.status, events: answer.body['events'] as AcknowledgedReport['events'], at: Date.now() };
+    const acknowledged = {
+      reportId,
+      kind: String(fields['kind']),
+      status: answer.status,
+      events: answer.body['events'] as AcknowledgedReport['events'],
+      at: Date.now(),
+    };
     this.reports.push(acknowledged);
     return acknowledged;
   }
@@ -193,7 +244,11 @@ export class SteadyLoad {
   private async queryWorker(): Promise<void> {
     for (let index = 0; !this.stopping; index += 1) {
       const modelName = this.models[index % this.models.length] as string;
-      const urls = [`${this.url('projections')}/v1/models?limit=10`, `${this.url('projections')}/v1/models/${modelName}/versions`, `${this.url('deploymentTracker')}/v1/deployments/placements?modelName=${modelName}`];
+      const urls = [
+        `${this.url('projections')}/v1/models?limit=10`,
+        `${this.url('projections')}/v1/models/${modelName}/versions`,
+        `${this.url('deploymentTracker')}/v1/deployments/placements?modelName=${modelName}`,
+      ];
       const answer = await call(urls[index % urls.length] as string, {}, 5000);
       if (answer.status === 200) this.figures.queriesOk += 1;
       else this.figures.queriesFailed += 1;

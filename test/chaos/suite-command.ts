@@ -16,7 +16,13 @@ export interface SuiteReport {
  * tmp/chaos/<file>, prints the summary, a line per fault and per invariant, and exits 0 only when
  * every invariant held.
  */
-export function runSuiteCommand<R extends SuiteReport>(name: string, file: string, run: (print: (line: string) => void) => Promise<R>, faultLabel: (fault: R['faults'][number]) => string, extraLines: (report: R) => string[] = () => []): void {
+export function runSuiteCommand<R extends SuiteReport>(
+  name: string,
+  file: string,
+  run: (print: (line: string) => void) => Promise<R>,
+  faultLabel: (fault: R['faults'][number]) => string,
+  extraLines: (report: R) => string[] = () => [],
+): void {
   const print = (line: string) => console.log(`[${name}] ${line}`);
   const main = async (): Promise<number> => {
     const report = await run(print);
@@ -24,10 +30,17 @@ export function runSuiteCommand<R extends SuiteReport>(name: string, file: strin
     mkdirSync(dir, { recursive: true });
     const path = resolve(dir, file);
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-    print(`${report.durationSeconds} s; ${report.load.registrationsAcknowledged} registrations and ${report.load.reportsAcknowledged} reports acknowledged (${report.audit.acknowledged.events} events); lost ${report.audit.lost.length}, duplicated ${report.audit.duplicated.length}`);
-    for (const fault of report.faults) print(`${faultLabel(fault)}: writes ${fault.writeRecoveryMs ?? '-'} ms, recovered ${fault.recoveryMs ?? 'NO'} ms`);
+    print(
+      `${report.durationSeconds} s; ${report.load.registrationsAcknowledged} ` +
+        `registrations and ${report.load.reportsAcknowledged} reports ` +
+        (`acknowledged (${report.audit.acknowledged.events} events); lost ` +
+          `${report.audit.lost.length}, duplicated ${report.audit.duplicated.length}`),
+    );
+    for (const fault of report.faults)
+      print(`${faultLabel(fault)}: writes ${fault.writeRecoveryMs ?? '-'} ms, recovered ${fault.recoveryMs ?? 'NO'} ms`);
     for (const line of extraLines(report)) print(line);
-    for (const invariant of report.invariants) print(`${invariant.ok ? 'ok  ' : 'FAIL'} ${invariant.name}${invariant.ok ? '' : `\n       ${invariant.details.join('\n       ')}`}`);
+    for (const invariant of report.invariants)
+      print(`${invariant.ok ? 'ok  ' : 'FAIL'} ${invariant.name}${invariant.ok ? '' : `\n       ${invariant.details.join('\n       ')}`}`);
     print(`figures in ${path}`);
     return report.invariants.every((invariant) => invariant.ok) ? 0 : 1;
   };

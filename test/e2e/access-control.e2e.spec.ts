@@ -2,7 +2,16 @@ import { SignJWT, base64url, type JWK } from 'jose';
 import { ACCESS_RULE_EXTENSION, generateIssuerKey, mintToken, publicJwkOf, ROLES, type AccessRule } from '@modelreg/auth';
 import { topicNames } from '@modelreg/events';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
-import { bearer, startRegistry, startService, testIssuer, testKafka, type RunningService, type TestIssuer, type TestRegistry } from '@modelreg/testing';
+import {
+  bearer,
+  startRegistry,
+  startService,
+  testIssuer,
+  testKafka,
+  type RunningService,
+  type TestIssuer,
+  type TestRegistry,
+} from '@modelreg/testing';
 
 type ServiceKey = 'ingestion' | 'gates' | 'tracker' | 'projections';
 
@@ -21,11 +30,23 @@ async function routeTable(service: ServiceKey, url: string): Promise<RouteAccess
   type Operation = { [ACCESS_RULE_EXTENSION]?: AccessRule; requestBody?: { content?: Record<string, unknown> } };
   const document = (await (await fetch(`${url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
   return Object.entries(document.paths).flatMap(([path, operations]) =>
-    Object.entries(operations).map(([method, operation]) => ({ service, method: method.toUpperCase(), path, rule: operation[ACCESS_RULE_EXTENSION], bodyType: Object.keys(operation.requestBody?.content ?? {})[0] ?? 'application/json' })),
+    Object.entries(operations).map(([method, operation]) => ({
+      service,
+      method: method.toUpperCase(),
+      path,
+      rule: operation[ACCESS_RULE_EXTENSION],
+      bodyType: Object.keys(operation.requestBody?.content ?? {})[0] ?? 'application/json',
+    })),
   );
 }
 
-const SAMPLE_PARAMS: Record<string, string> = { modelName: 'fraud-model', version: '1', sha256: '0'.repeat(64), policyId: 'default', deploymentId: 'd1' };
+const SAMPLE_PARAMS: Record<string, string> = {
+  modelName: 'fraud-model',
+  version: '1',
+  sha256: '0'.repeat(64),
+  policyId: 'default',
+  deploymentId: 'd1',
+};
 const concretePath = (path: string) => path.replace(/\{(\w+)\}/g, (_match, name: string) => SAMPLE_PARAMS[name] ?? 'x');
 
 /** 401 without a token, 403 without a granted role, anything else (the route's own answer) with one. */
@@ -45,7 +66,12 @@ describe('access control on the running registry', () => {
   beforeAll(async () => {
     registry = await startRegistry('access');
     issuer = await testIssuer();
-    urls = { ingestion: registry.ingestion.url, gates: registry.gates.url, tracker: registry.tracker.url, projections: registry.projections.url };
+    urls = {
+      ingestion: registry.ingestion.url,
+      gates: registry.gates.url,
+      tracker: registry.tracker.url,
+      projections: registry.projections.url,
+    };
     routes = (await Promise.all(Object.entries(urls).map(([service, url]) => routeTable(service as ServiceKey, url)))).flat();
   });
 
@@ -64,7 +90,11 @@ describe('access control on the running registry', () => {
         const headers: Record<string, string> = role === 'none' ? {} : { authorization: `Bearer ${issuer.tokens[role]}` };
         const changing = !['GET', 'HEAD'].includes(route.method);
         if (changing) headers['content-type'] = route.bodyType;
-        const response = await fetch(`${urls[route.service]}${concretePath(route.path)}`, { method: route.method, headers, body: changing ? (route.bodyType === 'application/json' ? '{}' : Buffer.from('x')) : undefined });
+        const response = await fetch(`${urls[route.service]}${concretePath(route.path)}`, {
+          method: route.method,
+          headers,
+          body: changing ? (route.bodyType === 'application/json' ? '{}' : Buffer.from('x')) : undefined,
+        });
         await response.arrayBuffer();
         const want = expectedOutcome(route, role);
         const name = `${route.service} ${route.method} ${route.path} as ${role}`;
@@ -84,12 +114,23 @@ describe('access control on the running registry', () => {
       return offsets.map((partition) => partition.high).join(',');
     };
     const register = (authorization: string | undefined, modelName = 'fraud-model') =>
-      fetch(`${urls.ingestion}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(exampleRunSubmissionJson(modelName, `run-${modelName}`)) });
+      fetch(`${urls.ingestion}/v1/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(exampleRunSubmissionJson(modelName, `run-${modelName}`)),
+      });
 
     async function hmacWithPublicKey(key: JWK): Promise<string> {
       // Key confusion: HS256 "signed" with the issuer's public key, which a naive verifier would use as the HMAC secret.
       const secret = new TextEncoder().encode(JSON.stringify(publicJwkOf(key)));
-      return new SignJWT({ modelreg_roles: ['trainer'], modelreg_models: ['*'] }).setProtectedHeader({ alg: 'HS256', kid: key.kid }).setIssuer(issuer.server.issuer).setAudience('modelreg').setSubject('mallory').setIssuedAt().setExpirationTime('1h').sign(secret);
+      return new SignJWT({ modelreg_roles: ['trainer'], modelreg_models: ['*'] })
+        .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+        .setIssuer(issuer.server.issuer)
+        .setAudience('modelreg')
+        .setSubject('mallory')
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(secret);
     }
 
     function unsigned(key: JWK): string {
@@ -103,13 +144,22 @@ describe('access control on the running registry', () => {
     it.each([
       ['no token', async () => undefined, 'no bearer token'],
       ['a scheme other than Bearer', async () => 'Basic ZXZlOnB3', 'must be "Bearer <token>"'],
-      ['an expired token', async () => `Bearer ${await issuer.mint(trainer, { nowMs: Date.now() - 2 * 3600_000, expiresInSeconds: 3600 })}`, 'token expired'],
+      [
+        'an expired token',
+        async () => `Bearer ${await issuer.mint(trainer, { nowMs: Date.now() - 2 * 3600_000, expiresInSeconds: 3600 })}`,
+        'token expired',
+      ],
       ['a token not yet valid', async () => `Bearer ${await issuer.mint(trainer, { notBeforeInSeconds: 3600 })}`, 'not yet valid'],
       ['alg none', async () => `Bearer ${unsigned(issuer.key)}`, 'token'],
       ['HS256 signed with the public key', async () => `Bearer ${await hmacWithPublicKey(issuer.key)}`, 'algorithm not allowed'],
       ['another audience', async () => `Bearer ${await issuer.mint(trainer, { audience: 'another-api' })}`, 'another audience'],
       ['another issuer', async () => `Bearer ${await issuer.mint(trainer, { issuer: 'https://evil.example' })}`, 'another issuer'],
-      ['an unknown key id', async () => `Bearer ${await mintToken(await generateIssuerKey(), trainer, { issuer: issuer.server.issuer, audience: 'modelreg', expiresInSeconds: 3600 })}`, 'key id'],
+      [
+        'an unknown key id',
+        async () =>
+          `Bearer ${await mintToken(await generateIssuerKey(), trainer, { issuer: issuer.server.issuer, audience: 'modelreg', expiresInSeconds: 3600 })}`,
+        'key id',
+      ],
       ['garbage', async () => 'Bearer not.a.jwt', 'malformed'],
     ])('401 for %s, with a challenge, and nothing appended', async (_case, authorization, message) => {
       const before = await lineageEnd();
@@ -128,13 +178,26 @@ describe('access control on the running registry', () => {
       const fraudOnly = await issuer.mint({ subject: 'tina', roles: ['trainer'], models: ['fraud-*'] });
       const outside = await register(`Bearer ${fraudOnly}`, 'churn-model');
       expect(outside.status).toBe(403);
-      expect(((await outside.json()) as { message: string }).message).toBe('model "churn-model" is outside the token\'s model patterns (fraud-*)');
+      expect(((await outside.json()) as { message: string }).message).toBe(
+        'model "churn-model" is outside the token\'s model patterns (fraud-*)',
+      );
       expect(await lineageEnd()).toBe(before);
-      expect(((await fetch(`${urls.projections}/v1/models/churn-model/versions`, { headers: bearer("reader") }).then((r) => r.json())) as { total?: number }).total ?? 0).toBe(0);
+      expect(
+        (
+          (await fetch(`${urls.projections}/v1/models/churn-model/versions`, { headers: bearer('reader') }).then((r) => r.json())) as {
+            total?: number;
+          }
+        ).total ?? 0,
+      ).toBe(0);
     });
 
     it('415 for a text/plain or body-less POST without a JSON content type, 403 for a foreign Origin, 421 for a foreign Host', async () => {
-      const post = (headers: Record<string, string>) => fetch(`${urls.projections}/v1/replay`, { method: 'POST', headers: { ...bearer('auditor'), ...headers }, body: headers['content-type'] ? '{}' : undefined });
+      const post = (headers: Record<string, string>) =>
+        fetch(`${urls.projections}/v1/replay`, {
+          method: 'POST',
+          headers: { ...bearer('auditor'), ...headers },
+          body: headers['content-type'] ? '{}' : undefined,
+        });
       expect((await post({ 'content-type': 'text/plain' })).status).toBe(415);
       expect((await post({})).status).toBe(415);
       expect((await post({ 'content-type': 'application/json', origin: 'https://evil.example' })).status).toBe(403);

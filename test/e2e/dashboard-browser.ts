@@ -6,7 +6,15 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -14,5 +22,12 @@ export function launchChromium(): Promise<Browser> {
 export async function signInAsReader(page: Page): Promise<void> {
   const token = bearer('reader').authorization.slice('Bearer '.length);
   // Runs in the browser (this file is compiled without DOM types).
-  await page.addInitScript((value) => (globalThis as unknown as { sessionStorage: { setItem(key: string, value: string): void } }).sessionStorage.setItem('modelreg-token', value), token);
+  await page.addInitScript(
+    (value) =>
+      (globalThis as unknown as { sessionStorage: { setItem(key: string, value: string): void } }).sessionStorage.setItem(
+        'modelreg-token',
+        value,
+      ),
+    token,
+  );
 }

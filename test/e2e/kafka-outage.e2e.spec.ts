@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { EventCodec, SchemaCatalog } from '@modelreg/events';
 import { ensureKafkaJars, startKafka, stopProcess, waitForKafka } from '@modelreg/local-stack';
-import { createTestEnvironment, eventually, freePort, onPlaintextBroker, readMessages, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import {
+  createTestEnvironment,
+  eventually,
+  freePort,
+  onPlaintextBroker,
+  readMessages,
+  startService,
+  type RunningService,
+  type TestEnvironment,
+} from '@modelreg/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { registerExampleRun } from './registry-client';
 
@@ -64,7 +73,14 @@ describe('ingestion while Kafka is down', () => {
     const kafka = new Kafka({ clientId: 'outage-test', brokers: [`127.0.0.1:${ports.port}`], logLevel: logLevel.NOTHING });
     const messages = await readMessages(kafka, `${environment.id}.lineage.v1`, 4);
     const codec = new EventCodec(SchemaCatalog.load());
-    const versions = messages.map((message) => codec.decode(message.value)).map((event) => (event.type === 'RunRegistered' ? [event.data.trainingRunId, event.data.modelVersion] : null));
-    expect(versions).toEqual([['run-1', 1], ['run-2', 2], ['run-3', 3], ['run-4', 4]]);
+    const versions = messages
+      .map((message) => codec.decode(message.value))
+      .map((event) => (event.type === 'RunRegistered' ? [event.data.trainingRunId, event.data.modelVersion] : null));
+    expect(versions).toEqual([
+      ['run-1', 1],
+      ['run-2', 2],
+      ['run-3', 3],
+      ['run-4', 4],
+    ]);
   });
 });

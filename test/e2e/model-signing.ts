@@ -44,7 +44,10 @@ export function generateSigningKey(dir: string, name: string): SigningKey {
 /** Signs a file or directory with `python -m model_signing sign key`; answers the bundle (model.sig) as JSON. */
 export async function signModel(path: string, key: SigningKey): Promise<Record<string, any>> {
   const signature = `${path}.sig`;
-  await python(['-m', 'model_signing', 'sign', 'key', '--private_key', key.privateKeyPath, '--signature', signature, path], 'model_signing');
+  await python(
+    ['-m', 'model_signing', 'sign', 'key', '--private_key', key.privateKeyPath, '--signature', signature, path],
+    'model_signing',
+  );
   return JSON.parse(readFileSync(signature, 'utf8')) as Record<string, any>;
 }
 

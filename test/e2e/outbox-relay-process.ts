@@ -23,7 +23,15 @@ async function main(): Promise<void> {
   const kafka = createKafkaClient({ brokers: settings.brokers, clientId: 'outbox-relay-process', logger, security: settings.security });
   const pool = createPool({ connectionString: settings.databaseUrl, applicationName: 'outbox-relay-process' });
   const publisher = new KafkaEventPublisher(kafka);
-  const relay = new OutboxRelay({ pool, schema: settings.schema, kafka, publisher, deadLetterTopic: settings.deadLetterTopic, logger, pollMs: 50 });
+  const relay = new OutboxRelay({
+    pool,
+    schema: settings.schema,
+    kafka,
+    publisher,
+    deadLetterTopic: settings.deadLetterTopic,
+    logger,
+    pollMs: 50,
+  });
   relay.start();
   process.stdout.write('relay started\n');
   process.once('SIGTERM', () => {

@@ -17,9 +17,14 @@ describe('policy loosening needs a second policy admin', () => {
   });
 
   /** A policy admin of the test issuer with a subject of its own: two of them make two people. */
-  const policyAdmin = async (subject: string) => `Bearer ${await (await testIssuer()).mint({ subject, roles: ['policy-admin'], models: ['*'], placements: ['*/*'] })}`;
+  const policyAdmin = async (subject: string) =>
+    `Bearer ${await (await testIssuer()).mint({ subject, roles: ['policy-admin'], models: ['*'], placements: ['*/*'] })}`;
   const post = async (path: string, body: unknown, authorization: string | null) => {
-    const response = await fetch(`${gates.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } });
+    const response = await fetch(`${gates.url}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
 
@@ -32,9 +37,22 @@ describe('policy loosening needs a second policy admin', () => {
   it('records a looser version as a proposal, not in force, until a second, different policy admin approves it', async () => {
     const alice = await policyAdmin('alice');
     const bob = await policyAdmin('bob');
-    const looser = { ...(await defaultV1()), version: 2, checks: (await defaultV1()).checks.filter((check: { id: string }) => check.id !== 'mobile-size') };
+    const looser = {
+      ...(await defaultV1()),
+      version: 2,
+      checks: (await defaultV1()).checks.filter((check: { id: string }) => check.id !== 'mobile-size'),
+    };
     const proposed = await post('/v1/policies', looser, alice);
-    expect(proposed).toMatchObject({ status: 202, body: { kind: 'proposed', policyId: 'default', policyVersion: 2, loosening: ['checks.mobile-size: removed'], proposalId: expect.any(String) } });
+    expect(proposed).toMatchObject({
+      status: 202,
+      body: {
+        kind: 'proposed',
+        policyId: 'default',
+        policyVersion: 2,
+        loosening: ['checks.mobile-size: removed'],
+        proposalId: expect.any(String),
+      },
+    });
     expect((await post('/v1/policies', looser, alice)).body['proposalId']).toBe(proposed.body['proposalId']);
     expect((await getJson(`${gates.url}/v1/policies`)).body.items).toEqual([expect.objectContaining({ policyId: 'default', version: 1 })]);
 
@@ -54,7 +72,9 @@ describe('policy loosening needs a second policy admin', () => {
 
   it('publishes a stricter version at once', async () => {
     const stricter = { ...(await defaultV1()), version: 3 };
-    stricter.checks = stricter.checks.map((check: { id: string }) => (check.id === 'auc-improvement' ? { ...check, change: { direction: 'higher', absolute: 0.01 } } : check));
+    stricter.checks = stricter.checks.map((check: { id: string }) =>
+      check.id === 'auc-improvement' ? { ...check, change: { direction: 'higher', absolute: 0.01 } } : check,
+    );
     expect((await post('/v1/policies', stricter, await policyAdmin('carol'))).status).toBe(201);
     expect((await getJson(`${gates.url}/v1/policies`)).body.items).toEqual([expect.objectContaining({ policyId: 'default', version: 3 })]);
   });

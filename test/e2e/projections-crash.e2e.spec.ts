@@ -32,20 +32,34 @@ describe('projections service killed mid-stream', () => {
     // Small transactions, so the kill lands between many commits.
     const env = { ...environment.env, PROJECTIONS_BATCH_EVENTS: '100' };
     projections = await startService('projections', env);
-    const appliedAtKill = await eventually(() => countRows(db, 'applied_events').catch(() => 0), (n) => n >= 500, { intervalMs: 20, what: '500 events applied' });
+    const appliedAtKill = await eventually(
+      () => countRows(db, 'applied_events').catch(() => 0),
+      (n) => n >= 500,
+      { intervalMs: 20, what: '500 events applied' },
+    );
     await projections.kill();
     const afterKill = await countRows(db, 'applied_events');
     expect(afterKill).toBeLessThan(EVENTS); // the kill really happened mid-stream
 
     projections = await startService('projections', env);
-    await eventually(() => countRows(db, 'applied_events'), (n) => n === EVENTS, { timeoutMs: 90_000, what: `all ${EVENTS} events applied` });
+    await eventually(
+      () => countRows(db, 'applied_events'),
+      (n) => n === EVENTS,
+      { timeoutMs: 90_000, what: `all ${EVENTS} events applied` },
+    );
 
     expect(appliedAtKill).toBeGreaterThanOrEqual(500);
-    const versions = await db.query('SELECT count(*)::int AS rows, count(DISTINCT (model_name, model_version))::int AS distinct_versions FROM projections.model_versions');
+    const versions = await db.query(
+      'SELECT count(*)::int AS rows, count(DISTINCT (model_name, model_version))::int AS distinct_versions FROM projections.model_versions',
+    );
     expect(versions.rows[0]).toEqual({ rows: EVENTS, distinct_versions: EVENTS });
-    const models = await db.query('SELECT count(*)::int AS models, sum(version_count)::int AS versions, min(latest_version) AS min_latest FROM projections.models');
+    const models = await db.query(
+      'SELECT count(*)::int AS models, sum(version_count)::int AS versions, min(latest_version) AS min_latest FROM projections.models',
+    );
     expect(models.rows[0]).toEqual({ models: MODELS, versions: EVENTS, min_latest: EVENTS / MODELS });
-    const positions = await db.query('SELECT sum(next_offset)::int AS consumed FROM projections.consumer_positions WHERE topic = $1', [`${environment.id}.lineage.v1`]);
+    const positions = await db.query('SELECT sum(next_offset)::int AS consumed FROM projections.consumer_positions WHERE topic = $1', [
+      `${environment.id}.lineage.v1`,
+    ]);
     expect(positions.rows[0]).toEqual({ consumed: EVENTS });
   });
 });
@@ -57,9 +71,17 @@ async function countRows(db: Client, table: string): Promise<number> {
 
 async function appendRunRegisteredEvents(environment: TestEnvironment, count: number): Promise<void> {
   const logger = createJsonLogger({ service: 'test', level: 'error' });
-  const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'seed', logger, security: readKafkaSecurity(environment.env) });
+  const kafka = createKafkaClient({
+    brokers: environment.env['KAFKA_BROKERS']!.split(','),
+    clientId: 'seed',
+    logger,
+    security: readKafkaSecurity(environment.env),
+  });
   const topics = topicNames(environment.id);
-  await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: 3 })));
+  await provisionTopics(
+    kafka,
+    Object.values(topics).map((name) => ({ name, partitions: 3 })),
+  );
   const codec = new EventCodec(SchemaCatalog.load());
   const publisher = new KafkaEventPublisher(kafka);
   for (let start = 0; start < count; start += 1000) {

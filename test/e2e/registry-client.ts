@@ -9,14 +9,22 @@ import { bearer } from '@modelreg/testing';
 export async function uploadArtifact(ingestionUrl: string, sizeBytes = 4096): Promise<{ sha256: string; sizeBytes: number }> {
   const bytes = randomBytes(sizeBytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const response = await fetch(`${ingestionUrl}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer(), 'content-type': 'application/octet-stream' } });
+  const response = await fetch(`${ingestionUrl}/v1/artifacts/${sha256}`, {
+    method: 'PUT',
+    body: bytes,
+    headers: { ...bearer(), 'content-type': 'application/octet-stream' },
+  });
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   return { sha256, sizeBytes };
 }
 
 /** POSTs a JSON body; answers the status and the JSON reply. */
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, any> }> {
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { ...bearer(), 'content-type': 'application/json' } });
+  const response = await fetch(url, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { ...bearer(), 'content-type': 'application/json' },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -84,7 +92,12 @@ type Stored = { sha256: string; sizeBytes: number };
  * A run body that passes every check of the seed policy unless `overrides` say otherwise: six
  * traffic slices, calibrated, two age groups 0.01 apart in precision, server and mobile under 100 ms.
  */
-export function runBody(modelName: string, trainingRunId: string, artifacts: { server: Stored; mobile: Stored }, overrides: { auc: number; youngPrecision?: number; extraMetrics?: Record<string, number> }) {
+export function runBody(
+  modelName: string,
+  trainingRunId: string,
+  artifacts: { server: Stored; mobile: Stored },
+  overrides: { auc: number; youngPrecision?: number; extraMetrics?: Record<string, number> },
+) {
   const body = exampleRunSubmissionJson(modelName, trainingRunId) as Record<string, any>;
   body['artifacts'] = [
     { target: 'server', format: 'SavedModel', ...artifacts.server },
@@ -92,7 +105,11 @@ export function runBody(modelName: string, trainingRunId: string, artifacts: { s
   ];
   body['metrics'] = {
     overall: { auc: overrides.auc, calibration_slope: 1.0, ...overrides.extraMetrics },
-    slices: COUNTRIES.map((country, index) => ({ slice: `country=${country}`, trafficShare: SHARES[index], metrics: { calibration_slope: 1 + index * 0.003, auc: overrides.auc } })),
+    slices: COUNTRIES.map((country, index) => ({
+      slice: `country=${country}`,
+      trafficShare: SHARES[index],
+      metrics: { calibration_slope: 1 + index * 0.003, auc: overrides.auc },
+    })),
     fairness: [
       { attribute: 'age_band', group: '18-25', metrics: { precision: overrides.youngPrecision ?? 0.8 } },
       { attribute: 'age_band', group: '26-40', metrics: { precision: 0.81 } },

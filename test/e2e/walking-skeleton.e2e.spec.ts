@@ -17,7 +17,10 @@ describe('walking skeleton: ingestion -> Kafka -> projections -> query', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment('skeleton');
-    [ingestion, projections] = await Promise.all([startService('ingestion', environment.env), startService('projections', environment.env)]);
+    [ingestion, projections] = await Promise.all([
+      startService('ingestion', environment.env),
+      startService('projections', environment.env),
+    ]);
     db = new Client({ connectionString: environment.databaseUrl });
     await db.connect();
   });
@@ -30,9 +33,16 @@ describe('walking skeleton: ingestion -> Kafka -> projections -> query', () => {
 
   it('serves a registered run from the projection, with its lineage and the offset stored', async () => {
     const registered = await registerExampleRun(ingestion.url, 'fraud-model', 'train-001');
-    expect(registered).toEqual({ status: 201, body: expect.objectContaining({ status: 'registered', modelName: 'fraud-model', modelVersion: 1 }) });
+    expect(registered).toEqual({
+      status: 201,
+      body: expect.objectContaining({ status: 'registered', modelName: 'fraud-model', modelVersion: 1 }),
+    });
 
-    const version = await eventually(() => getJson(`${projections.url}/v1/models/fraud-model/versions/1`), (r) => r.status === 200, { what: 'projection of fraud-model v1' });
+    const version = await eventually(
+      () => getJson(`${projections.url}/v1/models/fraud-model/versions/1`),
+      (r) => r.status === 200,
+      { what: 'projection of fraud-model v1' },
+    );
     expect(version.body).toMatchObject({
       modelName: 'fraud-model',
       modelVersion: 1,
@@ -43,7 +53,9 @@ describe('walking skeleton: ingestion -> Kafka -> projections -> query', () => {
       hyperparameterTypes: { learning_rate: 'double', batch_size: 'long' },
       dataSnapshots: [{ snapshotId: 'txn-2024-01-24', coveredFrom: '2024-01-10T00:00:00.000Z', coveredTo: '2024-01-24T00:00:00.000Z' }],
     });
-    const positions = await db.query('SELECT topic, next_offset::int AS next FROM projections.consumer_positions WHERE topic = $1', [`${environment.id}.lineage.v1`]);
+    const positions = await db.query('SELECT topic, next_offset::int AS next FROM projections.consumer_positions WHERE topic = $1', [
+      `${environment.id}.lineage.v1`,
+    ]);
     expect(positions.rows.reduce((sum: number, row: { next: number }) => sum + row.next, 0)).toBe(1);
 
     const models = await getJson(`${projections.url}/v1/models`);
@@ -51,7 +63,12 @@ describe('walking skeleton: ingestion -> Kafka -> projections -> query', () => {
   });
 
   it('changes nothing when the same event is delivered again', async () => {
-    const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'redeliver', logger: createJsonLogger({ service: 'test', level: 'error' }), security: readKafkaSecurity(environment.env) });
+    const kafka = createKafkaClient({
+      brokers: environment.env['KAFKA_BROKERS']!.split(','),
+      clientId: 'redeliver',
+      logger: createJsonLogger({ service: 'test', level: 'error' }),
+      security: readKafkaSecurity(environment.env),
+    });
     const topic = `${environment.id}.lineage.v1`;
     const original = await readFirstMessage(kafka, topic);
     const before = await snapshot(db);
@@ -63,7 +80,11 @@ describe('walking skeleton: ingestion -> Kafka -> projections -> query', () => {
 
     // Wait until projections has consumed past the redelivered copy, then compare.
     await eventually(
-      () => db.query('SELECT next_offset::text AS next FROM projections.consumer_positions WHERE topic = $1 AND kafka_partition = $2', [topic, sent!.partition]),
+      () =>
+        db.query('SELECT next_offset::text AS next FROM projections.consumer_positions WHERE topic = $1 AND kafka_partition = $2', [
+          topic,
+          sent!.partition,
+        ]),
       (r) => r.rows.length === 1 && BigInt((r.rows[0] as { next: string }).next) > BigInt(sent!.baseOffset!),
       { what: 'projections consumed the redelivered event' },
     );
@@ -76,7 +97,10 @@ async function readFirstMessage(kafka: ReturnType<typeof createKafkaClient>, top
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const message = await new Promise<{ key: Buffer; value: Buffer; headers: Record<string, Buffer> }>((resolve) => {
-    void consumer.run({ eachMessage: async ({ message: m }) => resolve({ key: m.key as Buffer, value: m.value as Buffer, headers: m.headers as Record<string, Buffer> }) });
+    void consumer.run({
+      eachMessage: async ({ message: m }) =>
+        resolve({ key: m.key as Buffer, value: m.value as Buffer, headers: m.headers as Record<string, Buffer> }),
+    });
   });
   await consumer.disconnect();
   return message;

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   // The client submits runs as a training cluster does: as the trainer principal, where the broker authenticates.
   const trainer = readKafkaSecurity(asKafkaPrincipal(environment.env, 'trainer'))?.sasl ?? null;
   const kafkaSasl = trainer && { mechanism: trainer.mechanism.toUpperCase(), username: trainer.username, password: trainer.password };
-  process.stdout.write(`${JSON.stringify({ ...urls, kafkaBrokers: environment.env['KAFKA_BROKERS'], topicPrefix: environment.env['TOPIC_PREFIX'], token, kafkaSasl })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...urls, kafkaBrokers: environment.env['KAFKA_BROKERS'], topicPrefix: environment.env['TOPIC_PREFIX'], token, kafkaSasl })}\n`,
+  );
 }
 
 main().catch((error: Error) => {

@@ -9,7 +9,10 @@ export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
  */
 export function ensureChromium(path: string, log: (line: string) => void): void {
   if (existsSync(path)) return;
-  if (process.getuid?.() !== 0) throw new Error(`Chromium not found at ${path}: install Debian's chromium package (sudo apt-get install chromium) or set CHROMIUM_PATH`);
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      `Chromium not found at ${path}: install Debian's chromium package (sudo apt-get install chromium) or set CHROMIUM_PATH`,
+    );
   log(`installing Debian's chromium for the browser test...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });

@@ -17,7 +17,16 @@ export async function startIssuer(port: number, log: (line: string) => void): Pr
   mkdirSync(ISSUER_DIR, { recursive: true, mode: 0o700 });
   await loadOrCreateIssuerKey(ISSUER_KEY_FILE);
   const out = openSync(join(ISSUER_DIR, 'issuer.log'), 'a');
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'libs/auth/src/local-issuer/issuer-server.main.ts'), String(port), ISSUER_KEY_FILE], { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT });
+  const child = spawn(
+    process.execPath,
+    [
+      resolve(REPO_ROOT, 'tools/run.js'),
+      resolve(REPO_ROOT, 'libs/auth/src/local-issuer/issuer-server.main.ts'),
+      String(port),
+      ISSUER_KEY_FILE,
+    ],
+    { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT },
+  );
   child.unref();
   await waitUntil(`issuer on 127.0.0.1:${port}`, () => isPortOpen(port), 30_000);
   log(`issuer started (pid ${child.pid}), JWKS at ${localIssuerUrl(port)}/jwks.json`);

@@ -13,15 +13,29 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createJsonLogger({ service: 'kafka-acls', level: 'error' });
-  const kafka = createKafkaClient({ brokers: requiredString(process.env, 'KAFKA_BROKERS').split(','), clientId: 'modelreg-acls', logger, security: readKafkaSecurity(process.env) });
+  const kafka = createKafkaClient({
+    brokers: requiredString(process.env, 'KAFKA_BROKERS').split(','),
+    clientId: 'modelreg-acls',
+    logger,
+    security: readKafkaSecurity(process.env),
+  });
   process.stdout.write(`${await provisionAcls(kafka, prefix)} ACLs for ${prefix}.*\n`);
 }
 
-/** e.g. `kafka-acls.sh --bootstrap-server "$KAFKA" --command-config admin.properties --add --allow-principal User:trainer --operation Write --topic modelreg.run-submissions.v1`. */
+/**
+ * e.g. `kafka-acls.sh --bootstrap-server "$KAFKA" --command-config admin.properties --add --allow-principal
+ * User:trainer --operation Write --topic modelreg.run-submissions.v1`.
+ */
 function kafkaAclsCommand(binding: AclBinding): string {
-  const operation = binding.operation === 'DESCRIBE_CONFIGS' ? 'DescribeConfigs' : binding.operation.charAt(0) + binding.operation.slice(1).toLowerCase();
-  const resource = `--${binding.resourceType.toLowerCase()} ${binding.resourceName}${binding.pattern === 'PREFIXED' ? ' --resource-pattern-type prefixed' : ''}`;
-  return `kafka-acls.sh --bootstrap-server "$KAFKA" --command-config admin.properties --add --allow-principal ${binding.principal} --operation ${operation} ${resource}`;
+  const operation =
+    binding.operation === 'DESCRIBE_CONFIGS' ? 'DescribeConfigs' : binding.operation.charAt(0) + binding.operation.slice(1).toLowerCase();
+  const resource =
+    `--${binding.resourceType.toLowerCase()} ` +
+    `${binding.resourceName}${binding.pattern === 'PREFIXED' ? ' --resource-pattern-type prefixed' : ''}`;
+  return (
+    `kafka-acls.sh --bootstrap-server "$KAFKA" --command-config admin.properties ` +
+    `--add --allow-principal ${binding.principal} --operation ${operation} ${resource}`
+  );
 }
 
 main().catch((error) => {

@@ -54,7 +54,13 @@ export function bootstrapServers(nodes: readonly KafkaNode[]): string {
  * port beyond the checkout's plan. Data in .local/kafka-cluster/node-k.
  */
 export function localClusterNodes(count: number, port: number, controllerPort: number): KafkaNode[] {
-  return Array.from({ length: count }, (_, index) => ({ id: index + 1, host: `127.0.0.${index + 1}`, port, controllerPort, dir: resolve(LOCAL_DIR, 'kafka-cluster', `node-${index + 1}`) }));
+  return Array.from({ length: count }, (_, index) => ({
+    id: index + 1,
+    host: `127.0.0.${index + 1}`,
+    port,
+    controllerPort,
+    dir: resolve(LOCAL_DIR, 'kafka-cluster', `node-${index + 1}`),
+  }));
 }
 
 export interface KafkaNodeStart {
@@ -67,12 +73,20 @@ export interface KafkaNodeStart {
 export function startKafkaNode(node: KafkaNode, nodes: readonly KafkaNode[], options: KafkaNodeStart): number {
   mkdirSync(node.dir, { recursive: true });
   writeFileSync(join(node.dir, 'cluster-id'), sharedClusterId(nodes));
-  return startKafka({ ...options, port: node.port, controllerPort: node.controllerPort, dir: node.dir, extraProperties: clusterProperties(node, nodes) });
+  return startKafka({
+    ...options,
+    port: node.port,
+    controllerPort: node.controllerPort,
+    dir: node.dir,
+    extraProperties: clusterProperties(node, nodes),
+  });
 }
 
 /** Every node listening, then a consumer group can join (its offsets topic needs the replicas of several nodes). */
 export async function waitForKafkaCluster(nodes: readonly KafkaNode[]): Promise<void> {
-  await Promise.all(nodes.map((node) => waitUntil(`kafka node ${node.id} on ${node.host}:${node.port}`, () => isPortOpen(node.port, node.host), 90_000)));
+  await Promise.all(
+    nodes.map((node) => waitUntil(`kafka node ${node.id} on ${node.host}:${node.port}`, () => isPortOpen(node.port, node.host), 90_000)),
+  );
   const first = nodes[0] as KafkaNode;
   await waitForKafka(first.port, null, first.host);
 }

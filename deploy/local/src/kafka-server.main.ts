@@ -11,7 +11,15 @@ async function main(): Promise<void> {
   }
   ensureKafkaJars(() => undefined);
   const credentials = mode === 'secured' ? ensureKafkaCredentials(dir, () => undefined) : null;
-  const pid = startKafka({ port: Number(port), controllerPort: Number(controllerPort), partitions: 1, heap: '256m', log: () => undefined, dir, credentials });
+  const pid = startKafka({
+    port: Number(port),
+    controllerPort: Number(controllerPort),
+    partitions: 1,
+    heap: '256m',
+    log: () => undefined,
+    dir,
+    credentials,
+  });
   await waitForKafka(Number(port), credentials);
   const env = { KAFKA_BROKERS: `127.0.0.1:${port}`, ...(credentials ? credentialsEnv(credentials) : {}) };
   process.stdout.write(`${JSON.stringify({ pid, env })}\n`);

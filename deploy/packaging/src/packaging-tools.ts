@@ -39,7 +39,10 @@ export function ensurePackagingTools(log: (line: string) => void = () => undefin
     if (existsSync(stamp) && existsSync(join(bin, tool))) continue;
     log(`building ${tool} ${version} from the Go module proxy...`);
     try {
-      execFileSync('go', ['install', `${module}@${version}`], { env: { ...process.env, GOBIN: bin, CGO_ENABLED: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('go', ['install', `${module}@${version}`], {
+        env: { ...process.env, GOBIN: bin, CGO_ENABLED: '0' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (error) {
       throw new Error(`could not build ${tool} ${version} with Go (is Go 1.24+ installed?): ${(error as Error).message}`);
     }
@@ -57,13 +60,16 @@ export function ensurePackagingTools(log: (line: string) => void = () => undefin
   const schemaRoot = join(TOOLS_DIR, 'k8s-schemas');
   if (!existsSync(join(schemaRoot, `v${PINNED.kubernetesVersion}-standalone-strict`, 'deployment-apps-v1.json'))) {
     log(`writing standalone Kubernetes ${PINNED.kubernetesVersion} schemas...`);
-    execFileSync(python, [join(REPO_ROOT, 'deploy/packaging/scripts/standalone-k8s-schemas.py'), PINNED.kubernetesVersion, schemaRoot], { stdio: 'inherit' });
+    execFileSync(python, [join(REPO_ROOT, 'deploy/packaging/scripts/standalone-k8s-schemas.py'), PINNED.kubernetesVersion, schemaRoot], {
+      stdio: 'inherit',
+    });
   }
   return {
     helm: join(bin, 'helm'),
     kubeconform: join(bin, 'kubeconform'),
     hadolint: join(venv, 'bin/hadolint'),
     python,
-    kubernetesSchemas: `${schemaRoot}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
+    kubernetesSchemas:
+      `${schemaRoot}/{{ .NormalizedKubernetesVersion }}-standalone{{ ` + `.StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
   };
 }

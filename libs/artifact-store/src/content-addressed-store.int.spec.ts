@@ -13,7 +13,13 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
   beforeAll(async () => {
     environment = await createTestEnvironment('artifact-store');
     const env = environment.env;
-    client = createS3Client({ endpoint: env['S3_ENDPOINT']!, region: env['S3_REGION']!, accessKeyId: env['S3_ACCESS_KEY_ID']!, secretAccessKey: env['S3_SECRET_ACCESS_KEY']!, bucket: env['S3_BUCKET']! });
+    client = createS3Client({
+      endpoint: env['S3_ENDPOINT']!,
+      region: env['S3_REGION']!,
+      accessKeyId: env['S3_ACCESS_KEY_ID']!,
+      secretAccessKey: env['S3_SECRET_ACCESS_KEY']!,
+      bucket: env['S3_BUCKET']!,
+    });
     store = new ContentAddressedStore(client, env['S3_BUCKET']!);
   });
   afterAll(async () => {
@@ -21,14 +27,23 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
     await environment.dispose();
   });
 
-  const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: environment.env['S3_BUCKET'] }))).Contents ?? []).map((object) => object.Key).sort();
-  const incompleteUploads = async () => (await client.send(new ListMultipartUploadsCommand({ Bucket: environment.env['S3_BUCKET'] }))).Uploads ?? [];
+  const keys = async () =>
+    ((await client.send(new ListObjectsV2Command({ Bucket: environment.env['S3_BUCKET'] }))).Contents ?? [])
+      .map((object) => object.Key)
+      .sort();
+  const incompleteUploads = async () =>
+    (await client.send(new ListMultipartUploadsCommand({ Bucket: environment.env['S3_BUCKET'] }))).Uploads ?? [];
   const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
   it('stores bytes under their sha256, multipart, and stores the same bytes only once', async () => {
     const bytes = randomBytes(20 * 1024 * 1024 + 17); // more than one 16 MiB part
     const first = await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length });
-    expect(first).toEqual({ sha256: sha(bytes), sizeBytes: bytes.length, storageUri: `s3://${environment.env['S3_BUCKET']}/artifacts/sha256/${sha(bytes)}`, deduplicated: false });
+    expect(first).toEqual({
+      sha256: sha(bytes),
+      sizeBytes: bytes.length,
+      storageUri: `s3://${environment.env['S3_BUCKET']}/artifacts/sha256/${sha(bytes)}`,
+      deduplicated: false,
+    });
     expect(await store.sizeOf(sha(bytes))).toBe(bytes.length);
     const again = await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length });
     expect(again.deduplicated).toBe(true);
@@ -39,8 +54,18 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
     ['a wrong sha256', (bytes: Buffer) => ({ sha256: 'f'.repeat(64), sizeBytes: bytes.length }), 'sha256'],
     ['fewer bytes than declared (truncated)', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length + 10 }), 'sizeBytes'],
     ['more bytes than declared', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length - 10 }), 'sizeBytes'],
-    ['a wrong sha256 for a multipart body', (bytes: Buffer) => ({ sha256: 'e'.repeat(64), sizeBytes: bytes.length }), 'sha256', 20 * 1024 * 1024],
-    ['fewer bytes than declared for a multipart body', (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length + 1 }), 'sizeBytes', 20 * 1024 * 1024],
+    [
+      'a wrong sha256 for a multipart body',
+      (bytes: Buffer) => ({ sha256: 'e'.repeat(64), sizeBytes: bytes.length }),
+      'sha256',
+      20 * 1024 * 1024,
+    ],
+    [
+      'fewer bytes than declared for a multipart body',
+      (bytes: Buffer) => ({ sha256: sha(bytes), sizeBytes: bytes.length + 1 }),
+      'sizeBytes',
+      20 * 1024 * 1024,
+    ],
   ])('rejects %s and leaves nothing behind, not even an incomplete upload', async (_case, declare, field, size = 4096) => {
     const before = await keys();
     const bytes = randomBytes(size);
@@ -57,7 +82,9 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
     const bytes = randomBytes(10_000);
     await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length });
     const impostor = randomBytes(10_000);
-    await expect(store.put(Readable.from([impostor]), { sha256: sha(bytes), sizeBytes: impostor.length })).rejects.toMatchObject({ field: 'sha256' });
+    await expect(store.put(Readable.from([impostor]), { sha256: sha(bytes), sizeBytes: impostor.length })).rejects.toMatchObject({
+      field: 'sha256',
+    });
     expect(await store.put(Readable.from([bytes]), { sha256: sha(bytes), sizeBytes: bytes.length })).toMatchObject({ deduplicated: true });
   });
 });

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ObjectStoreUnavailableError } from './s3-client';
 
@@ -102,7 +110,13 @@ export class ContentAddressedStore {
     body.pipe(verifier.stream);
     try {
       if (existing === null) {
-        await new Upload({ client: this.client, params: { Bucket: this.bucket, Key: this.keyFor(declared.sha256), Body: verifier.stream }, partSize: PART_SIZE, queueSize: 2, leavePartsOnError: false }).done();
+        await new Upload({
+          client: this.client,
+          params: { Bucket: this.bucket, Key: this.keyFor(declared.sha256), Body: verifier.stream },
+          partSize: PART_SIZE,
+          queueSize: 2,
+          leavePartsOnError: false,
+        }).done();
       } else {
         await drain(verifier.stream);
       }
@@ -113,7 +127,12 @@ export class ContentAddressedStore {
       }
       throw new ObjectStoreUnavailableError(`upload failed: ${(error as Error).message}`, error);
     }
-    return { sha256: declared.sha256, sizeBytes: declared.sizeBytes, storageUri: this.uriFor(declared.sha256), deduplicated: existing !== null };
+    return {
+      sha256: declared.sha256,
+      sizeBytes: declared.sizeBytes,
+      storageUri: this.uriFor(declared.sha256),
+      deduplicated: existing !== null,
+    };
   }
 
   /**
@@ -126,7 +145,9 @@ export class ContentAddressedStore {
     for (const prefix of [ARTIFACT_PREFIX, TEMPORARY_PREFIX]) result.abortedUploads += await this.abortIncompleteUploads(prefix, olderThan);
     let continuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: TEMPORARY_PREFIX, ContinuationToken: continuationToken })).catch(unavailable('ListObjectsV2'));
+      const page = await this.client
+        .send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: TEMPORARY_PREFIX, ContinuationToken: continuationToken }))
+        .catch(unavailable('ListObjectsV2'));
       for (const object of page.Contents ?? []) {
         if (!object.Key || !object.LastModified || object.LastModified >= olderThan) continue;
         await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.Key })).catch(unavailable('DeleteObject'));
@@ -142,10 +163,16 @@ export class ContentAddressedStore {
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     do {
-      const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker })).catch(unavailable('ListMultipartUploads'));
+      const page = await this.client
+        .send(
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+        )
+        .catch(unavailable('ListMultipartUploads'));
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= olderThan) continue;
-        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId })).catch(unavailable('AbortMultipartUpload'));
+        await this.client
+          .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }))
+          .catch(unavailable('AbortMultipartUpload'));
         aborted += 1;
       }
       [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
@@ -166,13 +193,18 @@ function verifyingStream(declared: { sha256: string; sizeBytes: number }): { str
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.length;
       hash.update(chunk);
-      if (received > declared.sizeBytes) callback(new ArtifactMismatchError('sizeBytes', `received more than the declared ${declared.sizeBytes} bytes`));
+      if (received > declared.sizeBytes)
+        callback(new ArtifactMismatchError('sizeBytes', `received more than the declared ${declared.sizeBytes} bytes`));
       else callback(null, chunk);
     },
     flush(callback) {
-      if (received !== declared.sizeBytes) return callback(new ArtifactMismatchError('sizeBytes', `received ${received} bytes, declared ${declared.sizeBytes} (truncated upload?)`));
+      if (received !== declared.sizeBytes)
+        return callback(
+          new ArtifactMismatchError('sizeBytes', `received ${received} bytes, declared ${declared.sizeBytes} (truncated upload?)`),
+        );
       const sha256 = hash.digest('hex');
-      if (sha256 !== declared.sha256) return callback(new ArtifactMismatchError('sha256', `content hashes to ${sha256}, declared ${declared.sha256}`));
+      if (sha256 !== declared.sha256)
+        return callback(new ArtifactMismatchError('sha256', `content hashes to ${sha256}, declared ${declared.sha256}`));
       callback();
     },
   });

@@ -38,7 +38,8 @@ const declare = (rule: AccessRule) => applyDecorators(SetMetadata(ACCESS_RULE, r
  * The route (or every route of the controller) needs a token holding one of `roles`; `scope` narrows
  * a trainer to its model patterns and a controller to its placement patterns, read from the request.
  */
-export const Requires = (roles: Role | Role[], scope: AccessScope = {}) => applyDecorators(declare({ kind: 'roles', anyOf: Array.isArray(roles) ? roles : [roles], ...scope }), ApiBearerAuth());
+export const Requires = (roles: Role | Role[], scope: AccessScope = {}) =>
+  applyDecorators(declare({ kind: 'roles', anyOf: Array.isArray(roles) ? roles : [roles], ...scope }), ApiBearerAuth());
 
 /** The route answers without a token (probes, static assets without data); `why` says why it is safe. */
 export const Public = (why: string) => declare({ kind: 'public', why });

@@ -6,7 +6,11 @@ import { matchesPattern, matchesPlacementPattern } from './glob-pattern';
 const CLAIMS = { roles: 'modelreg_roles', models: 'modelreg_models', placements: 'modelreg_placements' };
 const caller = (claims: Record<string, unknown>) => callerFromClaims({ sub: 'alice', iss: 'https://id.example.com', ...claims }, CLAIMS);
 const register: Extract<AccessRule, { kind: 'roles' }> = { kind: 'roles', anyOf: ['trainer'], model: fromBody('modelName') };
-const report: Extract<AccessRule, { kind: 'roles' }> = { kind: 'roles', anyOf: ['controller'], placement: { service: fromBody('service'), environment: fromBody('environment') } };
+const report: Extract<AccessRule, { kind: 'roles' }> = {
+  kind: 'roles',
+  anyOf: ['controller'],
+  placement: { service: fromBody('service'), environment: fromBody('environment') },
+};
 
 describe('grant patterns', () => {
   it.each([
@@ -38,7 +42,10 @@ describe('claims to caller', () => {
   });
 
   it('reads a nested claim by a dotted name (Keycloak realm roles)', () => {
-    expect(callerFromClaims({ sub: 'k', iss: 'i', realm_access: { roles: ['policy-admin'] } }, { ...CLAIMS, roles: 'realm_access.roles' }).principal.roles).toEqual(['policy-admin']);
+    expect(
+      callerFromClaims({ sub: 'k', iss: 'i', realm_access: { roles: ['policy-admin'] } }, { ...CLAIMS, roles: 'realm_access.roles' })
+        .principal.roles,
+    ).toEqual(['policy-admin']);
   });
 
   it('grants nothing for a missing or malformed claim', () => {
@@ -55,16 +62,28 @@ describe('authorize', () => {
   });
 
   it('names the role needed and the roles held', () => {
-    expect(authorize(caller({ modelreg_roles: ['reader'] }), register, { body: { modelName: 'fraud-model' } })).toEqual({ allowed: false, message: "requires role trainer (the token's roles: reader)" });
-    expect(authorize(caller({}), { kind: 'roles', anyOf: ['trainer', 'reader'] }, {})).toEqual({ allowed: false, message: "requires role trainer or reader (the token's roles: none)" });
+    expect(authorize(caller({ modelreg_roles: ['reader'] }), register, { body: { modelName: 'fraud-model' } })).toEqual({
+      allowed: false,
+      message: "requires role trainer (the token's roles: reader)",
+    });
+    expect(authorize(caller({}), { kind: 'roles', anyOf: ['trainer', 'reader'] }, {})).toEqual({
+      allowed: false,
+      message: "requires role trainer or reader (the token's roles: none)",
+    });
   });
 
   it('names the model outside the patterns, and the patterns', () => {
-    expect(authorize(trainer, register, { body: { modelName: 'churn-model' } })).toEqual({ allowed: false, message: 'model "churn-model" is outside the token\'s model patterns (fraud-*)' });
+    expect(authorize(trainer, register, { body: { modelName: 'churn-model' } })).toEqual({
+      allowed: false,
+      message: 'model "churn-model" is outside the token\'s model patterns (fraud-*)',
+    });
   });
 
   it('refuses a request that leaves the scoped name out, unless every name is granted', () => {
-    expect(authorize(trainer, register, { body: {} })).toMatchObject({ allowed: false, message: expect.stringContaining('modelName must name the model') });
+    expect(authorize(trainer, register, { body: {} })).toMatchObject({
+      allowed: false,
+      message: expect.stringContaining('modelName must name the model'),
+    });
     expect(authorize(trainer, register, { body: 'not an object' })).toMatchObject({ allowed: false });
     expect(authorize(caller({ modelreg_roles: ['trainer'], modelreg_models: ['*'] }), register, { body: {} })).toEqual({ allowed: true });
   });
@@ -72,8 +91,13 @@ describe('authorize', () => {
   it('scopes a controller to its placements', () => {
     const controller = caller({ modelreg_roles: ['controller'], modelreg_placements: ['fraud-api/staging'] });
     expect(authorize(controller, report, { body: { service: 'fraud-api', environment: 'staging' } })).toEqual({ allowed: true });
-    expect(authorize(controller, report, { body: { service: 'fraud-api', environment: 'production' } })).toEqual({ allowed: false, message: 'placement "fraud-api/production" is outside the token\'s placement patterns (fraud-api/staging)' });
+    expect(authorize(controller, report, { body: { service: 'fraud-api', environment: 'production' } })).toEqual({
+      allowed: false,
+      message: 'placement "fraud-api/production" is outside the token\'s placement patterns (fraud-api/staging)',
+    });
     expect(authorize(controller, report, { body: { deploymentId: 'd1' } })).toMatchObject({ allowed: false });
-    expect(authorize(caller({ modelreg_roles: ['controller'], modelreg_placements: ['*/*'] }), report, { body: { deploymentId: 'd1' } })).toEqual({ allowed: true });
+    expect(
+      authorize(caller({ modelreg_roles: ['controller'], modelreg_placements: ['*/*'] }), report, { body: { deploymentId: 'd1' } }),
+    ).toEqual({ allowed: true });
   });
 });

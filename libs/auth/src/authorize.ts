@@ -30,7 +30,8 @@ export function authorize(caller: Caller, rule: Extract<AccessRule, { kind: 'rol
     const model = fieldOf(request, rule.model);
     const patterns = caller.modelPatterns;
     if (model === undefined) {
-      if (!patterns.includes(EVERY_MODEL)) return { allowed: false, message: `${rule.model.name} must name the model to check it against the token's model patterns` };
+      if (!patterns.includes(EVERY_MODEL))
+        return { allowed: false, message: `${rule.model.name} must name the model to check it against the token's model patterns` };
     } else if (!patterns.some((pattern) => matchesPattern(pattern, model))) {
       return { allowed: false, message: `model "${model}" is outside the token's model patterns (${listed(patterns)})` };
     }
@@ -40,9 +41,18 @@ export function authorize(caller: Caller, rule: Extract<AccessRule, { kind: 'rol
     const environment = fieldOf(request, rule.placement.environment);
     const patterns = caller.placementPatterns;
     if (service === undefined || environment === undefined) {
-      if (!patterns.includes(EVERY_PLACEMENT)) return { allowed: false, message: `${rule.placement.service.name} and ${rule.placement.environment.name} must name the placement to check it against the token's placement patterns` };
+      if (!patterns.includes(EVERY_PLACEMENT))
+        return {
+          allowed: false,
+          message:
+            `${rule.placement.service.name} and ${rule.placement.environment.name} must ` +
+            `name the placement to check it against the token's placement patterns`,
+        };
     } else if (!patterns.some((pattern) => matchesPlacementPattern(pattern, { service, environment }))) {
-      return { allowed: false, message: `placement "${service}/${environment}" is outside the token's placement patterns (${listed(patterns)})` };
+      return {
+        allowed: false,
+        message: `placement "${service}/${environment}" is outside the token's placement patterns (${listed(patterns)})`,
+      };
     }
   }
   return { allowed: true };
@@ -50,7 +60,8 @@ export function authorize(caller: Caller, rule: Extract<AccessRule, { kind: 'rol
 
 function fieldOf(request: RequestParts, field: RequestField): string | undefined {
   const source = request[field.in];
-  const value = typeof source === 'object' && source !== null && !Array.isArray(source) ? (source as Record<string, unknown>)[field.name] : undefined;
+  const value =
+    typeof source === 'object' && source !== null && !Array.isArray(source) ? (source as Record<string, unknown>)[field.name] : undefined;
   return typeof value === 'string' ? value : undefined;
 }
 

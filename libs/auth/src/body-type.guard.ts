@@ -17,11 +17,19 @@ export class BodyTypeGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<{ method: string; headers: Record<string, string | string[] | undefined> }>();
     if (!STATE_CHANGING.has(request.method)) return true;
-    const expected = this.reflector.getAllAndOverride<string | undefined>(BODY_TYPE, [context.getHandler(), context.getClass()]) ?? 'application/json';
+    const expected =
+      this.reflector.getAllAndOverride<string | undefined>(BODY_TYPE, [context.getHandler(), context.getClass()]) ?? 'application/json';
     const header = request.headers['content-type'];
     const mediaType = (typeof header === 'string' ? header : '').split(';')[0]?.trim().toLowerCase();
     if (mediaType !== expected) {
-      throw new HttpException({ error: 'unsupported_media_type', field: 'content-type', message: `must be ${expected}${mediaType ? `, got ${mediaType}` : ' (even without a body)'}` }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+      throw new HttpException(
+        {
+          error: 'unsupported_media_type',
+          field: 'content-type',
+          message: `must be ${expected}${mediaType ? `, got ${mediaType}` : ' (even without a body)'}`,
+        },
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      );
     }
     return true;
   }

@@ -17,7 +17,11 @@ export class HttpSecurityModule {
   static forRoot(settings: HttpSecuritySettings, verifier: TokenVerifier): DynamicModule {
     return {
       module: HttpSecurityModule,
-      imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: settings.rateLimit.windowSeconds * 1000, limit: settings.rateLimit.requests }] })],
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: settings.rateLimit.windowSeconds * 1000, limit: settings.rateLimit.requests }],
+        }),
+      ],
       providers: [
         { provide: HTTP_SECURITY_SETTINGS, useValue: settings },
         { provide: TokenVerifier, useValue: verifier },

@@ -3,7 +3,10 @@ export type { Role } from './roles';
 export { matchesPattern, matchesPlacementPattern } from './glob-pattern';
 export { callerFromClaims } from './caller';
 export type { Caller } from './caller';
-/** Route declarations: `@Requires('trainer', { model: fromBody('modelName') })`, `@Public('why')`, `@AcceptsBody('application/octet-stream')`. */
+/**
+ * Route declarations: `@Requires('trainer', { model: fromBody('modelName') })`, `@Public('why')`,
+ * `@AcceptsBody('application/octet-stream')`.
+ */
 export { Requires, Public, AcceptsBody, fromBody, fromParams, ACCESS_RULE, ACCESS_RULE_EXTENSION, BODY_TYPE } from './access-rule';
 export type { AccessRule, AccessScope, RequestField } from './access-rule';
 export { authorize } from './authorize';

@@ -14,7 +14,10 @@ export function metricsAccess(settings: HttpSecuritySettings, verifier: TokenVer
     if (settings.metricsPublic) return next();
     const refuse = (refusal: Refusal) => response.status(refusal.status).set(refusal.headers).json(refusal.body);
     authenticate(request as unknown as AuthenticatedRequest, verifier, settings.auth).then(
-      (caller) => (caller.roles.has('metrics') ? next() : refuse(forbidden(`requires role metrics (the token's roles: ${[...caller.roles].join(', ') || 'none'})`))),
+      (caller) =>
+        caller.roles.has('metrics')
+          ? next()
+          : refuse(forbidden(`requires role metrics (the token's roles: ${[...caller.roles].join(', ') || 'none'})`)),
       (error: unknown) => (error instanceof AuthenticationError ? refuse(unauthenticated(error)) : next(error)),
     );
   };

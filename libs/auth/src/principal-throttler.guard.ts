@@ -27,6 +27,14 @@ export class PrincipalThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new HttpException({ error: 'too_many_requests', message: `more than ${detail.limit} requests in ${Math.round(detail.ttl / 1000)} s from this caller; retry after ${detail.timeToBlockExpire} s` }, HttpStatus.TOO_MANY_REQUESTS);
+    throw new HttpException(
+      {
+        error: 'too_many_requests',
+        message:
+          `more than ${detail.limit} requests in ${Math.round(detail.ttl / 1000)} ` +
+          `s from this caller; retry after ${detail.timeToBlockExpire} s`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 }

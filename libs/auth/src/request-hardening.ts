@@ -15,9 +15,17 @@ export function hostName(host: string): string {
  * state-changing request that carries an Origin must come from this service itself or an origin
  * CORS_ORIGINS allows. Non-browser clients send no Origin and pass. Null when acceptable.
  */
-export function refuseHostOrOrigin(settings: Pick<HttpSecuritySettings, 'allowedHosts' | 'corsOrigins'>, request: { method: string; host: string | undefined; origin: string | undefined }): { status: number; field: string; message: string } | null {
+export function refuseHostOrOrigin(
+  settings: Pick<HttpSecuritySettings, 'allowedHosts' | 'corsOrigins'>,
+  request: { method: string; host: string | undefined; origin: string | undefined },
+): { status: number; field: string; message: string } | null {
   const host = request.host ?? '';
-  if (!settings.allowedHosts.includes(hostName(host))) return { status: 421, field: 'host', message: `Host "${hostName(host).slice(0, 100)}" is not one this service answers to (HTTP_ALLOWED_HOSTS)` };
+  if (!settings.allowedHosts.includes(hostName(host)))
+    return {
+      status: 421,
+      field: 'host',
+      message: `Host "${hostName(host).slice(0, 100)}" is not one this service answers to (HTTP_ALLOWED_HOSTS)`,
+    };
   if (!STATE_CHANGING.has(request.method) || request.origin === undefined) return null;
   if (settings.corsOrigins.includes(request.origin)) return null;
   let originHost: string | null = null;
@@ -27,7 +35,11 @@ export function refuseHostOrOrigin(settings: Pick<HttpSecuritySettings, 'allowed
     originHost = null;
   }
   if (originHost !== null && originHost === host.toLowerCase()) return null;
-  return { status: 403, field: 'origin', message: `a state-changing request from origin "${request.origin.slice(0, 100)}" is refused (CORS_ORIGINS)` };
+  return {
+    status: 403,
+    field: 'origin',
+    message: `a state-changing request from origin "${request.origin.slice(0, 100)}" is refused (CORS_ORIGINS)`,
+  };
 }
 
 /**
@@ -38,8 +50,14 @@ export function hostAndOriginCheck(settings: HttpSecuritySettings): RequestHandl
   return (request: Request, response: Response, next: NextFunction) => {
     if (request.path.startsWith('/health/') || request.path === '/metrics') return next();
     const origin = request.headers['origin'];
-    const refusal = refuseHostOrOrigin(settings, { method: request.method, host: request.headers['host'], origin: typeof origin === 'string' ? origin : undefined });
+    const refusal = refuseHostOrOrigin(settings, {
+      method: request.method,
+      host: request.headers['host'],
+      origin: typeof origin === 'string' ? origin : undefined,
+    });
     if (!refusal) return next();
-    response.status(refusal.status).json({ error: refusal.status === 403 ? 'forbidden' : 'misdirected_request', field: refusal.field, message: refusal.message });
+    response
+      .status(refusal.status)
+      .json({ error: refusal.status === 403 ? 'forbidden' : 'misdirected_request', field: refusal.field, message: refusal.message });
   };
 }

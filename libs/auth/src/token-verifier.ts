@@ -40,7 +40,8 @@ export class TokenVerifier {
 
   /** The verified claims of the `Authorization: Bearer` header's token. */
   async verify(authorization: string | undefined): Promise<JWTPayload> {
-    if (authorization === undefined || authorization.trim() === '') throw new AuthenticationError('no bearer token: send Authorization: Bearer <token>', null);
+    if (authorization === undefined || authorization.trim() === '')
+      throw new AuthenticationError('no bearer token: send Authorization: Bearer <token>', null);
     const match = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i.exec(authorization);
     if (!match) throw new AuthenticationError('the Authorization header must be "Bearer <token>"', 'invalid_request');
     try {
@@ -67,14 +68,21 @@ export class TokenVerifier {
       if (error.claim === 'aud') return invalid(`token for another audience (expected ${this.settings.audience})`);
       return invalid(`token claim ${error.claim} is invalid`);
     }
-    if (error instanceof errors.JOSEAlgNotAllowed) return invalid(`token signing algorithm not allowed (allowed: ${this.settings.algorithms.join(', ')})`);
+    if (error instanceof errors.JOSEAlgNotAllowed)
+      return invalid(`token signing algorithm not allowed (allowed: ${this.settings.algorithms.join(', ')})`);
     if (error instanceof errors.JWKSNoMatchingKey) return invalid("no key of the issuer matches the token's key id (kid)");
     if (error instanceof errors.JWSSignatureVerificationFailed) return invalid('token signature is invalid');
-    if (error instanceof errors.JWKSTimeout) return new IdentityProviderUnavailableError(`the issuer's key set did not answer within 5 s (${this.settings.jwksUrl.href})`, { cause: error });
+    if (error instanceof errors.JWKSTimeout)
+      return new IdentityProviderUnavailableError(`the issuer's key set did not answer within 5 s (${this.settings.jwksUrl.href})`, {
+        cause: error,
+      });
     if (error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.constructor === errors.JOSEError) {
       // The key set could not be fetched or read (jose's plain JOSEError is only thrown for that):
       // no fault of the token, so the client may retry.
-      return new IdentityProviderUnavailableError(`the issuer's key set at ${this.settings.jwksUrl.href} could not be fetched: ${(error as Error).message}`, { cause: error });
+      return new IdentityProviderUnavailableError(
+        `the issuer's key set at ${this.settings.jwksUrl.href} could not be fetched: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     if (error instanceof errors.JOSENotSupported) return invalid('token uses an unsupported algorithm or key type');
     return invalid('token is malformed');

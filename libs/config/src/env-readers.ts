@@ -36,7 +36,10 @@ export function booleanSetting(env: Env, name: string, fallback: boolean): boole
 
 /** A comma-separated host:port list, e.g. KAFKA_BROKERS=127.0.0.1:9092,127.0.0.1:9093. */
 export function hostPortList(env: Env, name: string): string[] {
-  const entries = requiredString(env, name).split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = requiredString(env, name)
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(entry)) throw new ConfigError(name, `entry "${entry}" is not host:port`);
   }
@@ -58,7 +61,8 @@ export function urlWithProtocol(env: Env, name: string, protocols: readonly stri
 /** Kafka topic prefixes, bucket names and similar identifiers: lower-case letters, digits, dots and dashes. */
 export function identifier(env: Env, name: string, fallback: string): string {
   const value = optionalString(env, name, fallback);
-  if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(value)) throw new ConfigError(name, `must be lower-case letters, digits, dots or dashes, got "${value}"`);
+  if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(value))
+    throw new ConfigError(name, `must be lower-case letters, digits, dots or dashes, got "${value}"`);
   return value;
 }
 

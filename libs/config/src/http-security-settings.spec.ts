@@ -13,7 +13,10 @@ describe('HTTP security settings', () => {
       algorithms: ['ES256', 'EdDSA', 'RS256'],
       claims: { roles: 'modelreg_roles', models: 'modelreg_models', placements: 'modelreg_placements' },
     });
-    expect(readAuthSettings({ ...AUTH, AUTH_ROLES_CLAIM: 'realm_access.roles', AUTH_ALGORITHMS: 'PS256, ES384' })).toMatchObject({ algorithms: ['PS256', 'ES384'], claims: { roles: 'realm_access.roles' } });
+    expect(readAuthSettings({ ...AUTH, AUTH_ROLES_CLAIM: 'realm_access.roles', AUTH_ALGORITHMS: 'PS256, ES384' })).toMatchObject({
+      algorithms: ['PS256', 'ES384'],
+      claims: { roles: 'realm_access.roles' },
+    });
   });
 
   it('defaults CORS off, metrics protected and the Host allow list to local names plus the bind host', () => {
@@ -21,8 +24,13 @@ describe('HTTP security settings', () => {
     expect(settings.corsOrigins).toEqual([]);
     expect(settings.metricsPublic).toBe(false);
     expect(settings.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', '::1', '10.0.0.7']);
-    expect(readHttpSecuritySettings({ ...AUTH, HTTP_ALLOWED_HOSTS: 'Registry.Example.com' }, '0.0.0.0').allowedHosts).toEqual(['registry.example.com', '0.0.0.0']);
-    expect(readHttpSecuritySettings({ ...AUTH, CORS_ORIGINS: 'https://dash.example.com' }, 'h').corsOrigins).toEqual(['https://dash.example.com']);
+    expect(readHttpSecuritySettings({ ...AUTH, HTTP_ALLOWED_HOSTS: 'Registry.Example.com' }, '0.0.0.0').allowedHosts).toEqual([
+      'registry.example.com',
+      '0.0.0.0',
+    ]);
+    expect(readHttpSecuritySettings({ ...AUTH, CORS_ORIGINS: 'https://dash.example.com' }, 'h').corsOrigins).toEqual([
+      'https://dash.example.com',
+    ]);
   });
 
   it.each([
@@ -31,7 +39,11 @@ describe('HTTP security settings', () => {
     ['no audience', { ...AUTH, AUTH_AUDIENCE: undefined }, 'AUTH_AUDIENCE environment variable is not defined'],
     ['HMAC', { ...AUTH, AUTH_ALGORITHMS: 'RS256,HS256' }, 'AUTH_ALGORITHMS must list asymmetric JWS algorithms'],
     ['alg none', { ...AUTH, AUTH_ALGORITHMS: 'none' }, 'got "none"'],
-    ['a skew over five minutes', { ...AUTH, AUTH_CLOCK_SKEW_SECONDS: '3600' }, 'AUTH_CLOCK_SKEW_SECONDS must be between 0 and 300, got 3600'],
+    [
+      'a skew over five minutes',
+      { ...AUTH, AUTH_CLOCK_SKEW_SECONDS: '3600' },
+      'AUTH_CLOCK_SKEW_SECONDS must be between 0 and 300, got 3600',
+    ],
     ['a claim name with spaces', { ...AUTH, AUTH_ROLES_CLAIM: 'my roles' }, 'AUTH_ROLES_CLAIM must be a claim name'],
   ])('refuses %s, naming the setting', (_case, env, message) => {
     expect(() => readAuthSettings(env)).toThrow(ConfigError);
@@ -39,7 +51,11 @@ describe('HTTP security settings', () => {
   });
 
   it.each([
-    ['an origin with a path', { ...AUTH, CORS_ORIGINS: 'https://dash.example.com/app' }, 'CORS_ORIGINS entry "https://dash.example.com/app" is not an origin'],
+    [
+      'an origin with a path',
+      { ...AUTH, CORS_ORIGINS: 'https://dash.example.com/app' },
+      'CORS_ORIGINS entry "https://dash.example.com/app" is not an origin',
+    ],
     ['metrics neither true nor false', { ...AUTH, METRICS_PUBLIC: 'yes' }, 'METRICS_PUBLIC must be true or false'],
     ['a rate limit of 0', { ...AUTH, RATE_LIMIT_REQUESTS: '0' }, 'RATE_LIMIT_REQUESTS must be between 1 and 100000000, got 0'],
   ])('refuses %s', (_case, env, message) => {

@@ -6,7 +6,19 @@ import { booleanSetting, integerInRange, optionalString, requiredString, urlWith
  * never accepted: with HS* a verifier handed a public key would accept tokens signed with that
  * public key as the HMAC secret (key confusion).
  */
-export const ASYMMETRIC_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
+export const ASYMMETRIC_ALGORITHMS = [
+  'EdDSA',
+  'Ed25519',
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+] as const;
 export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
 
 /** How bearer tokens (OAuth2/OIDC access tokens, JWTs) are verified. */
@@ -53,7 +65,11 @@ export function readAuthSettings(env: Env): AuthSettings {
     audience: requiredString(env, 'AUTH_AUDIENCE'),
     clockSkewSeconds: integerInRange(env, 'AUTH_CLOCK_SKEW_SECONDS', 30, 0, 300),
     algorithms: readAlgorithms(env),
-    claims: { roles: claimName(env, 'AUTH_ROLES_CLAIM', 'modelreg_roles'), models: claimName(env, 'AUTH_MODELS_CLAIM', 'modelreg_models'), placements: claimName(env, 'AUTH_PLACEMENTS_CLAIM', 'modelreg_placements') },
+    claims: {
+      roles: claimName(env, 'AUTH_ROLES_CLAIM', 'modelreg_roles'),
+      models: claimName(env, 'AUTH_MODELS_CLAIM', 'modelreg_models'),
+      placements: claimName(env, 'AUTH_PLACEMENTS_CLAIM', 'modelreg_placements'),
+    },
   };
 }
 
@@ -67,12 +83,25 @@ export function readHttpSecuritySettings(env: Env, host: string): HttpSecuritySe
       } catch {
         throw new ConfigError('CORS_ORIGINS', `entry "${origin}" is not an origin such as https://dashboard.example.com`);
       }
-      if (url.origin !== origin) throw new ConfigError('CORS_ORIGINS', `entry "${origin}" is not an origin (scheme://host[:port], no path), did you mean ${url.origin}?`);
+      if (url.origin !== origin)
+        throw new ConfigError(
+          'CORS_ORIGINS',
+          `entry "${origin}" is not an origin (scheme://host[:port], no path), did you mean ${url.origin}?`,
+        );
       return origin;
     }),
-    allowedHosts: [...new Set([...(listSetting(env, 'HTTP_ALLOWED_HOSTS').length > 0 ? listSetting(env, 'HTTP_ALLOWED_HOSTS') : LOCAL_HOSTS), host].map((name) => name.toLowerCase()))],
+    allowedHosts: [
+      ...new Set(
+        [...(listSetting(env, 'HTTP_ALLOWED_HOSTS').length > 0 ? listSetting(env, 'HTTP_ALLOWED_HOSTS') : LOCAL_HOSTS), host].map((name) =>
+          name.toLowerCase(),
+        ),
+      ),
+    ],
     metricsPublic: booleanSetting(env, 'METRICS_PUBLIC', false),
-    rateLimit: { requests: integerInRange(env, 'RATE_LIMIT_REQUESTS', 6000, 1, 100_000_000), windowSeconds: integerInRange(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) },
+    rateLimit: {
+      requests: integerInRange(env, 'RATE_LIMIT_REQUESTS', 6000, 1, 100_000_000),
+      windowSeconds: integerInRange(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    },
   };
 }
 
@@ -80,7 +109,11 @@ function readAlgorithms(env: Env): AsymmetricAlgorithm[] {
   const listed = listSetting(env, 'AUTH_ALGORITHMS');
   const algorithms = listed.length > 0 ? listed : ['ES256', 'EdDSA', 'RS256'];
   for (const algorithm of algorithms) {
-    if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(algorithm)) throw new ConfigError('AUTH_ALGORITHMS', `must list asymmetric JWS algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}), got "${algorithm}"`);
+    if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(algorithm))
+      throw new ConfigError(
+        'AUTH_ALGORITHMS',
+        `must list asymmetric JWS algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}), got "${algorithm}"`,
+      );
   }
   return algorithms as AsymmetricAlgorithm[];
 }
@@ -92,5 +125,8 @@ function claimName(env: Env, name: string, fallback: string): string {
 }
 
 function listSetting(env: Env, name: string): string[] {
-  return optionalString(env, name, '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  return optionalString(env, name, '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }

@@ -1,6 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { booleanSetting, hostPortList, identifier, integerInRange, optionalString, port, requiredString, urlWithProtocol, type Env } from './env-readers';
+import {
+  booleanSetting,
+  hostPortList,
+  identifier,
+  integerInRange,
+  optionalString,
+  port,
+  requiredString,
+  urlWithProtocol,
+  type Env,
+} from './env-readers';
 import { readHttpSecuritySettings, type HttpSecuritySettings } from './http-security-settings';
 import { ConfigError } from './config-error';
 import { readTracingSettings, type TracingSettings } from './tracing-settings';
@@ -83,7 +93,14 @@ export function readKafkaSecurity(env: Env): KafkaSecuritySettings | null {
   if (mechanism !== '' && !SASL_MECHANISMS.includes(mechanism as KafkaSaslMechanism)) {
     throw new ConfigError('KAFKA_SASL_MECHANISM', `must be one of ${SASL_MECHANISMS.join(', ')}, got "${mechanism}"`);
   }
-  const sasl = mechanism === '' ? null : { mechanism: mechanism as KafkaSaslMechanism, username: requiredString(env, 'KAFKA_SASL_USERNAME'), password: requiredString(env, 'KAFKA_SASL_PASSWORD') };
+  const sasl =
+    mechanism === ''
+      ? null
+      : {
+          mechanism: mechanism as KafkaSaslMechanism,
+          username: requiredString(env, 'KAFKA_SASL_USERNAME'),
+          password: requiredString(env, 'KAFKA_SASL_PASSWORD'),
+        };
   const tlsEnabled = booleanSetting(env, 'KAFKA_TLS', false);
   const tls = tlsEnabled
     ? {
@@ -93,7 +110,8 @@ export function readKafkaSecurity(env: Env): KafkaSecuritySettings | null {
         rejectUnauthorized: booleanSetting(env, 'KAFKA_TLS_REJECT_UNAUTHORIZED', true),
       }
     : null;
-  if (tls && (tls.cert === null) !== (tls.key === null)) throw new ConfigError('KAFKA_TLS_KEY_FILE', 'KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE go together (mutual TLS)');
+  if (tls && (tls.cert === null) !== (tls.key === null))
+    throw new ConfigError('KAFKA_TLS_KEY_FILE', 'KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE go together (mutual TLS)');
   return sasl || tls ? { sasl, tls } : null;
 }
 
@@ -150,7 +168,8 @@ export interface ServiceSettings {
 
 export function readServiceSettings(env: Env, serviceName: string, portVariable: string): ServiceSettings {
   const logLevel = optionalString(env, 'LOG_LEVEL', 'info');
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
   return {
     http: readHttpSettings(env, portVariable),
     bus: readBusSettings(env),

@@ -14,7 +14,11 @@ export function principalPasswordVariable(principal: string): string {
  * mechanism or no password for that principal.
  */
 export function asKafkaPrincipal(env: Readonly<Record<string, string | undefined>>, principal: string): Record<string, string> {
-  const own = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('KAFKA_SASL_PASSWORD_')));
+  const own = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('KAFKA_SASL_PASSWORD_'),
+    ),
+  );
   const password = env[principalPasswordVariable(principal)];
   if (!env['KAFKA_SASL_MECHANISM'] || !password) return own;
   return { ...own, KAFKA_SASL_USERNAME: principal, KAFKA_SASL_PASSWORD: password };
@@ -32,7 +36,18 @@ export function kafkaClientSecurity(security: KafkaSecuritySettings | null): Kaf
   if (!security) return {};
   const { sasl, tls } = security;
   return {
-    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as KafkaClientSecurity['sasl'] } : {}),
-    ...(tls ? { ssl: { rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca ? { ca: [tls.ca] } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } } : {}),
+    ...(sasl
+      ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as KafkaClientSecurity['sasl'] }
+      : {}),
+    ...(tls
+      ? {
+          ssl: {
+            rejectUnauthorized: tls.rejectUnauthorized,
+            ...(tls.ca ? { ca: [tls.ca] } : {}),
+            ...(tls.cert ? { cert: tls.cert } : {}),
+            ...(tls.key ? { key: tls.key } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -21,7 +21,12 @@ export function readTracingSettings(env: Env): TracingSettings {
   const exporter = optionalString(env, 'OTEL_TRACES_EXPORTER', endpoints.length > 0 ? 'otlp' : 'none');
   if (exporter !== 'otlp' && exporter !== 'none') throw new ConfigError('OTEL_TRACES_EXPORTER', `must be otlp or none, got "${exporter}"`);
   // The exporter package in use speaks OTLP over HTTP with JSON bodies only.
-  const protocol = optionalString(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', optionalString(env, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/json'));
-  if (exporter === 'otlp' && protocol !== 'http/json') throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `must be http/json, got "${protocol}"`);
+  const protocol = optionalString(
+    env,
+    'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    optionalString(env, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/json'),
+  );
+  if (exporter === 'otlp' && protocol !== 'http/json')
+    throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `must be http/json, got "${protocol}"`);
   return { exporter };
 }

@@ -11,7 +11,8 @@ describe('the placement fold over generated histories', () => {
           state = evolvePlacement(state, event);
           const serving = state.deployments.filter((record) => record.status === 'SERVING');
           expect(serving.length).toBeLessThanOrEqual(1);
-          if (serving[0]) expect(state).toMatchObject({ servingDeploymentId: serving[0].deploymentId, servingVersion: serving[0].modelVersion });
+          if (serving[0])
+            expect(state).toMatchObject({ servingDeploymentId: serving[0].deploymentId, servingVersion: serving[0].modelVersion });
           else expect(state.servingDeploymentId).toBeNull();
           if (state.servingVersion !== null) expect(state.servedVersions).toContain(state.servingVersion);
           expect(state.deployments.every((record) => record.placement === state.placement)).toBe(true);

@@ -16,12 +16,49 @@ interface ReportBase {
 
 /** What deployment controllers report, over HTTP or Kafka; validated the same way on both paths. */
 export type DeploymentReport =
-  | (ReportBase & { kind: 'CANARY_STARTED'; deploymentId: string; placement: Placement; modelVersion: number; trafficPercent: number; baselineVersion: number | null })
+  | (ReportBase & {
+      kind: 'CANARY_STARTED';
+      deploymentId: string;
+      placement: Placement;
+      modelVersion: number;
+      trafficPercent: number;
+      baselineVersion: number | null;
+    })
   | (ReportBase & { kind: 'CANARY_TRAFFIC_CHANGED'; deploymentId: string; trafficPercent: number })
   | (ReportBase & { kind: 'ROLLOUT_COMPLETED'; deploymentId: string })
-  | (ReportBase & { kind: 'ROLLED_BACK'; deploymentId: string; toVersion: number; reason: string; triggerMetric: string | null; triggerValue: number | null })
+  | (ReportBase & {
+      kind: 'ROLLED_BACK';
+      deploymentId: string;
+      toVersion: number;
+      reason: string;
+      triggerMetric: string | null;
+      triggerValue: number | null;
+    })
   | (ReportBase & { kind: 'DEPLOYMENT_RETIRED'; deploymentId: string; reason: string })
-  | (ReportBase & { kind: 'ONLINE_METRICS'; placement: Placement; modelVersion: number; windowStart: number; windowEnd: number; metrics: Record<string, number> })
-  | (ReportBase & { kind: 'AB_TEST_CONCLUDED'; testId: string; placement: Placement; controlVersion: number; treatmentVersion: number; results: AbMetricResult[]; decision: 'SHIP_TREATMENT' | 'KEEP_CONTROL' | 'INCONCLUSIVE' });
+  | (ReportBase & {
+      kind: 'ONLINE_METRICS';
+      placement: Placement;
+      modelVersion: number;
+      windowStart: number;
+      windowEnd: number;
+      metrics: Record<string, number>;
+    })
+  | (ReportBase & {
+      kind: 'AB_TEST_CONCLUDED';
+      testId: string;
+      placement: Placement;
+      controlVersion: number;
+      treatmentVersion: number;
+      results: AbMetricResult[];
+      decision: 'SHIP_TREATMENT' | 'KEEP_CONTROL' | 'INCONCLUSIVE';
+    });
 
-export const REPORT_KINDS: readonly DeploymentReportKind[] = ['CANARY_STARTED', 'CANARY_TRAFFIC_CHANGED', 'ROLLOUT_COMPLETED', 'ROLLED_BACK', 'DEPLOYMENT_RETIRED', 'ONLINE_METRICS', 'AB_TEST_CONCLUDED'];
+export const REPORT_KINDS: readonly DeploymentReportKind[] = [
+  'CANARY_STARTED',
+  'CANARY_TRAFFIC_CHANGED',
+  'ROLLOUT_COMPLETED',
+  'ROLLED_BACK',
+  'DEPLOYMENT_RETIRED',
+  'ONLINE_METRICS',
+  'AB_TEST_CONCLUDED',
+];

@@ -10,4 +10,13 @@ export { evolvePlacement, servingView, placementJson, liveDeployments, samePlace
 export type { PlacementEvent, ServingView } from './placement-fold';
 export { placementVerdicts, promotionTargets, verdictOn } from './promotion';
 export type { PlacementVerdict } from './promotion';
-export { PlacementServing, PlacementsQuery, DeploymentPlacementList, DeploymentReportOutcome, DeploymentReportSchema, DeploymentView, PromotionAnswer, PromotionRequest } from './contract/deployment-report.contract';
+export {
+  PlacementServing,
+  PlacementsQuery,
+  DeploymentPlacementList,
+  DeploymentReportOutcome,
+  DeploymentReportSchema,
+  DeploymentView,
+  PromotionAnswer,
+  PromotionRequest,
+} from './contract/deployment-report.contract';

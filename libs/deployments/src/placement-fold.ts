@@ -4,9 +4,18 @@ import type { Placement } from './deployment-report';
 import { hasEnded, type DeploymentRecord, type PlacementState } from './deployment-state';
 
 /** The deployment events that change what serves a placement. */
-export type PlacementEvent = Extract<DeploymentFact, { type: 'CanaryStarted' | 'CanaryTrafficChanged' | 'RolloutCompleted' | 'RolledBack' | 'DeploymentRetired' }>;
+export type PlacementEvent = Extract<
+  DeploymentFact,
+  { type: 'CanaryStarted' | 'CanaryTrafficChanged' | 'RolloutCompleted' | 'RolledBack' | 'DeploymentRetired' }
+>;
 
-const PLACEMENT_EVENT_TYPES: ReadonlySet<string> = new Set(['CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack', 'DeploymentRetired']);
+const PLACEMENT_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'CanaryStarted',
+  'CanaryTrafficChanged',
+  'RolloutCompleted',
+  'RolledBack',
+  'DeploymentRetired',
+]);
 
 export function isPlacementEvent(event: { type: string }): event is PlacementEvent {
   return PLACEMENT_EVENT_TYPES.has(event.type);
@@ -18,7 +27,13 @@ export interface ServingView {
   servingDeploymentId: string | null;
   servingSince: number | null;
   servedVersions: number[];
-  canaries: Array<{ deploymentId: string; modelVersion: number; trafficPercent: number; baselineVersion: number | null; startedAt: number }>;
+  canaries: Array<{
+    deploymentId: string;
+    modelVersion: number;
+    trafficPercent: number;
+    baselineVersion: number | null;
+    startedAt: number;
+  }>;
 }
 
 /**
@@ -39,7 +54,16 @@ export function evolvePlacement(previous: PlacementState, event: PlacementEvent)
     case 'CanaryStarted': {
       if (target) return previous;
       const { deploymentId, modelVersion, trafficPercent, baselineVersion, startedAt } = event.data;
-      const record: DeploymentRecord = { deploymentId, placement: state.placement, modelVersion, status: 'CANARY', trafficPercent, baselineVersion, startedAt, lastReportAt: startedAt };
+      const record: DeploymentRecord = {
+        deploymentId,
+        placement: state.placement,
+        modelVersion,
+        status: 'CANARY',
+        trafficPercent,
+        baselineVersion,
+        startedAt,
+        lastReportAt: startedAt,
+      };
       return { ...state, deployments: [...state.deployments, record].sort(byStart) };
     }
     case 'CanaryTrafficChanged':
@@ -49,7 +73,9 @@ export function evolvePlacement(previous: PlacementState, event: PlacementEvent)
       if (target?.status !== 'CANARY') return previous;
       const at = event.data.completedAt;
       const serving = state.deployments.find((record) => record.status === 'SERVING');
-      const superseded = serving ? [{ ...serving, status: 'SUPERSEDED' as const, trafficPercent: 0, lastReportAt: Math.max(serving.lastReportAt, at) }] : [];
+      const superseded = serving
+        ? [{ ...serving, status: 'SUPERSEDED' as const, trafficPercent: 0, lastReportAt: Math.max(serving.lastReportAt, at) }]
+        : [];
       return {
         ...withRecords(state, { ...target, status: 'SERVING', trafficPercent: 100, lastReportAt: at }, ...superseded),
         servingVersion: target.modelVersion,
@@ -66,8 +92,18 @@ export function evolvePlacement(previous: PlacementState, event: PlacementEvent)
       const stillServing = current?.modelVersion === toVersion ? current : null;
       const revived = stillServing ? null : latestSuperseded(state.deployments, toVersion);
       const restored = stillServing ?? revived;
-      const replaced = current && !stillServing ? [{ ...current, status: 'SUPERSEDED' as const, trafficPercent: 0, lastReportAt: Math.max(current.lastReportAt, at) }] : [];
-      const next = withRecords(state, rolledBack, ...replaced, ...(revived ? [{ ...revived, status: 'SERVING' as const, trafficPercent: 100, lastReportAt: Math.max(revived.lastReportAt, at) }] : []));
+      const replaced =
+        current && !stillServing
+          ? [{ ...current, status: 'SUPERSEDED' as const, trafficPercent: 0, lastReportAt: Math.max(current.lastReportAt, at) }]
+          : [];
+      const next = withRecords(
+        state,
+        rolledBack,
+        ...replaced,
+        ...(revived
+          ? [{ ...revived, status: 'SERVING' as const, trafficPercent: 100, lastReportAt: Math.max(revived.lastReportAt, at) }]
+          : []),
+      );
       return {
         ...next,
         servingVersion: toVersion,
@@ -79,7 +115,9 @@ export function evolvePlacement(previous: PlacementState, event: PlacementEvent)
     case 'DeploymentRetired': {
       if (!target) return previous;
       const next = withRecords(state, { ...target, status: 'RETIRED', trafficPercent: 0, lastReportAt: event.data.retiredAt });
-      return state.servingDeploymentId === target.deploymentId ? { ...next, servingVersion: null, servingDeploymentId: null, servingSince: null } : next;
+      return state.servingDeploymentId === target.deploymentId
+        ? { ...next, servingVersion: null, servingDeploymentId: null, servingSince: null }
+        : next;
     }
     default: {
       const unreachable: never = event;
@@ -97,7 +135,13 @@ export function servingView(state: PlacementState): ServingView {
     servedVersions: state.servedVersions,
     canaries: state.deployments
       .filter((record) => record.status === 'CANARY')
-      .map(({ deploymentId, modelVersion, trafficPercent, baselineVersion, startedAt }) => ({ deploymentId, modelVersion, trafficPercent, baselineVersion, startedAt })),
+      .map(({ deploymentId, modelVersion, trafficPercent, baselineVersion, startedAt }) => ({
+        deploymentId,
+        modelVersion,
+        trafficPercent,
+        baselineVersion,
+        startedAt,
+      })),
   };
 }
 
@@ -138,7 +182,8 @@ function withRecords(state: PlacementState, ...records: DeploymentRecord[]): Pla
 function latestSuperseded(deployments: readonly DeploymentRecord[], version: number): DeploymentRecord | null {
   let latest: DeploymentRecord | null = null;
   for (const record of deployments) {
-    if (record.status === 'SUPERSEDED' && record.modelVersion === version && (!latest || record.lastReportAt >= latest.lastReportAt)) latest = record;
+    if (record.status === 'SUPERSEDED' && record.modelVersion === version && (!latest || record.lastReportAt >= latest.lastReportAt))
+      latest = record;
   }
   return latest;
 }

@@ -10,8 +10,10 @@ export interface PlacementVerdict {
   verdict: 'PASSED' | 'FAILED';
 }
 
-const samePlace = (a: { service: string; surface: string; environment: string }, b: { service: string; surface: string; environment: string }) =>
-  a.service === b.service && a.surface === b.surface && a.environment === b.environment;
+const samePlace = (
+  a: { service: string; surface: string; environment: string },
+  b: { service: string; surface: string; environment: string },
+) => a.service === b.service && a.surface === b.surface && a.environment === b.environment;
 
 /** The per-placement verdicts a decision records (none for a v1 decision, or one made against the latest passed version). */
 export function placementVerdicts(decision: GateEvaluated): PlacementVerdict[] {
@@ -33,7 +35,13 @@ export function verdictOn(version: VersionFacts, placement: Placement): 'PASSED'
  * its evaluations passed). Ordered as the model's placements, then the compared ones.
  */
 export function promotionTargets(decision: GateEvaluated, modelPlacements: readonly Placement[]): Placement[] {
-  const compared = decision.baselines.flatMap((baseline) => (baseline.placement ? [{ modelName: decision.modelName, ...baseline.placement }] : []));
+  const compared = decision.baselines.flatMap((baseline) =>
+    baseline.placement ? [{ modelName: decision.modelName, ...baseline.placement }] : [],
+  );
   const candidates = [...modelPlacements, ...compared.filter((placement) => !modelPlacements.some((known) => samePlace(known, placement)))];
-  return candidates.filter((placement) => decision.baselines.find((baseline) => baseline.placement && samePlace(baseline.placement, placement))?.eligibleForDeployment ?? decision.eligibleForDeployment);
+  return candidates.filter(
+    (placement) =>
+      decision.baselines.find((baseline) => baseline.placement && samePlace(baseline.placement, placement))?.eligibleForDeployment ??
+      decision.eligibleForDeployment,
+  );
 }

@@ -1,5 +1,13 @@
 import type { AbMetricResult } from '@modelreg/events';
-import { FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, readMetricName, readOptionalMetricName, type Validated } from '@modelreg/validation';
+import {
+  FieldReader,
+  isValidModelName,
+  metricEntries,
+  MODEL_NAME_HINT,
+  readMetricName,
+  readOptionalMetricName,
+  type Validated,
+} from '@modelreg/validation';
 import { REPORT_KINDS, type DeploymentReport, type Placement } from './deployment-report';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -55,19 +63,36 @@ export function validateDeploymentReport(input: unknown, options: ReportValidati
         toVersion: version('toVersion'),
         reason: r.text(body['reason'], 'reason', { max: 1000 }) ?? '',
         triggerMetric: readOptionalMetricName(r, body['triggerMetric'], 'triggerMetric'),
-        triggerValue: body['triggerValue'] === undefined || body['triggerValue'] === null ? null : (r.number(body['triggerValue'], 'triggerValue') ?? null),
+        triggerValue:
+          body['triggerValue'] === undefined || body['triggerValue'] === null
+            ? null
+            : (r.number(body['triggerValue'], 'triggerValue') ?? null),
       });
     case 'DEPLOYMENT_RETIRED':
-      return r.result({ ...base, kind: 'DEPLOYMENT_RETIRED', deploymentId: deploymentId(), reason: r.text(body['reason'], 'reason', { max: 1000 }) ?? '' });
+      return r.result({
+        ...base,
+        kind: 'DEPLOYMENT_RETIRED',
+        deploymentId: deploymentId(),
+        reason: r.text(body['reason'], 'reason', { max: 1000 }) ?? '',
+      });
     case 'ONLINE_METRICS': {
       const windowStart = notInFuture(r, body['windowStart'], 'windowStart', options);
       const windowEnd = notInFuture(r, body['windowEnd'], 'windowEnd', options);
       if (windowEnd <= windowStart) r.fail('windowEnd', 'must be after windowStart');
-      return r.result({ ...base, kind: 'ONLINE_METRICS', placement: readPlacement(r, body), modelVersion: version('modelVersion'), windowStart, windowEnd, metrics: readMetrics(r, body['metrics'], 'metrics') });
+      return r.result({
+        ...base,
+        kind: 'ONLINE_METRICS',
+        placement: readPlacement(r, body),
+        modelVersion: version('modelVersion'),
+        windowStart,
+        windowEnd,
+        metrics: readMetrics(r, body['metrics'], 'metrics'),
+      });
     }
     case 'AB_TEST_CONCLUDED': {
       const decision = body['decision'];
-      if (decision !== 'SHIP_TREATMENT' && decision !== 'KEEP_CONTROL' && decision !== 'INCONCLUSIVE') r.fail('decision', 'must be SHIP_TREATMENT, KEEP_CONTROL or INCONCLUSIVE');
+      if (decision !== 'SHIP_TREATMENT' && decision !== 'KEEP_CONTROL' && decision !== 'INCONCLUSIVE')
+        r.fail('decision', 'must be SHIP_TREATMENT, KEEP_CONTROL or INCONCLUSIVE');
       const controlVersion = version('controlVersion');
       const treatmentVersion = version('treatmentVersion');
       if (controlVersion === treatmentVersion && controlVersion !== 0) r.fail('treatmentVersion', 'must differ from controlVersion');
@@ -78,7 +103,9 @@ export function validateDeploymentReport(input: unknown, options: ReportValidati
         placement: readPlacement(r, body),
         controlVersion,
         treatmentVersion,
-        results: (r.array(body['results'], 'results', { min: 1, max: 200 }) ?? []).map((item, index) => readAbResult(r, item, `results[${index}]`)),
+        results: (r.array(body['results'], 'results', { min: 1, max: 200 }) ?? []).map((item, index) =>
+          readAbResult(r, item, `results[${index}]`),
+        ),
         decision: decision as 'SHIP_TREATMENT',
       });
     }
@@ -97,14 +124,20 @@ export function readPlacement(r: FieldReader, body: Record<string, unknown>): Pl
     modelName,
     service: r.text(body['service'], 'service', { max: 64, pattern: PLACEMENT_NAME_PATTERN, patternHint: PLACEMENT_NAME_HINT }) ?? '',
     surface: r.text(body['surface'], 'surface', { max: 64, pattern: PLACEMENT_NAME_PATTERN, patternHint: PLACEMENT_NAME_HINT }) ?? '',
-    environment: r.text(body['environment'], 'environment', { max: 64, pattern: PLACEMENT_NAME_PATTERN, patternHint: PLACEMENT_NAME_HINT }) ?? '',
+    environment:
+      r.text(body['environment'], 'environment', { max: 64, pattern: PLACEMENT_NAME_PATTERN, patternHint: PLACEMENT_NAME_HINT }) ?? '',
   };
 }
 
 function notInFuture(r: FieldReader, value: unknown, field: string, options: ReportValidationOptions): number {
   const millis = r.timestamp(value, field);
   if (millis === undefined) return 0;
-  if (millis > options.now + options.maxSkewMs) r.fail(field, `is ${Math.round((millis - options.now) / 1000)} s in the future; at most ${Math.round(options.maxSkewMs / 1000)} s of clock skew is accepted`);
+  if (millis > options.now + options.maxSkewMs)
+    r.fail(
+      field,
+      `is ${Math.round((millis - options.now) / 1000)} s in the future; at most ` +
+        `${Math.round(options.maxSkewMs / 1000)} s of clock skew is accepted`,
+    );
   return millis;
 }
 

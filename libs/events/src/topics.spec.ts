@@ -18,7 +18,9 @@ describe('misplacedEventReason', () => {
   });
 
   it('refuses a GateEvaluated on the deployments topic and a RunSubmitted on lineage', () => {
-    expect(misplacedEventReason(topics, 'acme.deployments.v1', 'GateEvaluated')).toMatch(/GateEvaluated does not belong on acme.deployments.v1/);
+    expect(misplacedEventReason(topics, 'acme.deployments.v1', 'GateEvaluated')).toMatch(
+      /GateEvaluated does not belong on acme.deployments.v1/,
+    );
     expect(misplacedEventReason(topics, 'acme.lineage.v1', 'RunSubmitted')).toMatch(/RunSubmitted does not belong on acme.lineage.v1/);
   });
 

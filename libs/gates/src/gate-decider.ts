@@ -54,14 +54,30 @@ export function decide(command: EvaluateGate, state: GateModelState): GateDecisi
   if (!candidate) return { ok: false, reason: `${command.modelName} v${command.candidateVersion} is not registered` };
   const passedVersions = [...state.verdicts.entries()].filter(([, verdict]) => verdict === 'PASSED').map(([version]) => version);
   const baselines: PlacementBaseline[] = [];
-  for (const baseline of resolveBaselines(command.policy.baseline, { placements: state.placements, passedVersions }, command.candidateVersion)) {
+  for (const baseline of resolveBaselines(
+    command.policy.baseline,
+    { placements: state.placements, passedVersions },
+    command.candidateVersion,
+  )) {
     const baselineSubject = baseline.version === null ? null : (state.subjects.get(baseline.version) ?? null);
-    if (baseline.version !== null && !baselineSubject) return { ok: false, reason: `baseline v${baseline.version} of ${command.modelName} is not known to the gate` };
+    if (baseline.version !== null && !baselineSubject)
+      return { ok: false, reason: `baseline v${baseline.version} of ${command.modelName} is not known to the gate` };
     const evaluation = evaluateGate(candidate, baselineSubject, command.policy);
-    baselines.push({ placement: baseline.placement, baselineVersion: baseline.version, baselineRule: baseline.rule, checks: evaluation.checks, verdict: evaluation.verdict, eligibleForDeployment: evaluation.eligibleForDeployment });
+    baselines.push({
+      placement: baseline.placement,
+      baselineVersion: baseline.version,
+      baselineRule: baseline.rule,
+      checks: evaluation.checks,
+      verdict: evaluation.verdict,
+      eligibleForDeployment: evaluation.eligibleForDeployment,
+    });
   }
   const primary = (baselines.find((baseline) => baseline.verdict === 'FAILED') ?? baselines[0]) as PlacementBaseline;
-  const policy = { policyId: command.policy.policyId, policyVersion: command.policy.version, contentHash: policyContentHash(command.policy) };
+  const policy = {
+    policyId: command.policy.policyId,
+    policyVersion: command.policy.version,
+    contentHash: policyContentHash(command.policy),
+  };
   const eventId = decisionId({
     modelName: command.modelName,
     candidateVersion: command.candidateVersion,

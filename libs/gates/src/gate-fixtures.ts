@@ -10,7 +10,11 @@ export function candidateSubject(overrides: Partial<GateSubject> = {}): GateSubj
     modelVersion: 127,
     metrics: {
       overall: { auc: 0.9191, calibration_slope: 1.0 },
-      slices: ['US', 'GB', 'DE', 'FR', 'IN', 'BR'].map((country, index) => ({ slice: `country=${country}`, trafficShare: [0.3, 0.2, 0.15, 0.1, 0.1, 0.05][index] as number, metrics: { calibration_slope: 1.0 + index * 0.002, auc: 0.92 } })),
+      slices: ['US', 'GB', 'DE', 'FR', 'IN', 'BR'].map((country, index) => ({
+        slice: `country=${country}`,
+        trafficShare: [0.3, 0.2, 0.15, 0.1, 0.1, 0.05][index] as number,
+        metrics: { calibration_slope: 1.0 + index * 0.002, auc: 0.92 },
+      })),
       fairness: [
         { attribute: 'age_band', group: '18-25', metrics: { precision: 0.8 } },
         { attribute: 'age_band', group: '26-40', metrics: { precision: 0.81 } },

@@ -1,4 +1,18 @@
-export type { GatePolicy, CheckDefinition, CheckKind, Bound, ChangeRequirement, SliceSelection, BaselinePolicy, BaselineRule, Guardrails, CanaryGuardrail, Deviation, Direction, ReproductionTolerance } from './policy/gate-policy';
+export type {
+  GatePolicy,
+  CheckDefinition,
+  CheckKind,
+  Bound,
+  ChangeRequirement,
+  SliceSelection,
+  BaselinePolicy,
+  BaselineRule,
+  Guardrails,
+  CanaryGuardrail,
+  Deviation,
+  Direction,
+  ReproductionTolerance,
+} from './policy/gate-policy';
 export { recordReproduction } from './reproduction/compare-reproduction';
 export type { RecordReproduction } from './reproduction/compare-reproduction';
 export { DEFAULT_POLICY } from './policy/default-policy';
@@ -19,4 +33,18 @@ export { decide, evolve, initialGateState } from './gate-decider';
 export type { GateModelState, EvaluateGate, GateDecision, GateTrigger } from './gate-decider';
 export { isLoosening } from './policy/policy-loosening';
 export { decideApproval, POLICY_ADMIN_ROLE, type ApprovalDecision, type Approver } from './policy/policy-approval';
-export { CheckDefinitionSchema, GateCheckResult, GateDecisionList, GateDecisionSchema, gateDecisionJson, PlacementSchema, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, PublishedPolicy, ReEvaluationRequest } from './contract';
+export {
+  CheckDefinitionSchema,
+  GateCheckResult,
+  GateDecisionList,
+  GateDecisionSchema,
+  gateDecisionJson,
+  PlacementSchema,
+  PolicyApproval,
+  PolicyDocumentSchema,
+  PolicyList,
+  PolicyProposal,
+  PolicyPublication,
+  PublishedPolicy,
+  ReEvaluationRequest,
+} from './contract';

@@ -6,7 +6,11 @@ import { aclBindings, KAFKA_PRINCIPALS, type AclBinding, type KafkaPrincipal } f
  * Creating an ACL that exists changes nothing, so this runs at every stack start and for every
  * test's prefix. Resolves to the number of rules sent.
  */
-export async function provisionAcls(kafka: Kafka, prefix: string, principals: readonly KafkaPrincipal[] = KAFKA_PRINCIPALS): Promise<number> {
+export async function provisionAcls(
+  kafka: Kafka,
+  prefix: string,
+  principals: readonly KafkaPrincipal[] = KAFKA_PRINCIPALS,
+): Promise<number> {
   const bindings = aclBindings(prefix, principals);
   const admin = kafka.admin();
   await admin.connect();

@@ -92,7 +92,9 @@ export class BatchConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
-      this.progress.retain(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))));
+      this.progress.retain(
+        Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))),
+      );
     });
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart) return;
@@ -102,7 +104,12 @@ export class BatchConsumer {
     });
     await consumer.connect();
     await retryWhileRetriable(() => consumer.subscribe({ topics: options.topics, fromBeginning: true }));
-    await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1, eachBatch: (payload) => this.handleBatch(payload) });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
     this.running = true;
   }
 
@@ -153,9 +160,20 @@ function decodeChunk(codec: EventCodec, topic: string, partition: number, messag
   const events: ConsumedEvent[] = [];
   const undecodable: DeadLetter[] = [];
   for (const message of messages) {
-    const source: SourceCoordinates = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value };
+    const source: SourceCoordinates = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8') ?? null,
+      value: message.value,
+    };
     try {
-      events.push({ source, timestamp: Number(message.timestamp), event: codec.decode(message.value), headers: headerText(message.headers) });
+      events.push({
+        source,
+        timestamp: Number(message.timestamp),
+        event: codec.decode(message.value),
+        headers: headerText(message.headers),
+      });
     } catch (error) {
       undecodable.push({ source, reason: `undecodable: ${(error as Error).message}` });
     }

@@ -43,9 +43,15 @@ export async function brokerMessageLimit(admin: Admin): Promise<number> {
   const { brokers } = await admin.describeCluster();
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: brokers.map((broker) => ({ type: ConfigResourceTypes.BROKER, name: String(broker.nodeId), configNames: ['message.max.bytes'] })),
+    resources: brokers.map((broker) => ({
+      type: ConfigResourceTypes.BROKER,
+      name: String(broker.nodeId),
+      configNames: ['message.max.bytes'],
+    })),
   });
-  const values = described.resources.flatMap((resource) => resource.configEntries.filter((entry) => entry.configName === 'message.max.bytes').map((entry) => Number(entry.configValue)));
+  const values = described.resources.flatMap((resource) =>
+    resource.configEntries.filter((entry) => entry.configName === 'message.max.bytes').map((entry) => Number(entry.configValue)),
+  );
   if (values.length === 0) throw new Error('no broker reported message.max.bytes');
   return Math.min(...values);
 }
@@ -60,7 +66,9 @@ export function checkEventLimit(maxEventBytes: number, limits: TopicMessageLimit
     if (batchBytes > limit.bytes) {
       throw new ConfigError(
         'MAX_EVENT_BYTES',
-        `is ${maxEventBytes} bytes (a batch of one such event is ${batchBytes} bytes), more than the ${limit.bytes} bytes topic ${limit.topic} accepts (${limit.source}); set MAX_EVENT_BYTES to at most ${limit.bytes - RECORD_BATCH_HEADER_BYTES} or raise ${limit.source}`,
+        `is ${maxEventBytes} bytes (a batch of one such event is ${batchBytes} ` +
+          `bytes), more than the ${limit.bytes} bytes topic ${limit.topic} ` +
+          `accepts (${limit.source}); set MAX_EVENT_BYTES to at most ${limit.bytes - RECORD_BATCH_HEADER_BYTES} or raise ${limit.source}`,
       );
     }
   }

@@ -51,14 +51,23 @@ export class ConsumerProgress {
 
   /** Every assigned partition and its records waiting (0 when caught up). */
   lags(): Array<{ topic: string; partition: number; lag: bigint }> {
-    return [...this.partitions.values()].map(({ topic, partition, state }) => ({ topic, partition, lag: state.highWatermark > state.nextOffset ? state.highWatermark - state.nextOffset : 0n }));
+    return [...this.partitions.values()].map(({ topic, partition, state }) => ({
+      topic,
+      partition,
+      lag: state.highWatermark > state.nextOffset ? state.highWatermark - state.nextOffset : 0n,
+    }));
   }
 
   /** Partitions with lag that have not advanced for more than `stallMs`. */
   stalled(now: number, stallMs: number): StalledPartition[] {
     return [...this.partitions.values()]
       .filter(({ state }) => state.highWatermark > state.nextOffset && now - state.since > stallMs)
-      .map(({ topic, partition, state }) => ({ topic, partition, lag: state.highWatermark - state.nextOffset, stalledMs: now - state.since }));
+      .map(({ topic, partition, state }) => ({
+        topic,
+        partition,
+        lag: state.highWatermark - state.nextOffset,
+        stalledMs: now - state.since,
+      }));
   }
 }
 

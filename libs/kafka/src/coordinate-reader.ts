@@ -13,7 +13,12 @@ export async function readAtCoordinates(kafka: Kafka, coordinates: readonly LogC
   const ranges = new Map<string, LogRange>();
   for (const c of coordinates) {
     const partitionKey = `${c.topic}\u0000${c.partition}`;
-    const range = ranges.get(partitionKey) ?? { topic: c.topic, partition: c.partition, fromOffset: c.offset, toOffset: (BigInt(c.offset) + 1n).toString() };
+    const range = ranges.get(partitionKey) ?? {
+      topic: c.topic,
+      partition: c.partition,
+      fromOffset: c.offset,
+      toOffset: (BigInt(c.offset) + 1n).toString(),
+    };
     if (BigInt(c.offset) < BigInt(range.fromOffset)) range.fromOffset = c.offset;
     if (BigInt(c.offset) >= BigInt(range.toOffset)) range.toOffset = (BigInt(c.offset) + 1n).toString();
     ranges.set(partitionKey, range);

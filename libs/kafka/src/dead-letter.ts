@@ -53,8 +53,17 @@ function withoutNul(text: string): string {
  * bytes are kept (they were too big for this topic too), the value is empty and the record carries
  * their size instead. It has no source partition or offset: it never reached the log.
  */
-export function refusedRecordDeadLetter(deadLetterTopic: string, record: OutgoingMessage, reason: string, keptIn?: string): OutgoingMessage {
-  const headers: Record<string, string> = { ...record.headers, [DLQ_HEADERS.reason]: reason.slice(0, 2000), [DLQ_HEADERS.sourceTopic]: record.topic };
+export function refusedRecordDeadLetter(
+  deadLetterTopic: string,
+  record: OutgoingMessage,
+  reason: string,
+  keptIn?: string,
+): OutgoingMessage {
+  const headers: Record<string, string> = {
+    ...record.headers,
+    [DLQ_HEADERS.reason]: reason.slice(0, 2000),
+    [DLQ_HEADERS.sourceTopic]: record.topic,
+  };
   if (!keptIn) return { topic: deadLetterTopic, key: record.key, value: record.value, headers };
   return {
     topic: deadLetterTopic,

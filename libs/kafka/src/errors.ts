@@ -25,7 +25,12 @@ export class KafkaRecordRefusedError extends Error {
 }
 
 /** kafkajs gives up on an unreachable broker with these, which it does not mark retriable. */
-const GAVE_UP = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+const GAVE_UP = new Set([
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSConnectionError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+]);
 
 /** True for kafkajs's own errors that say the broker is unreachable or busy, so retrying later can help. */
 export function isKafkaConnectionError(error: unknown): boolean {

@@ -39,7 +39,11 @@ export class KafkaEventPublisher implements EventPublisher {
       this.connected ??= this.producer.connect();
       await this.connected;
       const appended = await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
-      return appended.map((batch) => ({ topic: batch.topicName, partition: batch.partition, baseOffset: batch.baseOffset ?? batch.offset ?? '0' }));
+      return appended.map((batch) => ({
+        topic: batch.topicName,
+        partition: batch.partition,
+        baseOffset: batch.baseOffset ?? batch.offset ?? '0',
+      }));
     } catch (error) {
       await this.endSession();
       const refusal = publishRefusal(error);
@@ -58,7 +62,12 @@ export class KafkaEventPublisher implements EventPublisher {
   private newProducer(): Producer {
     // The Java client's murmur2 partitioner, so keys land on the same partitions whoever produces them.
     const { Partitioners } = require('kafkajs') as typeof import('kafkajs');
-    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   /**
@@ -101,7 +110,9 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 }
 
-function groupByTopic(messages: OutgoingMessage[]): Array<{ topic: string; messages: Array<{ key: string; value: Buffer; headers: Record<string, string> }> }> {
+function groupByTopic(
+  messages: OutgoingMessage[],
+): Array<{ topic: string; messages: Array<{ key: string; value: Buffer; headers: Record<string, string> }> }> {
   const byTopic = new Map<string, Array<{ key: string; value: Buffer; headers: Record<string, string> }>>();
   for (const message of messages) {
     const list = byTopic.get(message.topic) ?? [];

@@ -2,7 +2,10 @@ import { HEADER_EVENT_TYPE, type OutgoingMessage } from './outgoing-message';
 
 /** Bytes a v2 record batch spends besides its records (its header), so one record of N bytes makes a batch of N + this. */
 export const RECORD_BATCH_HEADER_BYTES = 61;
-/** A record's own framing in a v2 batch at its widest: length, attributes, timestamp and offset deltas, key and value lengths, header count. */
+/**
+ * A record's own framing in a v2 batch at its widest: length, attributes, timestamp and offset deltas, key
+ * and value lengths, header count.
+ */
 const RECORD_FRAMING_BYTES = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 /** Key and value lengths of one header at their widest. */
 const HEADER_FRAMING_BYTES = 10;
@@ -13,7 +16,8 @@ const HEADER_FRAMING_BYTES = 10;
  */
 export function recordBytes(message: OutgoingMessage): number {
   let bytes = RECORD_FRAMING_BYTES + Buffer.byteLength(message.key) + message.value.length;
-  for (const [name, value] of Object.entries(message.headers)) bytes += HEADER_FRAMING_BYTES + Buffer.byteLength(name) + Buffer.byteLength(value);
+  for (const [name, value] of Object.entries(message.headers))
+    bytes += HEADER_FRAMING_BYTES + Buffer.byteLength(name) + Buffer.byteLength(value);
   return bytes;
 }
 
@@ -23,7 +27,10 @@ export function recordBytes(message: OutgoingMessage): number {
  */
 export const SEAL_RESERVE_BYTES = 256;
 
-/** An event larger than the largest the registry appends (MAX_EVENT_BYTES): retrying cannot help; the request is refused (413) or dead-lettered. */
+/**
+ * An event larger than the largest the registry appends (MAX_EVENT_BYTES): retrying cannot help; the request
+ * is refused (413) or dead-lettered.
+ */
 export class EventTooLargeError extends Error {
   readonly retriable = false;
   constructor(
@@ -31,7 +38,10 @@ export class EventTooLargeError extends Error {
     readonly bytes: number,
     readonly limit: number,
   ) {
-    super(`the ${eventType} event would be ${bytes} bytes, more than the ${limit} bytes an event may have (MAX_EVENT_BYTES); nothing was recorded`);
+    super(
+      `the ${eventType} event would be ${bytes} bytes, more than the ${limit} ` +
+        `bytes an event may have (MAX_EVENT_BYTES); nothing was recorded`,
+    );
     this.name = 'EventTooLargeError';
   }
 }

@@ -1,5 +1,13 @@
 import { asKafkaPrincipal, readKafkaSecurity } from '@modelreg/config';
-import { buildEnvelope, deterministicUuid, EventCodec, exampleRunRegistered, SchemaCatalog, topicNames, type GateEvaluated } from '@modelreg/events';
+import {
+  buildEnvelope,
+  deterministicUuid,
+  EventCodec,
+  exampleRunRegistered,
+  SchemaCatalog,
+  topicNames,
+  type GateEvaluated,
+} from '@modelreg/events';
 import { createJsonLogger } from '@modelreg/logging';
 import { startPrivateKafka, type PrivateKafka } from '@modelreg/testing';
 import { provisionAcls } from './acl-provisioner';
@@ -17,7 +25,8 @@ describe('the broker enforces who may write and read what', () => {
   const logger = createJsonLogger({ service: 'kafka-acls-test', level: 'error' });
   let broker: PrivateKafka;
 
-  const client = (env: Record<string, string>) => createKafkaClient({ brokers: [env['KAFKA_BROKERS'] as string], clientId: 'acl-test', logger, security: readKafkaSecurity(env) });
+  const client = (env: Record<string, string>) =>
+    createKafkaClient({ brokers: [env['KAFKA_BROKERS'] as string], clientId: 'acl-test', logger, security: readKafkaSecurity(env) });
   const as = (principal: KafkaPrincipal) => client(asKafkaPrincipal(broker.env, principal));
 
   /** Sends one record; resolves to null when the broker took it, else to its refusal. */
@@ -59,7 +68,10 @@ describe('the broker enforces who may write and read what', () => {
   beforeAll(async () => {
     broker = await startPrivateKafka({ secured: true });
     const admin = client(broker.env);
-    await provisionTopics(admin, Object.values(topics).map((name) => ({ name, partitions: 1 })));
+    await provisionTopics(
+      admin,
+      Object.values(topics).map((name) => ({ name, partitions: 1 })),
+    );
     await provisionAcls(admin, 'acme');
   }, 300_000);
 
@@ -71,7 +83,9 @@ describe('the broker enforces who may write and read what', () => {
     const anonymous = client({ KAFKA_BROKERS: broker.env['KAFKA_BROKERS'] as string }).admin({ retry: { retries: 0 } });
     await expect(anonymous.connect().then(() => anonymous.listTopics())).rejects.toThrow(/Closed connection|disconnected/i);
     await anonymous.disconnect();
-    const impostor = client({ ...asKafkaPrincipal(broker.env, 'gate-validator'), KAFKA_SASL_PASSWORD: 'guessed' }).admin({ retry: { retries: 0 } });
+    const impostor = client({ ...asKafkaPrincipal(broker.env, 'gate-validator'), KAFKA_SASL_PASSWORD: 'guessed' }).admin({
+      retry: { retries: 0 },
+    });
     await expect(impostor.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);
     await impostor.disconnect();
   });
@@ -79,7 +93,10 @@ describe('the broker enforces who may write and read what', () => {
   it('refuses a hand-built GateEvaluated on the gates topic from every principal but the gate validator', async () => {
     const forged = codec.encode({ type: 'GateEvaluated', data: passedGate() });
     for (const principal of ['trainer', 'controller', 'ingestion', 'deployment-tracker', 'projections'] as const) {
-      expect([principal, await send(principal, topics.gates, forged)]).toEqual([principal, expect.stringMatching(/TOPIC_AUTHORIZATION_FAILED|Topic authorization failed/)]);
+      expect([principal, await send(principal, topics.gates, forged)]).toEqual([
+        principal,
+        expect.stringMatching(/TOPIC_AUTHORIZATION_FAILED|Topic authorization failed/),
+      ]);
     }
     expect(await send('gate-validator', topics.gates, forged)).toBeNull();
   });
@@ -88,7 +105,9 @@ describe('the broker enforces who may write and read what', () => {
     expect(await send('trainer', topics.runSubmissions, Buffer.from('a run'))).toBeNull();
     const runRegistered = codec.encode({ type: 'RunRegistered', data: exampleRunRegistered('fraud-model', 1) });
     expect(await send('trainer', topics.lineage, runRegistered)).toMatch(/TOPIC_AUTHORIZATION_FAILED|Topic authorization failed/);
-    expect(await send('trainer', topics.deploymentReports, Buffer.from('a report'))).toMatch(/TOPIC_AUTHORIZATION_FAILED|Topic authorization failed/);
+    expect(await send('trainer', topics.deploymentReports, Buffer.from('a report'))).toMatch(
+      /TOPIC_AUTHORIZATION_FAILED|Topic authorization failed/,
+    );
   });
 
   it('lets a deployment controller report deployments but never write lineage', async () => {
@@ -100,7 +119,9 @@ describe('the broker enforces who may write and read what', () => {
   it('lets a service read what it consumes, and not a topic it does not', async () => {
     expect(await read('ingestion', topics.runSubmissions)).toBe('read 5 bytes');
     expect(await read('ingestion', topics.gates)).toMatch(/TOPIC_AUTHORIZATION_FAILED|Topic authorization failed|Not authorized/);
-    expect(await read('gate-validator', topics.deploymentReports)).toMatch(/TOPIC_AUTHORIZATION_FAILED|Topic authorization failed|Not authorized/);
+    expect(await read('gate-validator', topics.deploymentReports)).toMatch(
+      /TOPIC_AUTHORIZATION_FAILED|Topic authorization failed|Not authorized/,
+    );
   });
 });
 
@@ -112,7 +133,14 @@ function refusal(error: unknown): string {
 
 function passedGate(): GateEvaluated {
   return {
-    envelope: buildEnvelope('GateEvaluated', { eventId: deterministicUuid('forged-gate'), occurredAt: 1_700_000_000_000, producer: 'not-the-gate-validator', correlationId: 'forged', modelName: 'fraud-model', modelVersion: 2 }),
+    envelope: buildEnvelope('GateEvaluated', {
+      eventId: deterministicUuid('forged-gate'),
+      occurredAt: 1_700_000_000_000,
+      producer: 'not-the-gate-validator',
+      correlationId: 'forged',
+      modelName: 'fraud-model',
+      modelVersion: 2,
+    }),
     modelName: 'fraud-model',
     candidateVersion: 2,
     baselineVersion: null,

@@ -16,7 +16,9 @@ describe('Kafka adapter on the real broker', () => {
     const topics = await uniqueTopics(kafka, 'smoke', ['events'], 3);
     const publisher = new KafkaEventPublisher(kafka);
     const target = { ...topicNames('unused'), lineage: topics['events']! };
-    const messages = Array.from({ length: 60 }, (_, index) => eventMessage(codec, target, { type: 'RunRegistered', data: exampleRunRegistered(`model-${index % 3}`, Math.floor(index / 3) + 1) }));
+    const messages = Array.from({ length: 60 }, (_, index) =>
+      eventMessage(codec, target, { type: 'RunRegistered', data: exampleRunRegistered(`model-${index % 3}`, Math.floor(index / 3) + 1) }),
+    );
     await publisher.publish(messages);
     await publisher.close();
 
@@ -48,13 +50,23 @@ describe('Kafka adapter on the real broker', () => {
 
     const handled: PartitionBatch[] = [];
     const consumer = new BatchConsumer({
-      kafka, groupId: `${topics['events']}-group`, topics: [topics['events']!], codec, logger,
+      kafka,
+      groupId: `${topics['events']}-group`,
+      topics: [topics['events']!],
+      codec,
+      logger,
       handler: async (batch) => void handled.push(batch),
-      onFatal: (error) => { throw error; },
+      onFatal: (error) => {
+        throw error;
+      },
     });
     await consumer.start();
     try {
-      await eventually(async () => handled.reduce((sum, batch) => sum + batch.events.length + batch.undecodable.length, 0), (records) => records === 3, { what: 'the three records handled' });
+      await eventually(
+        async () => handled.reduce((sum, batch) => sum + batch.events.length + batch.undecodable.length, 0),
+        (records) => records === 3,
+        { what: 'the three records handled' },
+      );
       expect(handled.flatMap((batch) => batch.events.map((event) => event.source.offset))).toEqual(['1']);
       const undecodable = handled.flatMap((batch) => batch.undecodable);
       expect(undecodable.map((letter) => [letter.source.offset, letter.reason])).toEqual([
@@ -63,7 +75,11 @@ describe('Kafka adapter on the real broker', () => {
       ]);
       expect(undecodable[0]?.source.value?.toString()).toBe('{"not":"avro"}');
       expect(handled[handled.length - 1]?.nextOffset).toBe('3');
-      await eventually(async () => consumer.stalled(0), (stalled) => stalled.length === 0, { what: 'no partition left waiting' });
+      await eventually(
+        async () => consumer.stalled(0),
+        (stalled) => stalled.length === 0,
+        { what: 'no partition left waiting' },
+      );
     } finally {
       await consumer.stop();
     }

@@ -17,6 +17,8 @@ describe('kafkajs security options', () => {
   });
 
   it('keeps TLS without a client certificate one-way', () => {
-    expect(securityOptions({ sasl: null, tls: { ca: null, cert: null, key: null, rejectUnauthorized: false } })).toEqual({ ssl: { rejectUnauthorized: false } });
+    expect(securityOptions({ sasl: null, tls: { ca: null, cert: null, key: null, rejectUnauthorized: false } })).toEqual({
+      ssl: { rejectUnauthorized: false },
+    });
   });
 });

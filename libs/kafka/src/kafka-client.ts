@@ -34,12 +34,13 @@ export function securityOptions(security: KafkaSecuritySettings | null): Pick<Ka
 }
 
 function kafkaLogCreator(logger: Logger): logCreator {
-  return () => ({ namespace, level, log }) => {
-    const { message, ...fields } = log;
-    const entry = { component: `kafkajs.${namespace}`, ...fields };
-    // kafkajs levels: 1 error, 2 warn, 4 info, 5 debug
-    if (level <= 1) logger.error(message, entry);
-    else if (level === 2) logger.warn(message, entry);
-    else logger.debug(message, entry);
-  };
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...fields } = log;
+      const entry = { component: `kafkajs.${namespace}`, ...fields };
+      // kafkajs levels: 1 error, 2 warn, 4 info, 5 debug
+      if (level <= 1) logger.error(message, entry);
+      else if (level === 2) logger.warn(message, entry);
+      else logger.debug(message, entry);
+    };
 }

@@ -1,7 +1,10 @@
 import { aclBindings, type AclBinding } from './kafka-principals';
 
 const on = (bindings: AclBinding[], principal: string, operation: AclBinding['operation']) =>
-  bindings.filter((binding) => binding.principal === `User:${principal}` && binding.operation === operation).map((binding) => binding.resourceName).sort();
+  bindings
+    .filter((binding) => binding.principal === `User:${principal}` && binding.operation === operation)
+    .map((binding) => binding.resourceName)
+    .sort();
 
 describe('aclBindings', () => {
   const bindings = aclBindings('acme');
@@ -16,7 +19,13 @@ describe('aclBindings', () => {
   });
 
   it('lets each principal read what it consumes (and a service its own outbox topics), no more', () => {
-    expect(on(bindings, 'ingestion', 'READ')).toEqual(['acme.dead-letter.v1', 'acme.ingestion', 'acme.lineage.v1', 'acme.run-submissions.v1', 'modelreg-log-reader-']);
+    expect(on(bindings, 'ingestion', 'READ')).toEqual([
+      'acme.dead-letter.v1',
+      'acme.ingestion',
+      'acme.lineage.v1',
+      'acme.run-submissions.v1',
+      'modelreg-log-reader-',
+    ]);
     expect(on(bindings, 'trainer', 'READ')).toEqual([]);
     expect(on(bindings, 'controller', 'READ')).toEqual(['acme.controller', 'acme.deployments.v1']);
     expect(on(bindings, 'projections', 'READ')).not.toContain('acme.run-submissions.v1');
@@ -25,6 +34,10 @@ describe('aclBindings', () => {
 
   it('gives consumer groups by prefix and topics literally', () => {
     expect(bindings.filter((binding) => binding.resourceType === 'GROUP').every((binding) => binding.pattern === 'PREFIXED')).toBe(true);
-    expect(bindings.filter((binding) => binding.resourceType === 'TOPIC').every((binding) => binding.pattern === 'LITERAL' && binding.resourceName.startsWith('acme.'))).toBe(true);
+    expect(
+      bindings
+        .filter((binding) => binding.resourceType === 'TOPIC')
+        .every((binding) => binding.pattern === 'LITERAL' && binding.resourceName.startsWith('acme.')),
+    ).toBe(true);
   });
 });

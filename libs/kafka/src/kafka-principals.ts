@@ -24,15 +24,30 @@ export interface PrincipalGrant {
 const SERVICE_OUTBOX = ['deadLetter'] as const;
 
 export const PRINCIPAL_GRANTS: Readonly<Record<KafkaPrincipal, PrincipalGrant>> = {
-  ingestion: { writes: ['lineage', ...SERVICE_OUTBOX], reads: ['runSubmissions', 'lineage', ...SERVICE_OUTBOX], group: 'ingestion', service: true },
-  'gate-validator': { writes: ['gates', ...SERVICE_OUTBOX], reads: ['lineage', 'deployments', 'gates', ...SERVICE_OUTBOX], group: 'gate-validator', service: true },
+  ingestion: {
+    writes: ['lineage', ...SERVICE_OUTBOX],
+    reads: ['runSubmissions', 'lineage', ...SERVICE_OUTBOX],
+    group: 'ingestion',
+    service: true,
+  },
+  'gate-validator': {
+    writes: ['gates', ...SERVICE_OUTBOX],
+    reads: ['lineage', 'deployments', 'gates', ...SERVICE_OUTBOX],
+    group: 'gate-validator',
+    service: true,
+  },
   'deployment-tracker': {
     writes: ['deployments', ...SERVICE_OUTBOX],
     reads: ['lineage', 'gates', 'deploymentReports', 'deployments', ...SERVICE_OUTBOX],
     group: 'deployment-tracker',
     service: true,
   },
-  projections: { writes: [...SERVICE_OUTBOX], reads: ['lineage', 'gates', 'deployments', ...SERVICE_OUTBOX], group: 'projections', service: true },
+  projections: {
+    writes: [...SERVICE_OUTBOX],
+    reads: ['lineage', 'gates', 'deployments', ...SERVICE_OUTBOX],
+    group: 'projections',
+    service: true,
+  },
   trainer: { writes: ['runSubmissions'], reads: [], group: null, service: false },
   controller: { writes: ['deploymentReports'], reads: ['deployments'], group: 'controller', service: false },
 };
@@ -57,8 +72,20 @@ export function aclBindings(prefix: string, principals: readonly KafkaPrincipal[
   return principals.flatMap((name) => {
     const grant = PRINCIPAL_GRANTS[name];
     const principal = `User:${name}`;
-    const topic = (role: TopicRole, operation: AclOperation): AclBinding => ({ principal, resourceType: 'TOPIC', pattern: 'LITERAL', resourceName: topics[role], operation });
-    const group = (resourceName: string, operation: AclOperation): AclBinding => ({ principal, resourceType: 'GROUP', pattern: 'PREFIXED', resourceName, operation });
+    const topic = (role: TopicRole, operation: AclOperation): AclBinding => ({
+      principal,
+      resourceType: 'TOPIC',
+      pattern: 'LITERAL',
+      resourceName: topics[role],
+      operation,
+    });
+    const group = (resourceName: string, operation: AclOperation): AclBinding => ({
+      principal,
+      resourceType: 'GROUP',
+      pattern: 'PREFIXED',
+      resourceName,
+      operation,
+    });
     const everyTopic = Object.keys(topics) as TopicRole[];
     return [
       ...grant.writes.map((role) => topic(role, 'WRITE')),

@@ -52,7 +52,11 @@ export async function partitionEnds(kafka: Kafka, topics: readonly string[]): Pr
  * (the others are read past). Resolves in log order per partition; rejects after `timeoutMs`.
  * Offsets taken by transaction markers are never delivered: a range must not end on one.
  */
-export async function readLogRanges(kafka: Kafka, ranges: readonly LogRange[], options: { keep?: (record: RecordAt) => boolean; timeoutMs?: number } = {}): Promise<RecordAt[]> {
+export async function readLogRanges(
+  kafka: Kafka,
+  ranges: readonly LogRange[],
+  options: { keep?: (record: RecordAt) => boolean; timeoutMs?: number } = {},
+): Promise<RecordAt[]> {
   const open = ranges.filter((range) => BigInt(range.fromOffset) < BigInt(range.toOffset));
   if (open.length === 0) return [];
   const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -67,7 +71,10 @@ export async function readLogRanges(kafka: Kafka, ranges: readonly LogRange[], o
     await consumer.connect();
     await consumer.subscribe({ topics: [...new Set(open.map((range) => range.topic))], fromBeginning: false });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${open.length - unfinished.size} of ${open.length} log ranges within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${open.length - unfinished.size} of ${open.length} log ranges within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           autoCommit: false,
@@ -100,7 +107,10 @@ export async function readLogRanges(kafka: Kafka, ranges: readonly LogRange[], o
   } finally {
     await consumer.disconnect().catch(() => undefined);
     const admin = kafka.admin();
-    await admin.connect().then(() => admin.deleteGroups([groupId])).catch(() => undefined);
+    await admin
+      .connect()
+      .then(() => admin.deleteGroups([groupId]))
+      .catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }
   return kept;

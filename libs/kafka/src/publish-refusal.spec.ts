@@ -1,7 +1,8 @@
 import { KafkaJSError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { publishRefusal } from './publish-refusal';
 
-const protocolError = (type: string, code: number, retriable: boolean) => new KafkaJSProtocolError({ type, code, retriable, message: `${type} from the broker` } as never);
+const protocolError = (type: string, code: number, retriable: boolean) =>
+  new KafkaJSProtocolError({ type, code, retriable, message: `${type} from the broker` } as never);
 
 describe('publishRefusal', () => {
   it('names a record the broker will never take, however kafkajs wrapped the error', () => {

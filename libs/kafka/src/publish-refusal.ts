@@ -11,7 +11,11 @@ const REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID
  */
 export function publishRefusal(error: unknown): string | null {
   const seen = new Set<unknown>();
-  for (let current = error; current && typeof current === 'object' && !seen.has(current); current = (current as { cause?: unknown }).cause) {
+  for (
+    let current = error;
+    current && typeof current === 'object' && !seen.has(current);
+    current = (current as { cause?: unknown }).cause
+  ) {
     seen.add(current);
     const { type, message } = current as { type?: unknown; message?: unknown };
     if (typeof type === 'string' && REFUSALS.has(type)) return `${type}: ${String(message)}`;

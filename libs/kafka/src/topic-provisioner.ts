@@ -20,22 +20,29 @@ export async function provisionTopics(kafka: Kafka, topics: TopicSpec[]): Promis
       // Leaders are awaited below: kafkajs's own wait gives up on a broker that does not list a new topic yet.
       // A busy controller can answer after the request timed out; asked again, topics it did create are
       // TOPIC_ALREADY_EXISTS, which kafkajs takes as done.
-      await retryWhileRetriable(() => admin.createTopics({
-        waitForLeaders: false,
-        topics: missing.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: -1,
-          configEntries: [
-            { name: 'retention.ms', value: '-1' },
-            { name: 'retention.bytes', value: '-1' },
-            { name: 'cleanup.policy', value: 'delete' },
-            { name: 'message.timestamp.type', value: 'CreateTime' },
-          ],
-        })),
-      }), { attempts: 5, delayMs: 1_000 });
+      await retryWhileRetriable(
+        () =>
+          admin.createTopics({
+            waitForLeaders: false,
+            topics: missing.map((topic) => ({
+              topic: topic.name,
+              numPartitions: topic.partitions,
+              replicationFactor: -1,
+              configEntries: [
+                { name: 'retention.ms', value: '-1' },
+                { name: 'retention.bytes', value: '-1' },
+                { name: 'cleanup.policy', value: 'delete' },
+                { name: 'message.timestamp.type', value: 'CreateTime' },
+              ],
+            })),
+          }),
+        { attempts: 5, delayMs: 1_000 },
+      );
     }
-    await waitForLeaders(admin, topics.map((topic) => topic.name));
+    await waitForLeaders(
+      admin,
+      topics.map((topic) => topic.name),
+    );
     return missing.map((topic) => topic.name);
   } finally {
     await admin.disconnect();
@@ -48,9 +55,15 @@ export async function provisionTopics(kafka: Kafka, topics: TopicSpec[]): Promis
  * (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE), and a consumer subscribing then would fail.
  */
 async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
-  await retryWhileRetriable(async () => {
-    const { topics: described } = await admin.fetchTopicMetadata({ topics });
-    const leaderless = described.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0));
-    if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.map((topic) => topic.name).join(', ')}`), { retriable: true });
-  }, { attempts: 120 });
+  await retryWhileRetriable(
+    async () => {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = described.filter(
+        (topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0),
+      );
+      if (leaderless.length > 0)
+        throw Object.assign(new Error(`no leader yet for ${leaderless.map((topic) => topic.name).join(', ')}`), { retriable: true });
+    },
+    { attempts: 120 },
+  );
 }

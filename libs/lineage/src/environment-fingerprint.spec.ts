@@ -12,7 +12,8 @@ interface FingerprintVector {
 
 /** Shared with the CLI and the Python client (clients/python/tests/test_fingerprint.py). */
 const VECTORS_FILE = resolve(__dirname, '../../../schemas/vectors/environment-fingerprint.json');
-const cases = (JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as { environmentFingerprint: { cases: FingerprintVector[] } }).environmentFingerprint.cases;
+const cases = (JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as { environmentFingerprint: { cases: FingerprintVector[] } })
+  .environmentFingerprint.cases;
 
 describe('computeEnvironmentFingerprint', () => {
   it.each(cases.map((v) => [v.name, v] as const))('%s', (_name, vector) => {

@@ -13,7 +13,9 @@ export type EnvironmentFacts = Omit<EnvironmentFingerprint, 'fingerprint'>;
  */
 export function computeEnvironmentFingerprint(facts: EnvironmentFacts): string {
   const packages = [...facts.packages].sort(comparePackages);
-  return createHash('sha256').update(canonicalJson({ ...facts, packages }), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ ...facts, packages }), 'utf8')
+    .digest('hex');
 }
 
 function comparePackages(a: ResolvedPackage, b: ResolvedPackage): number {

@@ -13,5 +13,17 @@ export { dataSnapshotView, toVersionView, typedHyperparameter } from './version-
 export type { DataSnapshotView, HyperparameterType, TypedHyperparameter, VersionView } from './version-view';
 export { diffLineage } from './lineage-diff';
 export type { HyperparameterChange, LineageDiff, VersionLineage, ValueChange, SetChanges, MetricDelta } from './lineage-diff';
-export { CodeVersionSchema, EnvironmentFingerprintSchema, HyperparameterInput, RegisteredArtifact, RunRegistrationAnswer, RunSubmissionBody, SubmittedArtifact, SubmittedEnvironment, SubmittedMetrics, ValidationMetricsSchema, VersionViewSchema } from './contract';
+export {
+  CodeVersionSchema,
+  EnvironmentFingerprintSchema,
+  HyperparameterInput,
+  RegisteredArtifact,
+  RunRegistrationAnswer,
+  RunSubmissionBody,
+  SubmittedArtifact,
+  SubmittedEnvironment,
+  SubmittedMetrics,
+  ValidationMetricsSchema,
+  VersionViewSchema,
+} from './contract';
 export type { RunSubmissionJson } from './contract';

@@ -58,14 +58,30 @@ export interface LineageDiff {
  * and target. Pure; keys are sorted so equal inputs give equal output.
  */
 export function diffLineage(from: VersionLineage, to: VersionLineage): LineageDiff {
-  const environmentFields = ['fingerprint', 'cpuModel', 'gpuModel', 'gpuCount', 'gpuDriver', 'cudaVersion', 'cudnnVersion', 'os', 'kernel', 'containerImageDigest', 'lockfileHash'] as const;
+  const environmentFields = [
+    'fingerprint',
+    'cpuModel',
+    'gpuModel',
+    'gpuCount',
+    'gpuDriver',
+    'cudaVersion',
+    'cudnnVersion',
+    'os',
+    'kernel',
+    'containerImageDigest',
+    'lockfileHash',
+  ] as const;
   const diff: LineageDiff = {
     modelName: to.modelName,
     fromVersion: from.modelVersion,
     toVersion: to.modelVersion,
     identicalLineage: false,
     code: changedFields(from.code, to.code, ['repository', 'commit', 'codeHash']),
-    dataSnapshots: diffSet(from.dataSnapshots.map(dataSnapshotView), to.dataSnapshots.map(dataSnapshotView), (s) => s.snapshotId, ['source', 'coveredFrom', 'coveredTo']),
+    dataSnapshots: diffSet(from.dataSnapshots.map(dataSnapshotView), to.dataSnapshots.map(dataSnapshotView), (s) => s.snapshotId, [
+      'source',
+      'coveredFrom',
+      'coveredTo',
+    ]),
     features: diffSet(from.features, to.features, (f) => f.name, ['version', 'transformHash']),
     hyperparameters: diffMap(from.hyperparameters, to.hyperparameters).map(typedChange),
     seeds: diffMap(from.seeds, to.seeds),
@@ -76,25 +92,35 @@ export function diffLineage(from: VersionLineage, to: VersionLineage): LineageDi
     artifacts: diffSet(from.artifacts, to.artifacts, (a) => a.target, ['format', 'sizeBytes', 'sha256', 'storageUri']),
     metrics: {
       overall: metricDeltas(from.metrics.overall, to.metrics.overall),
-      slices: pairBy(from.metrics.slices, to.metrics.slices, (s) => s.slice).map(([key, a, b]) => ({ slice: key, deltas: metricDeltas({ ...a?.metrics, traffic_share: a?.trafficShare }, { ...b?.metrics, traffic_share: b?.trafficShare }) })),
+      slices: pairBy(from.metrics.slices, to.metrics.slices, (s) => s.slice).map(([key, a, b]) => ({
+        slice: key,
+        deltas: metricDeltas({ ...a?.metrics, traffic_share: a?.trafficShare }, { ...b?.metrics, traffic_share: b?.trafficShare }),
+      })),
       fairness: pairBy(from.metrics.fairness, to.metrics.fairness, (g) => `${g.attribute}\u0000${g.group}`).map(([key, a, b]) => {
         const [attribute, group] = key.split('\u0000') as [string, string];
         return { attribute, group, deltas: metricDeltas(a?.metrics ?? {}, b?.metrics ?? {}) };
       }),
       operational: pairBy(from.metrics.operational, to.metrics.operational, (o) => o.target).map(([key, a, b]) => ({
         target: key,
-        deltas: metricDeltas({ ...a?.metrics, p99_latency_ms: a?.p99LatencyMs ?? undefined }, { ...b?.metrics, p99_latency_ms: b?.p99LatencyMs ?? undefined }),
+        deltas: metricDeltas(
+          { ...a?.metrics, p99_latency_ms: a?.p99LatencyMs ?? undefined },
+          { ...b?.metrics, p99_latency_ms: b?.p99LatencyMs ?? undefined },
+        ),
       })),
     },
   };
   diff.identicalLineage =
     diff.code.length + diff.hyperparameters.length + diff.seeds.length + diff.environment.fields.length === 0 &&
-    [diff.dataSnapshots, diff.features, diff.environment.packages].every((set) => set.added.length + set.removed.length + set.changed.length === 0);
+    [diff.dataSnapshots, diff.features, diff.environment.packages].every(
+      (set) => set.added.length + set.removed.length + set.changed.length === 0,
+    );
   return diff;
 }
 
 function changedFields<T extends object>(from: T, to: T, fields: readonly (keyof T & string)[]): ValueChange[] {
-  return fields.filter((field) => !sameValue(from[field], to[field])).map((field) => ({ field, from: from[field] ?? null, to: to[field] ?? null }));
+  return fields
+    .filter((field) => !sameValue(from[field], to[field]))
+    .map((field) => ({ field, from: from[field] ?? null, to: to[field] ?? null }));
 }
 
 function diffMap(from: Record<string, unknown>, to: Record<string, unknown>): ValueChange[] {
@@ -109,7 +135,12 @@ function typedChange(change: ValueChange): HyperparameterChange {
   return { field: change.field, from: from?.value ?? null, to: to?.value ?? null, fromType: from?.type ?? null, toType: to?.type ?? null };
 }
 
-function diffSet<T extends object>(from: readonly T[], to: readonly T[], keyOf: (item: T) => string, fields: readonly (keyof T & string)[]): SetChanges<T> {
+function diffSet<T extends object>(
+  from: readonly T[],
+  to: readonly T[],
+  keyOf: (item: T) => string,
+  fields: readonly (keyof T & string)[],
+): SetChanges<T> {
   const result: SetChanges<T> = { added: [], removed: [], changed: [] };
   for (const [key, a, b] of pairBy(from, to, keyOf)) {
     if (!a) result.added.push(b as T);

@@ -21,12 +21,22 @@ describe('reproduction manifest', () => {
       { name: 'numpy', value: '42' },
     ]);
     expect(manifest.dataSnapshots[0]?.coveredFrom).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(manifest.environment).toMatchObject({ cudnnVersion: '8.9.4', containerImageDigest: `sha256:${'e'.repeat(64)}`, packages: [{ ecosystem: 'pypi', name: 'torch', version: '2.1.2' }] });
-    expect(manifest.expectedArtifacts.map((a) => a.sha256)).toEqual([...lineage.artifacts].sort((a, b) => (a.target < b.target ? -1 : 1)).map((a) => a.sha256));
+    expect(manifest.environment).toMatchObject({
+      cudnnVersion: '8.9.4',
+      containerImageDigest: `sha256:${'e'.repeat(64)}`,
+      packages: [{ ecosystem: 'pypi', name: 'torch', version: '2.1.2' }],
+    });
+    expect(manifest.expectedArtifacts.map((a) => a.sha256)).toEqual(
+      [...lineage.artifacts].sort((a, b) => (a.target < b.target ? -1 : 1)).map((a) => a.sha256),
+    );
   });
 
   it('says what it cannot pin down instead of guessing', () => {
-    const bare = reproductionManifest({ ...lineage, seeds: {}, environment: { ...lineage.environment, containerImageDigest: null, lockfileHash: null, packages: [], cudnnVersion: null } });
+    const bare = reproductionManifest({
+      ...lineage,
+      seeds: {},
+      environment: { ...lineage.environment, containerImageDigest: null, lockfileHash: null, packages: [], cudnnVersion: null },
+    });
     expect(bare.caveats).toEqual(
       expect.arrayContaining([
         'no container image digest was recorded: rebuild the environment from the package list',
@@ -47,7 +57,11 @@ describe('reproduction manifest', () => {
   });
 
   it('is the same for the same lineage whatever the order of its maps', () => {
-    const reordered = { ...lineage, hyperparameters: Object.fromEntries(Object.entries(lineage.hyperparameters).reverse()), seeds: Object.fromEntries(Object.entries(lineage.seeds).reverse()) };
+    const reordered = {
+      ...lineage,
+      hyperparameters: Object.fromEntries(Object.entries(lineage.hyperparameters).reverse()),
+      seeds: Object.fromEntries(Object.entries(lineage.seeds).reverse()),
+    };
     expect(JSON.stringify(reproductionManifest(reordered))).toBe(JSON.stringify(reproductionManifest(lineage)));
   });
 });

@@ -40,17 +40,29 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 export function reproductionManifest(lineage: VersionView): ReproductionManifest {
   const env = lineage.environment;
   const caveats: string[] = [];
-  if (env.containerImageDigest === null) caveats.push('no container image digest was recorded: rebuild the environment from the package list');
-  if (env.lockfileHash === null && env.packages.length === 0) caveats.push('neither a lockfile hash nor a package list was recorded: the environment cannot be pinned');
-  if (env.gpuModel !== null && env.cudnnVersion === null) caveats.push('the cuDNN version was not recorded; GPU results may differ with another cuDNN');
+  if (env.containerImageDigest === null)
+    caveats.push('no container image digest was recorded: rebuild the environment from the package list');
+  if (env.lockfileHash === null && env.packages.length === 0)
+    caveats.push('neither a lockfile hash nor a package list was recorded: the environment cannot be pinned');
+  if (env.gpuModel !== null && env.cudnnVersion === null)
+    caveats.push('the cuDNN version was not recorded; GPU results may differ with another cuDNN');
   if (Object.keys(lineage.seeds).length === 0) caveats.push('no seeds were recorded: expect different weights');
-  if (env.gpuModel !== null) caveats.push('GPU training is not bitwise deterministic unless the framework ran in deterministic mode; compare metrics within tolerance, not digests');
+  if (env.gpuModel !== null)
+    caveats.push(
+      'GPU training is not bitwise deterministic unless the framework ran ' +
+        'in deterministic mode; compare metrics within tolerance, not digests',
+    );
   return {
     modelName: lineage.modelName,
     modelVersion: lineage.modelVersion,
     trainingRunId: lineage.trainingRunId,
     code: { repository: lineage.code.repository, commit: lineage.code.commit, codeHash: lineage.code.codeHash },
-    dataSnapshots: lineage.dataSnapshots.map((s) => ({ snapshotId: s.snapshotId, source: s.source, coveredFrom: s.coveredFrom, coveredTo: s.coveredTo })),
+    dataSnapshots: lineage.dataSnapshots.map((s) => ({
+      snapshotId: s.snapshotId,
+      source: s.source,
+      coveredFrom: s.coveredFrom,
+      coveredTo: s.coveredTo,
+    })),
     features: lineage.features.map((f) => ({ name: f.name, version: f.version, transformHash: f.transformHash })).sort(byName),
     hyperparameters: Object.entries(lineage.hyperparameters)
       .map(([name, value]) => ({ name, type: lineage.hyperparameterTypes[name] ?? typeOfPlain(value), value }))
@@ -70,7 +82,9 @@ export function reproductionManifest(lineage: VersionView): ReproductionManifest
       lockfileHash: env.lockfileHash,
       packages: env.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version })).sort(byName),
     },
-    expectedArtifacts: lineage.artifacts.map((a) => ({ target: a.target, format: a.format, sizeBytes: a.sizeBytes, sha256: a.sha256 })).sort((a, b) => (a.target < b.target ? -1 : 1)),
+    expectedArtifacts: lineage.artifacts
+      .map((a) => ({ target: a.target, format: a.format, sizeBytes: a.sizeBytes, sha256: a.sha256 }))
+      .sort((a, b) => (a.target < b.target ? -1 : 1)),
     caveats,
   };
 }
@@ -96,7 +110,10 @@ export function renderRecipe(m: ReproductionManifest): string[] {
     '2. Environment',
     ...(env.containerImageDigest ? [`   run in the container image @${env.containerImageDigest}`] : []),
     `   OS ${env.os}, kernel ${env.kernel}, CPU ${env.cpuModel}`,
-    env.gpu ? `   GPU ${env.gpu.count} x ${env.gpu.model}, driver ${env.gpu.driver ?? 'unknown'}, CUDA ${env.cudaVersion ?? 'unknown'}, cuDNN ${env.cudnnVersion ?? 'unknown'}` : '   no GPU',
+    env.gpu
+      ? `   GPU ${env.gpu.count} x ${env.gpu.model}, driver ${env.gpu.driver ?? 'unknown'}, ` +
+        `CUDA ${env.cudaVersion ?? 'unknown'}, cuDNN ${env.cudnnVersion ?? 'unknown'}`
+      : '   no GPU',
     ...(env.lockfileHash ? [`   lockfile hash ${env.lockfileHash}`] : []),
     ...(pip.length > 0 ? [`   pip install ${pip.map((p) => `${p.name}==${p.version}`).join(' ')}`] : []),
     ...env.packages.filter((p) => p.ecosystem !== 'pypi').map((p) => `   ${p.ecosystem}: ${p.name} ${p.version}`),

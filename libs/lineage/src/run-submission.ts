@@ -1,6 +1,15 @@
 import type {
-  CodeVersion, DataSnapshot, EnvironmentFingerprint, FeatureDefinition, GroupMetrics, HyperparameterValue,
-  ResolvedPackage, RunRegistered, SliceMetrics, TargetOperationalMetrics, ValidationMetrics,
+  CodeVersion,
+  DataSnapshot,
+  EnvironmentFingerprint,
+  FeatureDefinition,
+  GroupMetrics,
+  HyperparameterValue,
+  ResolvedPackage,
+  RunRegistered,
+  SliceMetrics,
+  TargetOperationalMetrics,
+  ValidationMetrics,
 } from '@modelreg/events';
 import { computeEnvironmentFingerprint } from './environment-fingerprint';
 import { canonicalJson, FieldReader, isValidModelName, metricEntries, MODEL_NAME_HINT, type Validated } from '@modelreg/validation';
@@ -15,15 +24,34 @@ export interface DeclaredArtifact {
   signatureBundle?: Record<string, unknown>;
 }
 
-/** A validated request to register a training run (HTTP body or run-submission event): a RunRegistered to be, before the registry assigns its version and storage. */
-export type RunSubmission = Omit<RunRegistered, 'envelope' | 'modelVersion' | 'registeredAt' | 'artifacts'> & { artifacts: DeclaredArtifact[] };
+/**
+ * A validated request to register a training run (HTTP body or run-submission event): a RunRegistered to be,
+ * before the registry assigns its version and storage.
+ */
+export type RunSubmission = Omit<RunRegistered, 'envelope' | 'modelVersion' | 'registeredAt' | 'artifacts'> & {
+  artifacts: DeclaredArtifact[];
+};
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const IDENT = /^[A-Za-z0-9][A-Za-z0-9._:@+=,-]*$/;
 const IDENT_HINT = 'must be letters, digits and ._:@+=,- only';
 const TARGET = /^[a-z][a-z0-9_-]{0,31}$/;
 /** Metrics conventionally bounded to [0, 1]: an AUC of 1.3 is a bug upstream, not a great model. */
-const UNIT_INTERVAL_METRICS = new Set(['auc', 'roc_auc', 'pr_auc', 'accuracy', 'precision', 'recall', 'f1', 'ctr', 'precision_at_10', 'recall_at_10', 'ndcg_at_20', 'ndcg_at_10', 'map']);
+const UNIT_INTERVAL_METRICS = new Set([
+  'auc',
+  'roc_auc',
+  'pr_auc',
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'ctr',
+  'precision_at_10',
+  'recall_at_10',
+  'ndcg_at_20',
+  'ndcg_at_10',
+  'map',
+]);
 const MAX_ARTIFACT_BYTES = 1024 ** 4;
 const MAX_SEEDS = 64;
 const MAX_LABEL_VALUE_CHARS = 1024;
@@ -61,15 +89,25 @@ function readArtifacts(r: FieldReader, input: unknown): DeclaredArtifact[] {
     const field = `artifacts[${index}]`;
     const artifact = r.object(item, field) ?? {};
     for (const key of ['storageUri', 'url', 'uri', 'path']) {
-      if (artifact[key] !== undefined) r.fail(`${field}.${key}`, 'is not accepted: artifacts are referenced by sha256 of bytes uploaded to the registry, never by a URL or path');
+      if (artifact[key] !== undefined)
+        r.fail(
+          `${field}.${key}`,
+          'is not accepted: artifacts are referenced by sha256 of bytes uploaded to the registry, never by a URL or path',
+        );
     }
     const signatureBundle = readSignatureBundle(r, artifact['signature'], `${field}.signature`);
     return {
       ...(signatureBundle ? { signatureBundle } : {}),
-      target: r.text(artifact['target'], `${field}.target`, { max: 32, pattern: TARGET, patternHint: 'must be a lower-case identifier such as server or mobile' }) ?? '',
+      target:
+        r.text(artifact['target'], `${field}.target`, {
+          max: 32,
+          pattern: TARGET,
+          patternHint: 'must be a lower-case identifier such as server or mobile',
+        }) ?? '',
       format: r.text(artifact['format'], `${field}.format`, { max: 64, pattern: IDENT, patternHint: IDENT_HINT }) ?? '',
       sizeBytes: r.number(artifact['sizeBytes'], `${field}.sizeBytes`, { min: 1, max: MAX_ARTIFACT_BYTES, integer: true }) ?? 0,
-      sha256: r.text(artifact['sha256'], `${field}.sha256`, { max: 64, pattern: SHA256, patternHint: 'must be 64 lower-case hex digits' }) ?? '',
+      sha256:
+        r.text(artifact['sha256'], `${field}.sha256`, { max: 64, pattern: SHA256, patternHint: 'must be 64 lower-case hex digits' }) ?? '',
     };
   });
   const targets = artifacts.map((artifact) => artifact.target);
@@ -83,7 +121,8 @@ function readArtifacts(r: FieldReader, input: unknown): DeclaredArtifact[] {
 function readSignatureBundle(r: FieldReader, input: unknown, field: string): Record<string, unknown> | undefined {
   if (input === undefined) return undefined;
   const bundle = r.object(input, field);
-  if (bundle && canonicalJson(bundle).length > MAX_SIGNATURE_BUNDLE_CHARS) r.fail(field, `must be at most ${MAX_SIGNATURE_BUNDLE_CHARS} characters of JSON`);
+  if (bundle && canonicalJson(bundle).length > MAX_SIGNATURE_BUNDLE_CHARS)
+    r.fail(field, `must be at most ${MAX_SIGNATURE_BUNDLE_CHARS} characters of JSON`);
   return bundle;
 }
 
@@ -118,8 +157,14 @@ function readFeatures(r: FieldReader, input: unknown): FeatureDefinition[] {
     const feature = r.object(item, field) ?? {};
     return {
       name: r.text(feature['name'], `${field}.name`, { max: 200, pattern: IDENT, patternHint: IDENT_HINT }) ?? '',
-      version: r.text(typeof feature['version'] === 'number' ? String(feature['version']) : feature['version'], `${field}.version`, { max: 64, pattern: IDENT, patternHint: IDENT_HINT }) ?? '',
-      transformHash: r.text(feature['transformHash'], `${field}.transformHash`, { max: 128, pattern: IDENT, patternHint: IDENT_HINT }) ?? '',
+      version:
+        r.text(typeof feature['version'] === 'number' ? String(feature['version']) : feature['version'], `${field}.version`, {
+          max: 64,
+          pattern: IDENT,
+          patternHint: IDENT_HINT,
+        }) ?? '',
+      transformHash:
+        r.text(feature['transformHash'], `${field}.transformHash`, { max: 128, pattern: IDENT, patternHint: IDENT_HINT }) ?? '',
     };
   });
 }
@@ -136,7 +181,10 @@ function readHyperparameters(r: FieldReader, input: unknown): Record<string, Hyp
       out[name] = Number.isSafeInteger(value) ? { long: value } : { double: value };
     } else if (raw !== null && typeof raw === 'object' && Object.keys(raw).length === 1 && ('long' in raw || 'double' in raw)) {
       const typed = raw as { long?: unknown; double?: unknown };
-      out[name] = 'long' in typed ? { long: r.number(typed.long, `${field}.long`, { integer: true }) ?? 0 } : { double: r.number(typed.double, `${field}.double`) ?? 0 };
+      out[name] =
+        'long' in typed
+          ? { long: r.number(typed.long, `${field}.long`, { integer: true }) ?? 0 }
+          : { double: r.number(typed.double, `${field}.double`) ?? 0 };
     } else r.fail(field, 'must be a boolean, number, string, {"long": n} or {"double": x}');
   }
   return out;
@@ -145,12 +193,14 @@ function readHyperparameters(r: FieldReader, input: unknown): Record<string, Hyp
 /** Seeds up to 2^64 - 1 (as torch allows), carried as decimal strings. */
 function readSeeds(r: FieldReader, input: unknown): Record<string, string> {
   const seeds = r.object(input, 'seeds') ?? {};
-  if (input !== undefined && Object.keys(seeds).length === 0) r.fail('seeds', 'must name at least one seed (e.g. framework, numpy, python, dataloader)');
+  if (input !== undefined && Object.keys(seeds).length === 0)
+    r.fail('seeds', 'must name at least one seed (e.g. framework, numpy, python, dataloader)');
   const out: Record<string, string> = {};
   for (const [name, raw] of r.entries(seeds, 'seeds', { maxEntries: MAX_SEEDS, maxKeyChars: 128 })) {
     const field = `seeds.${name}`;
     const text = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
-    if (typeof text !== 'string' || !/^\d{1,20}$/.test(text) || BigInt(text) > 0xffffffffffffffffn) r.fail(field, 'must be an integer in [0, 2^64 - 1] (a decimal string above 2^53)');
+    if (typeof text !== 'string' || !/^\d{1,20}$/.test(text) || BigInt(text) > 0xffffffffffffffffn)
+      r.fail(field, 'must be an integer in [0, 2^64 - 1] (a decimal string above 2^53)');
     else out[name] = BigInt(text).toString();
   }
   return out;
@@ -169,19 +219,27 @@ function readEnvironment(r: FieldReader, input: unknown): EnvironmentFingerprint
   const facts = {
     cpuModel: r.text(env['cpuModel'], 'environment.cpuModel', { max: 256 }) ?? '',
     gpuModel: r.optionalText(env['gpuModel'], 'environment.gpuModel', { max: 256 }),
-    gpuCount: env['gpuCount'] === undefined ? 0 : (r.number(env['gpuCount'], 'environment.gpuCount', { min: 0, max: 4096, integer: true }) ?? 0),
+    gpuCount:
+      env['gpuCount'] === undefined ? 0 : (r.number(env['gpuCount'], 'environment.gpuCount', { min: 0, max: 4096, integer: true }) ?? 0),
     gpuDriver: r.optionalText(env['gpuDriver'], 'environment.gpuDriver', { max: 64 }),
     cudaVersion: r.optionalText(env['cudaVersion'], 'environment.cudaVersion', { max: 32 }),
     cudnnVersion: r.optionalText(env['cudnnVersion'], 'environment.cudnnVersion', { max: 32 }),
     os: r.text(env['os'], 'environment.os', { max: 256 }) ?? '',
     kernel: r.text(env['kernel'], 'environment.kernel', { max: 256 }) ?? '',
-    containerImageDigest: r.optionalText(env['containerImageDigest'], 'environment.containerImageDigest', { max: 80, pattern: /^sha256:[0-9a-f]{64}$/, patternHint: 'must be sha256:<64 hex digits>' }),
+    containerImageDigest: r.optionalText(env['containerImageDigest'], 'environment.containerImageDigest', {
+      max: 80,
+      pattern: /^sha256:[0-9a-f]{64}$/,
+      patternHint: 'must be sha256:<64 hex digits>',
+    }),
     lockfileHash: r.optionalText(env['lockfileHash'], 'environment.lockfileHash', { max: 128 }),
     packages,
   };
   const fingerprint = computeEnvironmentFingerprint(facts);
   if (env['fingerprint'] !== undefined && env['fingerprint'] !== fingerprint) {
-    r.fail('environment.fingerprint', `does not match the environment facts (expected ${fingerprint}); omit it to let the registry compute it`);
+    r.fail(
+      'environment.fingerprint',
+      `does not match the environment facts (expected ${fingerprint}); omit it to let the registry compute it`,
+    );
   }
   return { fingerprint, ...facts };
 }
@@ -209,15 +267,25 @@ function readMetrics(r: FieldReader, input: unknown): ValidationMetrics {
       metrics: readMetricValues(r, group['metrics'], `${field}.metrics`, true),
     };
   });
-  const operational: TargetOperationalMetrics[] = (r.array(metrics['operational'] ?? [], 'metrics.operational', { max: 64 }) ?? []).map((item, index) => {
-    const field = `metrics.operational[${index}]`;
-    const target = r.object(item, field) ?? {};
-    return {
-      target: r.text(target['target'], `${field}.target`, { max: 32, pattern: TARGET, patternHint: 'must be a lower-case identifier such as server or mobile' }) ?? '',
-      p99LatencyMs: target['p99LatencyMs'] === undefined ? null : (r.number(target['p99LatencyMs'], `${field}.p99LatencyMs`, { min: 0, max: 3_600_000 }) ?? null),
-      metrics: readMetricValues(r, target['metrics'] ?? {}, `${field}.metrics`, false),
-    };
-  });
+  const operational: TargetOperationalMetrics[] = (r.array(metrics['operational'] ?? [], 'metrics.operational', { max: 64 }) ?? []).map(
+    (item, index) => {
+      const field = `metrics.operational[${index}]`;
+      const target = r.object(item, field) ?? {};
+      return {
+        target:
+          r.text(target['target'], `${field}.target`, {
+            max: 32,
+            pattern: TARGET,
+            patternHint: 'must be a lower-case identifier such as server or mobile',
+          }) ?? '',
+        p99LatencyMs:
+          target['p99LatencyMs'] === undefined
+            ? null
+            : (r.number(target['p99LatencyMs'], `${field}.p99LatencyMs`, { min: 0, max: 3_600_000 }) ?? null),
+        metrics: readMetricValues(r, target['metrics'] ?? {}, `${field}.metrics`, false),
+      };
+    },
+  );
   return { overall, slices, fairness, operational };
 }
 

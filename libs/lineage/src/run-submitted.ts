@@ -9,8 +9,17 @@ export function runSubmittedToSubmissionJson(event: RunSubmitted): Record<string
   const { fingerprint, ...facts } = environment;
   return {
     ...rest,
-    hyperparameters: Object.fromEntries(Object.entries(hyperparameters).map(([name, value]) => [name, 'boolean' in value ? value.boolean : 'string' in value ? value.string : value])),
-    dataSnapshots: dataSnapshots.map((snapshot) => ({ ...snapshot, coveredFrom: isoOrRaw(snapshot.coveredFrom), coveredTo: isoOrRaw(snapshot.coveredTo) })),
+    hyperparameters: Object.fromEntries(
+      Object.entries(hyperparameters).map(([name, value]) => [
+        name,
+        'boolean' in value ? value.boolean : 'string' in value ? value.string : value,
+      ]),
+    ),
+    dataSnapshots: dataSnapshots.map((snapshot) => ({
+      ...snapshot,
+      coveredFrom: isoOrRaw(snapshot.coveredFrom),
+      coveredTo: isoOrRaw(snapshot.coveredTo),
+    })),
     environment: fingerprint === null ? facts : { ...facts, fingerprint },
   };
 }

@@ -8,7 +8,11 @@ describe('createJsonLogger', () => {
     logger.child({ requestId: 'r1' }).error('failed', { error: new Error('boom') });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] as string)).toEqual({
-      time: '1970-01-01T00:00:00.000Z', level: 'error', service: 'ingestion', msg: 'failed', requestId: 'r1',
+      time: '1970-01-01T00:00:00.000Z',
+      level: 'error',
+      service: 'ingestion',
+      msg: 'failed',
+      requestId: 'r1',
       error: expect.objectContaining({ name: 'Error', message: 'boom' }),
     });
   });

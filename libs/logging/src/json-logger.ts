@@ -23,10 +23,14 @@ export function createJsonLogger(options: JsonLoggerOptions, bound: LogFields = 
   const minimum = LEVEL_RANK[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (LEVEL_RANK[level] < minimum) return;
-    write(JSON.stringify({ time: now().toISOString(), level, service: options.service, msg: message, ...bound, ...serializeErrors(fields) }));
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (LEVEL_RANK[level] < minimum) return;
+      write(
+        JSON.stringify({ time: now().toISOString(), level, service: options.service, msg: message, ...bound, ...serializeErrors(fields) }),
+      );
+    };
   return {
     debug: log('debug'),
     info: log('info'),

@@ -15,13 +15,27 @@ describe('copyRows (real Postgres)', () => {
     try {
       await client.query('CREATE TABLE copied (n integer, label text, doc jsonb)');
       const tricky = ['tab\there', 'line\nbreak', 'cr\rhere', 'back\\slash', '\\N', 'ünïcødé ✓', ''];
-      const rows = Array.from({ length: 600 }, (_, n) => [n, n % 50 === 0 ? null : (tricky[n % tricky.length] as string), JSON.stringify({ n, text: tricky[n % tricky.length], path: 'C:\\data' })] as const);
+      const rows = Array.from(
+        { length: 600 },
+        (_, n) =>
+          [
+            n,
+            n % 50 === 0 ? null : (tricky[n % tricky.length] as string),
+            JSON.stringify({ n, text: tricky[n % tricky.length], path: 'C:\\data' }),
+          ] as const,
+      );
       await copyRows(client, 'copied', ['n', 'label', 'doc'], rows);
-      const back = (await client.query('SELECT n, label, doc FROM copied ORDER BY n')).rows as Array<{ n: number; label: string | null; doc: unknown }>;
+      const back = (await client.query('SELECT n, label, doc FROM copied ORDER BY n')).rows as Array<{
+        n: number;
+        label: string | null;
+        doc: unknown;
+      }>;
       expect(back).toEqual(rows.map(([n, label, doc]) => ({ n, label, doc: JSON.parse(doc) })));
 
       await client.query('BEGIN');
-      await expect(copyRows(client, 'copied', ['n', 'label', 'doc'], [[1, 'bad', '{"key\\u0000": 1}']])).rejects.toMatchObject({ code: '22P05' });
+      await expect(copyRows(client, 'copied', ['n', 'label', 'doc'], [[1, 'bad', '{"key\\u0000": 1}']])).rejects.toMatchObject({
+        code: '22P05',
+      });
       await client.query('ROLLBACK');
       expect((await client.query('SELECT count(*)::int AS n FROM copied')).rows[0]).toEqual({ n: 600 });
     } finally {

@@ -16,7 +16,8 @@ export function copyTextLine(values: readonly CopyValue[]): string {
     const value = values[index];
     if (index > 0) line += '\t';
     if (value === null || value === undefined) line += '\\N';
-    else if (typeof value === 'string') line += NEEDS_ESCAPE.test(value) ? value.replace(/[\\\n\r\t]/g, (char) => ESCAPES[char] as string) : value;
+    else if (typeof value === 'string')
+      line += NEEDS_ESCAPE.test(value) ? value.replace(/[\\\n\r\t]/g, (char) => ESCAPES[char] as string) : value;
     else line += String(value);
   }
   return `${line}\n`;
@@ -30,7 +31,12 @@ const LINES_PER_CHUNK = 256;
  * transaction when there is one). Many times cheaper than bound array parameters for large
  * batches: no array literal to build and escape in Node, none to parse in Postgres.
  */
-export async function copyRows(client: PoolClient, table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void> {
+export async function copyRows(
+  client: PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
   if (rows.length === 0) return;
   const sink = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(chunks(rows)), sink);

@@ -45,7 +45,8 @@ export async function migrate(pool: Pool, schema: string, dir: string, migration
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (migration_set text NOT NULL, version int NOT NULL, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration_set, version))`,
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (migration_set text NOT NULL, version int NOT NULL, name text ` +
+        `NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration_set, version))`,
     );
     const applied = new Map<number, string>();
     const rows = await client.query(`SELECT version, checksum FROM ${schema}.schema_migrations WHERE migration_set = $1`, [migrationSet]);
@@ -56,12 +57,20 @@ export async function migrate(pool: Pool, schema: string, dir: string, migration
     for (const migration of migrations) {
       const checksum = applied.get(migration.version);
       if (checksum !== undefined) {
-        if (checksum !== migration.checksum) throw new MigrationError(`${schema} migration ${migrationSet}/${migration.version}_${migration.name} was changed after it was applied`);
+        if (checksum !== migration.checksum)
+          throw new MigrationError(
+            `${schema} migration ${migrationSet}/${migration.version}_${migration.name} was changed after it was applied`,
+          );
         continue;
       }
       await client.query(`SET LOCAL search_path TO ${schema}, public`);
       await client.query(migration.sql);
-      await client.query(`INSERT INTO ${schema}.schema_migrations (migration_set, version, name, checksum) VALUES ($1, $2, $3, $4)`, [migrationSet, migration.version, migration.name, migration.checksum]);
+      await client.query(`INSERT INTO ${schema}.schema_migrations (migration_set, version, name, checksum) VALUES ($1, $2, $3, $4)`, [
+        migrationSet,
+        migration.version,
+        migration.name,
+        migration.checksum,
+      ]);
       newlyApplied.push(migration.version);
     }
     return newlyApplied;

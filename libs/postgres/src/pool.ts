@@ -37,7 +37,11 @@ export function createPool(options: PoolOptions): Pool {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  const report = (error: Error, where: string) => options.logger?.warn('postgres connection lost', { where, error: { name: error.name, message: error.message, code: (error as { code?: string }).code } });
+  const report = (error: Error, where: string) =>
+    options.logger?.warn('postgres connection lost', {
+      where,
+      error: { name: error.name, message: error.message, code: (error as { code?: string }).code },
+    });
   pool.on('error', (error) => report(error, 'idle'));
   // A checked-out client has no pool listener; without this one, losing it between queries ends the process.
   pool.on('connect', (client) => client.on('error', (error) => report(error, 'checked-out')));
@@ -88,9 +92,19 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
 /** Socket errors of a connection that could not be opened or was cut. */
-const SOCKET_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** pg reports its own connection failures as plain Errors with these messages. */
-const PG_CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/;
+const PG_CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/;
 
 /**
  * True when `error` (from pg or from this library) means Postgres is unreachable right now and

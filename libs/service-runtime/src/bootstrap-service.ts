@@ -43,13 +43,21 @@ class SecuredServiceModule {}
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const verifier = new TokenVerifier(options.security.auth);
-  const root: DynamicModule = { module: SecuredServiceModule, imports: [options.module, HttpSecurityModule.forRoot(options.security, verifier)] };
+  const root: DynamicModule = {
+    module: SecuredServiceModule,
+    imports: [options.module, HttpSecurityModule.forRoot(options.security, verifier)],
+  };
   const app = await NestFactory.create(root, { logger: new NestJsonLogger(options.logger), bodyParser: false });
   app.use(startRequestSpans());
   app.use(hostAndOriginCheck(options.security));
   app.use(helmet());
   if (options.security.corsOrigins.length > 0) {
-    app.enableCors({ origin: options.security.corsOrigins, methods: ['GET', 'HEAD', 'POST', 'PUT'], allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', 'x-request-id'], maxAge: 600 });
+    app.enableCors({
+      origin: options.security.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT'],
+      allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', 'x-request-id'],
+      maxAge: 600,
+    });
   }
   if (options.metrics) {
     app.use('/metrics', metricsAccess(options.security, verifier));

@@ -28,17 +28,23 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary: 'Every dependency answers (200), or 503 naming those that do not. The body lists each capability and what it needs.',
-    description: 'With ?capability=<name>, the status is that capability\'s alone (e.g. projections ?capability=reads stays 200 while Kafka is down).',
+    description:
+      "With ?capability=<name>, the status is that capability's alone (e.g. projections ?capability=reads stays 200 while Kafka is down).",
   })
   @ContractResponse(200, ReadinessReportSchema, 'Ready: every check (or the capability asked for) passes.')
   // Not ready is an answer, not an error: the same report, not problem details.
-  @ApiResponse({ status: 503, description: 'Not ready: the report names what fails.', content: { 'application/json': { schema: schemaRef(ReadinessReportSchema) } } })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: the report names what fails.',
+    content: { 'application/json': { schema: schemaRef(ReadinessReportSchema) } },
+  })
   async ready(@ContractQuery(ReadinessQuery) { capability }: z.output<typeof ReadinessQuery>, @Res() response: Response): Promise<void> {
     try {
       const report = await runReadinessChecks(this.checks, this.capabilities, capability);
       response.status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
     } catch (error) {
-      if (error instanceof UnknownCapabilityError) throw new HttpException({ error: 'bad_request', field: 'capability', message: error.message }, HttpStatus.BAD_REQUEST);
+      if (error instanceof UnknownCapabilityError)
+        throw new HttpException({ error: 'bad_request', field: 'capability', message: error.message }, HttpStatus.BAD_REQUEST);
       throw error;
     }
   }

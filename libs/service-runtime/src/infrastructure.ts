@@ -1,6 +1,25 @@
-import { EventCodec, readKeyring, readSigningKey, SchemaCatalog, SIGNED_TOPIC_OF_SERVICE, SIGNED_TOPICS, topicNames, type Keyring, type TopicNames, type TopicRole } from '@modelreg/events';
+import {
+  EventCodec,
+  readKeyring,
+  readSigningKey,
+  SchemaCatalog,
+  SIGNED_TOPIC_OF_SERVICE,
+  SIGNED_TOPICS,
+  topicNames,
+  type Keyring,
+  type TopicNames,
+  type TopicRole,
+} from '@modelreg/events';
 import type { BusSettings, TracingSettings } from '@modelreg/config';
-import { checkEventLimit, createKafkaClient, isKafkaConnectionError, KafkaEventPublisher, provisionTopics, topicMessageLimits, type Kafka } from '@modelreg/kafka';
+import {
+  checkEventLimit,
+  createKafkaClient,
+  isKafkaConnectionError,
+  KafkaEventPublisher,
+  provisionTopics,
+  topicMessageLimits,
+  type Kafka,
+} from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import { createPool, migrate, pingPostgres, type Pool } from '@modelreg/postgres';
 import { resolve } from 'node:path';
@@ -58,21 +77,41 @@ export interface InfrastructureOptions {
 export async function connectInfrastructure(options: InfrastructureOptions): Promise<ServiceInfrastructure> {
   // First, so every span of the service (requests, sends, consumption) goes to the one provider.
   const tracing = startTracing(options.serviceName, options.tracing ?? { exporter: 'none' });
-  const kafka = createKafkaClient({ brokers: options.bus.brokers, clientId: `modelreg-${options.serviceName}`, logger: options.logger, security: options.bus.security });
+  const kafka = createKafkaClient({
+    brokers: options.bus.brokers,
+    clientId: `modelreg-${options.serviceName}`,
+    logger: options.logger,
+    security: options.bus.security,
+  });
   const topics = topicNames(options.bus.topicPrefix);
   let closed = false;
   const provision = async () => {
-    await provisionTopics(kafka, Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })));
-    checkEventLimit(options.bus.maxEventBytes, await topicMessageLimits(kafka, options.produces.map((role) => topics[role])));
+    await provisionTopics(
+      kafka,
+      Object.values(topics).map((name) => ({ name, partitions: options.bus.topicPartitions })),
+    );
+    checkEventLimit(
+      options.bus.maxEventBytes,
+      await topicMessageLimits(
+        kafka,
+        options.produces.map((role) => topics[role]),
+      ),
+    );
     return true;
   };
   const kafkaProvisioned = options.kafkaOptionalAtBoot ? retryUntilDone(provision, () => closed, options.logger) : provision();
   if (!options.kafkaOptionalAtBoot) await kafkaProvisioned;
   // A failure other than Kafka being unreachable (a topic too small for MAX_EVENT_BYTES) surfaces where the service awaits this.
   else kafkaProvisioned.catch(() => undefined);
-  const pool = createPool({ connectionString: options.databaseUrl, applicationName: `modelreg-${options.serviceName}`, max: options.poolSize ?? 10, logger: options.logger });
+  const pool = createPool({
+    connectionString: options.databaseUrl,
+    applicationName: `modelreg-${options.serviceName}`,
+    max: options.poolSize ?? 10,
+    logger: options.logger,
+  });
   const { runtime: runtimeApplied, service: applied } = await migrateServiceSchema(pool, options.schema, options.migrationsDir);
-  if (runtimeApplied.length + applied.length > 0) options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
+  if (runtimeApplied.length + applied.length > 0)
+    options.logger.info('migrations applied', { schema: options.schema, runtime: runtimeApplied, service: applied });
   const publisher = new KafkaEventPublisher(kafka);
   const codec = new EventCodec(SchemaCatalog.load());
   const { sealer, verifier, keyring } = eventIntegrity(options.serviceName, options.bus.eventKeysDir, codec, topics);
@@ -110,7 +149,16 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
     outboxRelay: (schema) => {
       const relayPublisher = new KafkaEventPublisher(kafka);
       relayPublishers.push(relayPublisher);
-      const relay = new OutboxRelay({ pool, schema, kafka, publisher: relayPublisher, deadLetterTopic: topics.deadLetter, logger: options.logger, limits: options.bus.outboxBatch, sealer });
+      const relay = new OutboxRelay({
+        pool,
+        schema,
+        kafka,
+        publisher: relayPublisher,
+        deadLetterTopic: topics.deadLetter,
+        logger: options.logger,
+        limits: options.bus.outboxBatch,
+        sealer,
+      });
       metrics.watchOutbox(schema, pool, () => relay.counters());
       return relay;
     },
@@ -128,12 +176,19 @@ export async function connectInfrastructure(options: InfrastructureOptions): Pro
 }
 
 /** The service's sealer (a signing service with a key directory) and the verifier of every signed topic. */
-function eventIntegrity(serviceName: string, keysDir: string | null, codec: EventCodec, topics: TopicNames): { sealer: EventSealer | null; verifier: EventVerifier | null; keyring: Keyring | null } {
+function eventIntegrity(
+  serviceName: string,
+  keysDir: string | null,
+  codec: EventCodec,
+  topics: TopicNames,
+): { sealer: EventSealer | null; verifier: EventVerifier | null; keyring: Keyring | null } {
   if (!keysDir) return { sealer: null, verifier: null, keyring: null };
   const keyring = readKeyring(keysDir);
   const verifier = new EventVerifier(codec, keyring, new Map(SIGNED_TOPICS.map((role) => [topics[role], role])));
   const ownTopic = (SIGNED_TOPIC_OF_SERVICE as Record<string, TopicRole | undefined>)[serviceName];
-  const sealer = ownTopic ? new EventSealer(codec, readSigningKey(keysDir, serviceName as keyof typeof SIGNED_TOPIC_OF_SERVICE), topics[ownTopic]) : null;
+  const sealer = ownTopic
+    ? new EventSealer(codec, readSigningKey(keysDir, serviceName as keyof typeof SIGNED_TOPIC_OF_SERVICE), topics[ownTopic])
+    : null;
   return { sealer, verifier, keyring };
 }
 
@@ -154,7 +209,11 @@ async function retryUntilDone(task: () => Promise<boolean>, stopped: () => boole
 }
 
 /** Creates or upgrades a service schema: the runtime tables (ledger, outbox), then the service's own migrations. */
-export async function migrateServiceSchema(pool: Pool, schema: string, migrationsDir: string): Promise<{ runtime: number[]; service: number[] }> {
+export async function migrateServiceSchema(
+  pool: Pool,
+  schema: string,
+  migrationsDir: string,
+): Promise<{ runtime: number[]; service: number[] }> {
   const runtime = await migrate(pool, schema, RUNTIME_MIGRATIONS_DIR, 'runtime');
   const service = await migrate(pool, schema, migrationsDir);
   return { runtime, service };

@@ -83,12 +83,25 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
         deadLetter: async (slice, reason) => {
           await ledger.deadLetterBatch(slice, reason);
           relay.nudge();
-          logger.error('events dead-lettered', { groupId: options.groupId, topic: slice.topic, partition: slice.partition, offsets: slice.events.map((consumed) => consumed.source.offset), reason });
+          logger.error('events dead-lettered', {
+            groupId: options.groupId,
+            topic: slice.topic,
+            partition: slice.partition,
+            offsets: slice.events.map((consumed) => consumed.source.offset),
+            reason,
+          });
         },
         pause: (ms) => pauseWithHeartbeats(session, ms),
         failed: (slice, error, retriable, retryInMs) =>
           logger.warn(retryInMs === null ? 'handler failed on a batch, narrowing down the events at fault' : 'batch failed, retrying', {
-            groupId: options.groupId, topic: slice.topic, partition: slice.partition, fromOffset: slice.events[0]?.source.offset, events: slice.events.length, retriable, retryInMs, error,
+            groupId: options.groupId,
+            topic: slice.topic,
+            partition: slice.partition,
+            fromOffset: slice.events[0]?.source.offset,
+            events: slice.events.length,
+            retriable,
+            retryInMs,
+            error,
           }),
       },
       policy,
@@ -130,7 +143,10 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
 
 /** e.g. `modelreg.lineage.v1 partition 2: 14 records waiting, no progress for 75 s`. */
 function describeStall(stall: StalledPartition): string {
-  return `${stall.topic} partition ${stall.partition}: ${stall.lag} records waiting, no progress for ${Math.round(stall.stalledMs / 1000)} s`;
+  return (
+    `${stall.topic} partition ${stall.partition}: ${stall.lag} records ` +
+    `waiting, no progress for ${Math.round(stall.stalledMs / 1000)} s`
+  );
 }
 
 /** Waits in short steps, heartbeating so the group keeps the partition; false once the session ends. */

@@ -13,7 +13,10 @@ export const PROBLEM_DETAILS_SCHEMA = {
     status: { type: 'integer', minimum: 400, maximum: 599 },
     detail: { type: 'string', description: 'What went wrong, for people.' },
     instance: { type: 'string', description: 'The request path.' },
-    error: { type: 'string', description: 'Stable machine-readable code: bad_request, validation_failed, conflict, not_found, dependency_unavailable, …' },
+    error: {
+      type: 'string',
+      description: 'Stable machine-readable code: bad_request, validation_failed, conflict, not_found, dependency_unavailable, …',
+    },
     message: { type: 'string', description: 'The same text as detail.' },
     field: { type: 'string', description: 'The JSON path or header at fault, where one is.' },
     errors: {
@@ -35,8 +38,18 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
  * and every operation gets `4XX` and `5XX` defaults for the answers it does not list.
  */
 export function openApiDocument(app: INestApplication, title: string, description: string): OpenAPIObject {
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setOpenAPIVersion('3.1.0').setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build());
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(contractComponents(document.paths) as Record<string, never>), ProblemDetails: PROBLEM_DETAILS_SCHEMA as never } };
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setOpenAPIVersion('3.1.0').setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build(),
+  );
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      ...(contractComponents(document.paths) as Record<string, never>),
+      ProblemDetails: PROBLEM_DETAILS_SCHEMA as never,
+    },
+  };
   for (const path of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = path[method];

@@ -6,14 +6,22 @@ const projections: Capability[] = [
 ];
 
 describe('readiness per capability', () => {
-  const kafkaDown = { postgres: { ok: true }, kafka: { ok: false, error: 'kafka unavailable: connect ECONNREFUSED' }, consumer: { ok: false, error: 'consumer is not running' } };
+  const kafkaDown = {
+    postgres: { ok: true },
+    kafka: { ok: false, error: 'kafka unavailable: connect ECONNREFUSED' },
+    consumer: { ok: false, error: 'consumer is not running' },
+  };
 
   it('keeps reads ready while Kafka is down, and says why ingest is not', () => {
     const report = assessReadiness(kafkaDown, projections, 'reads');
     expect(report.ready).toBe(true);
     expect(report.capability).toBe('reads');
     expect(report.capabilities['reads']).toEqual({ ready: true, needs: ['postgres'] });
-    expect(report.capabilities['ingest']).toEqual({ ready: false, needs: ['postgres', 'kafka', 'consumer'], failing: { kafka: 'kafka unavailable: connect ECONNREFUSED', consumer: 'consumer is not running' } });
+    expect(report.capabilities['ingest']).toEqual({
+      ready: false,
+      needs: ['postgres', 'kafka', 'consumer'],
+      failing: { kafka: 'kafka unavailable: connect ECONNREFUSED', consumer: 'consumer is not running' },
+    });
   });
 
   it('without a capability asked for, is ready only when every check passes', () => {
@@ -29,11 +37,16 @@ describe('readiness per capability', () => {
 
   it('refuses a capability the service does not have, naming those it has', async () => {
     await expect(runReadinessChecks([], projections, 'writes')).rejects.toThrow(new UnknownCapabilityError('writes', ['reads', 'ingest']));
-    await expect(runReadinessChecks([], projections, 'writes')).rejects.toThrow('unknown capability "writes"; this service has reads, ingest');
+    await expect(runReadinessChecks([], projections, 'writes')).rejects.toThrow(
+      'unknown capability "writes"; this service has reads, ingest',
+    );
   });
 
   it('reports what a passing check tells, such as a consumer lag', async () => {
-    const report = await runReadinessChecks([{ name: 'lag', check: async () => ({ events: 42 }) }, { name: 'postgres', check: async () => undefined }]);
+    const report = await runReadinessChecks([
+      { name: 'lag', check: async () => ({ events: 42 }) },
+      { name: 'postgres', check: async () => undefined },
+    ]);
     expect(report.checks).toEqual({ lag: { ok: true, detail: { events: 42 } }, postgres: { ok: true } });
   });
 

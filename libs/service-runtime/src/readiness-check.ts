@@ -55,8 +55,17 @@ export class UnknownCapabilityError extends Error {
  * the readiness of `capability` when one is asked for, else of every check (the orchestrator's
  * meaning of /health/ready: everything works).
  */
-export async function runReadinessChecks(checks: readonly ReadinessCheck[], capabilities: readonly Capability[] = [], capability?: string, timeoutMs = 3_000): Promise<ReadinessReport> {
-  if (capability !== undefined && !capabilities.some((item) => item.name === capability)) throw new UnknownCapabilityError(capability, capabilities.map((item) => item.name));
+export async function runReadinessChecks(
+  checks: readonly ReadinessCheck[],
+  capabilities: readonly Capability[] = [],
+  capability?: string,
+  timeoutMs = 3_000,
+): Promise<ReadinessReport> {
+  if (capability !== undefined && !capabilities.some((item) => item.name === capability))
+    throw new UnknownCapabilityError(
+      capability,
+      capabilities.map((item) => item.name),
+    );
   const results = await Promise.all(
     checks.map(async (item) => {
       try {
@@ -71,7 +80,11 @@ export async function runReadinessChecks(checks: readonly ReadinessCheck[], capa
 }
 
 /** Pure: capability statuses from check results. A capability needing a check that does not exist is not ready. */
-export function assessReadiness(checks: Record<string, CheckResult>, capabilities: readonly Capability[], capability?: string): ReadinessReport {
+export function assessReadiness(
+  checks: Record<string, CheckResult>,
+  capabilities: readonly Capability[],
+  capability?: string,
+): ReadinessReport {
   const statuses: Record<string, CapabilityStatus> = {};
   for (const item of capabilities) {
     const failing = Object.fromEntries(
@@ -81,7 +94,8 @@ export function assessReadiness(checks: Record<string, CheckResult>, capabilitie
         return result.ok ? [] : [[need, result.error ?? 'failed']];
       }),
     );
-    statuses[item.name] = Object.keys(failing).length === 0 ? { ready: true, needs: item.needs } : { ready: false, needs: item.needs, failing };
+    statuses[item.name] =
+      Object.keys(failing).length === 0 ? { ready: true, needs: item.needs } : { ready: false, needs: item.needs, failing };
   }
   const ready = capability === undefined ? Object.values(checks).every((result) => result.ok) : statuses[capability]?.ready === true;
   return { ready, ...(capability === undefined ? {} : { capability }), checks, capabilities: statuses };

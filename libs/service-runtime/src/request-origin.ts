@@ -35,8 +35,14 @@ export function requestIdOf(request: RequestWithOrigin): string {
 }
 
 export function requestOriginOf(request: RequestWithOrigin): RequestOrigin {
-  return { correlationId: header(request, 'x-correlation-id') ?? randomUUID(), requestId: requestIdOf(request), principal: request.principal ?? null };
+  return {
+    correlationId: header(request, 'x-correlation-id') ?? randomUUID(),
+    requestId: requestIdOf(request),
+    principal: request.principal ?? null,
+  };
 }
 
 /** Controller parameter: the request's origin (`@Origin() origin: RequestOrigin`). */
-export const Origin = createParamDecorator((_data: unknown, context: ExecutionContext): RequestOrigin => requestOriginOf(context.switchToHttp().getRequest<RequestWithOrigin>()));
+export const Origin = createParamDecorator((_data: unknown, context: ExecutionContext): RequestOrigin =>
+  requestOriginOf(context.switchToHttp().getRequest<RequestWithOrigin>()),
+);

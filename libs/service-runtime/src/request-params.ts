@@ -17,6 +17,7 @@ export function parseModelName(value: string | undefined, field = 'modelName'): 
 }
 
 export function parsePositiveInt(value: string | undefined, field: string, max = 2_147_483_647): number {
-  if (value === undefined || !/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > max) throw badRequest(field, `must be an integer between 1 and ${max}`);
+  if (value === undefined || !/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw badRequest(field, `must be an integer between 1 and ${max}`);
   return Number(value);
 }

@@ -26,7 +26,11 @@ export function strictJsonBody(limitBytes: number): RequestHandler {
       const parsed = parseStrictJson(request.body);
       if (!parsed.ok) {
         const { problem } = parsed;
-        sendProblem(response, 400, { error: 'bad_request', field: problem.duplicateKey?.path ?? 'body', message: problem.duplicateKey ? problem.message : `is not valid JSON: ${problem.message}` });
+        sendProblem(response, 400, {
+          error: 'bad_request',
+          field: problem.duplicateKey?.path ?? 'body',
+          message: problem.duplicateKey ? problem.message : `is not valid JSON: ${problem.message}`,
+        });
         return;
       }
       request.body = parsed.value;

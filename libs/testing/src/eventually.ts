@@ -1,5 +1,9 @@
 /** Polls `probe` until it returns a value `accept` takes, or fails with the last value seen. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
@@ -12,5 +16,8 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`${what} not met within ${timeoutMs} ms; last value ${JSON.stringify(last)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`);
+  throw new Error(
+    `${what} not met within ${timeoutMs} ms; last value ` +
+      `${JSON.stringify(last)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`,
+  );
 }

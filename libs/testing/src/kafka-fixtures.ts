@@ -18,7 +18,10 @@ export function testKafka(clientId = 'test', env: Record<string, string> = stack
 export async function uniqueTopics(kafka: Kafka, label: string, names: string[], partitions = 1): Promise<Record<string, string>> {
   const prefix = `t${randomBytes(4).toString('hex')}-${label}`;
   const topics = Object.fromEntries(names.map((name) => [name, `${prefix}.${name}`]));
-  await createTestTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })));
+  await createTestTopics(
+    kafka,
+    Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })),
+  );
   return topics;
 }
 
@@ -31,8 +34,13 @@ export async function createTestTopics(kafka: Kafka, topics: ITopicConfig[]): Pr
     // Not kafkajs's waitForLeaders: it gives up when the broker does not know the new topic yet
     // (UNKNOWN_TOPIC_OR_PARTITION), which a broker busy applying metadata (other tests' ACLs) answers for a moment.
     const names = topics.map((topic) => topic.topic);
-    const led = (metadata: { topics: Array<{ partitions: Array<{ leader: number }> }> }) => metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
-    await eventually(() => admin.fetchTopicMetadata({ topics: names }).then(led, () => false), (ready) => ready, { timeoutMs: 30_000, what: `leaders for ${names.join(', ')}` });
+    const led = (metadata: { topics: Array<{ partitions: Array<{ leader: number }> }> }) =>
+      metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+    await eventually(
+      () => admin.fetchTopicMetadata({ topics: names }).then(led, () => false),
+      (ready) => ready,
+      { timeoutMs: 30_000, what: `leaders for ${names.join(', ')}` },
+    );
   } finally {
     await admin.disconnect();
   }
@@ -46,7 +54,10 @@ export async function readMessages(kafka: Kafka, topic: string, count: number, t
   const messages: KafkaMessage[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${count} messages on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${messages.length} of ${count} messages on ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ message }) => {
           messages.push(message);

@@ -59,8 +59,16 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
   const directory = mkdtempSync(join(tmpdir(), 'modelreg-private-s3-'));
   let server: ChildProcess | null = null;
   const start = async () => {
-    server = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'deploy/local/src/s3-server.main.ts'), String(port), directory, bucket], { cwd: REPO_ROOT, stdio: 'ignore' });
-    await eventually(() => isPortOpen(port), (open) => open, { timeoutMs: 30_000, what: `private s3 on port ${port}` });
+    server = spawn(
+      process.execPath,
+      [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'deploy/local/src/s3-server.main.ts'), String(port), directory, bucket],
+      { cwd: REPO_ROOT, stdio: 'ignore' },
+    );
+    await eventually(
+      () => isPortOpen(port),
+      (open) => open,
+      { timeoutMs: 30_000, what: `private s3 on port ${port}` },
+    );
   };
   const stop = async () => {
     const running = server;
@@ -73,7 +81,13 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
   };
   await start();
   return {
-    env: { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, S3_BUCKET: bucket },
+    env: {
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      S3_BUCKET: bucket,
+    },
     start,
     stop,
     dispose: async () => {
@@ -105,7 +119,11 @@ export async function startPrivateKafka(options: { secured: boolean }): Promise<
       } catch {
         // already gone
       }
-      await eventually(async () => isAlive(started.pid), (alive) => !alive, { timeoutMs: 30_000, what: `private kafka (pid ${started.pid}) to exit` });
+      await eventually(
+        async () => isAlive(started.pid),
+        (alive) => !alive,
+        { timeoutMs: 30_000, what: `private kafka (pid ${started.pid}) to exit` },
+      );
       rmSync(directory, { recursive: true, force: true });
     },
   };
@@ -123,13 +141,19 @@ function isAlive(pid: number): boolean {
 /** Runs one of the stack's scripts (deploy/local/src); `env` adds to this process's environment. */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'deploy/local/src', script), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'deploy/local/src', script), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let errors = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolveRun(output) : reject(new Error(`${script} ${args.join(' ')} exited with ${code}: ${errors}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolveRun(output) : reject(new Error(`${script} ${args.join(' ')} exited with ${code}: ${errors}`)),
+    );
   });
 }
 

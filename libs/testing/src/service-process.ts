@@ -46,10 +46,18 @@ export interface StartOptions {
 /** `env` holds the stack's admin settings; the service gets its own Kafka principal's instead (asKafkaPrincipal), so its ACLs apply. */
 export async function startService(name: ServiceName, env: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
-  const entry = options.compiled ? [resolve(REPO_ROOT, `dist/services/${name}/src/main.js`)] : [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, `services/${name}/src/main.ts`)];
+  const entry = options.compiled
+    ? [resolve(REPO_ROOT, `dist/services/${name}/src/main.js`)]
+    : [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, `services/${name}/src/main.ts`)];
   const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...asKafkaPrincipal(env, name), [PORT_VARIABLE[name]]: String(port), HTTP_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...asKafkaPrincipal(env, name),
+      [PORT_VARIABLE[name]]: String(port),
+      HTTP_HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -27,7 +27,10 @@ export interface TestEnvironment {
 
 export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
   const stack = stackConnection();
-  const id = `t${randomBytes(4).toString('hex')}-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 20)}`;
+  const id = `t${randomBytes(4).toString('hex')}-${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 20)}`;
   const databaseName = id.replace(/-/g, '_');
   const admin = new Client({ connectionString: stack['DATABASE_URL'] });
   await admin.connect();
@@ -48,7 +51,15 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   const issuer = await testIssuer();
   const keysDir = mkdtempSync(join(tmpdir(), `${id}-keys-`));
   writeEventKeyDirectory(keysDir);
-  const env: Record<string, string> = { ...stack, ...issuer.env, DATABASE_URL: databaseUrl, TOPIC_PREFIX: id, S3_BUCKET: bucket, LOG_LEVEL: 'warn', EVENT_KEYS_DIR: keysDir };
+  const env: Record<string, string> = {
+    ...stack,
+    ...issuer.env,
+    DATABASE_URL: databaseUrl,
+    TOPIC_PREFIX: id,
+    S3_BUCKET: bucket,
+    LOG_LEVEL: 'warn',
+    EVENT_KEYS_DIR: keysDir,
+  };
   return {
     id,
     env,

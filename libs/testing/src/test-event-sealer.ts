@@ -1,4 +1,14 @@
-import { eventHash, EventCodec, readSigningKey, SchemaCatalog, sealEvent, SIGNED_TOPIC_OF_SERVICE, type SigningKey, type SigningService, type TopicRole } from '@modelreg/events';
+import {
+  eventHash,
+  EventCodec,
+  readSigningKey,
+  SchemaCatalog,
+  sealEvent,
+  SIGNED_TOPIC_OF_SERVICE,
+  type SigningKey,
+  type SigningService,
+  type TopicRole,
+} from '@modelreg/events';
 
 /**
  * Seals hand-built events the way their service's outbox would (its key, the stream's chain kept

@@ -22,7 +22,10 @@ export interface TestIssuer {
   /** A token for one role, granted every model and placement, valid for an hour. */
   tokens: Record<Role | 'operator', string>;
   /** A token of this issuer with any grant and options (expired, not yet valid, another audience...). */
-  mint(grant: TokenGrant, options?: { audience?: string; issuer?: string; expiresInSeconds?: number; notBeforeInSeconds?: number; nowMs?: number }): Promise<string>;
+  mint(
+    grant: TokenGrant,
+    options?: { audience?: string; issuer?: string; expiresInSeconds?: number; notBeforeInSeconds?: number; nowMs?: number },
+  ): Promise<string>;
 }
 
 /** `operator` holds every role: for suites that test registry behaviour, not who may call what. */
@@ -37,11 +40,27 @@ export function testIssuer(): Promise<TestIssuer> {
     const key = await loadOrCreateIssuerKey(keyFile);
     const server = await startIssuerProcess(keyFile);
     const mint: TestIssuer['mint'] = (grant, options = {}) =>
-      mintToken(key, grant, { issuer: options.issuer ?? server.issuer, audience: options.audience ?? LOCAL_AUDIENCE, expiresInSeconds: options.expiresInSeconds ?? 3600, notBeforeInSeconds: options.notBeforeInSeconds, nowMs: options.nowMs });
+      mintToken(key, grant, {
+        issuer: options.issuer ?? server.issuer,
+        audience: options.audience ?? LOCAL_AUDIENCE,
+        expiresInSeconds: options.expiresInSeconds ?? 3600,
+        notBeforeInSeconds: options.notBeforeInSeconds,
+        nowMs: options.nowMs,
+      });
     const tokens = Object.fromEntries(
-      await Promise.all([...ROLES.map((role) => [role, { subject: `test-${role}`, roles: [role], models: ['*'], placements: ['*/*'] }] as const), ['operator', OPERATOR] as const].map(async ([name, grant]) => [name, await mint(grant)] as const)),
+      await Promise.all(
+        [
+          ...ROLES.map((role) => [role, { subject: `test-${role}`, roles: [role], models: ['*'], placements: ['*/*'] }] as const),
+          ['operator', OPERATOR] as const,
+        ].map(async ([name, grant]) => [name, await mint(grant)] as const),
+      ),
     ) as TestIssuer['tokens'];
-    const env = { AUTH_ISSUER: server.issuer, AUTH_JWKS_URL: server.jwksUrl, AUTH_AUDIENCE: LOCAL_AUDIENCE, RATE_LIMIT_REQUESTS: '100000000' };
+    const env = {
+      AUTH_ISSUER: server.issuer,
+      AUTH_JWKS_URL: server.jwksUrl,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE,
+      RATE_LIMIT_REQUESTS: '100000000',
+    };
     current = { key, server, env, tokens, mint };
     return current;
   })();
@@ -50,7 +69,17 @@ export function testIssuer(): Promise<TestIssuer> {
 
 /** Starts issuer-server.main.ts on a free port; answers its issuer URL once it listens. */
 async function startIssuerProcess(keyFile: string): Promise<TestIssuer['server']> {
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, 'libs/auth/src/local-issuer/issuer-server.main.ts'), '0', keyFile, '--exit-with-parent'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      resolve(REPO_ROOT, 'tools/run.js'),
+      resolve(REPO_ROOT, 'libs/auth/src/local-issuer/issuer-server.main.ts'),
+      '0',
+      keyFile,
+      '--exit-with-parent',
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   process.once('exit', () => child.kill());
   const lines = createInterface({ input: child.stdout });
   const issuer = await new Promise<string>((resolveIssuer, reject) => {
@@ -73,6 +102,9 @@ async function startIssuerProcess(keyFile: string): Promise<TestIssuer['server']
  * the issuer is started by createTestEnvironment, so this is synchronous in tests.
  */
 export function bearer(role: Role | 'operator' = 'operator'): { authorization: string } {
-  if (!current) throw new Error('the test issuer is not started: create a test environment (createTestEnvironment/startRegistry) or await testIssuer() first');
+  if (!current)
+    throw new Error(
+      'the test issuer is not started: create a test environment (createTestEnvironment/startRegistry) or await testIssuer() first',
+    );
   return { authorization: `Bearer ${current.tokens[role]}` };
 }

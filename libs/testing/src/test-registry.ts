@@ -15,7 +15,9 @@ export interface TestRegistry {
 /** Starts ingestion, gate-validator, deployment-tracker and projections on a fresh test environment. */
 export async function startRegistry(label: string): Promise<TestRegistry> {
   const environment = await createTestEnvironment(label);
-  const started = await Promise.allSettled((['ingestion', 'gate-validator', 'deployment-tracker', 'projections'] as const).map((name) => startService(name, environment.env)));
+  const started = await Promise.allSettled(
+    (['ingestion', 'gate-validator', 'deployment-tracker', 'projections'] as const).map((name) => startService(name, environment.env)),
+  );
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const stop = async () => {
     await Promise.all(running.map((service) => service.stop()));

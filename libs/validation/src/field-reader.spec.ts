@@ -40,26 +40,47 @@ describe('FieldReader.text: only strings every store accepts', () => {
 
 describe('FieldReader.entries: map keys are validated like values, and maps are bounded', () => {
   it('returns the entries of a well-formed map', () => {
-    expect(entriesOf({ team: 'fraud', 'cost-centre': '42' })).toEqual({ entries: [['team', 'fraud'], ['cost-centre', '42']], errors: [] });
+    expect(entriesOf({ team: 'fraud', 'cost-centre': '42' })).toEqual({
+      entries: [
+        ['team', 'fraud'],
+        ['cost-centre', '42'],
+      ],
+      errors: [],
+    });
   });
 
   it.each([
     ['U+0000 in a key', { 'te\u0000am': 'x' }, 'key "te\\u0000am" must not contain U+0000 (NUL)'],
-    ['a lone surrogate in a key', { 'te\uD800am': 'x' }, 'key "te\\ud800am" must not contain an unpaired UTF-16 surrogate (U+D800 to U+DFFF)'],
+    [
+      'a lone surrogate in a key',
+      { 'te\uD800am': 'x' },
+      'key "te\\ud800am" must not contain an unpaired UTF-16 surrogate (U+D800 to U+DFFF)',
+    ],
     ['an empty key', { '': 'x' }, 'key "" must not be empty'],
-    ['a 1 MB key (quoted short)', { ['k'.repeat(1024 * 1024)]: 'x' }, `key "${'k'.repeat(40)}"… must be at most 256 characters, got 1048576`],
+    [
+      'a 1 MB key (quoted short)',
+      { ['k'.repeat(1024 * 1024)]: 'x' },
+      `key "${'k'.repeat(40)}"… must be at most 256 characters, got 1048576`,
+    ],
   ])('refuses %s on the map field, leaving the entry out', (_case, map, message) => {
     expect(entriesOf({ ok: 'y', ...map })).toEqual({ entries: [['ok', 'y']], errors: [{ field: 'labels', message }] });
   });
 
   it('refuses a key that does not match the pattern, with the hint', () => {
-    expect(entriesOf({ AUC: 1 }, { pattern: /^[a-z]+$/, patternHint: 'must be a lower-case metric name' }).errors).toEqual([{ field: 'labels', message: 'key "AUC" must be a lower-case metric name' }]);
+    expect(entriesOf({ AUC: 1 }, { pattern: /^[a-z]+$/, patternHint: 'must be a lower-case metric name' }).errors).toEqual([
+      { field: 'labels', message: 'key "AUC" must be a lower-case metric name' },
+    ]);
   });
 
   it('refuses more entries than the limit without reading them', () => {
     const map = Object.fromEntries(Array.from({ length: INPUT_LIMITS.mapEntries + 1 }, (_, index) => [`k${index}`, '\u0000']));
-    expect(entriesOf(map)).toEqual({ entries: [], errors: [{ field: 'labels', message: `must have at most ${INPUT_LIMITS.mapEntries} entries, got ${INPUT_LIMITS.mapEntries + 1}` }] });
-    expect(entriesOf({ a: 1, b: 2 }, { maxEntries: 1 }).errors).toEqual([{ field: 'labels', message: 'must have at most 1 entries, got 2' }]);
+    expect(entriesOf(map)).toEqual({
+      entries: [],
+      errors: [{ field: 'labels', message: `must have at most ${INPUT_LIMITS.mapEntries} entries, got ${INPUT_LIMITS.mapEntries + 1}` }],
+    });
+    expect(entriesOf({ a: 1, b: 2 }, { maxEntries: 1 }).errors).toEqual([
+      { field: 'labels', message: 'must have at most 1 entries, got 2' },
+    ]);
   });
 
   it('refuses a value that is not an object', () => {

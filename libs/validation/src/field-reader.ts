@@ -33,11 +33,16 @@ export class FieldReader {
   }
 
   object(value: unknown, field: string): Record<string, unknown> | undefined {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.fail(field, value === undefined ? 'is required' : 'must be an object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return this.fail(field, value === undefined ? 'is required' : 'must be an object');
     return value as Record<string, unknown>;
   }
 
-  array(value: unknown, field: string, { min = 0, max = INPUT_LIMITS.arrayItems }: { min?: number; max?: number } = {}): unknown[] | undefined {
+  array(
+    value: unknown,
+    field: string,
+    { min = 0, max = INPUT_LIMITS.arrayItems }: { min?: number; max?: number } = {},
+  ): unknown[] | undefined {
     if (!Array.isArray(value)) return this.fail(field, value === undefined ? 'is required' : 'must be an array');
     if (value.length < min) return this.fail(field, `must have at least ${min} item(s)`);
     if (value.length > max) return this.fail(field, `must have at most ${max} items`);
@@ -58,7 +63,11 @@ export class FieldReader {
    * each key a storable string of at most `maxKeyChars` matching `pattern`. A bad key is reported
    * on the map's field with the key quoted, and its entry left out.
    */
-  entries(value: unknown, field: string, { maxEntries = INPUT_LIMITS.mapEntries, maxKeyChars = INPUT_LIMITS.mapKeyChars, pattern, patternHint }: MapOptions = {}): Array<[string, unknown]> {
+  entries(
+    value: unknown,
+    field: string,
+    { maxEntries = INPUT_LIMITS.mapEntries, maxKeyChars = INPUT_LIMITS.mapKeyChars, pattern, patternHint }: MapOptions = {},
+  ): Array<[string, unknown]> {
     const map = this.object(value, field);
     if (!map) return [];
     const keys = Object.keys(map);
@@ -68,7 +77,8 @@ export class FieldReader {
     }
     const entries: Array<[string, unknown]> = [];
     for (const key of keys) {
-      const problem = textProblem(key, { max: maxKeyChars }) ?? (pattern && !pattern.test(key) ? (patternHint ?? `must match ${pattern}`) : null);
+      const problem =
+        textProblem(key, { max: maxKeyChars }) ?? (pattern && !pattern.test(key) ? (patternHint ?? `must match ${pattern}`) : null);
       if (problem) this.fail(field, `key ${quoteForMessage(key)} ${problem}`);
       else entries.push([key, map[key]]);
     }
@@ -93,7 +103,8 @@ export class FieldReader {
   timestamp(value: unknown, field: string): number | undefined {
     const text = this.text(value, field, { max: 40 });
     if (text === undefined) return undefined;
-    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text)) return this.fail(field, 'must be an ISO-8601 date or date-time with zone, e.g. 2024-01-10T00:00:00Z');
+    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text))
+      return this.fail(field, 'must be an ISO-8601 date or date-time with zone, e.g. 2024-01-10T00:00:00Z');
     const millis = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
     if (Number.isNaN(millis)) return this.fail(field, 'is not a valid date');
     return millis;

@@ -7,5 +7,26 @@ export { canonicalJson, compareCodePoints } from './canonical-json';
 export { parseStrictJson } from './strict-json';
 export type { JsonProblem, StrictJsonResult } from './strict-json';
 export { isValidModelName, MODEL_NAME_PATTERN, MODEL_NAME_HINT } from './model-name';
-export { canonicalMetricName, metricEntries, readMetricName, readOptionalMetricName, METRIC_NAME_PATTERN, METRIC_NAME_HINT, METRIC_NAME_MAX_CHARS } from './metric-name';
-export { contractComponents, contractFieldErrors, contractMessage, fieldPath, IsoTime, isoTime, named, schemaRef, booleanParam, integerParam, ModelNameParam, pageQuery } from './contract';
+export {
+  canonicalMetricName,
+  metricEntries,
+  readMetricName,
+  readOptionalMetricName,
+  METRIC_NAME_PATTERN,
+  METRIC_NAME_HINT,
+  METRIC_NAME_MAX_CHARS,
+} from './metric-name';
+export {
+  contractComponents,
+  contractFieldErrors,
+  contractMessage,
+  fieldPath,
+  IsoTime,
+  isoTime,
+  named,
+  schemaRef,
+  booleanParam,
+  integerParam,
+  ModelNameParam,
+  pageQuery,
+} from './contract';

@@ -14,11 +14,15 @@ import { quoteForMessage } from './storable-text';
 export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]{0,127}$/;
 export const METRIC_NAME_MAX_CHARS = 128;
 export const METRIC_NAME_HINT =
-  'must be a metric name: 1-128 characters of a-z, 0-9 and "_", starting with a letter ("@" is written "_at_", "." and "-" as "_": ndcg@20 is ndcg_at_20)';
+  'must be a metric name: 1-128 characters of a-z, 0-9 and "_", starting with ' +
+  'a letter ("@" is written "_at_", "." and "-" as "_": ndcg@20 is ndcg_at_20)';
 
 /** The canonical spelling of a metric name, or undefined when it cannot be one. */
 export function canonicalMetricName(name: string): string | undefined {
-  const normalized = name.replace(/[A-Z]/g, (letter) => letter.toLowerCase()).replace(/@/g, '_at_').replace(/[.-]/g, '_');
+  const normalized = name
+    .replace(/[A-Z]/g, (letter) => letter.toLowerCase())
+    .replace(/@/g, '_at_')
+    .replace(/[.-]/g, '_');
   return METRIC_NAME_PATTERN.test(normalized) ? normalized : undefined;
 }
 
@@ -48,7 +52,8 @@ export function metricEntries(r: FieldReader, input: unknown, field: string): Ar
     const metric = canonicalMetricName(key);
     const earlier = metric === undefined ? undefined : seen.get(metric);
     if (metric === undefined) r.fail(field, `key ${quoteForMessage(key)} ${METRIC_NAME_HINT}`);
-    else if (earlier !== undefined) r.fail(field, `key ${quoteForMessage(key)} names the same metric as ${quoteForMessage(earlier)} (${metric})`);
+    else if (earlier !== undefined)
+      r.fail(field, `key ${quoteForMessage(key)} names the same metric as ${quoteForMessage(earlier)} (${metric})`);
     else {
       seen.set(metric, key);
       entries.push({ metric, value, field: `${field}.${key}` });

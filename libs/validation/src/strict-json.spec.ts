@@ -30,15 +30,18 @@ describe('parseStrictJson', () => {
 
   it('refuses whatever JSON.parse refuses', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', '-', 'e', '.', 'a', 't', 'n', ' ', '\\', 'u', '0') }), (text) => {
-        let native = true;
-        try {
-          JSON.parse(text);
-        } catch {
-          native = false;
-        }
-        if (!native) expect(parseStrictJson(text).ok).toBe(false);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', '-', 'e', '.', 'a', 't', 'n', ' ', '\\', 'u', '0') }),
+        (text) => {
+          let native = true;
+          try {
+            JSON.parse(text);
+          } catch {
+            native = false;
+          }
+          if (!native) expect(parseStrictJson(text).ok).toBe(false);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -46,13 +49,21 @@ describe('parseStrictJson', () => {
   it.each([
     ['at the top level', '{"a": 1, "a": 2}', 'a', 'a', 9],
     ['nested in objects', '{"labels": {"team": "x", "team": "y"}}', 'team', 'labels.team', 25],
-    ['inside an array item', '{"metrics": {"slices": [{"slice": "a"}, {"slice": "b", "slice": "c"}]}}', 'slice', 'metrics.slices[1].slice', 55],
+    [
+      'inside an array item',
+      '{"metrics": {"slices": [{"slice": "a"}, {"slice": "b", "slice": "c"}]}}',
+      'slice',
+      'metrics.slices[1].slice',
+      55,
+    ],
     ['written with an escape', '{"seeds": {"numpy": 1, "nump\\u0079": 2}}', 'numpy', 'seeds.numpy', 23],
     ['that is not an identifier', '{"labels": {"a.b": 1, "a.b": 2}}', 'a.b', 'labels["a.b"]', 22],
   ])('refuses a repeated key %s, naming the key, its path and position', (_case, text, key, path, position) => {
     const problem = problemOf(text);
     expect(problem).toMatchObject({ duplicateKey: { key, path }, position, line: 1, column: position + 1 });
-    expect(problem.message).toBe(`duplicate key ${JSON.stringify(key)} at ${path} at position ${position} (line 1, column ${position + 1})`);
+    expect(problem.message).toBe(
+      `duplicate key ${JSON.stringify(key)} at ${path} at position ${position} (line 1, column ${position + 1})`,
+    );
   });
 
   it.each([

@@ -47,7 +47,16 @@ export function parseStrictJson(text: string, maxDepth: number = INPUT_LIMITS.js
     const line = before.split('\n').length;
     const column = error.position - before.lastIndexOf('\n');
     const where = `at position ${error.position} (line ${line}, column ${column})`;
-    return { ok: false, problem: { message: `${error.message} ${where}`, position: error.position, line, column, ...(error.duplicateKey ? { duplicateKey: error.duplicateKey } : {}) } };
+    return {
+      ok: false,
+      problem: {
+        message: `${error.message} ${where}`,
+        position: error.position,
+        line,
+        column,
+        ...(error.duplicateKey ? { duplicateKey: error.duplicateKey } : {}),
+      },
+    };
   }
   return { ok: true, value: JSON.parse(text) };
 }
@@ -114,14 +123,16 @@ class StrictJsonScanner {
     }
     if (char === '"') this.string();
     else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) this.number();
-    else if (!this.literal('true') && !this.literal('false') && !this.literal('null')) throw new JsonRefusal(`found ${describe(char)} where a JSON value belongs`, this.i);
+    else if (!this.literal('true') && !this.literal('false') && !this.literal('null'))
+      throw new JsonRefusal(`found ${describe(char)} where a JSON value belongs`, this.i);
     return false;
   }
 
   /** A member's key and its colon; a key already seen in this object is refused. */
   private key(frame: Extract<Frame, { kind: 'object' }>): void {
     const start = this.i;
-    if (this.text[start] !== '"') throw new JsonRefusal(`expected a property name in double quotes but found ${describe(this.text[start])}`, start);
+    if (this.text[start] !== '"')
+      throw new JsonRefusal(`expected a property name in double quotes but found ${describe(this.text[start])}`, start);
     const escaped = this.string();
     const key = escaped ? (JSON.parse(this.text.slice(start, this.i)) as string) : this.text.slice(start + 1, this.i - 1);
     if (frame.keys.has(key)) {
@@ -132,7 +143,8 @@ class StrictJsonScanner {
     frame.keys.add(key);
     frame.key = key;
     this.skipWhitespace();
-    if (this.text[this.i] !== ':') throw new JsonRefusal(`expected ":" after the property name but found ${describe(this.text[this.i])}`, this.i);
+    if (this.text[this.i] !== ':')
+      throw new JsonRefusal(`expected ":" after the property name but found ${describe(this.text[this.i])}`, this.i);
     this.i += 1;
   }
 

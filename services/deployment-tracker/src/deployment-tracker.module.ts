@@ -16,7 +16,15 @@ export class DeploymentTrackerModule {
     return {
       module: DeploymentTrackerModule,
       controllers: [ReportsController, PlacementsController, PromotionsController, HealthController],
-      providers: [{ provide: DEPLOYMENT_TRACKER_DEPENDENCIES, useValue: deps }, ...readinessProviders(readiness, DEPLOYMENT_TRACKER_CAPABILITIES), ...shutdownProviders(close), DeploymentReportService, LogEventsHandler, PromotionService, PlacementQueryService],
+      providers: [
+        { provide: DEPLOYMENT_TRACKER_DEPENDENCIES, useValue: deps },
+        ...readinessProviders(readiness, DEPLOYMENT_TRACKER_CAPABILITIES),
+        ...shutdownProviders(close),
+        DeploymentReportService,
+        LogEventsHandler,
+        PromotionService,
+        PlacementQueryService,
+      ],
     };
   }
 }

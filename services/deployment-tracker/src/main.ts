@@ -10,15 +10,34 @@ import { decisionTrust } from './state/decision-trust';
 async function main(): Promise<void> {
   const config = loadDeploymentTrackerConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, tracing: config.tracing, databaseUrl: config.databaseUrl, schema: DEPLOYMENTS_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['deployments', 'deadLetter'], logger });
+  const infra = await connectInfrastructure({
+    serviceName: SERVICE_NAME,
+    bus: config.bus,
+    tracing: config.tracing,
+    databaseUrl: config.databaseUrl,
+    schema: DEPLOYMENTS_SCHEMA,
+    migrationsDir: join(__dirname, 'migrations'),
+    produces: ['deployments', 'deadLetter'],
+    logger,
+  });
   const relay = infra.outboxRelay(DEPLOYMENTS_SCHEMA);
-  const deps = { pool: infra.pool, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxClockSkewMs: config.maxClockSkewMs, maxEventBytes: config.bus.maxEventBytes, decisionTrust: decisionTrust(infra.codec, infra.keyring) };
+  const deps = {
+    pool: infra.pool,
+    codec: infra.codec,
+    topics: infra.topics,
+    relay,
+    producer: `${SERVICE_NAME}/${config.instance}`,
+    maxClockSkewMs: config.maxClockSkewMs,
+    maxEventBytes: config.bus.maxEventBytes,
+    decisionTrust: decisionTrust(infra.codec, infra.keyring),
+  };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({
     module: DeploymentTrackerModule.forRoot(deps, readiness, () => close()),
     name: SERVICE_NAME,
-    description: 'Tracks deployments: promotions for controllers, canaries, rollouts, rollbacks, online results and guardrails per service surface.',
+    description:
+      'Tracks deployments: promotions for controllers, canaries, rollouts, rollbacks, online results and guardrails per service surface.',
     host: config.http.host,
     port: config.http.port,
     logger,

@@ -9,15 +9,34 @@ import { GateValidatorModule } from './gate-validator.module';
 async function main(): Promise<void> {
   const config = loadGateValidatorConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, tracing: config.tracing, databaseUrl: config.databaseUrl, schema: GATES_SCHEMA, migrationsDir: join(__dirname, 'migrations'), produces: ['gates', 'deadLetter'], logger });
+  const infra = await connectInfrastructure({
+    serviceName: SERVICE_NAME,
+    bus: config.bus,
+    tracing: config.tracing,
+    databaseUrl: config.databaseUrl,
+    schema: GATES_SCHEMA,
+    migrationsDir: join(__dirname, 'migrations'),
+    produces: ['gates', 'deadLetter'],
+    logger,
+  });
   const relay = infra.outboxRelay(GATES_SCHEMA);
-  const deps = { pool: infra.pool, kafka: infra.kafka, codec: infra.codec, topics: infra.topics, relay, producer: `${SERVICE_NAME}/${config.instance}`, maxEventBytes: config.bus.maxEventBytes, metrics: infra.metrics };
+  const deps = {
+    pool: infra.pool,
+    kafka: infra.kafka,
+    codec: infra.codec,
+    topics: infra.topics,
+    relay,
+    producer: `${SERVICE_NAME}/${config.instance}`,
+    maxEventBytes: config.bus.maxEventBytes,
+    metrics: infra.metrics,
+  };
   let close: () => Promise<void> = async () => undefined;
   const readiness = [...infra.readiness];
   const app = await bootstrapService({
     module: GateValidatorModule.forRoot(deps, readiness, () => close()),
     name: SERVICE_NAME,
-    description: 'Evaluates promotion gates: candidates against a persisted baseline, under versioned policies, each decision with its provenance.',
+    description:
+      'Evaluates promotion gates: candidates against a persisted baseline, under versioned policies, each decision with its provenance.',
     host: config.http.host,
     port: config.http.port,
     logger,

@@ -1,4 +1,11 @@
-import { integerInRange, readObjectStoreSettings, readServiceSettings, type Env, type ObjectStoreSettings, type ServiceSettings } from '@modelreg/config';
+import {
+  integerInRange,
+  readObjectStoreSettings,
+  readServiceSettings,
+  type Env,
+  type ObjectStoreSettings,
+  type ServiceSettings,
+} from '@modelreg/config';
 
 export interface IngestionConfig extends ServiceSettings {
   objectStore: ObjectStoreSettings;

@@ -13,14 +13,42 @@ async function main(): Promise<void> {
   const config = loadProjectionsConfig(process.env);
   const logger = createJsonLogger({ service: SERVICE_NAME, level: config.logLevel });
   const migrationsDir = join(__dirname, 'migrations');
-  const infra = await connectInfrastructure({ serviceName: SERVICE_NAME, bus: config.bus, tracing: config.tracing, databaseUrl: config.databaseUrl, schema: PROJECTIONS_SCHEMA, migrationsDir, produces: ['deadLetter'], logger, poolSize: 20, kafkaOptionalAtBoot: true });
+  const infra = await connectInfrastructure({
+    serviceName: SERVICE_NAME,
+    bus: config.bus,
+    tracing: config.tracing,
+    databaseUrl: config.databaseUrl,
+    schema: PROJECTIONS_SCHEMA,
+    migrationsDir,
+    produces: ['deadLetter'],
+    logger,
+    poolSize: 20,
+    kafkaOptionalAtBoot: true,
+  });
   let close: () => Promise<void> = async () => undefined;
-  const deps = { infra, batchEvents: config.batchEvents, stallSeconds: config.consumerStallSeconds, logger, onFatal: (error: Error) => exitOnFatal(logger, () => close())(error) };
+  const deps = {
+    infra,
+    batchEvents: config.batchEvents,
+    stallSeconds: config.consumerStallSeconds,
+    logger,
+    onFatal: (error: Error) => exitOnFatal(logger, () => close())(error),
+  };
   const live = new ProjectionConsumer(deps, PROJECTIONS_SCHEMA, config.consumerGroup);
   const rebuilder = new ProjectionRebuilder(deps, live, migrationsDir, logger);
-  infra.metrics.watchValue('modelreg_replay_events_applied', 'Events the replay in progress (or the last one) has applied to its rebuild schema.', () => rebuilder.current().eventsApplied ?? 0);
-  const retention = new ReplayRetention(infra.pool, infra.kafka, config.consumerGroup, config.replayRetentionHours * 3_600_000, () => rebuilder.activeGeneration());
-  const cleanup = new PeriodicTask('replay retention', config.replayCleanupIntervalMinutes * 60_000, async () => ({ ...(await retention.run()) }), logger);
+  infra.metrics.watchValue(
+    'modelreg_replay_events_applied',
+    'Events the replay in progress (or the last one) has applied to its rebuild schema.',
+    () => rebuilder.current().eventsApplied ?? 0,
+  );
+  const retention = new ReplayRetention(infra.pool, infra.kafka, config.consumerGroup, config.replayRetentionHours * 3_600_000, () =>
+    rebuilder.activeGeneration(),
+  );
+  const cleanup = new PeriodicTask(
+    'replay retention',
+    config.replayCleanupIntervalMinutes * 60_000,
+    async () => ({ ...(await retention.run()) }),
+    logger,
+  );
   cleanup.start();
   close = async () => {
     await cleanup.stop();
@@ -36,9 +64,16 @@ async function main(): Promise<void> {
     { name: 'lag', check: async () => (live.isRunning() ? { events: await live.lag() } : { events: null, consumer: 'not running' }) },
   ];
   await bootstrapService({
-    module: ProjectionsModule.forRoot(new ProjectionQueries(infra.pool, infra.kafka, infra.codec, infra.keyring), rebuilder, readiness, () => close()),
+    module: ProjectionsModule.forRoot(
+      new ProjectionQueries(infra.pool, infra.kafka, infra.codec, infra.keyring),
+      rebuilder,
+      readiness,
+      () => close(),
+    ),
     name: SERVICE_NAME,
-    description: 'Read models of the registry, built from the event log: lineage, decisions, deployments, online results, impact search, lineage diff, audit export and replay.',
+    description:
+      'Read models of the registry, built from the event log: lineage, decisions, ' +
+      'deployments, online results, impact search, lineage diff, audit export and replay.',
     host: config.http.host,
     port: config.http.port,
     logger,

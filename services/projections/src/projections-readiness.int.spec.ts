@@ -1,4 +1,12 @@
-import { bearer, createTestEnvironment, eventually, freePort, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import {
+  bearer,
+  createTestEnvironment,
+  eventually,
+  freePort,
+  startService,
+  type RunningService,
+  type TestEnvironment,
+} from '@modelreg/testing';
 
 async function getJson(url: string) {
   const response = await fetch(url, { headers: bearer('reader') });
@@ -22,8 +30,16 @@ describe('projections with Kafka unreachable', () => {
   });
 
   it('is ready for reads and serves them, and reports Kafka unavailable for ingest', async () => {
-    const reads = await eventually(() => getJson(`${projections.url}/health/ready?capability=reads`), (response) => response.status === 200, { timeoutMs: 60_000, what: `ready for reads\n${projections.output()}` });
-    expect(reads.body).toMatchObject({ ready: true, capability: 'reads', capabilities: { reads: { ready: true }, ingest: { ready: false } } });
+    const reads = await eventually(
+      () => getJson(`${projections.url}/health/ready?capability=reads`),
+      (response) => response.status === 200,
+      { timeoutMs: 60_000, what: `ready for reads\n${projections.output()}` },
+    );
+    expect(reads.body).toMatchObject({
+      ready: true,
+      capability: 'reads',
+      capabilities: { reads: { ready: true }, ingest: { ready: false } },
+    });
     expect(reads.body['checks']['kafka']).toMatchObject({ ok: false });
     expect(reads.body['checks']['lag']).toEqual({ ok: true, detail: { events: null, consumer: 'not running' } });
     expect(reads.body['capabilities']['ingest']['failing']['kafka']).toMatch(/^kafka unavailable/);
@@ -32,7 +48,10 @@ describe('projections with Kafka unreachable', () => {
     const overall = await getJson(`${projections.url}/health/ready`);
     expect(overall.status).toBe(503);
     expect((await getJson(`${projections.url}/health/ready?capability=ingest`)).status).toBe(503);
-    expect(await getJson(`${projections.url}/health/ready?capability=writes`)).toMatchObject({ status: 400, body: { field: 'capability' } });
+    expect(await getJson(`${projections.url}/health/ready?capability=writes`)).toMatchObject({
+      status: 400,
+      body: { field: 'capability' },
+    });
     expect(projections.process.exitCode).toBeNull();
   });
 });

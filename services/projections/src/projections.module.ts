@@ -10,10 +10,22 @@ import { ReplayController, StateVerificationController } from './replay/replay.c
 
 @Module({})
 export class ProjectionsModule {
-  static forRoot(queries: ProjectionQueries, rebuilder: ProjectionRebuilder, readiness: ReadinessCheck[], close: () => Promise<void>): DynamicModule {
+  static forRoot(
+    queries: ProjectionQueries,
+    rebuilder: ProjectionRebuilder,
+    readiness: ReadinessCheck[],
+    close: () => Promise<void>,
+  ): DynamicModule {
     return {
       module: ProjectionsModule,
-      controllers: [ModelsController, SearchController, ReplayController, StateVerificationController, DashboardController, HealthController],
+      controllers: [
+        ModelsController,
+        SearchController,
+        ReplayController,
+        StateVerificationController,
+        DashboardController,
+        HealthController,
+      ],
       providers: [
         { provide: PROJECTIONS_QUERIES, useValue: queries },
         { provide: PROJECTIONS_REBUILDER, useValue: rebuilder },

@@ -41,13 +41,21 @@ const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'sho
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: stripDescriptions({ ...spec.options, help: HELP_OPTION }), allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: stripDescriptions({ ...spec.options, help: HELP_OPTION }),
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new CliUsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${commandUsage(spec)}`);
   }
   if (parsed.positionals.length !== spec.positionals.length) {
     const expected = spec.positionals.map((p) => `<${p.name}>`).join(' ');
-    throw new CliUsageError(`${spec.name} takes ${spec.positionals.length === 0 ? 'no arguments' : expected}, got ${parsed.positionals.length === 0 ? 'none' : parsed.positionals.join(' ')}\n\n${commandUsage(spec)}`);
+    throw new CliUsageError(
+      `${spec.name} takes ${spec.positionals.length === 0 ? 'no arguments' : expected}, got ` +
+        `${parsed.positionals.length === 0 ? 'none' : parsed.positionals.join(' ')}\n\n${commandUsage(spec)}`,
+    );
   }
   return { positionals: parsed.positionals, values: parsed.values as ParsedCommand['values'] };
 }
@@ -100,6 +108,9 @@ const FORMAT_BY_SUFFIX: Array<[RegExp, string]> = [
 export function inferFormat(path: string, declared?: string): string {
   if (declared) return declared;
   const match = FORMAT_BY_SUFFIX.find(([pattern]) => pattern.test(path));
-  if (!match) throw new CliUsageError(`cannot tell the format of ${path}; name it in the manifest: "artifacts": [{"target": "...", "format": "ONNX"}]`);
+  if (!match)
+    throw new CliUsageError(
+      `cannot tell the format of ${path}; name it in the manifest: "artifacts": [{"target": "...", "format": "ONNX"}]`,
+    );
   return match[1];
 }

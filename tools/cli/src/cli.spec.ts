@@ -18,7 +18,12 @@ function fakeContext(answers: string[] = [], interactive = false): CommandContex
     lines,
     asked,
     print: (line) => lines.push(line),
-    config: { ingestionUrl: 'http://127.0.0.1:9', projectionsUrl: 'http://127.0.0.1:9', cacheDir: '/nonexistent/modelreg-cache', tokens: { trainer: null, reader: null, auditor: null } },
+    config: {
+      ingestionUrl: 'http://127.0.0.1:9',
+      projectionsUrl: 'http://127.0.0.1:9',
+      cacheDir: '/nonexistent/modelreg-cache',
+      tokens: { trainer: null, reader: null, auditor: null },
+    },
     progress: { start: () => undefined, update: () => undefined, stop: () => undefined },
     interactive,
     ask: async (question) => {
@@ -47,23 +52,35 @@ describe('modelreg help and argument errors', () => {
     expect(generalUsage()).toMatch(/register\s+Register a training run/);
   });
 
-  it.each(['register', 'fingerprint', 'diff', 'reproduce', 'replay'])('prints the help of %s and does nothing else, exit 0', async (command) => {
-    for (const argv of [[command, '--help'], [command, '-h'], ['help', command], [command, 'extra', '--help']]) {
-      const context = fakeContext();
-      expect(await runCli(argv, context)).toBe(0);
-      expect(context.lines.join('\n')).toContain(`usage: modelreg ${command}`);
-      expect(context.lines.join('\n')).toContain('--help');
-      expect(context.lines.join('\n')).not.toContain('"fingerprint"');
-      expect(context.asked).toEqual([]);
-    }
-  });
+  it.each(['register', 'fingerprint', 'diff', 'reproduce', 'replay'])(
+    'prints the help of %s and does nothing else, exit 0',
+    async (command) => {
+      for (const argv of [
+        [command, '--help'],
+        [command, '-h'],
+        ['help', command],
+        [command, 'extra', '--help'],
+      ]) {
+        const context = fakeContext();
+        expect(await runCli(argv, context)).toBe(0);
+        expect(context.lines.join('\n')).toContain(`usage: modelreg ${command}`);
+        expect(context.lines.join('\n')).toContain('--help');
+        expect(context.lines.join('\n')).not.toContain('"fingerprint"');
+        expect(context.asked).toEqual([]);
+      }
+    },
+  );
 
   it('refuses an unknown command, an unknown option and missing arguments as usage errors (exit 2)', async () => {
     await expect(runCli(['regster'], fakeContext())).rejects.toThrow(CliUsageError);
     await expect(runCli(['regster'], fakeContext())).rejects.toThrow(/unknown command "regster"/);
-    await expect(runCli(['diff', 'fraud-model', '2'], fakeContext())).rejects.toThrow(/diff takes <model> <version> <against>, got fraud-model 2/);
+    await expect(runCli(['diff', 'fraud-model', '2'], fakeContext())).rejects.toThrow(
+      /diff takes <model> <version> <against>, got fraud-model 2/,
+    );
     await expect(runCli(['fingerprint', '--dri', '.'], fakeContext())).rejects.toThrow(/Unknown option '--dri'/);
-    await expect(runCli(['register', '--artifact', 'server=model.onnx'], fakeContext())).rejects.toThrow(/register needs --manifest run.json/);
+    await expect(runCli(['register', '--artifact', 'server=model.onnx'], fakeContext())).rejects.toThrow(
+      /register needs --manifest run.json/,
+    );
     await expect(runCli(['register', '--manifest'], fakeContext())).rejects.toThrow(CliUsageError);
   });
 
@@ -78,7 +95,10 @@ describe('modelreg help and argument errors', () => {
     const closed = await closedPort();
     const context = fakeContext();
     context.config = { ...context.config, projectionsUrl: `http://127.0.0.1:${closed}/` };
-    await expect(runCli(['diff', 'fraud-model', '2', '1'], context)).rejects.toThrow(`cannot reach the registry at http://127.0.0.1:${closed} (ECONNREFUSED). Is it running? Start it with \`npm start\`, or point MODELREG_PROJECTIONS_URL at it.`);
+    await expect(runCli(['diff', 'fraud-model', '2', '1'], context)).rejects.toThrow(
+      `cannot reach the registry at http://127.0.0.1:${closed} (ECONNREFUSED). Is it ` +
+        `running? Start it with \`npm start\`, or point MODELREG_PROJECTIONS_URL at it.`,
+    );
   });
 });
 
@@ -119,7 +139,11 @@ describe('transfer progress', () => {
 describe('environment probe', () => {
   it('reads GPUs and driver from nvidia-smi, and the CUDA toolkit from nvcc', () => {
     expect(parseNvidiaSmi(h200('nvidia-smi-query.txt'))).toEqual({ model: 'NVIDIA H200', count: 1, driver: '580.159.04' });
-    expect(parseNvidiaSmi('NVIDIA A100-SXM4-40GB, 535.104.05\nNVIDIA A100-SXM4-40GB, 535.104.05\n')).toEqual({ model: 'NVIDIA A100-SXM4-40GB', count: 2, driver: '535.104.05' });
+    expect(parseNvidiaSmi('NVIDIA A100-SXM4-40GB, 535.104.05\nNVIDIA A100-SXM4-40GB, 535.104.05\n')).toEqual({
+      model: 'NVIDIA A100-SXM4-40GB',
+      count: 2,
+      driver: '535.104.05',
+    });
     expect(parseNvccVersion(h200('nvcc-version.txt'))).toBe('13.0');
   });
 
@@ -130,12 +154,30 @@ describe('environment probe', () => {
   });
 
   it('takes the Python client probe answer when it is installed, and cuDNN from the NVIDIA image otherwise', () => {
-    const facts = { cpuModel: 'x', gpuModel: 'NVIDIA H200', gpuCount: 1, gpuDriver: '580.159.04', cudaVersion: '13.0', cudnnVersion: '9.19.0', os: 'y', kernel: 'z', containerImageDigest: null, lockfileHash: null, packages: [] };
-    const python = (command: string, args: string[]) => (command === 'python3' && args[1] === 'modelreg' ? JSON.stringify({ fingerprint: 'f', ...facts }) : null);
+    const facts = {
+      cpuModel: 'x',
+      gpuModel: 'NVIDIA H200',
+      gpuCount: 1,
+      gpuDriver: '580.159.04',
+      cudaVersion: '13.0',
+      cudnnVersion: '9.19.0',
+      os: 'y',
+      kernel: 'z',
+      containerImageDigest: null,
+      lockfileHash: null,
+      packages: [],
+    };
+    const python = (command: string, args: string[]) =>
+      command === 'python3' && args[1] === 'modelreg' ? JSON.stringify({ fingerprint: 'f', ...facts }) : null;
     expect(probeEnvironment('/nonexistent', python, {})).toEqual(facts);
     expect(parsePythonProbe('not json')).toBeNull();
-    const toolsOnly = (command: string) => (command === 'nvcc' ? h200('nvcc-version.txt') : command === 'nvidia-smi' ? h200('nvidia-smi-query.txt') : null);
-    expect(probeEnvironment('/nonexistent', toolsOnly, { NV_CUDNN_VERSION: '9.19.0.56' })).toMatchObject({ cudaVersion: '13.0', cudnnVersion: '9.19.0.56', gpuModel: 'NVIDIA H200' });
+    const toolsOnly = (command: string) =>
+      command === 'nvcc' ? h200('nvcc-version.txt') : command === 'nvidia-smi' ? h200('nvidia-smi-query.txt') : null;
+    expect(probeEnvironment('/nonexistent', toolsOnly, { NV_CUDNN_VERSION: '9.19.0.56' })).toMatchObject({
+      cudaVersion: '13.0',
+      cudnnVersion: '9.19.0.56',
+      gpuModel: 'NVIDIA H200',
+    });
   });
 
   it('reads the OS and the resolved Python packages', () => {
@@ -148,12 +190,23 @@ describe('environment probe', () => {
 
   it('degrades to nulls and empty lists where the tools are absent', () => {
     const facts = probeEnvironment('/nonexistent', () => null, {});
-    expect(facts).toMatchObject({ gpuModel: null, gpuCount: 0, gpuDriver: null, cudaVersion: null, cudnnVersion: null, containerImageDigest: null, lockfileHash: null, packages: [] });
+    expect(facts).toMatchObject({
+      gpuModel: null,
+      gpuCount: 0,
+      gpuDriver: null,
+      cudaVersion: null,
+      cudnnVersion: null,
+      containerImageDigest: null,
+      lockfileHash: null,
+      packages: [],
+    });
     expect(facts.kernel).not.toBe('');
   });
 
   it('takes the container image digest only when it is well formed', () => {
-    expect(probeEnvironment('/nonexistent', () => null, { CONTAINER_IMAGE_DIGEST: `sha256:${'a'.repeat(64)}` }).containerImageDigest).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(probeEnvironment('/nonexistent', () => null, { CONTAINER_IMAGE_DIGEST: `sha256:${'a'.repeat(64)}` }).containerImageDigest).toBe(
+      `sha256:${'a'.repeat(64)}`,
+    );
     expect(probeEnvironment('/nonexistent', () => null, { CONTAINER_IMAGE_DIGEST: 'latest' }).containerImageDigest).toBeNull();
   });
 });

@@ -8,7 +8,16 @@ import { registerCommand } from './commands/register.command';
 import { replayCommand } from './commands/replay.command';
 import { reproduceCommand } from './commands/reproduce.command';
 
-const COMMANDS: readonly CommandSpec[] = [registerCommand, fingerprintCommand, diffCommand, reproduceCommand, replayCommand, auditVerifyCommand, auditBundleCommand, auditVerifyBundleCommand];
+const COMMANDS: readonly CommandSpec[] = [
+  registerCommand,
+  fingerprintCommand,
+  diffCommand,
+  reproduceCommand,
+  replayCommand,
+  auditVerifyCommand,
+  auditBundleCommand,
+  auditVerifyBundleCommand,
+];
 
 export function generalUsage(): string {
   return [
@@ -22,7 +31,7 @@ export function generalUsage(): string {
     'Run `modelreg <command> --help` for its arguments and options.',
     'The registry is found through MODELREG_INGESTION_URL and MODELREG_PROJECTIONS_URL, or the local',
     'stack of this checkout (npm start). Every command sends the bearer token MODELREG_TOKEN (or',
-    '--token <jwt>), else the local stack\'s development token of its role (.local/stack.env).',
+    "--token <jwt>), else the local stack's development token of its role (.local/stack.env).",
   ].join('\n');
 }
 

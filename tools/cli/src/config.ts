@@ -29,7 +29,11 @@ export function loadCliConfig(env: Env): CliConfig {
     if (optionalString(env, name, '') !== '') return urlWithProtocol(env, name, ['http:', 'https:']).toString();
     return local[portVariable] ? `http://127.0.0.1:${local[portVariable]}` : null;
   };
-  const cacheDir = optionalString(env, 'MODELREG_CACHE_DIR', join(optionalString(env, 'XDG_CACHE_HOME', join(homedir(), '.cache')), 'modelreg'));
+  const cacheDir = optionalString(
+    env,
+    'MODELREG_CACHE_DIR',
+    join(optionalString(env, 'XDG_CACHE_HOME', join(homedir(), '.cache')), 'modelreg'),
+  );
   const token = optionalString(env, 'MODELREG_TOKEN', '');
   const tokenOf = (role: CliRole) => (token !== '' ? token : (local[`MODELREG_TOKEN_${role.toUpperCase()}`] ?? null));
   return {

@@ -7,7 +7,11 @@ describe('modelreg diff output', () => {
     const { envelope: _a, ...baseline } = exampleRunRegistered('fraud-model', 126);
     const { envelope: _b, ...candidate } = exampleRunRegistered('fraud-model', 127);
     candidate.code = { ...candidate.code, commit: 'a81b3c0' };
-    candidate.environment = { ...candidate.environment, cudaVersion: '12.3', packages: [{ name: 'torch', version: '2.2.0', ecosystem: 'pypi' }] };
+    candidate.environment = {
+      ...candidate.environment,
+      cudaVersion: '12.3',
+      packages: [{ name: 'torch', version: '2.2.0', ecosystem: 'pypi' }],
+    };
     candidate.metrics = { ...candidate.metrics, overall: { ...candidate.metrics.overall, auc: 0.9191 } };
     expect(renderDiff(diffLineage(baseline, candidate))).toEqual([
       'fraud-model: v126 -> v127',

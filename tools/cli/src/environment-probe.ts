@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import type { ResolvedPackage } from '@modelreg/events';
 import type { EnvironmentFacts } from '@modelreg/lineage';
 
-const LOCKFILES = ['uv.lock', 'poetry.lock', 'Pipfile.lock', 'requirements.lock', 'requirements.txt', 'conda-lock.yml', 'package-lock.json'];
+const LOCKFILES = [
+  'uv.lock',
+  'poetry.lock',
+  'Pipfile.lock',
+  'requirements.lock',
+  'requirements.txt',
+  'conda-lock.yml',
+  'package-lock.json',
+];
 
 /** Runs a probe command; absent tools and failures give null, never an error. */
 export type CommandRunner = (command: string, args: string[]) => string | null;
@@ -63,7 +71,11 @@ export function parsePythonProbe(output: string | null): EnvironmentFacts | null
 }
 
 export function parseNvidiaSmi(output: string | null): { model: string | null; count: number; driver: string | null } {
-  const rows = (output ?? '').split('\n').map((line) => line.trim()).filter(Boolean).map((line) => line.split(',').map((part) => part.trim()));
+  const rows = (output ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => line.split(',').map((part) => part.trim()));
   if (rows.length === 0) return { model: null, count: 0, driver: null };
   return { model: rows[0]?.[0] ?? null, count: rows.length, driver: rows[0]?.[1] ?? null };
 }

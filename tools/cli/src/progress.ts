@@ -37,7 +37,13 @@ export function describeTransfer(done: number, total: number, elapsedMs: number)
 
 /** A terminal progress bar with throughput and ETA (plain lines when stderr is not a terminal). */
 export function terminalProgress(): Progress {
-  const bar = new SingleBar({ format: '{label} [{bar}] {percentage}% {transfer}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 });
+  const bar = new SingleBar({
+    format: '{label} [{bar}] {percentage}% {transfer}',
+    hideCursor: true,
+    stream: process.stderr,
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
+  });
   let started = 0;
   let total = 0;
   return {

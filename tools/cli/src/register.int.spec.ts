@@ -23,8 +23,19 @@ describe('modelreg register', () => {
 
   const cacheDir = mkdtempSync(join(tmpdir(), 'modelreg-cache-'));
   const modelreg = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], { encoding: 'utf8', env: { ...process.env, MODELREG_INGESTION_URL: ingestion.url, MODELREG_CACHE_DIR: cacheDir, MODELREG_TOKEN: bearer('trainer').authorization.slice('Bearer '.length), ...env } });
-  const isStored = async (bytes: Buffer) => (await fetch(`${ingestion.url}/v1/artifacts/${createHash('sha256').update(bytes).digest('hex')}`, { headers: bearer('reader') })).status === 200;
+    spawnSync(process.execPath, [join(REPO_ROOT, 'tools/cli/modelreg.js'), ...args], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        MODELREG_INGESTION_URL: ingestion.url,
+        MODELREG_CACHE_DIR: cacheDir,
+        MODELREG_TOKEN: bearer('trainer').authorization.slice('Bearer '.length),
+        ...env,
+      },
+    });
+  const isStored = async (bytes: Buffer) =>
+    (await fetch(`${ingestion.url}/v1/artifacts/${createHash('sha256').update(bytes).digest('hex')}`, { headers: bearer('reader') }))
+      .status === 200;
 
   /** The example run without the parts register supplies itself: artifacts and the environment. */
   const manifestFor = (trainingRunId: string, overrides: Record<string, unknown> = {}) => {
@@ -37,7 +48,17 @@ describe('modelreg register', () => {
     writeFileSync(join(dir, 'model.savedmodel.tar'), randomBytes(3 * 1024 * 1024));
     writeFileSync(join(dir, 'model.tflite'), randomBytes(256 * 1024));
     writeFileSync(join(dir, 'run.json'), manifestFor('train-cli-1'));
-    const args = ['register', '--manifest', join(dir, 'run.json'), '--dir', dir, '--artifact', `server=${join(dir, 'model.savedmodel.tar')}`, '--artifact', `mobile=${join(dir, 'model.tflite')}`];
+    const args = [
+      'register',
+      '--manifest',
+      join(dir, 'run.json'),
+      '--dir',
+      dir,
+      '--artifact',
+      `server=${join(dir, 'model.savedmodel.tar')}`,
+      '--artifact',
+      `mobile=${join(dir, 'model.tflite')}`,
+    ];
 
     const first = modelreg(args);
     expect(first.stderr + first.stdout).toMatch(/cli-model v1 registered/);
@@ -71,24 +92,41 @@ describe('modelreg register', () => {
     writeFileSync(join(dir, 'ok.json'), manifestFor('train-cli-4'));
     writeFileSync(join(dir, 'model.onnx'), randomBytes(1024));
     const missing = modelreg(['register', '--manifest', join(dir, 'ok.json'), '--artifact', `server=${join(dir, 'absent.onnx')}`]);
-    expect([missing.status, missing.stderr.trim()]).toEqual([1, `modelreg: the artifact file ${join(dir, 'absent.onnx')} (--artifact server=${join(dir, 'absent.onnx')}) does not exist`]);
+    expect([missing.status, missing.stderr.trim()]).toEqual([
+      1,
+      `modelreg: the artifact file ${join(dir, 'absent.onnx')} (--artifact server=${join(dir, 'absent.onnx')}) does not exist`,
+    ]);
     const notJson = modelreg(['register', '--manifest', join(dir, 'run.json'), '--artifact', `server=${join(dir, 'model.onnx')}`]);
     expect(notJson.status).toBe(1);
     expect(notJson.stderr).toContain(`the manifest ${join(dir, 'run.json')} is not a JSON object`);
-    const nowhere = modelreg(['register', '--manifest', join(dir, 'ok.json'), '--artifact', `server=${join(dir, 'model.onnx')}`], { MODELREG_INGESTION_URL: 'http://127.0.0.1:1/' });
+    const nowhere = modelreg(['register', '--manifest', join(dir, 'ok.json'), '--artifact', `server=${join(dir, 'model.onnx')}`], {
+      MODELREG_INGESTION_URL: 'http://127.0.0.1:1/',
+    });
     expect(nowhere.status).toBe(1);
-    expect(nowhere.stderr).toMatch(/cannot reach the registry at http:\/\/127\.0\.0\.1:1 \(.+\)\. Is it running\? .* MODELREG_INGESTION_URL/);
+    expect(nowhere.stderr).toMatch(
+      /cannot reach the registry at http:\/\/127\.0\.0\.1:1 \(.+\)\. Is it running\? .* MODELREG_INGESTION_URL/,
+    );
   });
 
   it('takes the facts from --environment instead, checking their fingerprint as the registry does (shared vectors)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelreg-cli-'));
     writeFileSync(join(dir, 'model.onnx'), randomBytes(2048));
     writeFileSync(join(dir, 'run.json'), manifestFor('train-cli-5'));
-    const vectors = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas/vectors/environment-fingerprint.json'), 'utf8')) as { environmentFingerprint: { cases: Array<{ facts: object; fingerprint: string }> } };
+    const vectors = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas/vectors/environment-fingerprint.json'), 'utf8')) as {
+      environmentFingerprint: { cases: Array<{ facts: object; fingerprint: string }> };
+    };
     const mixed = vectors.environmentFingerprint.cases[2] as { facts: object; fingerprint: string };
     const register = (fingerprint: string) => {
       writeFileSync(join(dir, 'facts.json'), JSON.stringify({ ...mixed.facts, fingerprint }));
-      return modelreg(['register', '--manifest', join(dir, 'run.json'), '--environment', join(dir, 'facts.json'), '--artifact', `server=${join(dir, 'model.onnx')}`]);
+      return modelreg([
+        'register',
+        '--manifest',
+        join(dir, 'run.json'),
+        '--environment',
+        join(dir, 'facts.json'),
+        '--artifact',
+        `server=${join(dir, 'model.onnx')}`,
+      ]);
     };
     const wrong = register('f'.repeat(64));
     expect(wrong.stdout).toMatch(/environment.fingerprint: does not match/);

@@ -16,7 +16,9 @@ export interface HttpReply {
 export function unreachable(url: string | URL, error: unknown, setting: string): CliError {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause ?? (error as { code?: string; message?: string });
   const why = cause.code ?? cause.message ?? String(error);
-  return new CliError(`cannot reach the registry at ${new URL(url).origin} (${why}). Is it running? Start it with \`npm start\`, or point ${setting} at it.`);
+  return new CliError(
+    `cannot reach the registry at ${new URL(url).origin} (${why}). Is it running? Start it with \`npm start\`, or point ${setting} at it.`,
+  );
 }
 
 /** Where a command calls: the service's base URL and the bearer token it sends (null: none). */
@@ -78,17 +80,30 @@ export async function hashFile(path: string, progress: Progress): Promise<string
 }
 
 /** PUT a file to the ingestion service as a stream, reporting bytes sent. */
-export function uploadFile(endpoint: RegistryEndpoint, path: string, sha256: string, progress: Progress, setting: string): Promise<HttpReply> {
+export function uploadFile(
+  endpoint: RegistryEndpoint,
+  path: string,
+  sha256: string,
+  progress: Progress,
+  setting: string,
+): Promise<HttpReply> {
   const size = statSync(path).size;
   const url = new URL(`/v1/artifacts/${sha256}`, endpoint.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'PUT', headers: { ...authorization(endpoint), 'content-type': 'application/octet-stream', 'content-length': String(size) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve(parseReply(res.statusCode ?? 0, text)));
-    });
+    const req = send(
+      url,
+      {
+        method: 'PUT',
+        headers: { ...authorization(endpoint), 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(parseReply(res.statusCode ?? 0, text)));
+      },
+    );
     req.on('error', (error) => reject(unreachable(url, error, setting)));
     progress.start(size, `uploading ${path}`);
     let sent = 0;
@@ -99,6 +114,9 @@ export function uploadFile(endpoint: RegistryEndpoint, path: string, sha256: str
         callback(null, chunk);
       },
     });
-    pipeline(createReadStream(path), meter, req).then(() => progress.stop(), (error: unknown) => reject(unreachable(url, error, setting)));
+    pipeline(createReadStream(path), meter, req).then(
+      () => progress.stop(),
+      (error: unknown) => reject(unreachable(url, error, setting)),
+    );
   });
 }

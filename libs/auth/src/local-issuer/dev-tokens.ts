@@ -26,7 +26,10 @@ export const DEV_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
 
 export async function mintDevTokens(key: JWK, issuer: string): Promise<Record<DevTokenName, string>> {
   const entries = await Promise.all(
-    Object.entries(DEV_GRANTS).map(async ([name, grant]) => [name, await mintToken(key, grant, { issuer, audience: LOCAL_AUDIENCE, expiresInSeconds: DEV_TOKEN_LIFETIME_SECONDS })] as const),
+    Object.entries(DEV_GRANTS).map(
+      async ([name, grant]) =>
+        [name, await mintToken(key, grant, { issuer, audience: LOCAL_AUDIENCE, expiresInSeconds: DEV_TOKEN_LIFETIME_SECONDS })] as const,
+    ),
   );
   return Object.fromEntries(entries) as Record<DevTokenName, string>;
 }

@@ -21,7 +21,13 @@ export async function startIssuerServer(options: { keys: JWK[]; port: number; ho
     const path = (request.url ?? '/').split('?')[0];
     const body =
       path === '/.well-known/openid-configuration'
-        ? { issuer, jwks_uri: `${issuer}/jwks.json`, id_token_signing_alg_values_supported: ['ES256'], response_types_supported: ['token'], subject_types_supported: ['public'] }
+        ? {
+            issuer,
+            jwks_uri: `${issuer}/jwks.json`,
+            id_token_signing_alg_values_supported: ['ES256'],
+            response_types_supported: ['token'],
+            subject_types_supported: ['public'],
+          }
         : path === '/jwks.json'
           ? { keys: options.keys.map(publicJwkOf) }
           : null;

@@ -12,7 +12,10 @@ function main(schemasDir: string): number {
   for (const eventName of catalog.eventNames()) {
     const versions = catalog.versions(eventName);
     const latest = catalog.latest(eventName);
-    console.log(`${eventName}: ${versions.length} version(s), latest v${latest.version}, fingerprint ${BigInt.asUintN(64, latest.fingerprint).toString(16).padStart(16, '0')}`);
+    console.log(
+      `${eventName}: ${versions.length} version(s), latest v${latest.version}, fingerprint ` +
+        `${BigInt.asUintN(64, latest.fingerprint).toString(16).padStart(16, '0')}`,
+    );
   }
   for (const problem of problems) console.error(`INCOMPATIBLE ${problem}`);
   console.log(problems.length === 0 ? 'schemas: all fully compatible' : `schemas: ${problems.length} problem(s)`);

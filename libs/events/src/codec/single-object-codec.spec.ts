@@ -53,7 +53,9 @@ describe('EventCodec (Avro single-object encoding)', () => {
 
   it('names a missing required field', () => {
     const data = exampleRunRegistered('fraud-model', 1);
-    expect(() => codec.encode({ type: 'RunRegistered', data: { ...data, code: undefined as never } })).toThrow(/RunRegistered\.code: expected record, got nothing/);
+    expect(() => codec.encode({ type: 'RunRegistered', data: { ...data, code: undefined as never } })).toThrow(
+      /RunRegistered\.code: expected record, got nothing/,
+    );
   });
 
   it('decodes data written with an older schema version into the latest shape', () => {
@@ -67,8 +69,17 @@ describe('EventCodec (Avro single-object encoding)', () => {
     const newCodec = new EventCodec(SchemaCatalog.load(dir));
     const rolledBack = {
       envelope: { ...event.data.envelope, eventType: 'RolledBack' },
-      deploymentId: 'd1', modelName: 'fraud-model', service: 'scoring', surface: 'checkout', environment: 'prod',
-      fromVersion: 127, toVersion: 126, reason: 'p99 latency spike', triggerMetric: 'p99_latency_ms', triggerValue: 180, rolledBackAt: 1,
+      deploymentId: 'd1',
+      modelName: 'fraud-model',
+      service: 'scoring',
+      surface: 'checkout',
+      environment: 'prod',
+      fromVersion: 127,
+      toVersion: 126,
+      reason: 'p99 latency spike',
+      triggerMetric: 'p99_latency_ms',
+      triggerValue: 180,
+      rolledBackAt: 1,
     };
     const decoded = newCodec.decode(oldCodec.encode({ type: 'RolledBack', data: rolledBack }));
     expect(decoded.data).toEqual({ ...rolledBack, ticket: null });
@@ -78,13 +89,26 @@ describe('EventCodec (Avro single-object encoding)', () => {
     const v1 = catalog.versions('RunRegistered')[0] as EventSchemaVersion;
     const { envelope, ...rest } = event.data;
     const { principal: _p, requestId: _r, signingKeyId: _k, signature: _s, previousEventHash: _h, ...oldEnvelope } = envelope;
-    const written = Buffer.concat([Buffer.from([0xc3, 0x01]), fingerprintBytes(v1.fingerprint), v1.type.toBuffer({ ...rest, envelope: oldEnvelope })]);
-    expect(codec.decode(written).data.envelope).toEqual({ ...oldEnvelope, principal: null, requestId: null, signingKeyId: null, signature: null, previousEventHash: null });
+    const written = Buffer.concat([
+      Buffer.from([0xc3, 0x01]),
+      fingerprintBytes(v1.fingerprint),
+      v1.type.toBuffer({ ...rest, envelope: oldEnvelope }),
+    ]);
+    expect(codec.decode(written).data.envelope).toEqual({
+      ...oldEnvelope,
+      principal: null,
+      requestId: null,
+      signingKeyId: null,
+      signature: null,
+      previousEventHash: null,
+    });
   });
 });
 
 function copySchemas(target: string): void {
-  for (const version of SchemaCatalog.load().eventNames().map((name) => catalog.latest(name))) {
+  for (const version of SchemaCatalog.load()
+    .eventNames()
+    .map((name) => catalog.latest(name))) {
     const dir = join(target, version.context, version.eventName);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `v${version.version}.avsc`), JSON.stringify(version.json));

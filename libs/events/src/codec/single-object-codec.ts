@@ -36,7 +36,9 @@ export class EventCodec {
     const { reader, resolver } = this.resolverFor(fingerprint);
     let data: unknown;
     try {
-      data = resolver ? reader.type.fromBuffer(message.subarray(HEADER_LENGTH), resolver) : reader.type.fromBuffer(message.subarray(HEADER_LENGTH));
+      data = resolver
+        ? reader.type.fromBuffer(message.subarray(HEADER_LENGTH), resolver)
+        : reader.type.fromBuffer(message.subarray(HEADER_LENGTH));
     } catch (error) {
       throw new EventDecodeError(`corrupt ${reader.eventName} body: ${(error as Error).message}`, hex(fingerprint));
     }

@@ -20,7 +20,11 @@ function schemasWithRolledBackV2(change: (schema: { fields: Array<Record<string,
 
 function runSchemasCheck(dir: string): { status: number; output: string } {
   try {
-    const output = execFileSync('node', ['tools/run.js', 'libs/events/src/cli/schemas-check.ts', dir], { cwd: REPO_ROOT, encoding: 'utf8', stdio: 'pipe' });
+    const output = execFileSync('node', ['tools/run.js', 'libs/events/src/cli/schemas-check.ts', dir], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     return { status: 0, output };
   } catch (error) {
     const failed = error as { status: number; stdout: string; stderr: string };
@@ -59,7 +63,9 @@ describe('schema compatibility', () => {
       const envelope = schema.fields[0] as { type: { fields: Array<Record<string, unknown>> } };
       envelope.type.fields.push({ name: 'tenant', type: ['null', 'string'], default: null });
     });
-    expect(checkEnvelopeCopies(SchemaCatalog.load(dir), dir)).toEqual([expect.stringMatching(/RolledBack\/v2\.avsc: its envelope differs/)]);
+    expect(checkEnvelopeCopies(SchemaCatalog.load(dir), dir)).toEqual([
+      expect.stringMatching(/RolledBack\/v2\.avsc: its envelope differs/),
+    ]);
   });
 
   it('npm run schemas:check passes on the repository and fails on a field removed without a default', () => {

@@ -139,7 +139,14 @@ export interface DeploymentReportRejected {
   report: string;
 }
 
-export type DeploymentReportKind = 'CANARY_STARTED' | 'CANARY_TRAFFIC_CHANGED' | 'ROLLOUT_COMPLETED' | 'ROLLED_BACK' | 'DEPLOYMENT_RETIRED' | 'ONLINE_METRICS' | 'AB_TEST_CONCLUDED';
+export type DeploymentReportKind =
+  | 'CANARY_STARTED'
+  | 'CANARY_TRAFFIC_CHANGED'
+  | 'ROLLOUT_COMPLETED'
+  | 'ROLLED_BACK'
+  | 'DEPLOYMENT_RETIRED'
+  | 'ONLINE_METRICS'
+  | 'AB_TEST_CONCLUDED';
 
 export interface DeploymentReportSubmitted {
   envelope: EventEnvelope;

@@ -1,6 +1,16 @@
 import type {
-  AbTestConcluded, CanaryStarted, CanaryTrafficChanged, DeploymentReportRejected, DeploymentReportSubmitted, DeploymentRetired, ModelPromoted,
-  OfflineOnlineDivergenceDetected, OnlineMetricsReported, RollbackRecommended, RolledBack, RolloutCompleted,
+  AbTestConcluded,
+  CanaryStarted,
+  CanaryTrafficChanged,
+  DeploymentReportRejected,
+  DeploymentReportSubmitted,
+  DeploymentRetired,
+  ModelPromoted,
+  OfflineOnlineDivergenceDetected,
+  OnlineMetricsReported,
+  RollbackRecommended,
+  RolledBack,
+  RolloutCompleted,
 } from './deployment-events';
 import type { GateEvaluated, GatePolicyPublished, PolicyApproved, PolicyProposed } from './gate-evaluated';
 import type { ReproductionRecorded } from './reproduction-recorded';
@@ -35,8 +45,25 @@ export type EventName = keyof EventPayloads;
 export type RegistryEvent = { [K in EventName]: { type: K; data: EventPayloads[K] } }[EventName];
 
 export const EVENT_NAMES: readonly EventName[] = [
-  'RunSubmitted', 'RunRegistered', 'GateEvaluated', 'GatePolicyPublished', 'PolicyProposed', 'PolicyApproved', 'ReproductionRecorded', 'ModelPromoted', 'CanaryStarted', 'CanaryTrafficChanged', 'RolloutCompleted', 'RolledBack',
-  'DeploymentRetired', 'OnlineMetricsReported', 'AbTestConcluded', 'OfflineOnlineDivergenceDetected', 'RollbackRecommended', 'DeploymentReportRejected', 'DeploymentReportSubmitted',
+  'RunSubmitted',
+  'RunRegistered',
+  'GateEvaluated',
+  'GatePolicyPublished',
+  'PolicyProposed',
+  'PolicyApproved',
+  'ReproductionRecorded',
+  'ModelPromoted',
+  'CanaryStarted',
+  'CanaryTrafficChanged',
+  'RolloutCompleted',
+  'RolledBack',
+  'DeploymentRetired',
+  'OnlineMetricsReported',
+  'AbTestConcluded',
+  'OfflineOnlineDivergenceDetected',
+  'RollbackRecommended',
+  'DeploymentReportRejected',
+  'DeploymentReportSubmitted',
 ];
 
 export function isEventName(name: string): name is EventName {

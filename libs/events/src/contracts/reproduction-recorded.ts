@@ -18,7 +18,10 @@ export interface ReproductionRecorded {
   differences: string[];
 }
 
-/** EXACT: same bytes, metrics, lineage and environment; WITHIN_TOLERANCE: same inputs, differences the policy allows; DIVERGED: anything else. */
+/**
+ * EXACT: same bytes, metrics, lineage and environment; WITHIN_TOLERANCE: same inputs, differences the policy
+ * allows; DIVERGED: anything else.
+ */
 export type ReproductionOutcome = 'EXACT' | 'WITHIN_TOLERANCE' | 'DIVERGED';
 
 export interface ReproducedArtifact {

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { buildEnvelope } from '../contracts/envelope';
 import type { RunRegistered } from '../contracts/run-registered';
 
-/** A complete, realistic RunRegistered (the fraud-model example), deterministic for a given model and version; override what a test is about. */
+/**
+ * A complete, realistic RunRegistered (the fraud-model example), deterministic for a given model and version;
+ * override what a test is about.
+ */
 export function exampleRunRegistered(modelName: string, modelVersion: number, overrides: Partial<RunRegistered> = {}): RunRegistered {
   const registeredAt = Date.UTC(2024, 0, 25, 12, 0, 0) + modelVersion * 1000;
   return {
@@ -20,11 +23,32 @@ export function exampleRunRegistered(modelName: string, modelVersion: number, ov
     modelVersion,
     trainingRunId: `run-${modelVersion}`,
     registeredAt,
-    artifacts: [{ target: 'server', format: 'SavedModel', sizeBytes: 2_000_000_000, sha256: 'a'.repeat(64), storageUri: `s3://models/sha256/${'a'.repeat(64)}`, signature: null }],
+    artifacts: [
+      {
+        target: 'server',
+        format: 'SavedModel',
+        sizeBytes: 2_000_000_000,
+        sha256: 'a'.repeat(64),
+        storageUri: `s3://models/sha256/${'a'.repeat(64)}`,
+        signature: null,
+      },
+    ],
     code: { repository: 'git@example.com:ml/fraud.git', commit: 'f3a9c21', codeHash: 'b'.repeat(64) },
-    dataSnapshots: [{ snapshotId: 'snap-2024-01-24', source: 'warehouse.transactions', coveredFrom: Date.UTC(2024, 0, 10), coveredTo: Date.UTC(2024, 0, 24) }],
+    dataSnapshots: [
+      {
+        snapshotId: 'snap-2024-01-24',
+        source: 'warehouse.transactions',
+        coveredFrom: Date.UTC(2024, 0, 10),
+        coveredTo: Date.UTC(2024, 0, 24),
+      },
+    ],
     features: [{ name: 'txn_amount_zscore', version: '3', transformHash: 'c'.repeat(64) }],
-    hyperparameters: { learning_rate: { double: 0.001 }, batch_size: { long: 2048 }, optimizer: { string: 'adam' }, early_stopping: { boolean: true } },
+    hyperparameters: {
+      learning_rate: { double: 0.001 },
+      batch_size: { long: 2048 },
+      optimizer: { string: 'adam' },
+      early_stopping: { boolean: true },
+    },
     seeds: { framework: '42', numpy: '42', dataloader: '18446744073709551615' },
     environment: {
       fingerprint: 'd'.repeat(64),

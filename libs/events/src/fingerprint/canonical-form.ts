@@ -38,9 +38,19 @@ function canonicalizeObject(schema: Record<string, unknown>, namespace: string, 
     case 'error':
       return canonicalizeRecord(schema, namespace, defined);
     case 'enum':
-      return canonicalizeNamed(schema, namespace, defined, (name) => `{"name":${name},"type":"enum","symbols":[${stringArray(schema['symbols'], 'symbols').join(',')}]}`);
+      return canonicalizeNamed(
+        schema,
+        namespace,
+        defined,
+        (name) => `{"name":${name},"type":"enum","symbols":[${stringArray(schema['symbols'], 'symbols').join(',')}]}`,
+      );
     case 'fixed':
-      return canonicalizeNamed(schema, namespace, defined, (name) => `{"name":${name},"type":"fixed","size":${integer(schema['size'], 'size')}}`);
+      return canonicalizeNamed(
+        schema,
+        namespace,
+        defined,
+        (name) => `{"name":${name},"type":"fixed","size":${integer(schema['size'], 'size')}}`,
+      );
     case 'array':
       return `{"type":"array","items":${canonicalize(schema['items'], namespace, defined)}}`;
     case 'map':
@@ -97,6 +107,7 @@ function stringArray(value: unknown, what: string): string[] {
 }
 
 function integer(value: unknown, what: string): string {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidSchemaError(`${what} must be a non-negative integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new InvalidSchemaError(`${what} must be a non-negative integer`);
   return String(value);
 }

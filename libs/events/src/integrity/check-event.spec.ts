@@ -17,7 +17,8 @@ const keyring = readKeyring(dir);
 const ingestionKey = readSigningKey(dir, 'ingestion');
 const gatesKey = readSigningKey(dir, 'gate-validator');
 
-const encoded = (version: number, overrides: Partial<RunRegistered> = {}) => codec.encode({ type: 'RunRegistered', data: exampleRunRegistered('fraud-model', version, overrides) });
+const encoded = (version: number, overrides: Partial<RunRegistered> = {}) =>
+  codec.encode({ type: 'RunRegistered', data: exampleRunRegistered('fraud-model', version, overrides) });
 
 /** given a stream's appended records, when one more is checked against the head the consumer believed last, then… */
 function given(...records: Buffer[]) {
@@ -40,7 +41,12 @@ describe('event seals: Ed25519 signature and hash chain per stream', () => {
 
   it('keeps the principal and request id, and decodes the seal', () => {
     const envelope = codec.decode(second).data.envelope;
-    expect(envelope).toMatchObject({ signingKeyId: ingestionKey.keyId, previousEventHash: eventHash(first), principal: { subject: 'ci-trainer' }, requestId: 'req-2' });
+    expect(envelope).toMatchObject({
+      signingKeyId: ingestionKey.keyId,
+      previousEventHash: eventHash(first),
+      principal: { subject: 'ci-trainer' },
+      requestId: 'req-2',
+    });
     expect(envelope.signature).toMatch(/^[A-Za-z0-9+/]+=*$/);
   });
 
@@ -49,21 +55,35 @@ describe('event seals: Ed25519 signature and hash chain per stream', () => {
   });
 
   it('refuses an event altered after it was signed', () => {
-    const altered = codec.rewriteEnvelope(second, (envelope) => ({ ...envelope, principal: { subject: 'mallory', issuer: 'x', roles: [] } }));
+    const altered = codec.rewriteEnvelope(second, (envelope) => ({
+      ...envelope,
+      principal: { subject: 'mallory', issuer: 'x', roles: [] },
+    }));
     expect(given(first).when(altered)).toMatchObject({ ok: false, reason: expect.stringMatching(/^forged event/) });
   });
 
   it('refuses a key that is not trusted for the topic: the gate validator cannot sign registrations', () => {
-    expect(given().when(sealEvent(codec, encoded(1), gatesKey, null))).toMatchObject({ ok: false, reason: expect.stringMatching(/is not trusted for the lineage topic/) });
+    expect(given().when(sealEvent(codec, encoded(1), gatesKey, null))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/is not trusted for the lineage topic/),
+    });
   });
 
   it('refuses a key nobody trusts', () => {
-    expect(given().when(sealEvent(codec, encoded(1), { ...ingestionKey, keyId: 'ingestion:stolen' }, null))).toEqual({ ok: false, fault: 'seal', reason: 'unknown signing key ingestion:stolen' });
+    expect(given().when(sealEvent(codec, encoded(1), { ...ingestionKey, keyId: 'ingestion:stolen' }, null))).toEqual({
+      ok: false,
+      fault: 'seal',
+      reason: 'unknown signing key ingestion:stolen',
+    });
   });
 
   it('detects a deleted record: the next one names a previous event the consumer never believed', () => {
     const third = sealEvent(codec, encoded(3), ingestionKey, eventHash(second));
-    expect(given(first).when(third)).toMatchObject({ ok: false, fault: 'chain', reason: expect.stringMatching(/^chain break on fraud-model/) });
+    expect(given(first).when(third)).toMatchObject({
+      ok: false,
+      fault: 'chain',
+      reason: expect.stringMatching(/^chain break on fraud-model/),
+    });
   });
 
   it('refuses a replayed old signed event', () => {
@@ -75,19 +95,38 @@ describe('verifying an audit export offline', () => {
   const topic = 'modelreg.lineage.v1';
   const sealedStream = (count: number) => {
     const records: Buffer[] = [];
-    for (let version = 1; version <= count; version += 1) records.push(sealEvent(codec, encoded(version), ingestionKey, records.length ? eventHash(records[records.length - 1] as Buffer) : null));
+    for (let version = 1; version <= count; version += 1)
+      records.push(
+        sealEvent(codec, encoded(version), ingestionKey, records.length ? eventHash(records[records.length - 1] as Buffer) : null),
+      );
     return records;
   };
-  const exported = (records: Buffer[]) => records.map((value, offset) => ({ topic, partition: 0, offset: String(offset), eventId: codec.decode(value).data.envelope.eventId, rawAvroBase64: value.toString('base64') }));
+  const exported = (records: Buffer[]) =>
+    records.map((value, offset) => ({
+      topic,
+      partition: 0,
+      offset: String(offset),
+      eventId: codec.decode(value).data.envelope.eventId,
+      rawAvroBase64: value.toString('base64'),
+    }));
 
   it('verifies a whole stream, in log order whatever the export order', () => {
-    expect(verifyAuditTrail(codec, keyring, exported(sealedStream(3)).reverse())).toMatchObject({ verified: 3, unsigned: 0, breaks: [], heads: [{ topic, modelName: 'fraud-model', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
+    expect(verifyAuditTrail(codec, keyring, exported(sealedStream(3)).reverse())).toMatchObject({
+      verified: 3,
+      unsigned: 0,
+      breaks: [],
+      heads: [{ topic, modelName: 'fraud-model', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+    });
   });
 
   it('names the record after a deleted one, once, with its log coordinates', () => {
     const lines = exported(sealedStream(4));
     lines.splice(1, 1);
-    expect(verifyAuditTrail(codec, keyring, lines)).toMatchObject({ verified: 2, unsigned: 0, breaks: [expect.objectContaining({ topic, partition: 0, offset: '2', reason: expect.stringMatching(/^chain break on fraud-model/) })] });
+    expect(verifyAuditTrail(codec, keyring, lines)).toMatchObject({
+      verified: 2,
+      unsigned: 0,
+      breaks: [expect.objectContaining({ topic, partition: 0, offset: '2', reason: expect.stringMatching(/^chain break on fraud-model/) })],
+    });
   });
 
   it('names a forgery slipped in, and only it; inbound topics count as unsigned', () => {
@@ -95,6 +134,10 @@ describe('verifying an audit export offline', () => {
     const forged = { topic, partition: 0, offset: '1', eventId: 'x', rawAvroBase64: encoded(9).toString('base64') };
     const later = lines.map((line, index) => ({ ...line, offset: String(index === 0 ? 0 : 2) }));
     const inbound = { topic: 'modelreg.run-submissions.v1', partition: 0, offset: '0', eventId: 'y' };
-    expect(verifyAuditTrail(codec, keyring, [...later, forged, inbound])).toMatchObject({ verified: 2, unsigned: 1, breaks: [expect.objectContaining({ offset: '1', reason: 'unsigned event on the lineage topic' })] });
+    expect(verifyAuditTrail(codec, keyring, [...later, forged, inbound])).toMatchObject({
+      verified: 2,
+      unsigned: 1,
+      breaks: [expect.objectContaining({ offset: '1', reason: 'unsigned event on the lineage topic' })],
+    });
   });
 });

@@ -14,13 +14,28 @@ export type EventCheck = { ok: true; hash: string } | { ok: false; fault: 'seal'
  * its stream (`head`: null before the stream's first event), so a deleted, altered, reordered or
  * replayed record breaks the chain. On success, the record's hash: the stream's new head.
  */
-export function checkEvent(codec: EventCodec, keyring: Keyring, topic: TopicRole, message: Buffer, envelope: EventEnvelope, head: string | null): EventCheck {
-  if (envelope.signature === null || envelope.signingKeyId === null) return { ok: false, fault: 'seal', reason: `unsigned event on the ${topic} topic` };
+export function checkEvent(
+  codec: EventCodec,
+  keyring: Keyring,
+  topic: TopicRole,
+  message: Buffer,
+  envelope: EventEnvelope,
+  head: string | null,
+): EventCheck {
+  if (envelope.signature === null || envelope.signingKeyId === null)
+    return { ok: false, fault: 'seal', reason: `unsigned event on the ${topic} topic` };
   const key = keyring.keyFor(envelope.signingKeyId, topic);
   if ('refused' in key) return { ok: false, fault: 'seal', reason: key.refused };
-  if (!signatureHolds(codec, message, envelope, key.publicKey)) return { ok: false, fault: 'seal', reason: `forged event: the signature of key ${envelope.signingKeyId} does not hold` };
+  if (!signatureHolds(codec, message, envelope, key.publicKey))
+    return { ok: false, fault: 'seal', reason: `forged event: the signature of key ${envelope.signingKeyId} does not hold` };
   if (envelope.previousEventHash !== head) {
-    return { ok: false, fault: 'chain', reason: `chain break on ${envelope.subject.modelName}: the event follows ${envelope.previousEventHash ?? 'nothing'}, the stream's last event is ${head ?? 'none'}` };
+    return {
+      ok: false,
+      fault: 'chain',
+      reason:
+        `chain break on ${envelope.subject.modelName}: the event follows ` +
+        `${envelope.previousEventHash ?? 'nothing'}, the stream's last event is ${head ?? 'none'}`,
+    };
   }
   return { ok: true, hash: eventHash(message) };
 }

@@ -23,7 +23,12 @@ export function signedBytes(codec: EventCodec, message: Buffer): Buffer {
  * subject), then signs the result. Pure apart from the signing itself.
  */
 export function sealEvent(codec: EventCodec, message: Buffer, key: SigningKey, previousEventHash: string | null): Buffer {
-  const unsigned = codec.rewriteEnvelope(message, (envelope) => ({ ...envelope, signingKeyId: key.keyId, previousEventHash, signature: null }));
+  const unsigned = codec.rewriteEnvelope(message, (envelope) => ({
+    ...envelope,
+    signingKeyId: key.keyId,
+    previousEventHash,
+    signature: null,
+  }));
   const signature = sign(null, unsigned, key.privateKey).toString('base64');
   return codec.rewriteEnvelope(unsigned, (envelope) => ({ ...envelope, signature }));
 }

@@ -25,7 +25,12 @@ export function writeEventKeyDirectory(dir: string): void {
     const file = privateKeyFile(dir, service);
     writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     chmodSync(file, 0o600);
-    entries.push({ keyId: `${service}:${createHash('sha256').update(publicKeyPem).digest('hex').slice(0, 16)}`, service, topics: [topic], publicKeyPem });
+    entries.push({
+      keyId: `${service}:${createHash('sha256').update(publicKeyPem).digest('hex').slice(0, 16)}`,
+      service,
+      topics: [topic],
+      publicKeyPem,
+    });
   }
   writeFileSync(join(dir, KEYRING_FILE), `${JSON.stringify({ keys: entries }, null, 2)}\n`);
 }

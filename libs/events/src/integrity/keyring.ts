@@ -37,7 +37,8 @@ export class Keyring {
   keyFor(keyId: string, topic: TopicRole): { publicKey: KeyObject } | { refused: string } {
     const known = this.keys.get(keyId);
     if (!known) return { refused: `unknown signing key ${keyId}` };
-    if (!known.entry.topics.includes(topic)) return { refused: `key ${keyId} (${known.entry.service}) is not trusted for the ${topic} topic` };
+    if (!known.entry.topics.includes(topic))
+      return { refused: `key ${keyId} (${known.entry.service}) is not trusted for the ${topic} topic` };
     return { publicKey: known.publicKey };
   }
 }

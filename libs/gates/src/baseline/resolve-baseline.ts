@@ -37,13 +37,16 @@ export interface ResolvedBaseline {
  */
 export function resolveBaselines(policy: BaselinePolicy, facts: BaselineFacts, candidateVersion: number): ResolvedBaseline[] {
   if (policy.rule === 'none') return [{ placement: null, version: null, rule: 'none' }];
-  const serving = policy.rule === 'serving-full-traffic-else-latest-passed'
-    ? facts.placements.filter((p) => p.environment === policy.environment && p.servingVersion !== null).sort(byServiceAndSurface)
-    : [];
+  const serving =
+    policy.rule === 'serving-full-traffic-else-latest-passed'
+      ? facts.placements.filter((p) => p.environment === policy.environment && p.servingVersion !== null).sort(byServiceAndSurface)
+      : [];
   if (serving.length === 0) return [{ placement: null, ...latestPassed(facts, candidateVersion) }];
   return serving.map(({ servingVersion, ...placement }) => ({
     placement: { service: placement.service, surface: placement.surface, environment: placement.environment },
-    ...(servingVersion !== candidateVersion ? { version: servingVersion, rule: `serving-full-traffic:${policy.environment}` } : latestPassed(facts, candidateVersion)),
+    ...(servingVersion !== candidateVersion
+      ? { version: servingVersion, rule: `serving-full-traffic:${policy.environment}` }
+      : latestPassed(facts, candidateVersion)),
   }));
 }
 

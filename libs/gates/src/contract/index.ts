@@ -1,2 +1,17 @@
-export { GateCheckResult, GateDecisionList, GateDecisionSchema, gateDecisionJson, PlacementSchema, ReEvaluationRequest } from './gate-decision.contract';
-export { CheckDefinitionSchema, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, PublishedPolicy } from './gate-policy.contract';
+export {
+  GateCheckResult,
+  GateDecisionList,
+  GateDecisionSchema,
+  gateDecisionJson,
+  PlacementSchema,
+  ReEvaluationRequest,
+} from './gate-decision.contract';
+export {
+  CheckDefinitionSchema,
+  PolicyApproval,
+  PolicyDocumentSchema,
+  PolicyList,
+  PolicyProposal,
+  PolicyPublication,
+  PublishedPolicy,
+} from './gate-policy.contract';

@@ -44,11 +44,18 @@ describe('thresholds are inclusive, with an explicit tolerance, and sit right on
   it('supports relative changes and reports a zero baseline as not comparable', () => {
     expect(compareChange(0.84, 0.8, { direction: 'higher', relative: 0.05 }, TOLERANCE).passed).toBe(true);
     expect(compareChange(0.839, 0.8, { direction: 'higher', relative: 0.05 }, TOLERANCE).passed).toBe(false);
-    expect(compareChange(1, 0, { direction: 'higher', relative: 0.05 }, TOLERANCE)).toMatchObject({ passed: false, relativeImprovement: null });
+    expect(compareChange(1, 0, { direction: 'higher', relative: 0.05 }, TOLERANCE)).toMatchObject({
+      passed: false,
+      relativeImprovement: null,
+    });
   });
 
   it('describes what it compared', () => {
-    expect(compareWithBound(0.99, { min: 0.98, max: 1.02 }, TOLERANCE)).toEqual({ passed: true, comparator: '>= 0.98 and <= 1.02', threshold: null });
+    expect(compareWithBound(0.99, { min: 0.98, max: 1.02 }, TOLERANCE)).toEqual({
+      passed: true,
+      comparator: '>= 0.98 and <= 1.02',
+      threshold: null,
+    });
     expect(compareWithBound(5, { below: 10 }, TOLERANCE)).toEqual({ passed: true, comparator: '< 10', threshold: 10 });
   });
 });

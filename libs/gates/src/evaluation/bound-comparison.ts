@@ -20,7 +20,11 @@ export function compareWithBound(value: number, bound: Bound, tolerance: number)
   if (bound.above !== undefined) parts.push({ passed: value > bound.above + tolerance, text: `> ${bound.above}`, threshold: bound.above });
   if (bound.below !== undefined) parts.push({ passed: value < bound.below - tolerance, text: `< ${bound.below}`, threshold: bound.below });
   if (bound.target !== undefined && bound.maxDeviation !== undefined) {
-    parts.push({ passed: Math.abs(value - bound.target) <= bound.maxDeviation + tolerance, text: `|x - ${bound.target}| <= ${bound.maxDeviation}`, threshold: bound.maxDeviation });
+    parts.push({
+      passed: Math.abs(value - bound.target) <= bound.maxDeviation + tolerance,
+      text: `|x - ${bound.target}| <= ${bound.maxDeviation}`,
+      threshold: bound.maxDeviation,
+    });
   }
   return {
     passed: parts.length > 0 && parts.every((part) => part.passed),
@@ -40,9 +44,18 @@ export function compareChange(candidate: number, baseline: number, change: Chang
   const improvement = change.direction === 'higher' ? candidate - baseline : baseline - candidate;
   const relativeImprovement = baseline === 0 ? null : improvement / Math.abs(baseline);
   const parts: Array<{ passed: boolean; text: string; threshold: number }> = [];
-  if (change.absolute !== undefined) parts.push({ passed: improvement >= change.absolute - tolerance, text: `improvement >= ${change.absolute}`, threshold: change.absolute });
+  if (change.absolute !== undefined)
+    parts.push({
+      passed: improvement >= change.absolute - tolerance,
+      text: `improvement >= ${change.absolute}`,
+      threshold: change.absolute,
+    });
   if (change.relative !== undefined) {
-    parts.push({ passed: relativeImprovement !== null && relativeImprovement >= change.relative - tolerance, text: `relative improvement >= ${change.relative}`, threshold: change.relative });
+    parts.push({
+      passed: relativeImprovement !== null && relativeImprovement >= change.relative - tolerance,
+      text: `relative improvement >= ${change.relative}`,
+      threshold: change.relative,
+    });
   }
   return {
     passed: parts.length > 0 && parts.every((part) => part.passed),
@@ -72,10 +85,17 @@ export function compareDeviation(difference: number, reference: number, deviatio
   if (deviation.absolute !== undefined) parts.push({ allowance: deviation.absolute, text: `<= ${formatNumber(deviation.absolute)}` });
   if (deviation.relative !== undefined) {
     const allowance = deviation.relative * Math.abs(reference);
-    parts.push({ allowance, text: `<= ${formatNumber(deviation.relative * 100)}% of ${formatNumber(reference)} (${formatNumber(allowance)})` });
+    parts.push({
+      allowance,
+      text: `<= ${formatNumber(deviation.relative * 100)}% of ${formatNumber(reference)} (${formatNumber(allowance)})`,
+    });
   }
   const allowance = Math.min(...parts.map((part) => part.allowance));
-  return { breached: parts.length > 0 && difference > allowance + tolerance, allowance, comparator: parts.map((part) => part.text).join(' and ') };
+  return {
+    breached: parts.length > 0 && difference > allowance + tolerance,
+    allowance,
+    comparator: parts.map((part) => part.text).join(' and '),
+  };
 }
 
 /** Numbers in explanations: up to 6 significant digits, no exponent noise for ordinary values. */

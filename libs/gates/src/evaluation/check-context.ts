@@ -26,7 +26,10 @@ type CheckFields = Partial<CheckResult>;
  * field defaulted. Built as one fixed-shape literal in schema order, without object spread:
  * evaluations create hundreds of results per call and V8's spread-then-extend is slow.
  */
-export function checkResult(base: CheckFields & Pick<CheckResult, 'checkId' | 'kind'>, fields: CheckFields & Pick<CheckResult, 'outcome' | 'explanation'>): CheckResult {
+export function checkResult(
+  base: CheckFields & Pick<CheckResult, 'checkId' | 'kind'>,
+  fields: CheckFields & Pick<CheckResult, 'outcome' | 'explanation'>,
+): CheckResult {
   return {
     checkId: base.checkId,
     kind: base.kind,

@@ -10,8 +10,16 @@ describe('gate evaluation properties', () => {
     fc.assert(
       fc.property(auc, auc, fc.double({ min: 0, max: 0.2, noNaN: true }), (candidateAuc, baselineAuc, raise) => {
         const base = withMetrics(baselineSubject(), (m) => (m.overall['auc'] = baselineAuc));
-        const before = evaluateGate(withMetrics(candidateSubject(), (m) => (m.overall['auc'] = candidateAuc)), base, DEFAULT_POLICY);
-        const after = evaluateGate(withMetrics(candidateSubject(), (m) => (m.overall['auc'] = candidateAuc + raise)), base, DEFAULT_POLICY);
+        const before = evaluateGate(
+          withMetrics(candidateSubject(), (m) => (m.overall['auc'] = candidateAuc)),
+          base,
+          DEFAULT_POLICY,
+        );
+        const after = evaluateGate(
+          withMetrics(candidateSubject(), (m) => (m.overall['auc'] = candidateAuc + raise)),
+          base,
+          DEFAULT_POLICY,
+        );
         return before.verdict === 'FAILED' || after.verdict === 'PASSED';
       }),
       { numRuns: 500 },
@@ -21,7 +29,10 @@ describe('gate evaluation properties', () => {
   it('shrinking the mobile artifact never turns a pass into a fail', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2_000_000_000 }), fc.integer({ min: 0, max: 2_000_000_000 }), (size, shrink) => {
-        const sized = (bytes: number) => ({ ...candidateSubject(), artifacts: candidateSubject().artifacts.map((a) => (a.target === 'mobile' ? { ...a, sizeBytes: bytes } : a)) });
+        const sized = (bytes: number) => ({
+          ...candidateSubject(),
+          artifacts: candidateSubject().artifacts.map((a) => (a.target === 'mobile' ? { ...a, sizeBytes: bytes } : a)),
+        });
         const before = evaluateGate(sized(size), baselineSubject(), DEFAULT_POLICY);
         const after = evaluateGate(sized(Math.max(1, size - shrink)), baselineSubject(), DEFAULT_POLICY);
         return before.verdict === 'FAILED' || after.verdict === 'PASSED';
@@ -32,11 +43,15 @@ describe('gate evaluation properties', () => {
   it('is a pure function: equal inputs give byte-identical output', () => {
     fc.assert(
       fc.property(auc, fc.double({ min: 0.9, max: 1.1, noNaN: true }), (candidateAuc, slope) => {
-        const candidate = () => withMetrics(candidateSubject(), (m) => {
-          m.overall['auc'] = candidateAuc;
-          (m.slices[0] as { metrics: Record<string, number> }).metrics['calibration_slope'] = slope;
-        });
-        return JSON.stringify(evaluateGate(candidate(), baselineSubject(), DEFAULT_POLICY)) === JSON.stringify(evaluateGate(candidate(), baselineSubject(), DEFAULT_POLICY));
+        const candidate = () =>
+          withMetrics(candidateSubject(), (m) => {
+            m.overall['auc'] = candidateAuc;
+            (m.slices[0] as { metrics: Record<string, number> }).metrics['calibration_slope'] = slope;
+          });
+        return (
+          JSON.stringify(evaluateGate(candidate(), baselineSubject(), DEFAULT_POLICY)) ===
+          JSON.stringify(evaluateGate(candidate(), baselineSubject(), DEFAULT_POLICY))
+        );
       }),
     );
   });

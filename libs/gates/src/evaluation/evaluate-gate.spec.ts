@@ -5,7 +5,11 @@ import type { CheckDefinition, GatePolicy } from '../policy/gate-policy';
 import { evaluateGate } from './evaluate-gate';
 
 const policyWith = (...checks: CheckDefinition[]): GatePolicy => ({ ...DEFAULT_POLICY, checks });
-const outcomes = (checks: CheckResult[]) => checks.map((check) => `${check.checkId}${check.slice ? `[${check.slice}]` : ''}${check.group ? `[${check.group}]` : ''}${check.target ? `[${check.target}]` : ''}:${check.outcome}${check.reason ? `(${check.reason})` : ''}`);
+const outcomes = (checks: CheckResult[]) =>
+  checks.map(
+    (check) =>
+      `${check.checkId}${check.slice ? `[${check.slice}]` : ''}${check.group ? `[${check.group}]` : ''}${check.target ? `[${check.target}]` : ''}:${check.outcome}${check.reason ? `(${check.reason})` : ''}`,
+  );
 
 describe('evaluateGate with the default policy', () => {
   it('passes a candidate that beats the baseline on every check, recording each number compared', () => {
@@ -25,8 +29,17 @@ describe('evaluateGate with the default policy', () => {
       'p99-latency[mobile]:PASSED',
       'p99-latency[server]:PASSED',
     ]);
-    expect(result.checks[0]).toMatchObject({ kind: 'metric-change', metric: 'auc', observed: 0.9191, baseline: 0.912, threshold: 0.005, tolerance: 1e-9 });
-    expect(result.checks[0]?.explanation).toBe('auc 0.9191 vs 0.912 on baseline v126: improvement +0.0071; required improvement >= 0.005 (higher is better): passed');
+    expect(result.checks[0]).toMatchObject({
+      kind: 'metric-change',
+      metric: 'auc',
+      observed: 0.9191,
+      baseline: 0.912,
+      threshold: 0.005,
+      tolerance: 1e-9,
+    });
+    expect(result.checks[0]?.explanation).toBe(
+      'auc 0.9191 vs 0.912 on baseline v126: improvement +0.0071; required improvement >= 0.005 (higher is better): passed',
+    );
     expect(result.checks[6]).toMatchObject({ observed: expect.closeTo(0.01, 9), threshold: 0.02 });
     expect(result.checks[6]?.explanation).toMatch(/precision gap across age_band groups is 0\.01 \(26-40 0\.81 vs 18-25 0\.8\)/);
     expect(result.checks[8]?.explanation).toBe('mobile artifact is 200,000,000 bytes; required < 500000000 bytes: passed');
@@ -45,16 +58,20 @@ describe('evaluateGate with the default policy', () => {
   });
 
   it('fails only the fairness check when one group is 0.0201 apart, and passes at exactly 0.02', () => {
-    const at = (gap: number) => withMetrics(candidateSubject(), (m) => {
-      (m.fairness[1] as { metrics: Record<string, number> }).metrics['precision'] = 0.8 + gap;
-    });
+    const at = (gap: number) =>
+      withMetrics(candidateSubject(), (m) => {
+        (m.fairness[1] as { metrics: Record<string, number> }).metrics['precision'] = 0.8 + gap;
+      });
     expect(evaluateGate(at(0.02), baselineSubject(), DEFAULT_POLICY).verdict).toBe('PASSED');
     const failed = evaluateGate(at(0.0201), baselineSubject(), DEFAULT_POLICY);
     expect(outcomes(failed.checks.filter((check) => check.outcome !== 'PASSED'))).toEqual(['precision-parity[age_band]:FAILED']);
   });
 
   it('fails only the mobile size check at 500,000,000 bytes', () => {
-    const candidate = { ...candidateSubject(), artifacts: candidateSubject().artifacts.map((a) => (a.target === 'mobile' ? { ...a, sizeBytes: 500_000_000 } : a)) };
+    const candidate = {
+      ...candidateSubject(),
+      artifacts: candidateSubject().artifacts.map((a) => (a.target === 'mobile' ? { ...a, sizeBytes: 500_000_000 } : a)),
+    };
     const result = evaluateGate(candidate, baselineSubject(), DEFAULT_POLICY);
     expect(outcomes(result.checks.filter((check) => check.outcome !== 'PASSED'))).toEqual(['mobile-size[mobile]:FAILED']);
   });
@@ -70,7 +87,10 @@ describe('evaluateGate with the default policy', () => {
     const open = evaluateGate(candidateSubject(), null, DEFAULT_POLICY);
     expect(outcomes(open.checks.filter((check) => check.outcome !== 'PASSED'))).toEqual(['auc-improvement:SKIPPED(no-baseline)']);
     expect(open.verdict).toBe('PASSED');
-    const blocking = evaluateGate(candidateSubject(), null, { ...DEFAULT_POLICY, baseline: { ...DEFAULT_POLICY.baseline, whenMissing: 'block' } });
+    const blocking = evaluateGate(candidateSubject(), null, {
+      ...DEFAULT_POLICY,
+      baseline: { ...DEFAULT_POLICY.baseline, whenMissing: 'block' },
+    });
     expect(outcomes(blocking.checks.filter((check) => check.outcome !== 'PASSED'))).toEqual(['auc-improvement:FAILED(no-baseline)']);
     expect(blocking.verdict).toBe('FAILED');
   });
@@ -81,17 +101,72 @@ describe('nothing passes by absence: missing inputs fail with reason "missing"',
     outcomes(evaluateGate(candidate, baseline, policy).checks.filter((check) => check.outcome !== 'PASSED'));
 
   it.each<[string, CheckDefinition, ReturnType<typeof candidateSubject>, string[]]>([
-    ['an overall metric', { id: 'logloss', kind: 'metric-threshold', metric: 'logloss', bound: { max: 0.3 } }, candidateSubject(), ['logloss:FAILED(missing)']],
-    ['a candidate metric for a change', { id: 'ndcg', kind: 'metric-change', metric: 'ndcg', change: { direction: 'higher', absolute: 0 } }, candidateSubject(), ['ndcg:FAILED(missing)']],
-    ['a named slice', { id: 's', kind: 'slice-threshold', metric: 'auc', slices: { names: ['country=JP'] }, bound: { min: 0.8 } }, candidateSubject(), ['s[country=JP]:FAILED(missing)']],
-    ['slices short of the top k', { id: 's', kind: 'slice-threshold', metric: 'auc', slices: { topKByTraffic: 7 }, bound: { min: 0.8 } }, candidateSubject(), ['s[#7 by traffic]:FAILED(missing)']],
-    ['a slice metric for a change', { id: 'sc', kind: 'slice-change', metric: 'recall', slices: { topKByTraffic: 1 }, change: { direction: 'higher', absolute: 0 } }, candidateSubject(), ['sc[country=US]:FAILED(missing)']],
-    ['a protected attribute', { id: 'f', kind: 'group-disparity', metric: 'precision', attributes: ['ethnicity'], maxGap: 0.02 }, candidateSubject(), ['f[ethnicity]:FAILED(missing)']],
-    ['a group metric', { id: 'f', kind: 'group-disparity', metric: 'recall', attributes: ['gender'], maxGap: 0.02 }, candidateSubject(), ['f[gender=f]:FAILED(missing)']],
-    ['all fairness data', { id: 'f', kind: 'group-disparity', metric: 'precision', maxGap: 0.02 }, withMetrics(candidateSubject(), (m) => (m.fairness = [])), ['f[age_band=18-25]:FAILED(missing)', 'f[gender=f]:FAILED(missing)']],
-    ['a required artifact', { id: 'a', kind: 'artifact-size', target: 'edge', bound: { below: 1e6 }, ifAbsent: 'fail' }, candidateSubject(), ['a[edge]:FAILED(missing)']],
-    ['an artifact for a format check', { id: 'a', kind: 'artifact-format', target: 'edge', formats: ['TFLite'], ifAbsent: 'fail' }, candidateSubject(), ['a[edge]:FAILED(missing)']],
-    ['a latency for a target', { id: 'l', kind: 'operational', metric: 'p99_latency_ms', targets: 'all-artifact-targets', bound: { below: 100 } }, withMetrics(candidateSubject(), (m) => (m.operational = m.operational.slice(1))), ['l[mobile]:FAILED(missing)']],
+    [
+      'an overall metric',
+      { id: 'logloss', kind: 'metric-threshold', metric: 'logloss', bound: { max: 0.3 } },
+      candidateSubject(),
+      ['logloss:FAILED(missing)'],
+    ],
+    [
+      'a candidate metric for a change',
+      { id: 'ndcg', kind: 'metric-change', metric: 'ndcg', change: { direction: 'higher', absolute: 0 } },
+      candidateSubject(),
+      ['ndcg:FAILED(missing)'],
+    ],
+    [
+      'a named slice',
+      { id: 's', kind: 'slice-threshold', metric: 'auc', slices: { names: ['country=JP'] }, bound: { min: 0.8 } },
+      candidateSubject(),
+      ['s[country=JP]:FAILED(missing)'],
+    ],
+    [
+      'slices short of the top k',
+      { id: 's', kind: 'slice-threshold', metric: 'auc', slices: { topKByTraffic: 7 }, bound: { min: 0.8 } },
+      candidateSubject(),
+      ['s[#7 by traffic]:FAILED(missing)'],
+    ],
+    [
+      'a slice metric for a change',
+      { id: 'sc', kind: 'slice-change', metric: 'recall', slices: { topKByTraffic: 1 }, change: { direction: 'higher', absolute: 0 } },
+      candidateSubject(),
+      ['sc[country=US]:FAILED(missing)'],
+    ],
+    [
+      'a protected attribute',
+      { id: 'f', kind: 'group-disparity', metric: 'precision', attributes: ['ethnicity'], maxGap: 0.02 },
+      candidateSubject(),
+      ['f[ethnicity]:FAILED(missing)'],
+    ],
+    [
+      'a group metric',
+      { id: 'f', kind: 'group-disparity', metric: 'recall', attributes: ['gender'], maxGap: 0.02 },
+      candidateSubject(),
+      ['f[gender=f]:FAILED(missing)'],
+    ],
+    [
+      'all fairness data',
+      { id: 'f', kind: 'group-disparity', metric: 'precision', maxGap: 0.02 },
+      withMetrics(candidateSubject(), (m) => (m.fairness = [])),
+      ['f[age_band=18-25]:FAILED(missing)', 'f[gender=f]:FAILED(missing)'],
+    ],
+    [
+      'a required artifact',
+      { id: 'a', kind: 'artifact-size', target: 'edge', bound: { below: 1e6 }, ifAbsent: 'fail' },
+      candidateSubject(),
+      ['a[edge]:FAILED(missing)'],
+    ],
+    [
+      'an artifact for a format check',
+      { id: 'a', kind: 'artifact-format', target: 'edge', formats: ['TFLite'], ifAbsent: 'fail' },
+      candidateSubject(),
+      ['a[edge]:FAILED(missing)'],
+    ],
+    [
+      'a latency for a target',
+      { id: 'l', kind: 'operational', metric: 'p99_latency_ms', targets: 'all-artifact-targets', bound: { below: 100 } },
+      withMetrics(candidateSubject(), (m) => (m.operational = m.operational.slice(1))),
+      ['l[mobile]:FAILED(missing)'],
+    ],
   ])('%s', (_case, check, candidate, expected) => {
     expect(missing(policyWith(check), candidate)).toEqual(expected);
   });
@@ -109,9 +184,18 @@ describe('other check kinds', () => {
   });
 
   it('checks a per-slice change against the same slice of the baseline', () => {
-    const check: CheckDefinition = { id: 'slice-auc', kind: 'slice-change', metric: 'auc', slices: { topKByTraffic: 2 }, change: { direction: 'higher', absolute: -0.01 } };
+    const check: CheckDefinition = {
+      id: 'slice-auc',
+      kind: 'slice-change',
+      metric: 'auc',
+      slices: { topKByTraffic: 2 },
+      change: { direction: 'higher', absolute: -0.01 },
+    };
     const baseline = withMetrics(baselineSubject(), (m) => ((m.slices[1] as { metrics: Record<string, number> }).metrics['auc'] = 0.935));
-    expect(outcomes(evaluateGate(candidateSubject(), baseline, policyWith(check)).checks)).toEqual(['slice-auc[country=US]:PASSED', 'slice-auc[country=GB]:FAILED']);
+    expect(outcomes(evaluateGate(candidateSubject(), baseline, policyWith(check)).checks)).toEqual([
+      'slice-auc[country=US]:PASSED',
+      'slice-auc[country=GB]:FAILED',
+    ]);
   });
 
   it('checks an overall value threshold', () => {

@@ -38,7 +38,13 @@ export interface GateEvaluation {
  * The verdict passes only when no check failed; skipped checks are reported, never silently passed.
  */
 export function evaluateGate(candidate: GateSubject, baseline: GateSubject | null, policy: GatePolicy): GateEvaluation {
-  const context: CheckContext = { candidate, baseline, tolerance: policy.tolerance, blockWithoutBaseline: policy.baseline.whenMissing === 'block', trustedSigners: policy.trustedSigners ?? [] };
+  const context: CheckContext = {
+    candidate,
+    baseline,
+    tolerance: policy.tolerance,
+    blockWithoutBaseline: policy.baseline.whenMissing === 'block',
+    trustedSigners: policy.trustedSigners ?? [],
+  };
   const checks = policy.checks.flatMap((check) => (EVALUATORS[check.kind] as CheckEvaluator<typeof check.kind>)(check as never, context));
   const passed = checks.every((check) => check.outcome !== 'FAILED');
   return { checks, verdict: passed ? 'PASSED' : 'FAILED', eligibleForDeployment: passed };

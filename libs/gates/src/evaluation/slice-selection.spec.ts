@@ -9,13 +9,24 @@ import { selectSlices } from './slice-selection';
 const policyWith = (...checks: CheckDefinition[]): GatePolicy => ({ ...DEFAULT_POLICY, checks });
 const calibrationTop5 = DEFAULT_POLICY.checks[1] as CheckDefinition;
 const parity = DEFAULT_POLICY.checks[2] as CheckDefinition;
-const aucTop2: CheckDefinition = { id: 'slice-auc', kind: 'slice-change', metric: 'auc', slices: { topKByTraffic: 2 }, change: { direction: 'higher', absolute: -0.01 } };
+const aucTop2: CheckDefinition = {
+  id: 'slice-auc',
+  kind: 'slice-change',
+  metric: 'auc',
+  slices: { topKByTraffic: 2 },
+  change: { direction: 'higher', absolute: -0.01 },
+};
 const outcome = (check: CheckResult) => `${check.slice ?? check.group ?? ''}:${check.outcome}${check.reason ? `(${check.reason})` : ''}`;
 
-const withoutSlice = (subject: GateSubject, slice: string) => withMetrics(subject, (m) => (m.slices = m.slices.filter((entry) => entry.slice !== slice)));
-const withoutGroup = (subject: GateSubject, attribute: string, group: string) => withMetrics(subject, (m) => (m.fairness = m.fairness.filter((entry) => !(entry.attribute === attribute && entry.group === group))));
+const withoutSlice = (subject: GateSubject, slice: string) =>
+  withMetrics(subject, (m) => (m.slices = m.slices.filter((entry) => entry.slice !== slice)));
+const withoutGroup = (subject: GateSubject, attribute: string, group: string) =>
+  withMetrics(subject, (m) => (m.fairness = m.fairness.filter((entry) => !(entry.attribute === attribute && entry.group === group))));
 /** The candidate's own shares put BR first: only the baseline's (production's) shares may decide the top k. */
-const brFirst = (subject: GateSubject) => withMetrics(subject, (m) => m.slices.forEach((entry) => (entry.trafficShare = entry.slice === 'country=BR' ? 0.4 : entry.trafficShare / 2)));
+const brFirst = (subject: GateSubject) =>
+  withMetrics(subject, (m) =>
+    m.slices.forEach((entry) => (entry.trafficShare = entry.slice === 'country=BR' ? 0.4 : entry.trafficShare / 2)),
+  );
 
 /**
  * given a baseline and a candidate, when the gate evaluates one check, then these slices or groups
@@ -25,42 +36,58 @@ describe('slices and groups come from production: the baseline decides what a ca
   it.each<[string, CheckDefinition, GateSubject, GateSubject | null, string[]]>([
     [
       'a baseline top-5 slice missing from the candidate fails as missing; the sixth does not take its place',
-      calibrationTop5, withoutSlice(candidateSubject(), 'country=DE'), baselineSubject(),
+      calibrationTop5,
+      withoutSlice(candidateSubject(), 'country=DE'),
+      baselineSubject(),
       ['country=US:PASSED', 'country=GB:PASSED', 'country=DE:FAILED(missing)', 'country=FR:PASSED', 'country=IN:PASSED'],
     ],
     [
       'the baseline shares rank the slices, whatever the candidate reports as its own shares',
-      calibrationTop5, brFirst(candidateSubject()), baselineSubject(),
+      calibrationTop5,
+      brFirst(candidateSubject()),
+      baselineSubject(),
       ['country=US:PASSED', 'country=GB:PASSED', 'country=DE:PASSED', 'country=FR:PASSED', 'country=IN:PASSED'],
     ],
     [
-      'with no baseline, the candidate\'s own shares rank the slices',
-      calibrationTop5, brFirst(candidateSubject()), null,
+      "with no baseline, the candidate's own shares rank the slices",
+      calibrationTop5,
+      brFirst(candidateSubject()),
+      null,
       ['country=BR:PASSED', 'country=US:PASSED', 'country=GB:PASSED', 'country=DE:PASSED', 'country=FR:PASSED'],
     ],
     [
-      'a baseline with fewer than k slices is filled up with the candidate\'s largest other slices',
-      calibrationTop5, candidateSubject(), withMetrics(baselineSubject(), (m) => (m.slices = m.slices.slice(2, 5))),
+      "a baseline with fewer than k slices is filled up with the candidate's largest other slices",
+      calibrationTop5,
+      candidateSubject(),
+      withMetrics(baselineSubject(), (m) => (m.slices = m.slices.slice(2, 5))),
       ['country=DE:PASSED', 'country=FR:PASSED', 'country=IN:PASSED', 'country=US:PASSED', 'country=GB:PASSED'],
     ],
     [
       'a slice-change check on a baseline top-2 slice the candidate lacks fails as missing',
-      aucTop2, withoutSlice(candidateSubject(), 'country=GB'), baselineSubject(),
+      aucTop2,
+      withoutSlice(candidateSubject(), 'country=GB'),
+      baselineSubject(),
       ['country=US:PASSED', 'country=GB:FAILED(missing)'],
     ],
     [
       'a protected group present in the baseline and absent from the candidate fails as missing',
-      parity, withoutGroup(candidateSubject(), 'gender', 'm'), baselineSubject(),
+      parity,
+      withoutGroup(candidateSubject(), 'gender', 'm'),
+      baselineSubject(),
       ['age_band:PASSED', 'gender=m:FAILED(missing)'],
     ],
     [
       'a whole attribute present in the baseline and absent from the candidate fails as missing',
-      parity, withMetrics(candidateSubject(), (m) => (m.fairness = m.fairness.filter((entry) => entry.attribute !== 'gender'))), baselineSubject(),
+      parity,
+      withMetrics(candidateSubject(), (m) => (m.fairness = m.fairness.filter((entry) => entry.attribute !== 'gender'))),
+      baselineSubject(),
       ['age_band:PASSED', 'gender=f:FAILED(missing)'],
     ],
     [
-      'with no baseline, the candidate\'s own groups are checked',
-      parity, withMetrics(candidateSubject(), (m) => (m.fairness = m.fairness.filter((entry) => entry.attribute !== 'gender'))), null,
+      "with no baseline, the candidate's own groups are checked",
+      parity,
+      withMetrics(candidateSubject(), (m) => (m.fairness = m.fairness.filter((entry) => entry.attribute !== 'gender'))),
+      null,
       ['age_band:PASSED'],
     ],
   ])('%s', (_case, check, candidate, baseline, expected) => {
@@ -70,11 +97,21 @@ describe('slices and groups come from production: the baseline decides what a ca
   });
 
   it('says in each slice result where the top k came from', () => {
-    const explanations = (baseline: GateSubject | null) => evaluateGate(withoutSlice(candidateSubject(), 'country=DE'), baseline, policyWith(calibrationTop5)).checks.map((check) => check.explanation);
+    const explanations = (baseline: GateSubject | null) =>
+      evaluateGate(withoutSlice(candidateSubject(), 'country=DE'), baseline, policyWith(calibrationTop5)).checks.map(
+        (check) => check.explanation,
+      );
     const fromBaseline = explanations(baselineSubject());
-    expect(fromBaseline[0]).toBe('calibration_slope on slice country=US (top 5 by traffic share on baseline v126) is 1; required |x - 1| <= 0.02: passed');
-    expect(fromBaseline[2]).toBe("the candidate's slice country=DE (top 5 by traffic share on baseline v126) is missing, so the check fails");
-    expect(explanations(null)[0]).toBe("calibration_slope on slice country=US (top 5 by the candidate's own traffic share (no baseline)) is 1; required |x - 1| <= 0.02: passed");
+    expect(fromBaseline[0]).toBe(
+      'calibration_slope on slice country=US (top 5 by traffic share on baseline v126) is 1; required |x - 1| <= 0.02: passed',
+    );
+    expect(fromBaseline[2]).toBe(
+      "the candidate's slice country=DE (top 5 by traffic share on baseline v126) is missing, so the check fails",
+    );
+    expect(explanations(null)[0]).toBe(
+      "calibration_slope on slice country=US (top 5 by the candidate's own " +
+        'traffic share (no baseline)) is 1; required |x - 1| <= 0.02: passed',
+    );
   });
 
   it('names the missing groups and the baseline that has them', () => {
@@ -86,12 +123,24 @@ describe('slices and groups come from production: the baseline decides what a ca
 
 describe('selectSlices', () => {
   it.each<[string, GateSubject | null, { names: string[]; shortfall: number; basis: string | null }]>([
-    ['from the baseline', baselineSubject(), { names: ['country=US', 'country=GB'], shortfall: 0, basis: 'top 2 by traffic share on baseline v126' }],
-    ['from the candidate without a baseline', null, { names: ['country=US', 'country=GB'], shortfall: 0, basis: "top 2 by the candidate's own traffic share (no baseline)" }],
+    [
+      'from the baseline',
+      baselineSubject(),
+      { names: ['country=US', 'country=GB'], shortfall: 0, basis: 'top 2 by traffic share on baseline v126' },
+    ],
+    [
+      'from the candidate without a baseline',
+      null,
+      { names: ['country=US', 'country=GB'], shortfall: 0, basis: "top 2 by the candidate's own traffic share (no baseline)" },
+    ],
     [
       'filled from the candidate when the baseline has too few',
       withMetrics(baselineSubject(), (m) => (m.slices = m.slices.slice(5))),
-      { names: ['country=BR', 'country=US'], shortfall: 0, basis: "top 2 by traffic share on baseline v126 (which has 1; 1 more by the candidate's share)" },
+      {
+        names: ['country=BR', 'country=US'],
+        shortfall: 0,
+        basis: "top 2 by traffic share on baseline v126 (which has 1; 1 more by the candidate's share)",
+      },
     ],
   ])('top-k %s', (_case, baseline, expected) => {
     expect(selectSlices(candidateSubject().metrics.slices, baseline, { topKByTraffic: 2 })).toEqual(expected);

@@ -29,15 +29,23 @@ export function selectSlices(candidate: readonly SliceMetrics[], baseline: GateS
   const fromBaseline = names.length;
   if (fromBaseline < k) {
     const chosen = new Set(names);
-    names.push(...byTraffic(candidate).filter((name) => !chosen.has(name)).slice(0, k - fromBaseline));
+    names.push(
+      ...byTraffic(candidate)
+        .filter((name) => !chosen.has(name))
+        .slice(0, k - fromBaseline),
+    );
   }
   const filled = names.length - fromBaseline;
-  const basis = `top ${k} by traffic share on baseline v${baseline.modelVersion}${filled > 0 ? ` (which has ${fromBaseline}; ${filled} more by the candidate's share)` : ''}`;
+  const basis =
+    `top ${k} by traffic share on baseline ` +
+    `v${baseline.modelVersion}${filled > 0 ? ` (which has ${fromBaseline}; ${filled} more by the candidate's share)` : ''}`;
   return { names, shortfall: k - names.length, basis };
 }
 
 function byTraffic(slices: readonly SliceMetrics[]): string[] {
-  return [...slices].sort((a, b) => b.trafficShare - a.trafficShare || (a.slice < b.slice ? -1 : a.slice > b.slice ? 1 : 0)).map((slice) => slice.slice);
+  return [...slices]
+    .sort((a, b) => b.trafficShare - a.trafficShare || (a.slice < b.slice ? -1 : a.slice > b.slice ? 1 : 0))
+    .map((slice) => slice.slice);
 }
 
 const indexes = new WeakMap<readonly SliceMetrics[], Map<string, SliceMetrics>>();

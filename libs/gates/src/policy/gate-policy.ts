@@ -24,7 +24,10 @@ export interface GatePolicy {
    * Absent in documents that never set it (their content hash is unchanged).
    */
   trustedSigners?: TrustedSigner[];
-  /** How far a reproduction's metrics may be from the original's (ReproductionRecorded); a metric not listed must match exactly. Absent when never set. */
+  /**
+   * How far a reproduction's metrics may be from the original's (ReproductionRecorded); a metric not listed
+   * must match exactly. Absent when never set.
+   */
   reproduction?: ReproductionTolerance;
 }
 
@@ -58,7 +61,10 @@ export type SliceSelection = { names: string[] } | { topKByTraffic: number };
 /** `higher`: larger is better (AUC); `lower`: smaller is better (log loss, latency). */
 export type Direction = 'higher' | 'lower';
 
-/** Required change against the baseline: at least `absolute` and/or at least `relative` (fraction) in the better direction. Negative values allow a bounded regression. */
+/**
+ * Required change against the baseline: at least `absolute` and/or at least `relative` (fraction) in the
+ * better direction. Negative values allow a bounded regression.
+ */
 export interface ChangeRequirement {
   direction: Direction;
   absolute?: number;
@@ -108,6 +114,9 @@ export interface CanaryGuardrail {
   maxRegression?: Deviation;
   /** Which way is better for `maxRegression` (default `higher`): a regression is a drop for `higher`, a rise for `lower`. */
   direction?: Direction;
-  /** Largest allowed relative drop (fraction, e.g. 0.03 for a 3% CTR drop): the earlier spelling of `maxRegression: { relative }` with `direction: higher`. */
+  /**
+   * Largest allowed relative drop (fraction, e.g. 0.03 for a 3% CTR drop): the earlier spelling of
+   * `maxRegression: { relative }` with `direction: higher`.
+   */
   maxRelativeDrop?: number;
 }

@@ -21,7 +21,12 @@ const CHECK_METRIC_PLACE: { [K in CheckKind]: MetricPlace | null } = {
   'artifact-signature': null,
 };
 
-const PLACE_WORDS: Record<MetricPlace, string> = { overall: 'overall metric', slices: 'slice metric', fairness: 'group metric', operational: 'operational metric' };
+const PLACE_WORDS: Record<MetricPlace, string> = {
+  overall: 'overall metric',
+  slices: 'slice metric',
+  fairness: 'group metric',
+  operational: 'operational metric',
+};
 
 /** The model names a policy's patterns match, of those given. */
 export function modelsMatching(policy: GatePolicy, modelNames: readonly string[]): string[] {
@@ -37,10 +42,14 @@ export function modelsMatching(policy: GatePolicy, modelNames: readonly string[]
  */
 export function policyMetricWarnings(policy: GatePolicy, carried: CarriedMetrics | null): FieldError[] {
   const models = policy.models.join(', ');
-  if (!carried) return [{ field: 'models', message: `no version of a model matching ${models} is registered yet, so the metric names could not be checked` }];
+  if (!carried)
+    return [
+      { field: 'models', message: `no version of a model matching ${models} is registered yet, so the metric names could not be checked` },
+    ];
   const warnings: FieldError[] = [];
   const expect = (field: string, metric: string, place: MetricPlace, consequence: string) => {
-    if (!carried[place].has(metric)) warnings.push({ field, message: `no registered version of ${models} carries ${PLACE_WORDS[place]} "${metric}": ${consequence}` });
+    if (!carried[place].has(metric))
+      warnings.push({ field, message: `no registered version of ${models} carries ${PLACE_WORDS[place]} "${metric}": ${consequence}` });
   };
   policy.checks.forEach((check, index) => {
     const place = CHECK_METRIC_PLACE[check.kind];

@@ -30,7 +30,9 @@ export function selectPolicy(modelName: string, latestPolicies: readonly GatePol
 
 /** The policies in force: the latest published version of each, plus the built-in default unless a "default" was published. */
 export function policiesInForce(latestPublished: readonly GatePolicy[]): GatePolicy[] {
-  return latestPublished.some((policy) => policy.policyId === DEFAULT_POLICY.policyId) ? [...latestPublished] : [DEFAULT_POLICY, ...latestPublished];
+  return latestPublished.some((policy) => policy.policyId === DEFAULT_POLICY.policyId)
+    ? [...latestPublished]
+    : [DEFAULT_POLICY, ...latestPublished];
 }
 
 /** The policy governing a model now; the default's `*` pattern means there always is one. */

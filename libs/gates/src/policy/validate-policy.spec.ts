@@ -22,7 +22,12 @@ describe('validatePolicy', () => {
   });
 
   it.each<[string, (doc: Doc) => void, string, RegExp]>([
-    ['an unknown check kind', (d) => (d.checks[0].kind = 'auc-better'), 'checks[0].kind', /unknown check kind "auc-better"; expected one of metric-threshold/],
+    [
+      'an unknown check kind',
+      (d) => (d.checks[0].kind = 'auc-better'),
+      'checks[0].kind',
+      /unknown check kind "auc-better"; expected one of metric-threshold/,
+    ],
     ['a threshold of the wrong type', (d) => (d.checks[4].bound.below = '100ms'), 'checks[4].bound.below', /must be a number/],
     ['NaN as a threshold', (d) => (d.checks[2].maxGap = 'NaN'), 'checks[2].maxGap', /must be a number/],
     ['an infinite threshold', (d) => (d.checks[0].change.absolute = Infinity), 'checks[0].change.absolute', /finite/],
@@ -42,23 +47,108 @@ describe('validatePolicy', () => {
     ['a model pattern with a slash', (d) => (d.models = ['fraud/*']), 'models[0]', /prefix ending in/],
     ['a version of 0', (d) => (d.version = 0), 'version', /within/],
     ['a check metric that cannot be a metric name', (d) => (d.checks[0].metric = 'auc/roc'), 'checks[0].metric', /must be a metric name/],
-    ['a guardrail metric that cannot be a metric name', (d) => (d.guardrails.canary[1].metric = 'click rate'), 'guardrails.canary[1].metric', /must be a metric name/],
-    ['a tolerance key that cannot be a metric name', (d) => (d.guardrails.offlineOnlineTolerance['ndcg 20'] = 0.05), 'guardrails.offlineOnlineTolerance', /key "ndcg 20" must be a metric name/],
-    ['two spellings of one tolerance metric', (d) => (d.guardrails.offlineOnlineTolerance['ndcg@20'] = 0.04), 'guardrails.offlineOnlineTolerance', /key "ndcg@20" names the same metric as "ndcg_at_20"/],
-    ['a tolerance that is a string', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = '5%'), 'guardrails.offlineOnlineTolerance.ndcg_at_20', /must be a number/],
-    ['a negative tolerance for a metric', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = -0.05), 'guardrails.offlineOnlineTolerance.ndcg_at_20', /within/],
-    ['a relative tolerance below 0', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = { relative: -0.08 }), 'guardrails.offlineOnlineTolerance.ndcg_at_20.relative', /within/],
-    ['a tolerance object that says nothing', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = {}), 'guardrails.offlineOnlineTolerance.ndcg_at_20', /absolute and\/or relative/],
-    ['a tolerance object with an unknown key', (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = { percent: 8 }), 'guardrails.offlineOnlineTolerance.ndcg_at_20.percent', /unknown key/],
-    ['a regression allowance that is not an object', (d) => (d.guardrails.canary[1] = { metric: 'ctr', maxRegression: 0.03 }), 'guardrails.canary[1].maxRegression', /must be an object/],
-    ['a regression allowance with a NaN', (d) => (d.guardrails.canary[1] = { metric: 'ctr', maxRegression: { absolute: 'NaN' } }), 'guardrails.canary[1].maxRegression.absolute', /must be a number/],
-    ['an unknown direction', (d) => (d.guardrails.canary[1] = { metric: 'ctr', maxRegression: { relative: 0.03 }, direction: 'up' }), 'guardrails.canary[1].direction', /higher or lower/],
-    ['a direction without maxRegression', (d) => (d.guardrails.canary[0].direction = 'lower'), 'guardrails.canary[0].direction', /applies to maxRegression only/],
-    ['both spellings of a relative drop', (d) => (d.guardrails.canary[1].maxRegression = { relative: 0.03 }), 'guardrails.canary[1].maxRelativeDrop', /earlier spelling of maxRegression.relative/],
-    ['a guardrail with nothing to check', (d) => (d.guardrails.canary = [{ metric: 'ctr' }]), 'guardrails.canary[0]', /bound and\/or maxRegression/],
-    ['U+0000 in a tolerance key', (d) => (d.guardrails.offlineOnlineTolerance['ctr\u0000'] = 0.1), 'guardrails.offlineOnlineTolerance', /key "ctr\\u0000" must not contain U\+0000/],
-    ['a 1 MB tolerance key', (d) => (d.guardrails.offlineOnlineTolerance['m'.repeat(1024 * 1024)] = 0.1), 'guardrails.offlineOnlineTolerance', /at most 128 characters, got 1048576/],
-    ['1001 tolerance keys', (d) => (d.guardrails.offlineOnlineTolerance = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`m${i}`, 0.1]))), 'guardrails.offlineOnlineTolerance', /at most 1000 entries/],
+    [
+      'a guardrail metric that cannot be a metric name',
+      (d) => (d.guardrails.canary[1].metric = 'click rate'),
+      'guardrails.canary[1].metric',
+      /must be a metric name/,
+    ],
+    [
+      'a tolerance key that cannot be a metric name',
+      (d) => (d.guardrails.offlineOnlineTolerance['ndcg 20'] = 0.05),
+      'guardrails.offlineOnlineTolerance',
+      /key "ndcg 20" must be a metric name/,
+    ],
+    [
+      'two spellings of one tolerance metric',
+      (d) => (d.guardrails.offlineOnlineTolerance['ndcg@20'] = 0.04),
+      'guardrails.offlineOnlineTolerance',
+      /key "ndcg@20" names the same metric as "ndcg_at_20"/,
+    ],
+    [
+      'a tolerance that is a string',
+      (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = '5%'),
+      'guardrails.offlineOnlineTolerance.ndcg_at_20',
+      /must be a number/,
+    ],
+    [
+      'a negative tolerance for a metric',
+      (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = -0.05),
+      'guardrails.offlineOnlineTolerance.ndcg_at_20',
+      /within/,
+    ],
+    [
+      'a relative tolerance below 0',
+      (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = { relative: -0.08 }),
+      'guardrails.offlineOnlineTolerance.ndcg_at_20.relative',
+      /within/,
+    ],
+    [
+      'a tolerance object that says nothing',
+      (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = {}),
+      'guardrails.offlineOnlineTolerance.ndcg_at_20',
+      /absolute and\/or relative/,
+    ],
+    [
+      'a tolerance object with an unknown key',
+      (d) => (d.guardrails.offlineOnlineTolerance.ndcg_at_20 = { percent: 8 }),
+      'guardrails.offlineOnlineTolerance.ndcg_at_20.percent',
+      /unknown key/,
+    ],
+    [
+      'a regression allowance that is not an object',
+      (d) => (d.guardrails.canary[1] = { metric: 'ctr', maxRegression: 0.03 }),
+      'guardrails.canary[1].maxRegression',
+      /must be an object/,
+    ],
+    [
+      'a regression allowance with a NaN',
+      (d) => (d.guardrails.canary[1] = { metric: 'ctr', maxRegression: { absolute: 'NaN' } }),
+      'guardrails.canary[1].maxRegression.absolute',
+      /must be a number/,
+    ],
+    [
+      'an unknown direction',
+      (d) => (d.guardrails.canary[1] = { metric: 'ctr', maxRegression: { relative: 0.03 }, direction: 'up' }),
+      'guardrails.canary[1].direction',
+      /higher or lower/,
+    ],
+    [
+      'a direction without maxRegression',
+      (d) => (d.guardrails.canary[0].direction = 'lower'),
+      'guardrails.canary[0].direction',
+      /applies to maxRegression only/,
+    ],
+    [
+      'both spellings of a relative drop',
+      (d) => (d.guardrails.canary[1].maxRegression = { relative: 0.03 }),
+      'guardrails.canary[1].maxRelativeDrop',
+      /earlier spelling of maxRegression.relative/,
+    ],
+    [
+      'a guardrail with nothing to check',
+      (d) => (d.guardrails.canary = [{ metric: 'ctr' }]),
+      'guardrails.canary[0]',
+      /bound and\/or maxRegression/,
+    ],
+    [
+      'U+0000 in a tolerance key',
+      (d) => (d.guardrails.offlineOnlineTolerance['ctr\u0000'] = 0.1),
+      'guardrails.offlineOnlineTolerance',
+      /key "ctr\\u0000" must not contain U\+0000/,
+    ],
+    [
+      'a 1 MB tolerance key',
+      (d) => (d.guardrails.offlineOnlineTolerance['m'.repeat(1024 * 1024)] = 0.1),
+      'guardrails.offlineOnlineTolerance',
+      /at most 128 characters, got 1048576/,
+    ],
+    [
+      '1001 tolerance keys',
+      (d) => (d.guardrails.offlineOnlineTolerance = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`m${i}`, 0.1]))),
+      'guardrails.offlineOnlineTolerance',
+      /at most 1000 entries/,
+    ],
     ['a lone surrogate in the description', (d) => (d.description = 'seed \uD800'), 'description', /unpaired UTF-16 surrogate/],
     ['U+0000 in a slice name', (d) => (d.checks[1].slices = { names: ['us\u0000'] }), 'checks[1].slices.names[0]', /U\+0000/],
   ])('rejects %s with a precise error', (_case, change, field, message) => {
@@ -66,20 +156,26 @@ describe('validatePolicy', () => {
   });
 
   it('reads a document published before relative bounds and the naming rule as it was, so its content hash is unchanged', () => {
-    const published = { ...structuredClone(DEFAULT_POLICY), policyId: 'legacy', guardrails: { canary: [{ metric: 'ctr', maxRelativeDrop: 0.03 }], offlineOnlineTolerance: { precision_at_10: 0.05 } } };
+    const published = {
+      ...structuredClone(DEFAULT_POLICY),
+      policyId: 'legacy',
+      guardrails: { canary: [{ metric: 'ctr', maxRelativeDrop: 0.03 }], offlineOnlineTolerance: { precision_at_10: 0.05 } },
+    };
     const result = validatePolicy(structuredClone(published));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(policyContentHash(result.value)).toBe(policyContentHash(published));
   });
 
   it('accepts absolute and relative bounds per metric, and spells every metric name canonically', () => {
-    const result = validatePolicy(withChange((d) => {
-      d.checks[0].metric = 'AUC';
-      d.guardrails = {
-        canary: [{ metric: 'p99-latency-ms', maxRegression: { relative: 0.1, absolute: 15 }, direction: 'lower' }],
-        offlineOnlineTolerance: { 'ndcg@20': { absolute: 0.05, relative: 0.08 }, 'precision@10': { relative: 0.08 } },
-      };
-    }));
+    const result = validatePolicy(
+      withChange((d) => {
+        d.checks[0].metric = 'AUC';
+        d.guardrails = {
+          canary: [{ metric: 'p99-latency-ms', maxRegression: { relative: 0.1, absolute: 15 }, direction: 'lower' }],
+          offlineOnlineTolerance: { 'ndcg@20': { absolute: 0.05, relative: 0.08 }, 'precision@10': { relative: 0.08 } },
+        };
+      }),
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.value.checks[0]).toMatchObject({ metric: 'auc' });
     expect(result.value.guardrails).toEqual({

@@ -10,14 +10,24 @@ const lineage = (version: number, overrides: Partial<RunRegistered> = {}): Versi
 };
 const policy: GatePolicy = { ...DEFAULT_POLICY, reproduction: { metricTolerance: { auc: { absolute: 0.002 } } } };
 const compare = (reproduction: VersionLineage, withPolicy: GatePolicy = policy) =>
-  recordReproduction({ original: lineage(3), reproduction, policy: withPolicy, occurredAt: 1_700_000_000_000, producer: 'gate-validator', origin: { correlationId: 'c', requestId: null, principal: null }, causationId: 'run-7' });
+  recordReproduction({
+    original: lineage(3),
+    reproduction,
+    policy: withPolicy,
+    occurredAt: 1_700_000_000_000,
+    producer: 'gate-validator',
+    origin: { correlationId: 'c', requestId: null, principal: null },
+    causationId: 'run-7',
+  });
 const metrics = (overall: Record<string, number>) => ({ ...lineage(7).metrics, overall });
 
 describe('recordReproduction', () => {
   it('is EXACT when bytes, metrics, lineage and environment are the same', () => {
     const record = compare(lineage(7, { reproductionOf: 3 }));
     expect(record).toMatchObject({ modelVersion: 7, reproducedVersion: 3, outcome: 'EXACT', differences: [], lineageDifferences: [] });
-    expect(record.artifacts).toEqual([{ target: 'server', originalSha256: 'a'.repeat(64), reproducedSha256: 'a'.repeat(64), identical: true }]);
+    expect(record.artifacts).toEqual([
+      { target: 'server', originalSha256: 'a'.repeat(64), reproducedSha256: 'a'.repeat(64), identical: true },
+    ]);
     expect(record.envelope.subject).toEqual({ modelName: 'fraud-model', modelVersion: 7 });
     expect(compare(lineage(7)).envelope.eventId).toBe(record.envelope.eventId);
   });
@@ -32,7 +42,14 @@ describe('recordReproduction', () => {
     });
     expect(record.outcome).toBe('WITHIN_TOLERANCE');
     expect(record.metrics).toEqual([
-      { metric: 'auc', original: 0.912, reproduced: 0.9135, difference: expect.closeTo(0.0015, 12), allowed: '<= 0.002', outcome: 'WITHIN_TOLERANCE' },
+      {
+        metric: 'auc',
+        original: 0.912,
+        reproduced: 0.9135,
+        difference: expect.closeTo(0.0015, 12),
+        allowed: '<= 0.002',
+        outcome: 'WITHIN_TOLERANCE',
+      },
       { metric: 'calibration_slope', original: 1.01, reproduced: 1.01, difference: 0, allowed: 'exact', outcome: 'EXACT' },
     ]);
     expect(record.lineageDifferences).toEqual([{ field: 'environment.gpuDriver', original: '"535.104.05"', reproduced: '"550.54.15"' }]);
@@ -45,8 +62,18 @@ describe('recordReproduction', () => {
       'auc 0.905 vs 0.912: difference 0.007, beyond the allowed <= 0.002',
     ]);
     expect(compare({ ...lineage(7), metrics: metrics({ auc: 0.912, calibration_slope: 1.02 }) }).outcome).toBe('DIVERGED');
-    expect(compare({ ...lineage(7), metrics: metrics({ auc: 0.912 }) }).differences).toEqual(['calibration_slope is missing from the reproduction']);
-    const otherSeed = compare(lineage(7, { seeds: { framework: '43', numpy: '42', dataloader: '18446744073709551615' }, code: { ...lineage(7).code, commit: 'abc1234' } }));
-    expect(otherSeed).toMatchObject({ outcome: 'DIVERGED', differences: ['code.commit differs: "f3a9c21" → "abc1234"', 'seeds.framework differs: "42" → "43"'] });
+    expect(compare({ ...lineage(7), metrics: metrics({ auc: 0.912 }) }).differences).toEqual([
+      'calibration_slope is missing from the reproduction',
+    ]);
+    const otherSeed = compare(
+      lineage(7, {
+        seeds: { framework: '43', numpy: '42', dataloader: '18446744073709551615' },
+        code: { ...lineage(7).code, commit: 'abc1234' },
+      }),
+    );
+    expect(otherSeed).toMatchObject({
+      outcome: 'DIVERGED',
+      differences: ['code.commit differs: "f3a9c21" → "abc1234"', 'seeds.framework differs: "42" → "43"'],
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { buildEnvelope, type EventOrigin, type LineageDifference, type ReproducedArtifact, type ReproducedMetric, type ReproductionOutcome, type ReproductionRecorded } from '@modelreg/events';
+import {
+  buildEnvelope,
+  type EventOrigin,
+  type LineageDifference,
+  type ReproducedArtifact,
+  type ReproducedMetric,
+  type ReproductionOutcome,
+  type ReproductionRecorded,
+} from '@modelreg/events';
 import { diffLineage, type LineageDiff, type SetChanges, type ValueChange, type VersionLineage } from '@modelreg/lineage';
 import { canonicalJson } from '@modelreg/validation';
 import { decisionId } from '../decision-id';
@@ -33,20 +41,38 @@ export function recordReproduction(command: RecordReproduction): ReproductionRec
   const artifacts = compareArtifacts(original, reproduction);
   const metrics = compareMetrics(original, reproduction, policy);
   const lineageDifferences = lineageDifferencesOf(diffLineage(original, reproduction));
-  const environment = { originalFingerprint: original.environment.fingerprint, reproducedFingerprint: reproduction.environment.fingerprint, identical: original.environment.fingerprint === reproduction.environment.fingerprint };
+  const environment = {
+    originalFingerprint: original.environment.fingerprint,
+    reproducedFingerprint: reproduction.environment.fingerprint,
+    identical: original.environment.fingerprint === reproduction.environment.fingerprint,
+  };
   const diverging = [
-    ...artifacts.filter((artifact) => !artifact.originalSha256 || !artifact.reproducedSha256).map((artifact) => `the ${artifact.target} artifact is ${artifact.originalSha256 ? 'missing from the reproduction' : 'not in the original'}`),
+    ...artifacts
+      .filter((artifact) => !artifact.originalSha256 || !artifact.reproducedSha256)
+      .map(
+        (artifact) =>
+          `the ${artifact.target} artifact is ${artifact.originalSha256 ? 'missing from the reproduction' : 'not in the original'}`,
+      ),
     ...metrics.filter((metric) => metric.outcome === 'DIVERGED' || metric.outcome === 'MISSING').map(metricSentence),
     ...lineageDifferences.filter((difference) => INPUT_FIELDS.test(difference.field)).map(differenceSentence),
   ];
   const tolerated = [
-    ...artifacts.filter((artifact) => !artifact.identical && artifact.originalSha256 && artifact.reproducedSha256).map((artifact) => `the ${artifact.target} artifact's bytes differ (${artifact.originalSha256} → ${artifact.reproducedSha256})`),
+    ...artifacts
+      .filter((artifact) => !artifact.identical && artifact.originalSha256 && artifact.reproducedSha256)
+      .map((artifact) => `the ${artifact.target} artifact's bytes differ (${artifact.originalSha256} → ${artifact.reproducedSha256})`),
     ...metrics.filter((metric) => metric.outcome === 'WITHIN_TOLERANCE').map(metricSentence),
     ...lineageDifferences.filter((difference) => !INPUT_FIELDS.test(difference.field)).map(differenceSentence),
   ];
-  const outcome: ReproductionOutcome = diverging.length > 0 ? 'DIVERGED' : tolerated.length > 0 || !environment.identical ? 'WITHIN_TOLERANCE' : 'EXACT';
+  const outcome: ReproductionOutcome =
+    diverging.length > 0 ? 'DIVERGED' : tolerated.length > 0 || !environment.identical ? 'WITHIN_TOLERANCE' : 'EXACT';
   const policyReference = { policyId: policy.policyId, policyVersion: policy.version, contentHash: policyContentHash(policy) };
-  const eventId = decisionId({ reproduction: reproduction.modelName, version: reproduction.modelVersion, of: original.modelVersion, causationId: command.causationId, policyHash: policyReference.contentHash });
+  const eventId = decisionId({
+    reproduction: reproduction.modelName,
+    version: reproduction.modelVersion,
+    of: original.modelVersion,
+    causationId: command.causationId,
+    policyHash: policyReference.contentHash,
+  });
   return {
     envelope: buildEnvelope('ReproductionRecorded', {
       eventId,
@@ -97,7 +123,8 @@ function compareMetrics(original: VersionLineage, reproduction: VersionLineage, 
 /** The lineage diff flattened to fields (`code.commit`, `seeds.numpy`, `environment.packages.pypi:torch`), values as canonical JSON. */
 function lineageDifferencesOf(diff: LineageDiff): LineageDifference[] {
   const json = (value: unknown) => (value === null || value === undefined ? null : canonicalJson(value));
-  const values = (prefix: string, changes: ValueChange[]) => changes.map((change) => ({ field: `${prefix}.${change.field}`, original: json(change.from), reproduced: json(change.to) }));
+  const values = (prefix: string, changes: ValueChange[]) =>
+    changes.map((change) => ({ field: `${prefix}.${change.field}`, original: json(change.from), reproduced: json(change.to) }));
   const set = <T>(prefix: string, changes: SetChanges<T>, keyOf: (item: T) => string) => [
     ...changes.removed.map((item) => ({ field: `${prefix}.${keyOf(item)}`, original: json(item), reproduced: null })),
     ...changes.added.map((item) => ({ field: `${prefix}.${keyOf(item)}`, original: null, reproduced: json(item) })),
@@ -109,15 +136,23 @@ function lineageDifferencesOf(diff: LineageDiff): LineageDifference[] {
     ...set('features', diff.features, (feature) => feature.name),
     ...values('hyperparameters', diff.hyperparameters),
     ...values('seeds', diff.seeds),
-    ...values('environment', diff.environment.fields.filter((change) => change.field !== 'fingerprint')),
+    ...values(
+      'environment',
+      diff.environment.fields.filter((change) => change.field !== 'fingerprint'),
+    ),
     ...set('environment.packages', diff.environment.packages, (pkg) => `${pkg.ecosystem}:${pkg.name}`),
   ];
 }
 
 function metricSentence(metric: ReproducedMetric): string {
-  if (metric.outcome === 'MISSING') return `${metric.metric} is ${metric.original === null ? 'not in the original' : 'missing from the reproduction'}`;
+  if (metric.outcome === 'MISSING')
+    return `${metric.metric} is ${metric.original === null ? 'not in the original' : 'missing from the reproduction'}`;
   const verdict = metric.outcome === 'DIVERGED' ? 'beyond' : 'within';
-  return `${metric.metric} ${formatNumber(metric.reproduced as number)} vs ${formatNumber(metric.original as number)}: difference ${formatNumber(metric.difference as number)}, ${verdict} ${metric.allowed === 'exact' ? 'the comparison tolerance' : `the allowed ${metric.allowed}`}`;
+  return (
+    `${metric.metric} ${formatNumber(metric.reproduced as number)} vs ${formatNumber(metric.original as number)}: difference ` +
+    (`${formatNumber(metric.difference as number)}, ${verdict} ` +
+      `${metric.allowed === 'exact' ? 'the comparison tolerance' : `the allowed ${metric.allowed}`}`)
+  );
 }
 
 function differenceSentence(difference: LineageDifference): string {

@@ -38,7 +38,12 @@ export function recordArtifactSignature(rawBundle: unknown, artifactSha256: stri
   }
   const base = { bundle, keyId: parsed.keyHint };
   const mismatch = integrityProblem(parsed, artifactSha256, files);
-  return { ...base, manifest: signsSingleFile(parsed) ? 'file' : 'directory', integrity: mismatch ? 'mismatch' : 'match', reason: mismatch };
+  return {
+    ...base,
+    manifest: signsSingleFile(parsed) ? 'file' : 'directory',
+    integrity: mismatch ? 'mismatch' : 'match',
+    reason: mismatch,
+  };
 }
 
 /** Why the signed digests are not the artifact's, or null when they are. */
@@ -54,7 +59,9 @@ export function integrityProblem(bundle: ModelSigningBundle, artifactSha256: str
   const problems = [
     ...[...signed.keys()].filter((path) => !files.has(path)).map((path) => `${path} is signed but not in the artifact`),
     ...stored.filter(([path]) => !signed.has(path)).map(([path]) => `${path} is in the artifact but not signed`),
-    ...stored.filter(([path, sha256]) => signed.has(path) && signed.get(path) !== sha256).map(([path]) => `${path} differs from the signed file`),
+    ...stored
+      .filter(([path, sha256]) => signed.has(path) && signed.get(path) !== sha256)
+      .map(([path]) => `${path} differs from the signed file`),
   ];
   if (problems.length === 0) return null;
   const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : '';

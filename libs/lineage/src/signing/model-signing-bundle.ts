@@ -36,7 +36,8 @@ export class MalformedBundleError extends Error {
  */
 export function parseModelSigningBundle(bundle: unknown): ModelSigningBundle {
   const root = objectAt(bundle, 'bundle');
-  if (typeof root['mediaType'] !== 'string' || !root['mediaType'].startsWith('application/vnd.dev.sigstore.bundle')) fail('mediaType is not a sigstore bundle');
+  if (typeof root['mediaType'] !== 'string' || !root['mediaType'].startsWith('application/vnd.dev.sigstore.bundle'))
+    fail('mediaType is not a sigstore bundle');
   const envelope = objectAt(root['dsseEnvelope'], 'dsseEnvelope');
   const payloadType = envelope['payloadType'];
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) fail(`dsseEnvelope.payloadType must be ${IN_TOTO_PAYLOAD_TYPE}`);
@@ -46,7 +47,8 @@ export function parseModelSigningBundle(bundle: unknown): ModelSigningBundle {
   const signature = base64At(objectAt(signatures[0], 'dsseEnvelope.signatures[0]')['sig'], 'dsseEnvelope.signatures[0].sig');
   const material = objectAt(root['verificationMaterial'] ?? {}, 'verificationMaterial');
   const hint = material['publicKey'] === undefined ? undefined : objectAt(material['publicKey'], 'verificationMaterial.publicKey')['hint'];
-  if (hint !== undefined && (typeof hint !== 'string' || !SHA256.test(hint))) fail('verificationMaterial.publicKey.hint must be 64 lower-case hex digits');
+  if (hint !== undefined && (typeof hint !== 'string' || !SHA256.test(hint)))
+    fail('verificationMaterial.publicKey.hint must be 64 lower-case hex digits');
   const statement = readStatement(payload);
   return { payloadType, payload, signature, keyHint: hint ?? null, ...statement };
 }
@@ -56,7 +58,9 @@ function readStatement(payload: Buffer): Pick<ModelSigningBundle, 'resources' | 
   try {
     statement = objectAt(JSON.parse(payload.toString('utf8')), 'statement');
   } catch (error) {
-    throw error instanceof MalformedBundleError ? error : new MalformedBundleError(`the signed payload is not JSON: ${(error as Error).message}`);
+    throw error instanceof MalformedBundleError
+      ? error
+      : new MalformedBundleError(`the signed payload is not JSON: ${(error as Error).message}`);
   }
   if (statement['_type'] !== IN_TOTO_STATEMENT) fail(`the statement's _type must be ${IN_TOTO_STATEMENT}`);
   if (statement['predicateType'] !== MODEL_SIGNING_PREDICATE) fail(`the statement's predicateType must be ${MODEL_SIGNING_PREDICATE}`);
@@ -65,14 +69,18 @@ function readStatement(payload: Buffer): Pick<ModelSigningBundle, 'resources' | 
   const subjectDigest = objectAt(objectAt(subjects[0], 'subject[0]')['digest'], 'subject[0].digest')['sha256'];
   const predicate = objectAt(statement['predicate'], 'predicate');
   const serialization = objectAt(predicate['serialization'], 'predicate.serialization');
-  if (serialization['method'] !== 'files' || serialization['hash_type'] !== 'sha256') fail('only the `files` serialization with sha256 is supported (not shards)');
-  const ignorePaths = Array.isArray(serialization['ignore_paths']) ? serialization['ignore_paths'].filter((path): path is string => typeof path === 'string') : [];
+  if (serialization['method'] !== 'files' || serialization['hash_type'] !== 'sha256')
+    fail('only the `files` serialization with sha256 is supported (not shards)');
+  const ignorePaths = Array.isArray(serialization['ignore_paths'])
+    ? serialization['ignore_paths'].filter((path): path is string => typeof path === 'string')
+    : [];
   const list = predicate['resources'];
   if (!Array.isArray(list) || list.length === 0) fail('predicate.resources must list the signed files');
   const resources = list.map((item, index) => {
     const resource = objectAt(item, `predicate.resources[${index}]`);
     const { name, algorithm, digest } = resource;
-    if (typeof name !== 'string' || algorithm !== 'sha256' || typeof digest !== 'string' || !SHA256.test(digest)) fail(`predicate.resources[${index}] must have a name and a sha256 digest`);
+    if (typeof name !== 'string' || algorithm !== 'sha256' || typeof digest !== 'string' || !SHA256.test(digest))
+      fail(`predicate.resources[${index}] must have a name and a sha256 digest`);
     return { name, sha256: digest };
   });
   const root = createHash('sha256');

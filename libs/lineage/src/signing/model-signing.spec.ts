@@ -21,7 +21,7 @@ function tarDigests(bytes: Buffer, chunkSize: number): Map<string, string> {
 }
 
 describe('model-signing bundles', () => {
-  it('reads the tool\'s bundle: its key hint is the sha256 of the signer\'s PEM public key', () => {
+  it("reads the tool's bundle: its key hint is the sha256 of the signer's PEM public key", () => {
     const bundle = parseModelSigningBundle(json('model.bin.sig'));
     expect(bundle.keyHint).toBe(signerKeyId(trainer.publicKey));
     expect(bundle.resources).toEqual([{ name: '.', sha256: modelSha }]);
@@ -37,9 +37,15 @@ describe('model-signing bundles', () => {
   it('fails tampered bytes: the artifact is not what was signed', () => {
     const tampered = sha256(Buffer.concat([fixture('model.bin'), Buffer.from('x')]));
     const recorded = recordArtifactSignature(json('model.bin.sig'), tampered, null);
-    expect(recorded).toMatchObject({ integrity: 'mismatch', reason: `the signed file has sha256 ${modelSha}, the registered artifact ${tampered}` });
+    expect(recorded).toMatchObject({
+      integrity: 'mismatch',
+      reason: `the signed file has sha256 ${modelSha}, the registered artifact ${tampered}`,
+    });
     expect(verifyArtifactSignature(recorded, [trainer])).toMatchObject({ verified: false, reason: 'digest-mismatch' });
-    expect(reverifyArtifactSignature(recordArtifactSignature(json('model.bin.sig'), modelSha, null), tampered, [trainer])).toMatchObject({ verified: false, reason: 'digest-mismatch' });
+    expect(reverifyArtifactSignature(recordArtifactSignature(json('model.bin.sig'), modelSha, null), tampered, [trainer])).toMatchObject({
+      verified: false,
+      reason: 'digest-mismatch',
+    });
   });
 
   it('fails a signer no trusted key belongs to', () => {
@@ -61,7 +67,10 @@ describe('model-signing bundles', () => {
     const bundle = json('model.bin.sig') as { dsseEnvelope: { payload: string } };
     const statement = Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8').replace('model.bin', 'model.pt');
     bundle.dsseEnvelope.payload = Buffer.from(statement).toString('base64');
-    expect(verifyArtifactSignature(recordArtifactSignature(bundle, modelSha, null), [trainer])).toMatchObject({ verified: false, reason: 'bad-signature' });
+    expect(verifyArtifactSignature(recordArtifactSignature(bundle, modelSha, null), [trainer])).toMatchObject({
+      verified: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('records a malformed bundle with its fault, and fails it', () => {
@@ -95,10 +104,16 @@ describe('model-signing bundles', () => {
     expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), changed).reason).toBe('config.json differs from the signed file');
     const extra = new Map(files).set('backdoor.py', sha256(Buffer.from('import os')));
     const missing = new Map([...files].filter(([path]) => path !== 'config.json'));
-    expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), extra).reason).toBe('backdoor.py is in the artifact but not signed');
-    expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), missing).reason).toBe('config.json is signed but not in the artifact');
+    expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), extra).reason).toBe(
+      'backdoor.py is in the artifact but not signed',
+    );
+    expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), missing).reason).toBe(
+      'config.json is signed but not in the artifact',
+    );
     const ignored = new Map(files).set('.git/HEAD', sha256(Buffer.from('ref')));
     expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), ignored).integrity).toBe('match');
-    expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), null).reason).toBe('the bundle signs a directory, and the artifact is not a tar of one');
+    expect(recordArtifactSignature(json('model-dir.sig'), 'f'.repeat(64), null).reason).toBe(
+      'the bundle signs a directory, and the artifact is not a tar of one',
+    );
   });
 });

@@ -112,7 +112,10 @@ function paxPath(records: Buffer): string | null {
 }
 
 function normalize(path: string): string {
-  return path.replace(/^(\.\/)+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+  return path
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.$/, '');
 }
 
 function cString(field: Buffer): string {

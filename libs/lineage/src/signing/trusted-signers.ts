@@ -24,7 +24,9 @@ const CURVE_DIGESTS: Readonly<Record<string, string>> = { prime256v1: 'sha256', 
  * the form the model-signing tool records as the bundle's key hint.
  */
 export function signerKeyId(publicKeyPem: string): string {
-  return createHash('sha256').update(publicKeyObject(publicKeyPem).export({ type: 'spki', format: 'pem' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKeyObject(publicKeyPem).export({ type: 'spki', format: 'pem' }))
+    .digest('hex');
 }
 
 /** Why a PEM cannot be a trusted signer's key, or null when it can. */
@@ -50,10 +52,18 @@ export function dssePreAuthEncoding(payloadType: string, payload: Buffer): Buffe
  * trusted signer holds is `untrusted-signer`. Pure.
  */
 export function verifyArtifactSignature(signature: ArtifactSignature | null, trusted: readonly TrustedSigner[]): SignatureVerdict {
-  if (!signature) return { verified: false, reason: 'unsigned', keyId: null, explanation: 'no signature bundle was registered with the artifact' };
+  if (!signature)
+    return { verified: false, reason: 'unsigned', keyId: null, explanation: 'no signature bundle was registered with the artifact' };
   const keyId = signature.keyId;
-  if (signature.integrity === 'malformed') return { verified: false, reason: 'malformed', keyId, explanation: `the signature bundle is malformed: ${signature.reason}` };
-  if (signature.integrity === 'mismatch') return { verified: false, reason: 'digest-mismatch', keyId, explanation: `the artifact's bytes are not the signed ones: ${signature.reason}` };
+  if (signature.integrity === 'malformed')
+    return { verified: false, reason: 'malformed', keyId, explanation: `the signature bundle is malformed: ${signature.reason}` };
+  if (signature.integrity === 'mismatch')
+    return {
+      verified: false,
+      reason: 'digest-mismatch',
+      keyId,
+      explanation: `the artifact's bytes are not the signed ones: ${signature.reason}`,
+    };
   let bundle: ModelSigningBundle;
   try {
     bundle = parseModelSigningBundle(JSON.parse(signature.bundle));
@@ -71,18 +81,39 @@ export function verifyBundle(bundle: ModelSigningBundle, trusted: readonly Trust
   const candidates = keyId ? keyed.filter((entry) => entry.id === keyId) : keyed;
   if (candidates.length === 0) {
     const names = trusted.map((signer) => signer.name).join(', ') || 'none';
-    return { verified: false, reason: 'untrusted-signer', keyId, explanation: `signed by key ${keyId ?? '(unnamed)'}, which no trusted signer holds (trusted: ${names})` };
+    return {
+      verified: false,
+      reason: 'untrusted-signer',
+      keyId,
+      explanation: `signed by key ${keyId ?? '(unnamed)'}, which no trusted signer holds (trusted: ${names})`,
+    };
   }
   const message = dssePreAuthEncoding(bundle.payloadType, bundle.payload);
   const match = candidates.find((entry) => signatureVerifies(message, bundle.signature, entry.signer.publicKey));
-  if (match) return { verified: true, signer: match.signer.name, keyId: match.id, explanation: `signed by ${match.signer.name} (key ${match.id})` };
-  if (!keyId) return { verified: false, reason: 'untrusted-signer', keyId, explanation: 'the signature verifies with no trusted signer\'s key' };
+  if (match)
+    return { verified: true, signer: match.signer.name, keyId: match.id, explanation: `signed by ${match.signer.name} (key ${match.id})` };
+  if (!keyId)
+    return { verified: false, reason: 'untrusted-signer', keyId, explanation: "the signature verifies with no trusted signer's key" };
   const names = candidates.map((entry) => entry.signer.name).join(', ');
-  return { verified: false, reason: 'bad-signature', keyId, explanation: `the bundle names the key of ${names}, and its signature does not verify with it (another key signed, or the statement was altered)` };
+  return {
+    verified: false,
+    reason: 'bad-signature',
+    keyId,
+    explanation:
+      `the bundle names the key of ${names}, and its signature does not ` +
+      `verify with it (another key signed, or the statement was altered)`,
+  };
 }
 
-/** Re-checks a bundle offline against an artifact's sha256 and trusted keys (audit bundles); a directory's files were checked at registration. */
-export function reverifyArtifactSignature(signature: ArtifactSignature, artifactSha256: string, trusted: readonly TrustedSigner[]): SignatureVerdict {
+/**
+ * Re-checks a bundle offline against an artifact's sha256 and trusted keys (audit bundles); a directory's
+ * files were checked at registration.
+ */
+export function reverifyArtifactSignature(
+  signature: ArtifactSignature,
+  artifactSha256: string,
+  trusted: readonly TrustedSigner[],
+): SignatureVerdict {
   const verdict = verifyArtifactSignature(signature, trusted);
   if (!verdict.verified || signature.manifest !== 'file') return verdict;
   const problem = integrityProblem(parseModelSigningBundle(JSON.parse(signature.bundle)), artifactSha256, null);

@@ -14,7 +14,8 @@ export class ContractPipe<T extends z.ZodType> implements PipeTransform<unknown,
 
   transform(body: unknown): z.input<T> {
     const parsed = this.schema.safeParse(body, { error: contractMessage });
-    if (!parsed.success) throw new HttpException({ error: 'validation_failed', errors: contractFieldErrors(parsed.error) }, HttpStatus.UNPROCESSABLE_ENTITY);
+    if (!parsed.success)
+      throw new HttpException({ error: 'validation_failed', errors: contractFieldErrors(parsed.error) }, HttpStatus.UNPROCESSABLE_ENTITY);
     return body as z.input<T>;
   }
 }
@@ -23,7 +24,10 @@ export class ContractPipe<T extends z.ZodType> implements PipeTransform<unknown,
  * The request body of a route under its contract: validated by `schema` and documented as its
  * named component, so the OpenAPI document and the check cannot drift apart.
  */
-export function ContractBody(schema: z.ZodType, { required = true, description }: { required?: boolean; description?: string } = {}): ParameterDecorator {
+export function ContractBody(
+  schema: z.ZodType,
+  { required = true, description }: { required?: boolean; description?: string } = {},
+): ParameterDecorator {
   const validate = Body(new ContractPipe(required ? schema : schema.optional()));
   const document = ApiBody({ schema: schemaRef(schema), required, ...(description ? { description } : {}) });
   return (target, key, index) => {
@@ -34,7 +38,12 @@ export function ContractBody(schema: z.ZodType, { required = true, description }
 }
 
 /** A successful answer of a route under its contract: `schema` is its JSON body (or `null` for none). */
-export function ContractResponse(status: number, schema: z.ZodType | null, description: string, mediaType = 'application/json'): MethodDecorator & ClassDecorator {
+export function ContractResponse(
+  status: number,
+  schema: z.ZodType | null,
+  description: string,
+  mediaType = 'application/json',
+): MethodDecorator & ClassDecorator {
   return ApiResponse({ status, description, ...(schema ? { content: { [mediaType]: { schema: schemaRef(schema) } } } : {}) });
 }
 
@@ -47,7 +56,10 @@ export class QueryContractPipe<T extends z.ZodObject> implements PipeTransform<u
     if (parsed.success) return parsed.data;
     const errors = contractFieldErrors(parsed.error);
     const first = errors[0] as { field: string; message: string };
-    throw new HttpException({ error: 'bad_request', field: first.field, message: `${first.field} ${first.message}`, errors }, HttpStatus.BAD_REQUEST);
+    throw new HttpException(
+      { error: 'bad_request', field: first.field, message: `${first.field} ${first.message}`, errors },
+      HttpStatus.BAD_REQUEST,
+    );
   }
 }
 
@@ -58,8 +70,17 @@ export class QueryContractPipe<T extends z.ZodObject> implements PipeTransform<u
 export function ContractQuery(schema: z.ZodObject): ParameterDecorator {
   const validate = Query(new QueryContractPipe(schema));
   const documents = Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, parameter]) => {
-    const { $schema: _schema, description, ...json } = z.toJSONSchema(parameter, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-    return ApiQuery({ name, required: !parameter.safeParse(undefined).success, schema: json, ...(typeof description === 'string' ? { description } : {}) });
+    const {
+      $schema: _schema,
+      description,
+      ...json
+    } = z.toJSONSchema(parameter, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return ApiQuery({
+      name,
+      required: !parameter.safeParse(undefined).success,
+      schema: json,
+      ...(typeof description === 'string' ? { description } : {}),
+    });
   });
   return (target, key, index) => {
     validate(target, key, index);

@@ -26,7 +26,11 @@ describe('which dependency a failed request met', () => {
     ['a refused connection', socketError('ECONNREFUSED'), 'postgres'],
     ['a connection cut mid-query', new Error('Connection terminated unexpectedly'), 'postgres'],
     ['the pool timing out on connect', new Error('timeout exceeded when trying to connect'), 'postgres'],
-    ['kafkajs giving up on the broker', Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSNumberOfRetriesExceeded' }), 'kafka'],
+    [
+      'kafkajs giving up on the broker',
+      Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSNumberOfRetriesExceeded' }),
+      'kafka',
+    ],
     ['a wrapped connection error', new Error('loading the model failed', { cause: sqlError('57P01') }), 'postgres'],
     ['a retriable error that names no dependency', Object.assign(new Error('try again'), { retriable: true }), 'unknown'],
   ])('%s', (_case, error, dependency) => {
@@ -38,7 +42,10 @@ describe('which dependency a failed request met', () => {
     ['a syntax error', sqlError('42601')],
     ['a query canceled by statement timeout', sqlError('57014')],
     ['a programming error', new TypeError('cannot read properties of undefined')],
-    ['a kafkajs error it does not mark retriable', Object.assign(new Error('bad topic'), { name: 'KafkaJSNonRetriableError', retriable: false })],
+    [
+      'a kafkajs error it does not mark retriable',
+      Object.assign(new Error('bad topic'), { name: 'KafkaJSNonRetriableError', retriable: false }),
+    ],
     ['an error marked not retriable', Object.assign(new Error('invalid'), { retriable: false, dependency: 'postgres' })],
     ['not an error at all', 'boom'],
   ])('%s is not a dependency failure', (_case, error) => {

@@ -34,17 +34,37 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private describe(exception: unknown, request: Request): { status: number; fields: ProblemFields } {
     if (exception instanceof EventTooLargeError) {
-      return { status: HttpStatus.PAYLOAD_TOO_LARGE, fields: { error: 'event_too_large', field: 'body', message: exception.message, eventBytes: exception.bytes, limitBytes: exception.limit } };
+      return {
+        status: HttpStatus.PAYLOAD_TOO_LARGE,
+        fields: {
+          error: 'event_too_large',
+          field: 'body',
+          message: exception.message,
+          eventBytes: exception.bytes,
+          limitBytes: exception.limit,
+        },
+      };
     }
     const failure = dependencyFailure(exception);
     if (failure) {
-      this.logger.warn('dependency unavailable', { dependency: failure.dependency, method: request.method, path: request.path, error: failure.message });
+      this.logger.warn('dependency unavailable', {
+        dependency: failure.dependency,
+        method: request.method,
+        path: request.path,
+        error: failure.message,
+      });
       request.res?.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      return { status: HttpStatus.SERVICE_UNAVAILABLE, fields: { error: 'dependency_unavailable', dependency: failure.dependency, retriable: true, message: failure.message } };
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        fields: { error: 'dependency_unavailable', dependency: failure.dependency, retriable: true, message: failure.message },
+      };
     }
     if (exception instanceof HttpException) return { status: exception.getStatus(), fields: fieldsOf(exception) };
     this.logger.error('request failed', { method: request.method, path: request.path, error: exception });
-    return { status: HttpStatus.INTERNAL_SERVER_ERROR, fields: { error: 'internal_error', message: 'the request failed inside the service; its log has the details' } };
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      fields: { error: 'internal_error', message: 'the request failed inside the service; its log has the details' },
+    };
   }
 }
 
@@ -52,7 +72,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 function fieldsOf(exception: HttpException): ProblemFields {
   const body = exception.getResponse();
   const status = exception.getStatus();
-  if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string' && !('statusCode' in body)) return body as ProblemFields;
+  if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string' && !('statusCode' in body))
+    return body as ProblemFields;
   const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
   return { error: errorCodeForStatus(status), message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) };
 }

@@ -15,7 +15,13 @@ describe('problem details (RFC 9457)', () => {
   });
 
   it('joins several field errors into the detail when there is no message', () => {
-    const document = problemDocument(422, { error: 'validation_failed', errors: [{ field: 'metrics.auc', message: 'must be finite' }, { field: 'seeds', message: 'is required' }] });
+    const document = problemDocument(422, {
+      error: 'validation_failed',
+      errors: [
+        { field: 'metrics.auc', message: 'must be finite' },
+        { field: 'seeds', message: 'is required' },
+      ],
+    });
     expect(document['detail']).toBe('metrics.auc: must be finite; seeds: is required');
     expect(document['errors']).toHaveLength(2);
     expect(document).not.toHaveProperty('instance');

@@ -26,7 +26,8 @@ export interface ProblemFields {
  * `{error, field, message}` bodies keep working.
  */
 export function problemDocument(status: number, fields: ProblemFields, instance?: string): Record<string, unknown> {
-  const detail = fields.message ?? fields.errors?.map((error) => `${error.field}: ${error.message}`).join('; ') ?? STATUS_CODES[status] ?? 'error';
+  const detail =
+    fields.message ?? fields.errors?.map((error) => `${error.field}: ${error.message}`).join('; ') ?? STATUS_CODES[status] ?? 'error';
   return {
     type: `${PROBLEM_TYPE_BASE}${encodeURIComponent(fields.error)}`,
     title: STATUS_CODES[status] ?? 'Error',
@@ -41,11 +42,17 @@ export function problemDocument(status: number, fields: ProblemFields, instance?
 /** Answers with a problem document; the request's path is its `instance`. */
 export function sendProblem(response: Response, status: number, fields: ProblemFields): void {
   const instance = (response.req as { originalUrl?: string } | undefined)?.originalUrl?.split('?')[0];
-  response.status(status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(problemDocument(status, fields, instance)));
+  response
+    .status(status)
+    .type(PROBLEM_MEDIA_TYPE)
+    .send(JSON.stringify(problemDocument(status, fields, instance)));
 }
 
 /** The error code for a status when a thrown exception names none (Nest's own 404 for an unknown route). */
 export function errorCodeForStatus(status: number): string {
   const text = STATUS_CODES[status] ?? 'error';
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }

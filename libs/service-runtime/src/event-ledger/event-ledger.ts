@@ -39,15 +39,24 @@ export class EventLedger {
    * undecodable records. Resolves to the number of events applied.
    */
   applyBatch(batch: PartitionBatch, apply: ApplyEvents): Promise<number> {
-    return this.settle(batch, async (client, fresh) => ({ applied: fresh.length, rejected: fresh.length > 0 ? ((await apply(client, fresh)) ?? []) : [] }));
+    return this.settle(batch, async (client, fresh) => ({
+      applied: fresh.length,
+      rejected: fresh.length > 0 ? ((await apply(client, fresh)) ?? []) : [],
+    }));
   }
 
   /** Dead-letters the batch's new events with `reason` (and its undecodable records), recording their ids as applied. */
   async deadLetterBatch(batch: PartitionBatch, reason: string): Promise<void> {
-    await this.settle(batch, async (_client, fresh) => ({ applied: 0, rejected: fresh.map((consumed) => ({ source: consumed.source, reason })) }));
+    await this.settle(batch, async (_client, fresh) => ({
+      applied: 0,
+      rejected: fresh.map((consumed) => ({ source: consumed.source, reason })),
+    }));
   }
 
-  private async settle(batch: PartitionBatch, work: (client: PoolClient, fresh: ConsumedEvent[]) => Promise<{ applied: number; rejected: DeadLetter[] }>): Promise<number> {
+  private async settle(
+    batch: PartitionBatch,
+    work: (client: PoolClient, fresh: ConsumedEvent[]) => Promise<{ applied: number; rejected: DeadLetter[] }>,
+  ): Promise<number> {
     let reasons: string[] = [];
     const applied = await withTransaction(this.pool, async (client) => {
       // First, before any table is named: a transaction that waited here resolves the schema's tables after the holder committed.
@@ -69,9 +78,18 @@ export class EventLedger {
       const fresh = await this.claim(client, believed);
       const { applied, rejected } = await work(client, fresh);
       const undecodable = batch.undecodable.filter((letter) => BigInt(letter.source.offset) >= position);
-      const invalidIds = unrecordable.map((consumed) => ({ source: consumed.source, reason: `invalid event id: ${JSON.stringify(consumed.event.data.envelope.eventId)} is not a UUID` }));
-      const letters = [...undecodable, ...misplaced, ...invalidIds, ...refused, ...rejected].sort((a, b) => (BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1));
-      await enqueueOutbox(client, this.schema, letters.map((letter) => deadLetterMessage(this.deadLetterTopic, this.consumerGroup, letter)));
+      const invalidIds = unrecordable.map((consumed) => ({
+        source: consumed.source,
+        reason: `invalid event id: ${JSON.stringify(consumed.event.data.envelope.eventId)} is not a UUID`,
+      }));
+      const letters = [...undecodable, ...misplaced, ...invalidIds, ...refused, ...rejected].sort((a, b) =>
+        BigInt(a.source.offset) < BigInt(b.source.offset) ? -1 : 1,
+      );
+      await enqueueOutbox(
+        client,
+        this.schema,
+        letters.map((letter) => deadLetterMessage(this.deadLetterTopic, this.consumerGroup, letter)),
+      );
       await this.advance(client, batch);
       reasons = letters.map((letter) => letter.reason);
       return applied;
@@ -83,7 +101,8 @@ export class EventLedger {
   /** The partition's next offset, its row locked so concurrent members apply one after the other. */
   private async lockPosition(client: PoolClient, batch: PartitionBatch): Promise<bigint> {
     const position = await client.query(
-      `SELECT next_offset::text AS next FROM ${this.schema}.consumer_positions WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
+      `SELECT next_offset::text AS next FROM ${this.schema}.consumer_positions ` +
+        `WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE`,
       [this.consumerGroup, batch.topic, batch.partition],
     );
     return BigInt((position.rows[0] as { next: string } | undefined)?.next ?? '0');
@@ -92,7 +111,9 @@ export class EventLedger {
   /** The events whose ids were not applied before, each once (the first occurrence): a redelivery is a no-op, not a chain break. */
   private async notApplied(client: PoolClient, candidates: ConsumedEvent[]): Promise<ConsumedEvent[]> {
     if (candidates.length === 0) return [];
-    const seen = await client.query(`SELECT event_id FROM ${this.schema}.applied_events WHERE event_id = ANY($1::uuid[])`, [candidates.map((c) => c.event.data.envelope.eventId)]);
+    const seen = await client.query(`SELECT event_id FROM ${this.schema}.applied_events WHERE event_id = ANY($1::uuid[])`, [
+      candidates.map((c) => c.event.data.envelope.eventId),
+    ]);
     const applied = new Set((seen.rows as Array<{ event_id: string }>).map((row) => row.event_id));
     return candidates.filter((c) => {
       const id = c.event.data.envelope.eventId;
@@ -124,7 +145,8 @@ export class EventLedger {
   private async advance(client: PoolClient, batch: PartitionBatch): Promise<void> {
     await client.query(
       `INSERT INTO ${this.schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET next_offset = GREATEST(consumer_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`,
+       ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET next_offset =
+         GREATEST(consumer_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`,
       [this.consumerGroup, batch.topic, batch.partition, batch.nextOffset],
     );
   }

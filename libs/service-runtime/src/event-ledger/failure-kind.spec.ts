@@ -8,8 +8,14 @@ function pgError(code: string, message = `error ${code}`, detail?: string): Erro
 
 describe('failure classification: an outage is retried, a failure caused by the event is not', () => {
   it.each([
-    ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' })],
-    ['refused on every address', new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })], '')],
+    [
+      'connection refused',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' }),
+    ],
+    [
+      'refused on every address',
+      new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })], ''),
+    ],
     ['connection terminated', new Error('Connection terminated unexpectedly')],
     ['pool connect timeout', new Error('timeout exceeded when trying to connect')],
     ['a broken client', new Error('Client has encountered a connection error and is not queryable')],
@@ -23,7 +29,13 @@ describe('failure classification: an outage is retried, a failure caused by the 
     ['Kafka unavailable', new KafkaUnavailableError('publishing 1 message(s) failed')],
     ['Postgres unavailable', new PostgresUnavailableError('postgres unreachable')],
     ['a marked error of another adapter', Object.assign(new Error('s3 down'), { retriable: true })],
-    ['kafkajs giving up on a retriable cause', Object.assign(new Error('retries exceeded', { cause: Object.assign(new Error('broker gone'), { retriable: true }) }), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false })],
+    [
+      'kafkajs giving up on a retriable cause',
+      Object.assign(new Error('retries exceeded', { cause: Object.assign(new Error('broker gone'), { retriable: true }) }), {
+        name: 'KafkaJSNumberOfRetriesExceeded',
+        retriable: false,
+      }),
+    ],
     ['a handler error caused by an outage', new Error('could not record', { cause: pgError('57P01') })],
     ['a missing table 42P01 (every event would fail alike)', pgError('42P01', 'relation "projections.models" does not exist')],
     ['no privilege 42501', pgError('42501')],
@@ -47,7 +59,9 @@ describe('failure classification: an outage is retried, a failure caused by the 
   });
 
   it('gives the handler failure as a reason with the SQLSTATE and detail when Postgres said so', () => {
-    expect(handlerFailureReason(pgError('22P05', 'unsupported Unicode escape sequence', '\\u0000 cannot be converted to text.'))).toBe('handler failed: unsupported Unicode escape sequence (SQLSTATE 22P05): \\u0000 cannot be converted to text.');
+    expect(handlerFailureReason(pgError('22P05', 'unsupported Unicode escape sequence', '\\u0000 cannot be converted to text.'))).toBe(
+      'handler failed: unsupported Unicode escape sequence (SQLSTATE 22P05): \\u0000 cannot be converted to text.',
+    );
     expect(handlerFailureReason(new Error('unhandled event'))).toBe('handler failed: unhandled event');
   });
 });

@@ -14,7 +14,12 @@ export function isRetriable(error: unknown): boolean {
   for (let depth = 0; current instanceof Error && depth < 8; depth += 1) {
     const marked = (current as { retriable?: unknown }).retriable;
     if (typeof marked === 'boolean' && current.name !== 'KafkaJSNumberOfRetriesExceeded') return marked;
-    if (isPostgresConnectionError(current) || RETRY_SQLSTATE.test(sqlState(current)) || ENVIRONMENT_SQLSTATE_CLASSES.has(sqlState(current).slice(0, 2))) return true;
+    if (
+      isPostgresConnectionError(current) ||
+      RETRY_SQLSTATE.test(sqlState(current)) ||
+      ENVIRONMENT_SQLSTATE_CLASSES.has(sqlState(current).slice(0, 2))
+    )
+      return true;
     if (current instanceof AggregateError && current.errors.some(isRetriable)) return true;
     current = current.cause;
   }

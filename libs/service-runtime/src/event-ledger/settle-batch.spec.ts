@@ -11,7 +11,13 @@ function batch(count: number, undecodableAt: number[] = []): PartitionBatch {
   return {
     topic: 'lineage',
     partition: 0,
-    events: records.filter((offset) => !undecodableAt.includes(offset)).map((offset) => ({ source: source(offset), timestamp: 0, event: { type: 'RunRegistered' as const, data: exampleRunRegistered('m', offset + 1) } })),
+    events: records
+      .filter((offset) => !undecodableAt.includes(offset))
+      .map((offset) => ({
+        source: source(offset),
+        timestamp: 0,
+        event: { type: 'RunRegistered' as const, data: exampleRunRegistered('m', offset + 1) },
+      })),
     undecodable: undecodableAt.map((offset) => ({ source: source(offset), reason: 'undecodable: not Avro' })),
     nextOffset: String(count),
   };
@@ -21,10 +27,20 @@ const offsets = (slice: PartitionBatch) => slice.events.map((consumed) => Number
 
 /** An in-memory ledger: a slice commits whole or not at all, in order, like the ledger's transactions. */
 function fakeLedger(options: { poison?: number[]; outageTries?: number; stopAfterPauses?: number } = {}) {
-  const state = { applied: [] as number[], deadLettered: [] as Array<{ offset: number; reason: string }>, undecodable: [] as number[], position: 0, applyCalls: 0, pauses: [] as number[], failures: [] as Array<{ retriable: boolean; retryInMs: number | null }> };
+  const state = {
+    applied: [] as number[],
+    deadLettered: [] as Array<{ offset: number; reason: string }>,
+    undecodable: [] as number[],
+    position: 0,
+    applyCalls: 0,
+    pauses: [] as number[],
+    failures: [] as Array<{ retriable: boolean; retryInMs: number | null }>,
+  };
   let outages = options.outageTries ?? 0;
   const commit = (slice: PartitionBatch) => {
-    expect(Number(slice.events[0]?.source.offset ?? slice.undecodable[0]?.source.offset ?? state.position)).toBeGreaterThanOrEqual(state.position);
+    expect(Number(slice.events[0]?.source.offset ?? slice.undecodable[0]?.source.offset ?? state.position)).toBeGreaterThanOrEqual(
+      state.position,
+    );
     state.undecodable.push(...slice.undecodable.map((letter) => Number(letter.source.offset)));
     state.position = Number(slice.nextOffset);
   };
@@ -67,16 +83,20 @@ describe('settling a batch', () => {
     expect(state).toMatchObject({ applied: [0, 1, 2, 3], deadLettered: [], position: 4, applyCalls: 13 });
   });
 
-  it('tries a failing batch a bounded number of times, then isolates the poison event, dead-letters it with the reason and applies the rest', async () => {
-    const { steps, state } = fakeLedger({ poison: [5] });
-    expect(await settleBatch(batch(16), steps, policy)).toBe(true);
-    expect(state.deadLettered).toEqual([{ offset: 5, reason: 'handler failed: unsupported Unicode escape sequence (SQLSTATE 22P05)' }]);
-    expect(state.applied).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-    expect(state.position).toBe(16);
-    // 3 tries of the whole batch, then one try per half on the way down to the event (log2 16 = 4 levels).
-    expect(state.applyCalls).toBeLessThanOrEqual(3 + 2 * 4);
-    expect(state.failures.filter((failure) => failure.retryInMs !== null)).toHaveLength(2);
-  });
+  it(
+    'tries a failing batch a bounded number of times, then isolates the ' +
+      'poison event, dead-letters it with the reason and applies the rest',
+    async () => {
+      const { steps, state } = fakeLedger({ poison: [5] });
+      expect(await settleBatch(batch(16), steps, policy)).toBe(true);
+      expect(state.deadLettered).toEqual([{ offset: 5, reason: 'handler failed: unsupported Unicode escape sequence (SQLSTATE 22P05)' }]);
+      expect(state.applied).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+      expect(state.position).toBe(16);
+      // 3 tries of the whole batch, then one try per half on the way down to the event (log2 16 = 4 levels).
+      expect(state.applyCalls).toBeLessThanOrEqual(3 + 2 * 4);
+      expect(state.failures.filter((failure) => failure.retryInMs !== null)).toHaveLength(2);
+    },
+  );
 
   it('isolates several poison events, the first and the last included, and keeps log order', async () => {
     const { steps, state } = fakeLedger({ poison: [0, 6, 7, 12] });

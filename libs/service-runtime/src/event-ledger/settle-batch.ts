@@ -39,7 +39,12 @@ export function splitBatch(batch: PartitionBatch): [PartitionBatch, PartitionBat
   const splitAt = BigInt((batch.events[middle] as PartitionBatch['events'][number]).source.offset);
   const before = (offset: string) => BigInt(offset) < splitAt;
   return [
-    { ...batch, events: batch.events.slice(0, middle), undecodable: batch.undecodable.filter((letter) => before(letter.source.offset)), nextOffset: splitAt.toString() },
+    {
+      ...batch,
+      events: batch.events.slice(0, middle),
+      undecodable: batch.undecodable.filter((letter) => before(letter.source.offset)),
+      nextOffset: splitAt.toString(),
+    },
     { ...batch, events: batch.events.slice(middle), undecodable: batch.undecodable.filter((letter) => !before(letter.source.offset)) },
   ];
 }

@@ -18,7 +18,12 @@ export class EventVerifier {
   ) {}
 
   /** Splits new events into those believed and those refused, moving the group's chain heads in the caller's transaction. */
-  async verify(client: PoolClient, schema: string, consumerGroup: string, events: ConsumedEvent[]): Promise<{ believed: ConsumedEvent[]; refused: DeadLetter[] }> {
+  async verify(
+    client: PoolClient,
+    schema: string,
+    consumerGroup: string,
+    events: ConsumedEvent[],
+  ): Promise<{ believed: ConsumedEvent[]; refused: DeadLetter[] }> {
     const signed = events.filter((consumed) => this.signedTopics.has(consumed.source.topic));
     if (signed.length === 0) return { believed: events, refused: [] };
     const heads = await this.loadHeads(client, schema, consumerGroup, signed);
@@ -28,7 +33,14 @@ export class EventVerifier {
       const role = this.signedTopics.get(consumed.source.topic);
       if (!role) return true;
       const stream = streamOf(consumed);
-      const checked = checkEvent(this.codec, this.keyring, role, consumed.source.value ?? Buffer.alloc(0), consumed.event.data.envelope, heads.get(stream) ?? null);
+      const checked = checkEvent(
+        this.codec,
+        this.keyring,
+        role,
+        consumed.source.value ?? Buffer.alloc(0),
+        consumed.event.data.envelope,
+        heads.get(stream) ?? null,
+      );
       if (!checked.ok) {
         refused.push({ source: consumed.source, reason: `refused: ${checked.reason}` });
         return false;
@@ -37,11 +49,21 @@ export class EventVerifier {
       moved.add(stream);
       return true;
     });
-    await this.saveHeads(client, schema, consumerGroup, [...moved].map((stream) => [stream, heads.get(stream) as string]));
+    await this.saveHeads(
+      client,
+      schema,
+      consumerGroup,
+      [...moved].map((stream) => [stream, heads.get(stream) as string]),
+    );
     return { believed, refused };
   }
 
-  private async loadHeads(client: PoolClient, schema: string, consumerGroup: string, events: ConsumedEvent[]): Promise<Map<string, string>> {
+  private async loadHeads(
+    client: PoolClient,
+    schema: string,
+    consumerGroup: string,
+    events: ConsumedEvent[],
+  ): Promise<Map<string, string>> {
     const streams = [...new Set(events.map(streamOf))];
     const rows = await client.query(
       `SELECT topic || E'\\n' || stream_key AS stream, head_hash FROM ${schema}.verified_chain_heads

@@ -17,13 +17,17 @@ describe('service metrics', () => {
     const pool = { query: async () => ({ rows: [{ value: 7 }] }) } as never;
     metrics.watchOutbox('ingestion', pool, () => ({ appended, deadLettered: 0, foundOnLog: 0 }));
     let text = await metrics.registry.metrics();
-    expect(text).toContain('modelreg_consumer_lag_records{group="group-a",topic="modelreg.lineage.v1",partition="2",service="test-service"} 5');
+    expect(text).toContain(
+      'modelreg_consumer_lag_records{group="group-a",topic="modelreg.lineage.v1",partition="2",service="test-service"} 5',
+    );
     expect(text).toContain('modelreg_outbox_depth{outbox="ingestion",service="test-service"} 7');
     expect(text).toContain('modelreg_outbox_appended_total{outbox="ingestion",service="test-service"} 3');
     lag = 0n;
     appended = 10;
     text = await metrics.registry.metrics();
-    expect(text).toContain('modelreg_consumer_lag_records{group="group-a",topic="modelreg.lineage.v1",partition="2",service="test-service"} 0');
+    expect(text).toContain(
+      'modelreg_consumer_lag_records{group="group-a",topic="modelreg.lineage.v1",partition="2",service="test-service"} 0',
+    );
     expect(text).toContain('modelreg_outbox_appended_total{outbox="ingestion",service="test-service"} 10');
     // A new relay for the same outbox starts counting from 0: its appends add to the total.
     appended = 2;

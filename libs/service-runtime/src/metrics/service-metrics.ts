@@ -33,9 +33,25 @@ export class ServiceMetrics {
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry, prefix: 'modelreg_' });
-    this.httpDuration = new Histogram({ name: 'modelreg_http_request_duration_seconds', help: 'HTTP request latency by method, route template and status.', labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers: [this.registry] });
-    this.deadLetters = new Counter({ name: 'modelreg_dead_letters_total', help: 'Records sent to the dead-letter topic by this service, by kind of reason.', labelNames: ['reason'], registers: [this.registry] });
-    this.gateDecisions = new Counter({ name: 'modelreg_gate_decisions_total', help: 'Gate decisions made, by verdict and trigger.', labelNames: ['verdict', 'trigger'], registers: [this.registry] });
+    this.httpDuration = new Histogram({
+      name: 'modelreg_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers: [this.registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'modelreg_dead_letters_total',
+      help: 'Records sent to the dead-letter topic by this service, by kind of reason.',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.gateDecisions = new Counter({
+      name: 'modelreg_gate_decisions_total',
+      help: 'Gate decisions made, by verdict and trigger.',
+      labelNames: ['verdict', 'trigger'],
+      registers: [this.registry],
+    });
     this.registerWatchedMetrics();
   }
 
@@ -44,7 +60,10 @@ export class ServiceMetrics {
     for (const reason of reasons) this.deadLetters.inc({ reason: deadLetterReasonKind(reason) });
   }
 
-  /** Outbox depth and the age of its oldest row (read from Postgres at each scrape), and the relay's counters. Watching the same schema again replaces the earlier relay. */
+  /**
+   * Outbox depth and the age of its oldest row (read from Postgres at each scrape), and the relay's counters.
+   * Watching the same schema again replaces the earlier relay.
+   */
   watchOutbox(schema: string, pool: Pool, counters: () => RelayCounters): void {
     this.outboxes.set(schema, { pool, counters });
     // A new relay counts from 0: what it reports from now on adds to the totals.
@@ -83,7 +102,8 @@ export class ServiceMetrics {
       labelNames: ['outbox'],
       registers: [this.registry],
       async collect() {
-        for (const row of await outboxQuery('SELECT count(*)::int AS value FROM $SCHEMA.outbox')) this.set({ outbox: row.outbox }, row.value);
+        for (const row of await outboxQuery('SELECT count(*)::int AS value FROM $SCHEMA.outbox'))
+          this.set({ outbox: row.outbox }, row.value);
       },
     });
     new Gauge({
@@ -92,7 +112,10 @@ export class ServiceMetrics {
       labelNames: ['outbox'],
       registers: [this.registry],
       async collect() {
-        for (const row of await outboxQuery('SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS value FROM $SCHEMA.outbox')) this.set({ outbox: row.outbox }, row.value);
+        for (const row of await outboxQuery(
+          'SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS value FROM $SCHEMA.outbox',
+        ))
+          this.set({ outbox: row.outbox }, row.value);
       },
     });
     for (const [key, name, help] of [
@@ -122,19 +145,31 @@ export class ServiceMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [group, lags] of consumers) for (const lag of lags()) this.set({ group, topic: lag.topic, partition: String(lag.partition) }, Number(lag.lag));
+        for (const [group, lags] of consumers)
+          for (const lag of lags()) this.set({ group, topic: lag.topic, partition: String(lag.partition) }, Number(lag.lag));
       },
     });
   }
 
   /** A value read at each scrape, e.g. replay progress. */
   watchValue(name: string, help: string, read: () => number): void {
-    new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
   }
 }
 
 /** "handler failed: …" → "handler_failed"; "undecodable: …" → "undecodable". */
 export function deadLetterReasonKind(reason: string): string {
-  const kind = (reason.split(':')[0] ?? '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const kind = (reason.split(':')[0] ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return kind.length > 0 && kind.length <= 40 ? kind : 'other';
 }

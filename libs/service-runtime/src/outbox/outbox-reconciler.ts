@@ -1,4 +1,12 @@
-import { partitionEnds, readLogRanges, type Kafka, type LogRange, type OutgoingMessage, type PartitionEnds, type RecordAt } from '@modelreg/kafka';
+import {
+  partitionEnds,
+  readLogRanges,
+  type Kafka,
+  type LogRange,
+  type OutgoingMessage,
+  type PartitionEnds,
+  type RecordAt,
+} from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
 import { deleteAppended, queuedTopics, readPositions, savePositions, type LogPosition } from './outbox-tables';
 
@@ -24,14 +32,21 @@ export function stampOutboxRow(message: OutgoingMessage, outbox: string, id: str
  * this outbox has had its row deleted. Returns how many queued rows were found, and the topics now
  * positioned.
  */
-export async function reconcileWithLog(client: PoolClient, kafka: Kafka, outbox: string, deadLetterTopic: string): Promise<{ removed: number; topics: string[] }> {
+export async function reconcileWithLog(
+  client: PoolClient,
+  kafka: Kafka,
+  outbox: string,
+  deadLetterTopic: string,
+): Promise<{ removed: number; topics: string[] }> {
   const topics = [...new Set([...(await queuedTopics(client, outbox)), deadLetterTopic])];
   const known = await readPositions(client, outbox, topics);
   const ends = await partitionEnds(kafka, topics);
   const ranges = rangesToReconcile(ends, known);
   const ours = (record: RecordAt) => record.message.headers?.[OUTBOX_HEADERS.outbox]?.toString() === outbox;
   const records = await readLogRanges(kafka, ranges, { keep: ours, timeoutMs: 60_000 });
-  const ids = records.map((record) => record.message.headers?.[OUTBOX_HEADERS.id]?.toString()).filter((id): id is string => id !== undefined);
+  const ids = records
+    .map((record) => record.message.headers?.[OUTBOX_HEADERS.id]?.toString())
+    .filter((id): id is string => id !== undefined);
   const atEnd: LogPosition[] = ends.map((end) => ({ topic: end.topic, partition: end.partition, scanFrom: end.high }));
   const removed = await deleteAppended(client, outbox, ids, atEnd);
   return { removed, topics: [...new Set(ends.map((end) => end.topic))] };
@@ -57,5 +72,10 @@ export async function positionNewTopics(client: PoolClient, kafka: Kafka, outbox
   const fresh = topics.filter((topic) => !positioned.has(topic));
   if (fresh.length === 0) return;
   const ends = await partitionEnds(kafka, fresh);
-  await savePositions(client, outbox, ends.map((end) => ({ topic: end.topic, partition: end.partition, scanFrom: end.high })), true);
+  await savePositions(
+    client,
+    outbox,
+    ends.map((end) => ({ topic: end.topic, partition: end.partition, scanFrom: end.high })),
+    true,
+  );
 }

@@ -6,7 +6,15 @@ import { DLQ_HEADERS, HEADER_EVENT_ID, KafkaEventPublisher, type OutgoingMessage
 import { createJsonLogger } from '@modelreg/logging';
 import { createPool, withTransaction, type Pool } from '@modelreg/postgres';
 import type { KafkaMessage } from 'kafkajs';
-import { createTestEnvironment, createTestTopics, eventually, readAllMessages, testKafka, uniqueTopics, type TestEnvironment } from '@modelreg/testing';
+import {
+  createTestEnvironment,
+  createTestTopics,
+  eventually,
+  readAllMessages,
+  testKafka,
+  uniqueTopics,
+  type TestEnvironment,
+} from '@modelreg/testing';
 import { migrateServiceSchema } from '../infrastructure';
 import { OUTBOX_HEADERS, stampOutboxRow } from './outbox-reconciler';
 import { OutboxRelay } from './outbox-relay';
@@ -57,9 +65,16 @@ describe('outbox relay on the real stack', () => {
     value: Buffer.concat([Buffer.from(`${label}:`), Buffer.alloc(bytes, 0x61)]),
     headers: { [HEADER_EVENT_ID]: randomUUID(), label },
   });
-  const enqueue = (schema: string, messages: OutgoingMessage[]) => withTransaction(pool, (client) => enqueueOutbox(client, schema, messages));
-  const queued = (schema: string) => pool.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`).then((r) => (r.rows[0] as { n: number }).n);
-  const drained = (schema: string) => eventually(() => queued(schema), (n) => n === 0, { timeoutMs: 60_000, what: `${schema}.outbox drained` });
+  const enqueue = (schema: string, messages: OutgoingMessage[]) =>
+    withTransaction(pool, (client) => enqueueOutbox(client, schema, messages));
+  const queued = (schema: string) =>
+    pool.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`).then((r) => (r.rows[0] as { n: number }).n);
+  const drained = (schema: string) =>
+    eventually(
+      () => queued(schema),
+      (n) => n === 0,
+      { timeoutMs: 60_000, what: `${schema}.outbox drained` },
+    );
   const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString();
   const labels = (messages: KafkaMessage[]) => messages.map((message) => header(message, 'label'));
 
@@ -109,19 +124,26 @@ describe('outbox relay on the real stack', () => {
     expect(header(tooBigForItsTopic, DLQ_HEADERS.sourceTopic)).toBe(limited);
     expect(tooBigForItsTopic.value?.length).toBe(200_000 + 'c-1:'.length);
     expect(header(tooBigForItsTopic, DLQ_HEADERS.keptIn)).toBeUndefined();
-    expect(header(dead.get('d-1') as KafkaMessage, DLQ_HEADERS.reason)).toMatch(/^refused by the broker: UNKNOWN_TOPIC: topic .*-missing does not exist/);
+    expect(header(dead.get('d-1') as KafkaMessage, DLQ_HEADERS.reason)).toMatch(
+      /^refused by the broker: UNKNOWN_TOPIC: topic .*-missing does not exist/,
+    );
   });
 
   it('bounds sends in bytes, so many ~1 MB records go through (one send of them all is over the broker limit)', async () => {
     const topics = await uniqueTopics(kafka, 'large', ['events', 'dead-letter'], 1);
     const schema = await outbox('large');
     const count = 30;
-    await enqueue(schema, Array.from({ length: count }, (_, index) => record(topics['events'] as string, 'model-a', `r-${index}`, MiB)));
+    await enqueue(
+      schema,
+      Array.from({ length: count }, (_, index) => record(topics['events'] as string, 'model-a', `r-${index}`, MiB)),
+    );
 
     const relay = startRelay(schema, topics['dead-letter'] as string);
     await drained(schema);
 
-    expect(labels(await readAllMessages(kafka, topics['events'] as string))).toEqual(Array.from({ length: count }, (_, index) => `r-${index}`));
+    expect(labels(await readAllMessages(kafka, topics['events'] as string))).toEqual(
+      Array.from({ length: count }, (_, index) => `r-${index}`),
+    );
     expect(await readAllMessages(kafka, topics['dead-letter'] as string)).toHaveLength(0);
     expect(relay.counters()).toEqual({ appended: count, deadLettered: 0, foundOnLog: 0 });
   });
@@ -131,17 +153,27 @@ describe('outbox relay on the real stack', () => {
     const events = topics['events'] as string;
     const schema = await outbox('crash');
     const keys = ['model-a', 'model-b', 'model-c'];
-    await enqueue(schema, Array.from({ length: 6 }, (_, index) => record(events, keys[index % 3] as string, `r-${index}`)));
+    await enqueue(
+      schema,
+      Array.from({ length: 6 }, (_, index) => record(events, keys[index % 3] as string, `r-${index}`)),
+    );
     const first = startRelay(schema, topics['dead-letter'] as string);
     await drained(schema);
     await first.stop();
 
     // What a relay killed between the broker's ack and its DELETE leaves behind.
-    await enqueue(schema, Array.from({ length: 6 }, (_, index) => record(events, keys[index % 3] as string, `r-${index + 6}`)));
-    const rows = await pool.query(`SELECT id::text, topic, message_key AS key, value, headers FROM ${schema}.outbox ORDER BY outbox.id LIMIT 4`);
+    await enqueue(
+      schema,
+      Array.from({ length: 6 }, (_, index) => record(events, keys[index % 3] as string, `r-${index + 6}`)),
+    );
+    const rows = await pool.query(
+      `SELECT id::text, topic, message_key AS key, value, headers FROM ${schema}.outbox ORDER BY outbox.id LIMIT 4`,
+    );
     const crashed = new KafkaEventPublisher(kafka);
     publishers.push(crashed);
-    await crashed.publish((rows.rows as Array<OutgoingMessage & { id: string }>).map(({ id, ...message }) => stampOutboxRow(message, schema, id)));
+    await crashed.publish(
+      (rows.rows as Array<OutgoingMessage & { id: string }>).map(({ id, ...message }) => stampOutboxRow(message, schema, id)),
+    );
 
     const second = startRelay(schema, topics['dead-letter'] as string);
     await drained(schema);
@@ -160,7 +192,10 @@ describe('outbox relay on the real stack', () => {
     const schema = await outbox('pair');
     const pair = [startRelay(schema, topics['dead-letter'] as string), startRelay(schema, topics['dead-letter'] as string)];
     for (let round = 0; round < 10; round++) {
-      await enqueue(schema, Array.from({ length: 10 }, (_, index) => record(topics['events'] as string, `model-${index % 4}`, `r-${round * 10 + index}`)));
+      await enqueue(
+        schema,
+        Array.from({ length: 10 }, (_, index) => record(topics['events'] as string, `model-${index % 4}`, `r-${round * 10 + index}`)),
+      );
       for (const relay of pair) relay.nudge();
     }
     await drained(schema);

@@ -1,12 +1,28 @@
-import { KafkaRecordRefusedError, KafkaUnavailableError, refusedRecordDeadLetter, type AppendedBatch, type EventPublisher, type Kafka, type OutgoingMessage } from '@modelreg/kafka';
+import {
+  KafkaRecordRefusedError,
+  KafkaUnavailableError,
+  refusedRecordDeadLetter,
+  type AppendedBatch,
+  type EventPublisher,
+  type Kafka,
+  type OutgoingMessage,
+} from '@modelreg/kafka';
 import type { Logger } from '@modelreg/logging';
 import type { Pool, PoolClient } from '@modelreg/postgres';
 import { DEFAULT_OUTBOX_BATCH_LIMITS, takeBatch, type OutboxBatchLimits } from './outbox-batch';
 import { positionNewTopics, reconcileWithLog, stampOutboxRow } from './outbox-reconciler';
 import type { EventSealer } from '../integrity/event-sealer';
 import { sendTraced, withTraceHeaders } from '../tracing/event-trace';
-import { deleteAppended, enqueueOutbox, keepRejected, loadRows, positionsOf, queuedSizes, stillQueued, type OutboxRow } from './outbox-tables';
-
+import {
+  deleteAppended,
+  enqueueOutbox,
+  keepRejected,
+  loadRows,
+  positionsOf,
+  queuedSizes,
+  stillQueued,
+  type OutboxRow,
+} from './outbox-tables';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -130,7 +146,14 @@ export class OutboxRelay {
     while (!this.stopped) {
       const batch = takeBatch(await queuedSizes(client, this.options.schema, this.limits.maxRecords), this.limits);
       if (batch.length === 0) return;
-      await this.relay(client, await loadRows(client, this.options.schema, batch.map((row) => row.id)));
+      await this.relay(
+        client,
+        await loadRows(
+          client,
+          this.options.schema,
+          batch.map((row) => row.id),
+        ),
+      );
     }
   }
 
@@ -138,7 +161,10 @@ export class OutboxRelay {
   private async relay(client: PoolClient, rows: OutboxRow[]): Promise<void> {
     let appended: AppendedBatch[];
     try {
-      appended = await this.send(client, rows.map((row) => stampOutboxRow(row.message, this.options.schema, row.id)));
+      appended = await this.send(
+        client,
+        rows.map((row) => stampOutboxRow(row.message, this.options.schema, row.id)),
+      );
     } catch (error) {
       if (!(error instanceof KafkaRecordRefusedError)) throw error;
       const [only] = rows;
@@ -146,17 +172,27 @@ export class OutboxRelay {
       // The refused send may have reached other partitions.
       this.reconciled = false;
       await this.reconcile(client);
-      const queued = await stillQueued(client, this.options.schema, rows.map((row) => row.id));
+      const queued = await stillQueued(
+        client,
+        this.options.schema,
+        rows.map((row) => row.id),
+      );
       for (const row of rows.filter((r) => queued.has(r.id))) await this.relay(client, [row]);
       return;
     }
-    await deleteAppended(client, this.options.schema, rows.map((row) => row.id), positionsOf(appended));
+    await deleteAppended(
+      client,
+      this.options.schema,
+      rows.map((row) => row.id),
+      positionsOf(appended),
+    );
     this.counts.appended += rows.length;
   }
 
   private async deadLetter(client: PoolClient, row: OutboxRow, refusal: string): Promise<void> {
     const { schema, deadLetterTopic, logger } = this.options;
-    const reason = `refused by the broker: ${refusal} (outbox ${schema} row ${row.id}, ${row.message.value.length} bytes for ${row.message.topic})`;
+    const reason =
+      `refused by the broker: ${refusal} (outbox ${schema} row ${row.id}, ` + `${row.message.value.length} bytes for ${row.message.topic})`;
     let appended: AppendedBatch[];
     let keptIn: string | undefined;
     try {
@@ -165,11 +201,20 @@ export class OutboxRelay {
       if (!(error instanceof KafkaRecordRefusedError)) throw error;
       keptIn = `${schema}.outbox_rejected`;
       await keepRejected(client, schema, row.id, reason);
-      appended = await this.send(client, [stampOutboxRow(refusedRecordDeadLetter(deadLetterTopic, row.message, reason, keptIn), schema, row.id)]);
+      appended = await this.send(client, [
+        stampOutboxRow(refusedRecordDeadLetter(deadLetterTopic, row.message, reason, keptIn), schema, row.id),
+      ]);
     }
     await deleteAppended(client, schema, [row.id], positionsOf(appended));
     this.counts.deadLettered += 1;
-    logger.warn('outbox record refused by the broker; dead-lettered, the records behind it go on', { reason, outboxId: row.id, topic: row.message.topic, key: row.message.key, bytes: row.message.value.length, keptIn });
+    logger.warn('outbox record refused by the broker; dead-lettered, the records behind it go on', {
+      reason,
+      outboxId: row.id,
+      topic: row.message.topic,
+      key: row.message.key,
+      bytes: row.message.value.length,
+      keptIn,
+    });
   }
 
   /** Positions a topic on the log before this outbox first appends to it, so a crash can be reconciled. */
@@ -187,7 +232,10 @@ export class OutboxRelay {
     this.reconciled = true;
     if (removed === 0) return;
     this.counts.foundOnLog += removed;
-    this.options.logger.warn('outbox rows already on the log deleted instead of appended again', { schema: this.options.schema, rows: removed });
+    this.options.logger.warn('outbox rows already on the log deleted instead of appended again', {
+      schema: this.options.schema,
+      rows: removed,
+    });
   }
 
   private async acquireLock(): Promise<PoolClient | null> {

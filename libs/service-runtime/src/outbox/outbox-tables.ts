@@ -20,26 +20,38 @@ export async function enqueueOutbox(client: PoolClient, schema: string, messages
   if (messages.length === 0) return;
   await client.query(
     `INSERT INTO ${schema}.outbox (topic, message_key, value, headers)
-     SELECT topic, message_key, value, headers FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[]) WITH ORDINALITY AS m(topic, message_key, value, headers, n) ORDER BY n`,
-    [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => m.value), messages.map((m) => JSON.stringify(m.headers))],
+     SELECT topic, message_key, value, headers FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[]) WITH ORDINALITY
+       AS m(topic, message_key, value, headers, n) ORDER BY n`,
+    [
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.value),
+      messages.map((m) => JSON.stringify(m.headers)),
+    ],
   );
 }
 
 /** The first queued rows' ids and sizes, without their bytes (octet_length reads a stored value's size, not the value). */
 export async function queuedSizes(client: PoolClient, schema: string, limit: number): Promise<Array<{ id: string; bytes: number }>> {
   const result = await client.query(
-    `SELECT id, octet_length(value) + octet_length(message_key) + octet_length(headers::text) + $2::int AS bytes FROM ${schema}.outbox ORDER BY id LIMIT $1`,
+    `SELECT id, octet_length(value) + octet_length(message_key) + octet_length(headers::text) ` +
+      `+ $2::int AS bytes FROM ${schema}.outbox ORDER BY id LIMIT $1`,
     [limit, RECORD_OVERHEAD_BYTES],
   );
   return result.rows as Array<{ id: string; bytes: number }>;
 }
 
 export async function loadRows(client: PoolClient, schema: string, ids: readonly string[]): Promise<OutboxRow[]> {
-  const result = await client.query(`SELECT id, topic, message_key, value, headers FROM ${schema}.outbox WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
-  return (result.rows as Array<{ id: string; topic: string; message_key: string; value: Buffer; headers: Record<string, string> }>).map((row) => ({
-    id: row.id,
-    message: { topic: row.topic, key: row.message_key, value: row.value, headers: row.headers },
-  }));
+  const result = await client.query(
+    `SELECT id, topic, message_key, value, headers FROM ${schema}.outbox WHERE id = ANY($1::bigint[]) ORDER BY id`,
+    [ids],
+  );
+  return (result.rows as Array<{ id: string; topic: string; message_key: string; value: Buffer; headers: Record<string, string> }>).map(
+    (row) => ({
+      id: row.id,
+      message: { topic: row.topic, key: row.message_key, value: row.value, headers: row.headers },
+    }),
+  );
 }
 
 /** Which of these rows are still queued. */
@@ -54,7 +66,12 @@ export async function queuedTopics(client: PoolClient, schema: string): Promise<
 }
 
 /** Rows whose records are on the log: deleted, and the log positions moved, together. Returns how many rows were still queued. */
-export async function deleteAppended(client: PoolClient, schema: string, ids: readonly string[], positions: readonly LogPosition[]): Promise<number> {
+export async function deleteAppended(
+  client: PoolClient,
+  schema: string,
+  ids: readonly string[],
+  positions: readonly LogPosition[],
+): Promise<number> {
   return inTransaction(client, async () => {
     const deleted = await client.query(`DELETE FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [ids]);
     await savePositions(client, schema, positions);
@@ -68,13 +85,18 @@ export function positionsOf(appended: readonly AppendedBatch[]): LogPosition[] {
   for (const batch of appended) {
     const key = `${batch.topic}\u0000${batch.partition}`;
     const known = lowest.get(key);
-    if (!known || BigInt(batch.baseOffset) < BigInt(known.scanFrom)) lowest.set(key, { topic: batch.topic, partition: batch.partition, scanFrom: batch.baseOffset });
+    if (!known || BigInt(batch.baseOffset) < BigInt(known.scanFrom))
+      lowest.set(key, { topic: batch.topic, partition: batch.partition, scanFrom: batch.baseOffset });
   }
   return [...lowest.values()];
 }
 
 export async function readPositions(client: PoolClient, schema: string, topics: readonly string[]): Promise<LogPosition[]> {
-  const result = await client.query(`SELECT topic, kafka_partition AS partition, scan_from::text AS "scanFrom" FROM ${schema}.outbox_log_positions WHERE topic = ANY($1::text[])`, [topics]);
+  const result = await client.query(
+    `SELECT topic, kafka_partition AS partition, scan_from::text AS "scanFrom" ` +
+      `FROM ${schema}.outbox_log_positions WHERE topic = ANY($1::text[])`,
+    [topics],
+  );
   return result.rows as LogPosition[];
 }
 

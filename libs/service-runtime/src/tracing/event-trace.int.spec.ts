@@ -37,7 +37,10 @@ describe('trace context through Kafka headers', () => {
   const recordAndAnswer: ApplyEvents = async (client, events) => {
     for (const { event } of events) {
       if (event.type !== 'RunRegistered') continue;
-      await client.query(`INSERT INTO ${SCHEMA}.runs (event_id, model_version) VALUES ($1, $2)`, [event.data.envelope.eventId, event.data.modelVersion]);
+      await client.query(`INSERT INTO ${SCHEMA}.runs (event_id, model_version) VALUES ($1, $2)`, [
+        event.data.envelope.eventId,
+        event.data.modelVersion,
+      ]);
       if (event.data.envelope.causationId === null) await relay.enqueue(client, [registration(answerTo(event.data))]);
     }
   };
@@ -48,9 +51,27 @@ describe('trace context through Kafka headers', () => {
     const migrationsDir = mkdtempSync(join(tmpdir(), 'trace-'));
     writeFileSync(join(migrationsDir, '001_runs.sql'), 'CREATE TABLE runs (event_id uuid PRIMARY KEY, model_version int NOT NULL);\n');
     // Named as the ingestion service: its outbox seals with ingestion's key and the consumer verifies, headers and all.
-    infra = await connectInfrastructure({ serviceName: 'ingestion', bus: readBusSettings({ ...environment.env, TOPIC_PARTITIONS: '1' }), databaseUrl: environment.databaseUrl, schema: SCHEMA, migrationsDir, produces: ['lineage', 'deadLetter'], logger });
+    infra = await connectInfrastructure({
+      serviceName: 'ingestion',
+      bus: readBusSettings({ ...environment.env, TOPIC_PARTITIONS: '1' }),
+      databaseUrl: environment.databaseUrl,
+      schema: SCHEMA,
+      migrationsDir,
+      produces: ['lineage', 'deadLetter'],
+      logger,
+    });
     relay = infra.outboxRelay(SCHEMA);
-    pipeline = ledgerConsumer({ infra, schema: SCHEMA, groupId: `${environment.id}-trace`, topics: [infra.topics.lineage], logger, apply: recordAndAnswer, relay, stallSeconds: 60, onFatal: () => undefined });
+    pipeline = ledgerConsumer({
+      infra,
+      schema: SCHEMA,
+      groupId: `${environment.id}-trace`,
+      topics: [infra.topics.lineage],
+      logger,
+      apply: recordAndAnswer,
+      relay,
+      stallSeconds: 60,
+      onFatal: () => undefined,
+    });
     await pipeline.start();
     db = new Client({ connectionString: environment.databaseUrl });
     await db.connect();
@@ -87,7 +108,11 @@ describe('trace context through Kafka headers', () => {
   it('makes the consumer span of an event a child of its send, and what it causes a child of that', async () => {
     // Two registrations in two traces, likely consumed in one batch: each answer joins its own cause's trace.
     const roots = [await registerInSpan(10), await registerInSpan(20)];
-    await eventually(async () => Number((await db.query(`SELECT count(*) AS n FROM ${SCHEMA}.runs`)).rows[0].n), (runs) => runs === 4, { what: 'two registrations and their answers applied' });
+    await eventually(
+      async () => Number((await db.query(`SELECT count(*) AS n FROM ${SCHEMA}.runs`)).rows[0].n),
+      (runs) => runs === 4,
+      { what: 'two registrations and their answers applied' },
+    );
     const consumerSpans = async () => {
       await tracing.flush();
       return exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.CONSUMER).length;

@@ -1,4 +1,15 @@
-import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { HEADER_CAUSATION_ID, HEADER_EVENT_ID, HEADER_EVENT_TYPE, type ConsumedEvent, type OutgoingMessage } from '@modelreg/kafka';
 import { RUNTIME_TRACER } from './tracer';
 
@@ -31,7 +42,14 @@ export async function sendTraced<T>(messages: OutgoingMessage[], send: (messages
   const spans = messages.map((message) => {
     const queuedIn = propagation.extract(ROOT_CONTEXT, message.headers);
     if (!trace.getSpanContext(queuedIn)) return null;
-    return RUNTIME_TRACER.startSpan(`send ${message.topic}`, { kind: SpanKind.PRODUCER, attributes: messageAttributes('send', message.topic, message.headers, { 'messaging.kafka.message.key': message.key }) }, queuedIn);
+    return RUNTIME_TRACER.startSpan(
+      `send ${message.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: messageAttributes('send', message.topic, message.headers, { 'messaging.kafka.message.key': message.key }),
+      },
+      queuedIn,
+    );
   });
   if (spans.every((span) => span === null)) return send(messages);
   const traced = messages.map((message, index) => {

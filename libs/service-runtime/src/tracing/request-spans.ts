@@ -15,7 +15,11 @@ export function startRequestSpans(): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     if (UNTRACED_PATHS.test(request.path)) return next();
     const callerContext = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = RUNTIME_TRACER.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.path } }, callerContext);
+    const span = RUNTIME_TRACER.startSpan(
+      request.method,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.path } },
+      callerContext,
+    );
     if (!span.isRecording()) return next();
     response.once('close', () => {
       const route = routeTemplate(request);
@@ -27,4 +31,3 @@ export function startRequestSpans(): RequestHandler {
     context.with(trace.setSpan(callerContext, span), next);
   };
 }
-

@@ -33,7 +33,10 @@ export function startTracing(serviceName: string, settings: TracingSettings): Tr
  * process: the OpenTelemetry API keeps the first provider registered.
  */
 export function registerTracing(serviceName: string, exporter: SpanExporter): Tracing {
-  const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }), spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   return { flush: () => provider.forceFlush(), shutdown: () => provider.shutdown() };
 }

@@ -8,7 +8,16 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return field || 'body';
 }
 
-const ARTICLE: Record<string, string> = { object: 'an object', array: 'an array', int: 'an integer', integer: 'an integer', string: 'a string', number: 'a number', boolean: 'a boolean', null: 'null' };
+const ARTICLE: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  int: 'an integer',
+  integer: 'an integer',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  null: 'null',
+};
 
 /**
  * Zod's default texts worded as the rest of our validation words them ("is required", "must be a
@@ -20,9 +29,17 @@ export function contractMessage(issue: z.core.$ZodRawIssue): string | undefined 
     case 'invalid_type':
       return issue.input === undefined ? 'is required' : `must be ${ARTICLE[issue.expected] ?? issue.expected}`;
     case 'too_small':
-      return issue.origin === 'array' || issue.origin === 'set' ? `must have at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters` : `must be at least ${String(issue.minimum)}`;
+      return issue.origin === 'array' || issue.origin === 'set'
+        ? `must have at least ${String(issue.minimum)} item(s)`
+        : issue.origin === 'string'
+          ? `must be at least ${String(issue.minimum)} characters`
+          : `must be at least ${String(issue.minimum)}`;
     case 'too_big':
-      return issue.origin === 'array' || issue.origin === 'set' ? `must have at most ${String(issue.maximum)} items` : issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters` : `must be at most ${String(issue.maximum)}`;
+      return issue.origin === 'array' || issue.origin === 'set'
+        ? `must have at most ${String(issue.maximum)} items`
+        : issue.origin === 'string'
+          ? `must be at most ${String(issue.maximum)} characters`
+          : `must be at most ${String(issue.maximum)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'invalid_format':

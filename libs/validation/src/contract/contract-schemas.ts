@@ -6,7 +6,11 @@ import { z } from 'zod';
  * becomes a `$ref` to it instead of a copy.
  */
 export function named<T extends z.ZodType>(id: string, schema: T, meta: { description?: string; example?: z.input<T> } = {}): T {
-  return schema.meta({ id, ...(meta.description ? { description: meta.description } : {}), ...(meta.example !== undefined ? { examples: [meta.example] } : {}) });
+  return schema.meta({
+    id,
+    ...(meta.description ? { description: meta.description } : {}),
+    ...(meta.example !== undefined ? { examples: [meta.example] } : {}),
+  });
 }
 
 /** A `$ref` to a named schema, as an OpenAPI operation refers to it. */
@@ -35,8 +39,10 @@ export function contractComponents(referrer: unknown): Record<string, Record<str
   };
   visit(referrer);
   // `$id`/`$schema` per component would rebase its `$ref`s; the document is their base.
-  return Object.fromEntries([...wanted].sort().map((id) => {
-    const { $id: _id, $schema: _schema, ...schema } = all[id] as Record<string, unknown>;
-    return [id, schema];
-  }));
+  return Object.fromEntries(
+    [...wanted].sort().map((id) => {
+      const { $id: _id, $schema: _schema, ...schema } = all[id] as Record<string, unknown>;
+      return [id, schema];
+    }),
+  );
 }

@@ -3,7 +3,11 @@ import { contractFieldErrors, contractMessage, fieldPath } from './contract-erro
 import { contractComponents, named, schemaRef } from './contract-schemas';
 
 const Item = named('SpecItem', z.object({ uri: z.string(), size: z.int().min(1) }));
-const Order = named('SpecOrder', z.object({ items: z.array(Item).min(1), metrics: z.record(z.string(), z.number()), note: z.string().optional() }), { example: { items: [{ uri: 'a', size: 1 }], metrics: {} } });
+const Order = named(
+  'SpecOrder',
+  z.object({ items: z.array(Item).min(1), metrics: z.record(z.string(), z.number()), note: z.string().optional() }),
+  { example: { items: [{ uri: 'a', size: 1 }], metrics: {} } },
+);
 named('SpecUnused', z.object({ other: z.string() }));
 
 const errorsOf = (input: unknown) => {
@@ -25,9 +29,16 @@ describe('route contracts', () => {
   });
 
   it('puts the named schemas a document refers to, and those they refer to, into its components', () => {
-    const components = contractComponents({ '/orders': { post: { requestBody: { content: { 'application/json': { schema: schemaRef(Order) } } } } } });
+    const components = contractComponents({
+      '/orders': { post: { requestBody: { content: { 'application/json': { schema: schemaRef(Order) } } } } },
+    });
     expect(Object.keys(components)).toEqual(['SpecItem', 'SpecOrder']);
-    expect(components['SpecOrder']).toMatchObject({ type: 'object', required: ['items', 'metrics'], properties: { items: { items: { $ref: '#/components/schemas/SpecItem' } } }, examples: [{ items: [{ uri: 'a', size: 1 }] }] });
+    expect(components['SpecOrder']).toMatchObject({
+      type: 'object',
+      required: ['items', 'metrics'],
+      properties: { items: { items: { $ref: '#/components/schemas/SpecItem' } } },
+      examples: [{ items: [{ uri: 'a', size: 1 }] }],
+    });
     expect(components['SpecOrder']).not.toHaveProperty('$id');
   });
 

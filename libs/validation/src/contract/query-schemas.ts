@@ -24,7 +24,11 @@ export const ModelNameParam = z.string().refine(isValidModelName, { error: MODEL
 /** `limit` (1 to `maxLimit`, default 50) and `offset` (default 0) of a paginated list. */
 export function pageQuery(maxLimit = 500) {
   return z.object({
-    limit: integerParam(1, maxLimit).optional().transform((limit) => limit ?? 50),
-    offset: integerParam(0, 999_999_999).optional().transform((offset) => offset ?? 0),
+    limit: integerParam(1, maxLimit)
+      .optional()
+      .transform((limit) => limit ?? 50),
+    offset: integerParam(0, 999_999_999)
+      .optional()
+      .transform((offset) => offset ?? 0),
   });
 }

@@ -13,12 +13,25 @@ export interface PassedDecision {
 }
 
 /** ModelPromoted for one surface, caused by the passing decision: what deployment controllers consume. */
-export function modelPromotedMessage(deps: DeploymentTrackerDependencies, placement: Placement, decision: PassedDecision, origin: EventOrigin): { eventId: string; message: OutgoingMessage } {
+export function modelPromotedMessage(
+  deps: DeploymentTrackerDependencies,
+  placement: Placement,
+  decision: PassedDecision,
+  origin: EventOrigin,
+): { eventId: string; message: OutgoingMessage } {
   const eventId = randomUUID();
   const message = eventMessage(deps.codec, deps.topics, {
     type: 'ModelPromoted',
     data: {
-      envelope: buildEnvelope('ModelPromoted', { eventId, occurredAt: Date.now(), producer: deps.producer, ...origin, causationId: decision.decisionEventId, modelName: placement.modelName, modelVersion: decision.modelVersion }),
+      envelope: buildEnvelope('ModelPromoted', {
+        eventId,
+        occurredAt: Date.now(),
+        producer: deps.producer,
+        ...origin,
+        causationId: decision.decisionEventId,
+        modelName: placement.modelName,
+        modelVersion: decision.modelVersion,
+      }),
       ...placement,
       modelVersion: decision.modelVersion,
       gateDecisionEventId: decision.decisionEventId,

@@ -8,9 +8,7 @@ import { deploymentStore } from '../state/deployment-store';
 import { modelPromotedMessage } from './model-promoted';
 
 export type PromotionOutcome =
-  | { outcome: 'promoted'; eventId: string }
-  | { outcome: 'unknown-version'; message: string }
-  | { outcome: 'not-passed'; message: string };
+  { outcome: 'promoted'; eventId: string } | { outcome: 'unknown-version'; message: string } | { outcome: 'not-passed'; message: string };
 
 /** ModelPromoted: automatically where a gate decision passed, or on request for a version whose gate passed there. */
 @Injectable()
@@ -21,8 +19,16 @@ export class PromotionService {
   async onGateEvaluated(client: PoolClient, decision: GateEvaluated, record: Buffer | null): Promise<void> {
     await deploymentStore.recordVerdict(client, decision, record);
     const targets = promotionTargets(decision, await deploymentStore.placementsOf(client, decision.modelName));
-    const passed = { modelVersion: decision.candidateVersion, decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
-    await this.deps.relay.enqueue(client, targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, originOf(decision.envelope)).message));
+    const passed = {
+      modelVersion: decision.candidateVersion,
+      decisionEventId: decision.envelope.eventId,
+      policyId: decision.policy.policyId,
+      policyVersion: decision.policy.policyVersion,
+    };
+    await this.deps.relay.enqueue(
+      client,
+      targets.map((placement) => modelPromotedMessage(this.deps, placement, passed, originOf(decision.envelope)).message),
+    );
   }
 
   /** Promotes a version to a (new) placement when its latest gate decision passed there. */
@@ -33,10 +39,20 @@ export class PromotionService {
       if (!version?.registered) return { outcome: 'unknown-version', message: `${name} is not registered` };
       const verdict = verdictOn(version, placement);
       if (verdict !== 'PASSED' || version.decisionEventId === null || version.policyId === null || version.policyVersion === null) {
-        return { outcome: 'not-passed', message: `${name} has ${verdict ? `failed its latest gate decision on ${placement.service}/${placement.surface} in ${placement.environment}` : 'no gate decision yet'}` };
+        return {
+          outcome: 'not-passed',
+          message:
+            `${name} has ` +
+            `${verdict ? `failed its latest gate decision on ${placement.service}/${placement.surface} in ${placement.environment}` : 'no gate decision yet'}`,
+        };
       }
       await deploymentStore.lockPlacement(client, placement);
-      const passed = { modelVersion, decisionEventId: version.decisionEventId, policyId: version.policyId, policyVersion: version.policyVersion };
+      const passed = {
+        modelVersion,
+        decisionEventId: version.decisionEventId,
+        policyId: version.policyId,
+        policyVersion: version.policyVersion,
+      };
       const promotion = modelPromotedMessage(this.deps, placement, passed, origin);
       await this.deps.relay.enqueue(client, [promotion.message]);
       return { outcome: 'promoted', eventId: promotion.eventId };

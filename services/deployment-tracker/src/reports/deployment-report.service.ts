@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { buildEnvelope, type EventOrigin, type RegistryEvent } from '@modelreg/events';
-import { decideReport, evolvePlacement, isPlacementEvent, type DeploymentFact, type DeploymentRecord, type DeploymentReport, type OnlineContext, type PlacementState, type Rejection } from '@modelreg/deployments';
+import {
+  decideReport,
+  evolvePlacement,
+  isPlacementEvent,
+  type DeploymentFact,
+  type DeploymentRecord,
+  type DeploymentReport,
+  type OnlineContext,
+  type PlacementState,
+  type Rejection,
+} from '@modelreg/deployments';
 import { governingPolicy } from '@modelreg/gates';
 import { canonicalJson } from '@modelreg/validation';
 import { ensureEventsFit, eventMessage } from '@modelreg/kafka';
@@ -33,9 +43,9 @@ export class DeploymentReportService {
   }
 
   async submitIn(client: PoolClient, report: DeploymentReport, origin: EventOrigin, causationId: string | null): Promise<ReportOutcome> {
-    const previous = (await client.query('SELECT outcome, rule, reason, events FROM deployments.reports WHERE report_id = $1', [report.reportId])).rows[0] as
-      | { outcome: 'applied' | 'rejected'; rule: string | null; reason: string | null; events: AppendedEvent[] }
-      | undefined;
+    const previous = (
+      await client.query('SELECT outcome, rule, reason, events FROM deployments.reports WHERE report_id = $1', [report.reportId])
+    ).rows[0] as { outcome: 'applied' | 'rejected'; rule: string | null; reason: string | null; events: AppendedEvent[] } | undefined;
     if (previous) {
       return previous.outcome === 'applied'
         ? { outcome: 'applied', duplicate: true, events: previous.events }
@@ -44,20 +54,38 @@ export class DeploymentReportService {
     const deployment = 'deploymentId' in report ? await deploymentStore.findDeployment(client, report.deploymentId) : null;
     const placementRef = deployment?.placement ?? ('placement' in report ? report.placement : null);
     if (!placementRef) {
-      return this.reject(client, report, null, { rule: 'unknown-deployment', reason: `deployment ${(report as { deploymentId: string }).deploymentId} is not known` }, origin, causationId);
+      return this.reject(
+        client,
+        report,
+        null,
+        { rule: 'unknown-deployment', reason: `deployment ${(report as { deploymentId: string }).deploymentId} is not known` },
+        origin,
+        causationId,
+      );
     }
     const placement = await deploymentStore.lockPlacement(client, placementRef);
-    const versions = await deploymentStore.versionFacts(client, placementRef.modelName, namedVersions(report, deployment, placement), this.deps.decisionTrust);
+    const versions = await deploymentStore.versionFacts(
+      client,
+      placementRef.modelName,
+      namedVersions(report, deployment, placement),
+      this.deps.decisionTrust,
+    );
     const primaryEventId = randomUUID();
     const online = report.kind === 'ONLINE_METRICS' ? await this.onlineContext(client, placement, primaryEventId) : null;
     const decision = decideReport(report, { deployment: deployment ? { ...deployment } : null, placement, versions, online });
     if (!decision.accepted) return this.reject(client, report, deployment, decision.rejection, origin, causationId);
-    const events = decision.facts.map((fact, index) => this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), origin, causationId));
+    const events = decision.facts.map((fact, index) =>
+      this.wrap(fact, index === 0 ? primaryEventId : randomUUID(), index === 0 ? report.reportedAt : Date.now(), origin, causationId),
+    );
     const messages = this.fitting(events);
     await this.applyFacts(client, decision.facts, placement);
     await this.deps.relay.enqueue(client, messages);
     const appended = events.map((event) => ({ type: event.type, eventId: event.data.envelope.eventId }));
-    await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, events) VALUES ($1, $2, 'applied', $3)", [report.reportId, report.kind, JSON.stringify(appended)]);
+    await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, events) VALUES ($1, $2, 'applied', $3)", [
+      report.reportId,
+      report.kind,
+      JSON.stringify(appended),
+    ]);
     return { outcome: 'applied', duplicate: false, events: appended };
   }
 
@@ -67,21 +95,42 @@ export class DeploymentReportService {
     for (const fact of facts) {
       if (fact.type === 'OnlineMetricsReported') {
         const { modelName, service, surface, environment } = fact.data;
-        await deploymentStore.saveOnlineMetrics(client, { modelName, service, surface, environment }, fact.data.modelVersion, fact.data.windowEnd, fact.data.metrics);
+        await deploymentStore.saveOnlineMetrics(
+          client,
+          { modelName, service, surface, environment },
+          fact.data.modelVersion,
+          fact.data.windowEnd,
+          fact.data.metrics,
+        );
       }
       if (isPlacementEvent(fact)) state = evolvePlacement(state, fact);
     }
     await deploymentStore.savePlacement(client, placement, state);
   }
 
-  private async reject(client: PoolClient, report: DeploymentReport, deployment: DeploymentRecord | null, rejection: Rejection, origin: EventOrigin, causationId: string | null): Promise<ReportOutcome> {
+  private async reject(
+    client: PoolClient,
+    report: DeploymentReport,
+    deployment: DeploymentRecord | null,
+    rejection: Rejection,
+    origin: EventOrigin,
+    causationId: string | null,
+  ): Promise<ReportOutcome> {
     const modelName = deployment?.placement.modelName ?? ('placement' in report ? report.placement.modelName : 'unknown');
     const modelVersion = deployment?.modelVersion ?? ('modelVersion' in report ? report.modelVersion : null);
     const eventId = randomUUID();
     const event: RegistryEvent = {
       type: 'DeploymentReportRejected',
       data: {
-        envelope: buildEnvelope('DeploymentReportRejected', { eventId, occurredAt: Date.now(), producer: this.deps.producer, ...origin, causationId, modelName, modelVersion }),
+        envelope: buildEnvelope('DeploymentReportRejected', {
+          eventId,
+          occurredAt: Date.now(),
+          producer: this.deps.producer,
+          ...origin,
+          causationId,
+          modelName,
+          modelVersion,
+        }),
         reportId: report.reportId,
         kind: report.kind,
         deploymentId: 'deploymentId' in report ? report.deploymentId : null,
@@ -94,18 +143,39 @@ export class DeploymentReportService {
     };
     await this.deps.relay.enqueue(client, this.fitting([event]));
     const events = [{ type: event.type, eventId }];
-    await client.query("INSERT INTO deployments.reports (report_id, kind, outcome, rule, reason, events) VALUES ($1, $2, 'rejected', $3, $4, $5)", [report.reportId, report.kind, rejection.rule, rejection.reason, JSON.stringify(events)]);
+    await client.query(
+      "INSERT INTO deployments.reports (report_id, kind, outcome, rule, reason, events) VALUES ($1, $2, 'rejected', $3, $4, $5)",
+      [report.reportId, report.kind, rejection.rule, rejection.reason, JSON.stringify(events)],
+    );
     return { outcome: 'rejected', duplicate: false, rule: rejection.rule, reason: rejection.reason, events };
   }
 
   /** The events encoded, once each is known to fit in MAX_EVENT_BYTES (else EventTooLargeError: the caller rolls back). */
   private fitting(events: RegistryEvent[]) {
-    return ensureEventsFit(events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)), this.deps.maxEventBytes);
+    return ensureEventsFit(
+      events.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)),
+      this.deps.maxEventBytes,
+    );
   }
 
   private wrap(fact: DeploymentFact, eventId: string, occurredAt: number, origin: EventOrigin, causationId: string | null): RegistryEvent {
-    const modelVersion = 'modelVersion' in fact.data ? fact.data.modelVersion : 'fromVersion' in fact.data ? fact.data.fromVersion : 'treatmentVersion' in fact.data ? fact.data.treatmentVersion : null;
-    const envelope = buildEnvelope(fact.type, { eventId, occurredAt, producer: this.deps.producer, ...origin, causationId, modelName: fact.data.modelName, modelVersion });
+    const modelVersion =
+      'modelVersion' in fact.data
+        ? fact.data.modelVersion
+        : 'fromVersion' in fact.data
+          ? fact.data.fromVersion
+          : 'treatmentVersion' in fact.data
+            ? fact.data.treatmentVersion
+            : null;
+    const envelope = buildEnvelope(fact.type, {
+      eventId,
+      occurredAt,
+      producer: this.deps.producer,
+      ...origin,
+      causationId,
+      modelName: fact.data.modelName,
+      modelVersion,
+    });
     return { type: fact.type, data: { ...fact.data, envelope } } as RegistryEvent;
   }
 
@@ -116,7 +186,9 @@ export class DeploymentReportService {
    */
   private async onlineContext(client: PoolClient, placement: PlacementState, primaryEventId: string): Promise<OnlineContext> {
     const policy = governingPolicy(placement.placement.modelName, await deploymentStore.latestPolicies(client));
-    const baselineVersions = placement.deployments.filter((record) => record.status === 'CANARY' && record.baselineVersion !== null).map((record) => record.baselineVersion as number);
+    const baselineVersions = placement.deployments
+      .filter((record) => record.status === 'CANARY' && record.baselineVersion !== null)
+      .map((record) => record.baselineVersion as number);
     return {
       policy: { policyId: policy.policyId, policyVersion: policy.version, guardrails: policy.guardrails, tolerance: policy.tolerance },
       baselineOnline: await deploymentStore.latestOnlineMetrics(client, placement.placement, baselineVersions),
@@ -137,4 +209,3 @@ function namedVersions(report: DeploymentReport, deployment: DeploymentRecord | 
   }
   return [...versions];
 }
-

@@ -51,7 +51,11 @@ export class LogEventsHandler {
           }
           const parsed = { ...(json.value as Record<string, unknown>), kind, reportId, reportedAt: new Date(reportedAt).toISOString() };
           const validated = validateDeploymentReport(parsed, { now: Date.now(), maxSkewMs: this.deps.maxClockSkewMs });
-          if (!validated.ok) rejected.push({ source: consumed.source, reason: `invalid report: ${validated.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
+          if (!validated.ok)
+            rejected.push({
+              source: consumed.source,
+              reason: `invalid report: ${validated.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+            });
           else {
             const tooLarge = await this.submitWithin(client, validated.value, envelope);
             if (tooLarge) rejected.push({ source: consumed.source, reason: `event too large: ${tooLarge.message}` });
@@ -97,5 +101,4 @@ export class LogEventsHandler {
     await client.query('RELEASE SAVEPOINT report');
     return null;
   }
-
 }

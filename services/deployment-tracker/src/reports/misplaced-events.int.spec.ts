@@ -1,7 +1,16 @@
 import { EventCodec, exampleRunRegistered, SchemaCatalog, topicNames } from '@modelreg/events';
 import { asKafkaPrincipal } from '@modelreg/config';
 import { DLQ_HEADERS, type KafkaPrincipal } from '@modelreg/kafka';
-import { bearer, createTestEnvironment, eventually, readMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import {
+  bearer,
+  createTestEnvironment,
+  eventually,
+  readMessages,
+  startService,
+  testKafka,
+  type RunningService,
+  type TestEnvironment,
+} from '@modelreg/testing';
 
 /**
  * The attack: whoever may write the deployment-reports topic (a deployment controller) produces a
@@ -37,8 +46,16 @@ describe('an event on a topic it does not belong on', () => {
       method: 'POST',
       headers: { ...bearer('controller'), 'content-type': 'application/json' },
       body: JSON.stringify({
-        kind: 'CANARY_STARTED', reportId: `canary-${Date.now()}`, reportedAt: new Date().toISOString(), deploymentId: 'forged-v1',
-        modelName: 'forged-model', service: 'scoring', surface: 'checkout', environment: 'production', modelVersion: 1, trafficPercent: 5,
+        kind: 'CANARY_STARTED',
+        reportId: `canary-${Date.now()}`,
+        reportedAt: new Date().toISOString(),
+        deploymentId: 'forged-v1',
+        modelName: 'forged-model',
+        service: 'scoring',
+        surface: 'checkout',
+        environment: 'production',
+        modelVersion: 1,
+        trafficPercent: 5,
       }),
     });
     return { status: response.status, rule: ((await response.json()) as { rule?: string }).rule };

@@ -16,7 +16,9 @@ export class PlacementQueryService {
     return states.map(placementJson);
   }
 
-  async deployment(deploymentId: string): Promise<(Omit<DeploymentRecord, 'placement' | 'startedAt' | 'lastReportAt'> & Record<string, unknown>) | null> {
+  async deployment(
+    deploymentId: string,
+  ): Promise<(Omit<DeploymentRecord, 'placement' | 'startedAt' | 'lastReportAt'> & Record<string, unknown>) | null> {
     const record = await deploymentStore.findDeployment(this.deps.pool, deploymentId);
     if (!record) return null;
     const { placement, startedAt, lastReportAt, ...rest } = record;

@@ -22,22 +22,49 @@ export class ReportsController {
   @Requires('controller', { placement: { service: fromBody('service'), environment: fromBody('environment') } })
   @ApiOperation({
     summary: 'Report what a deployment controller did or saw',
-    description: `One JSON object with kind (${REPORT_KINDS.join(', ')}), reportId (idempotency key), reportedAt (ISO-8601) and the kind's fields: CANARY_STARTED {deploymentId, modelName, modelVersion, service, surface, environment, trafficPercent, baselineVersion?}; CANARY_TRAFFIC_CHANGED {deploymentId, trafficPercent}; ROLLOUT_COMPLETED {deploymentId}; ROLLED_BACK {deploymentId, toVersion, reason, triggerMetric?, triggerValue?}; DEPLOYMENT_RETIRED {deploymentId, reason}; ONLINE_METRICS {modelName, modelVersion, service, surface, environment, windowStart, windowEnd, metrics}; AB_TEST_CONCLUDED {testId, modelName, service, surface, environment, controlVersion, treatmentVersion, results[], decision}. The Kafka topic <prefix>.deployment-reports.v1 takes the same as DeploymentReportSubmitted.`,
+    description:
+      `One JSON object with kind (${REPORT_KINDS.join(', ')}), reportId (idempotency key), reportedAt ` +
+      `(ISO-8601) and the kind's fields: CANARY_STARTED {deploymentId, modelName, modelVersion, service, ` +
+      (`surface, environment, trafficPercent, baselineVersion?}; CANARY_TRAFFIC_CHANGED {deploymentId, ` +
+        `trafficPercent}; ROLLOUT_COMPLETED {deploymentId}; ROLLED_BACK {deploymentId, toVersion, reason, `) +
+      (`triggerMetric?, triggerValue?}; DEPLOYMENT_RETIRED {deploymentId, reason}; ONLINE_METRICS {modelName, ` +
+        `modelVersion, service, surface, environment, windowStart, windowEnd, metrics}; AB_TEST_CONCLUDED ` +
+        (`{testId, modelName, service, surface, environment, controlVersion, treatmentVersion, results[], ` +
+          `decision}. The Kafka topic <prefix>.deployment-reports.v1 takes the same as DeploymentReportSubmitted.`)),
   })
   @ContractResponse(201, DeploymentReportOutcome, 'Applied; the events appended are listed.')
   @ContractResponse(200, DeploymentReportOutcome, 'This report id was seen before; the first outcome is returned and nothing changes.')
   @ApiResponse({ status: 404, description: 'Unknown version or deployment (the refusal is recorded as DeploymentReportRejected).' })
-  @ApiResponse({ status: 409, description: 'A deployment rule refused it (gate not passed, out of order, contradictory, retired...); recorded as DeploymentReportRejected.' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'A deployment rule refused it (gate not passed, out of order, contradictory, retired...); recorded as DeploymentReportRejected.',
+  })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` names each field at fault. Nothing is recorded.' })
-  @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
-  @ApiResponse({ status: 413, description: 'The body is over the size limit, or its events would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is recorded and the report id stays unused.' })
-  async report(@ContractBody(DeploymentReportSchema) body: unknown, @Origin() origin: RequestOrigin, @Res({ passthrough: true }) response: Response) {
+  @ApiResponse({
+    status: 400,
+    description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).',
+  })
+  @ApiResponse({
+    status: 413,
+    description:
+      'The body is over the size limit, or its events would exceed MAX_EVENT_BYTES ' +
+      '(`limitBytes`); nothing is recorded and the report id stays unused.',
+  })
+  async report(
+    @ContractBody(DeploymentReportSchema) body: unknown,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const validated = validateDeploymentReport(body, { now: Date.now(), maxSkewMs: this.deps.maxClockSkewMs });
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
     const outcome = await this.reports.submit(validated.value, origin);
     this.deps.relay.nudge();
     if (outcome.outcome === 'rejected') {
-      throw new HttpException({ error: 'rejected', ...outcome }, NOT_FOUND_RULES.has(outcome.rule) ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT);
+      throw new HttpException(
+        { error: 'rejected', ...outcome },
+        NOT_FOUND_RULES.has(outcome.rule) ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT,
+      );
     }
     if (outcome.duplicate) response.status(HttpStatus.OK);
     return outcome;

@@ -34,12 +34,24 @@ export interface VerdictFacts {
  */
 export function verdictFacts(row: VerdictRow, modelName: string, modelVersion: number, trust: DecisionTrust | null): VerdictFacts {
   if (!trust) {
-    return { latestVerdict: row.latest_verdict, placementVerdicts: row.placement_verdicts, decisionEventId: row.latest_decision_event_id, policyId: row.policy_id, policyVersion: row.policy_version };
+    return {
+      latestVerdict: row.latest_verdict,
+      placementVerdicts: row.placement_verdicts,
+      decisionEventId: row.latest_decision_event_id,
+      policyId: row.policy_id,
+      policyVersion: row.policy_version,
+    };
   }
   const event = row.latest_decision_record ? trust(row.latest_decision_record) : null;
   if (event?.type !== 'GateEvaluated' || event.data.modelName !== modelName || event.data.candidateVersion !== modelVersion) {
     return { latestVerdict: null, placementVerdicts: [], decisionEventId: null, policyId: null, policyVersion: null };
   }
   const decision = event.data;
-  return { latestVerdict: decision.verdict, placementVerdicts: placementVerdicts(decision), decisionEventId: decision.envelope.eventId, policyId: decision.policy.policyId, policyVersion: decision.policy.policyVersion };
+  return {
+    latestVerdict: decision.verdict,
+    placementVerdicts: placementVerdicts(decision),
+    decisionEventId: decision.envelope.eventId,
+    policyId: decision.policy.policyId,
+    policyVersion: decision.policy.policyVersion,
+  };
 }

@@ -51,7 +51,12 @@ const toRow = (record: DeploymentRecord): DeploymentRow => ({
 /** What the tracker stores of a placement's state: the placement row, and every deployment the last event may have changed. */
 export function placementRows(state: PlacementState): { placement: PlacementRow; deployments: DeploymentRow[] } {
   return {
-    placement: { serving_version: state.servingVersion, serving_deployment_id: state.servingDeploymentId, serving_since: state.servingSince, served_versions: state.servedVersions },
+    placement: {
+      serving_version: state.servingVersion,
+      serving_deployment_id: state.servingDeploymentId,
+      serving_since: state.servingSince,
+      served_versions: state.servedVersions,
+    },
     deployments: state.deployments.map(toRow),
   };
 }
@@ -64,6 +69,9 @@ export function placementFromRows(placement: Placement, row: PlacementRow, deplo
     servingDeploymentId: row.serving_deployment_id,
     servingSince: row.serving_since === null ? null : Number(row.serving_since),
     servedVersions: row.served_versions,
-    deployments: deployments.map((row) => ({ ...toRecord(row), placement })).filter((record) => !hasEnded(record)).sort(byStart),
+    deployments: deployments
+      .map((row) => ({ ...toRecord(row), placement }))
+      .filter((record) => !hasEnded(record))
+      .sort(byStart),
   };
 }

@@ -1,8 +1,25 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { gateDecisionJson, GateDecisionList, GateDecisionSchema, POLICY_ID_PATTERN, policyContentHash, PublishedPolicy, ReEvaluationRequest } from '@modelreg/gates';
-import { badRequest, ContractBody, ContractResponse, notFound, Origin, parseModelName, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
+import {
+  gateDecisionJson,
+  GateDecisionList,
+  GateDecisionSchema,
+  POLICY_ID_PATTERN,
+  policyContentHash,
+  PublishedPolicy,
+  ReEvaluationRequest,
+} from '@modelreg/gates';
+import {
+  badRequest,
+  ContractBody,
+  ContractResponse,
+  notFound,
+  Origin,
+  parseModelName,
+  parsePositiveInt,
+  type RequestOrigin,
+} from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from '../policies/policy-catalog.service';
@@ -24,11 +41,18 @@ export class DecisionsController {
   @Requires('policy-admin')
   @ApiOperation({
     summary: 'Re-evaluate a version',
-    description: 'Against the current baseline, under the policy bound to the model or the one named in the body. Appends a new GateEvaluated; earlier decisions are never rewritten.',
+    description:
+      'Against the current baseline, under the policy bound to the model or the one named ' +
+      'in the body. Appends a new GateEvaluated; earlier decisions are never rewritten.',
   })
   @ContractResponse(201, GateDecisionSchema, 'The new decision, with every check.')
   @ApiResponse({ status: 404, description: 'Unknown version or policy.' })
-  async reEvaluate(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @ContractBody(ReEvaluationRequest, { required: false }) body: z.input<typeof ReEvaluationRequest> | undefined, @Origin() origin: RequestOrigin) {
+  async reEvaluate(
+    @Param('modelName') modelNameParam: string,
+    @Param('version') versionParam: string,
+    @ContractBody(ReEvaluationRequest, { required: false }) body: z.input<typeof ReEvaluationRequest> | undefined,
+    @Origin() origin: RequestOrigin,
+  ) {
     const modelName = parseModelName(modelNameParam);
     const modelVersion = parsePositiveInt(versionParam, 'version');
     const policy = await this.requestedPolicy(body ?? {});
@@ -50,7 +74,9 @@ export class DecisionsController {
   }
 
   @Get('placements')
-  @ApiOperation({ summary: 'What serves each placement of the model, as the gate sees it: the versions its decisions compare candidates with.' })
+  @ApiOperation({
+    summary: 'What serves each placement of the model, as the gate sees it: the versions its decisions compare candidates with.',
+  })
   @ContractResponse(200, GatePlacementList, 'One item per placement of the model.')
   async placements(@Param('modelName') modelNameParam: string) {
     return { items: await this.evaluations.placements(parseModelName(modelNameParam)) };

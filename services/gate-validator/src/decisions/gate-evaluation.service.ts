@@ -60,7 +60,10 @@ export class GateEvaluationService {
         const policy = governingPolicy(event.data.modelName, policies);
         const decision = decideOnRegistration(registered, event.data, policy);
         if (!decision.ok) rejected.push({ source: consumed.source, reason: `gate not evaluated: ${decision.reason}` });
-        states.set(event.data.modelName, decision.ok ? foldGateEvent(registered, { type: 'GateEvaluated', data: decision.event }) : registered);
+        states.set(
+          event.data.modelName,
+          decision.ok ? foldGateEvent(registered, { type: 'GateEvaluated', data: decision.event }) : registered,
+        );
         if (decision.ok) queued.push({ type: 'GateEvaluated', data: decision.event });
         const reproduction = reproductions.compare(event.data, policy);
         if (reproduction && 'notCompared' in reproduction) rejected.push({ source: consumed.source, reason: reproduction.notCompared });
@@ -69,7 +72,10 @@ export class GateEvaluationService {
         states.set(event.data.modelName, foldGateEvent(states.get(event.data.modelName) as GateValidatorState, event));
       }
     }
-    await gateStore.saveStates(client, [...states].map(([modelName, after]) => ({ before: loaded.get(modelName) as GateValidatorState, after })));
+    await gateStore.saveStates(
+      client,
+      [...states].map(([modelName, after]) => ({ before: loaded.get(modelName) as GateValidatorState, after })),
+    );
     await this.queue(client, queued);
     await reproductions.save(client);
     return rejected;
@@ -85,7 +91,16 @@ export class GateEvaluationService {
     const state = await gateStore.loadState(client, request.modelName, request.modelVersion);
     const policy = request.policy ?? (await this.policyFor(client, request.modelName));
     const decision = decide(
-      { modelName: request.modelName, candidateVersion: request.modelVersion, trigger: 'ReEvaluationRequested', policy, occurredAt: request.requestedAt, producer: SERVICE_NAME, origin: request.origin, causationId: null },
+      {
+        modelName: request.modelName,
+        candidateVersion: request.modelVersion,
+        trigger: 'ReEvaluationRequested',
+        policy,
+        occurredAt: request.requestedAt,
+        producer: SERVICE_NAME,
+        origin: request.origin,
+        causationId: null,
+      },
       state.gate,
     );
     await this.record(client, state, state, decision);
@@ -99,7 +114,10 @@ export class GateEvaluationService {
 
   /** What the gate takes to serve each placement of the model (its baselines), as the placement fold left it. */
   async placements(modelName: string) {
-    return (await gateStore.placements(this.deps.pool, modelName)).map((state) => ({ modelName: state.placement.modelName, ...placementJson(state) }));
+    return (await gateStore.placements(this.deps.pool, modelName)).map((state) => ({
+      modelName: state.placement.modelName,
+      ...placementJson(state),
+    }));
   }
 
   private async policyFor(client: PoolClient, modelName: string): Promise<GatePolicy> {
@@ -117,11 +135,21 @@ export class GateEvaluationService {
    * Records the decisions among these events (a decision on record already, same id, is neither
    * recorded nor queued again) and queues the events, in their order, in one relay call.
    */
-  private async queue(client: PoolClient, events: ReadonlyArray<{ type: 'GateEvaluated'; data: GateEvaluated } | { type: 'ReproductionRecorded'; data: ReproductionRecorded }>): Promise<void> {
-    const added = await gateStore.saveDecisions(client, events.flatMap((event) => (event.type === 'GateEvaluated' ? [event.data] : [])));
+  private async queue(
+    client: PoolClient,
+    events: ReadonlyArray<{ type: 'GateEvaluated'; data: GateEvaluated } | { type: 'ReproductionRecorded'; data: ReproductionRecorded }>,
+  ): Promise<void> {
+    const added = await gateStore.saveDecisions(
+      client,
+      events.flatMap((event) => (event.type === 'GateEvaluated' ? [event.data] : [])),
+    );
     const fresh = events.filter((event) => event.type !== 'GateEvaluated' || added.delete(event.data.envelope.eventId));
     if (fresh.length === 0) return;
-    await this.deps.relay.enqueue(client, fresh.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)));
-    for (const event of fresh) if (event.type === 'GateEvaluated') this.deps.metrics.gateDecisions.inc({ verdict: event.data.verdict, trigger: event.data.trigger });
+    await this.deps.relay.enqueue(
+      client,
+      fresh.map((event) => eventMessage(this.deps.codec, this.deps.topics, event)),
+    );
+    for (const event of fresh)
+      if (event.type === 'GateEvaluated') this.deps.metrics.gateDecisions.inc({ verdict: event.data.verdict, trigger: event.data.trigger });
   }
 }

@@ -1,8 +1,25 @@
 import { Controller, Get, Headers, HttpException, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { POLICY_ID_PATTERN, PolicyApproval, PolicyDocumentSchema, PolicyList, PolicyProposal, PolicyPublication, policyContentHash, PublishedPolicy } from '@modelreg/gates';
-import { badRequest, ContractBody, ContractResponse, notFound, Origin, parsePositiveInt, type RequestOrigin } from '@modelreg/service-runtime';
+import {
+  POLICY_ID_PATTERN,
+  PolicyApproval,
+  PolicyDocumentSchema,
+  PolicyList,
+  PolicyProposal,
+  PolicyPublication,
+  policyContentHash,
+  PublishedPolicy,
+} from '@modelreg/gates';
+import {
+  badRequest,
+  ContractBody,
+  ContractResponse,
+  notFound,
+  Origin,
+  parsePositiveInt,
+  type RequestOrigin,
+} from '@modelreg/service-runtime';
 import type { GateValidatorDependencies } from '../gate-validator-dependencies';
 import { GATE_VALIDATOR_DEPENDENCIES } from '../gate-validator.constants';
 import { PolicyCatalogService } from './policy-catalog.service';
@@ -24,16 +41,41 @@ export class PoliciesController {
   @ApiOperation({
     summary: 'Publish a policy version',
     description:
-      'A JSON policy document: policyId, version (previous + 1; the built-in "default" is version 1), models (name patterns), baseline rule, tolerance, checks (metric-threshold, metric-change, slice-threshold, slice-change, group-disparity, artifact-size, artifact-format, operational) and guardrails. Publishing appends GatePolicyPublished to the log.',
+      'A JSON policy document: policyId, version (previous + 1; the built-in "default" is ' +
+      'version 1), models (name patterns), baseline rule, tolerance, checks (metric-threshold, ' +
+      ('metric-change, slice-threshold, slice-change, group-disparity, artifact-size, artifact-format, ' +
+        'operational) and guardrails. Publishing appends GatePolicyPublished to the log.'),
   })
-  @ContractResponse(201, PolicyPublication, 'Published. `warnings` ({field, message}) names each metric that no registered version of the policy\'s models carries.')
+  @ContractResponse(
+    201,
+    PolicyPublication,
+    "Published. `warnings` ({field, message}) names each metric that no registered version of the policy's models carries.",
+  )
   @ContractResponse(200, PolicyPublication, 'This exact version was already published (with `warnings` as for 201).')
-  @ContractResponse(202, PolicyProposal, 'The version loosens the one in force (`loosening` says how): recorded as PolicyProposed, not in force until a second policy admin approves `proposalId`.')
+  @ContractResponse(
+    202,
+    PolicyProposal,
+    'The version loosens the one in force (`loosening` says how): recorded as ' +
+      'PolicyProposed, not in force until a second policy admin approves `proposalId`.',
+  )
   @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
-  @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
-  @ApiResponse({ status: 413, description: 'The body is over the size limit, or its GatePolicyPublished would exceed MAX_EVENT_BYTES (`limitBytes`); nothing is published and the version stays free.' })
-  async publish(@ContractBody(PolicyDocumentSchema) body: unknown, @Origin() origin: RequestOrigin, @Headers('x-published-by') publishedBy: string | undefined, @Res({ passthrough: true }) response: Response) {
+  @ApiResponse({
+    status: 400,
+    description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).',
+  })
+  @ApiResponse({
+    status: 413,
+    description:
+      'The body is over the size limit, or its GatePolicyPublished would exceed ' +
+      'MAX_EVENT_BYTES (`limitBytes`); nothing is published and the version stays free.',
+  })
+  async publish(
+    @ContractBody(PolicyDocumentSchema) body: unknown,
+    @Origin() origin: RequestOrigin,
+    @Headers('x-published-by') publishedBy: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const outcome = await this.publishing.publish(body, publishedBy && publishedBy.length <= 200 ? publishedBy : null, origin);
     switch (outcome.kind) {
       case 'invalid':
@@ -60,13 +102,17 @@ export class PoliciesController {
 
   @Post('proposals/:proposalId/approve')
   @Requires('policy-admin')
-  @ApiOperation({ summary: 'Approve a loosening policy proposal', description: 'By a policy admin other than the proposer: appends PolicyApproved and the version\'s GatePolicyPublished together.' })
+  @ApiOperation({
+    summary: 'Approve a loosening policy proposal',
+    description: "By a policy admin other than the proposer: appends PolicyApproved and the version's GatePolicyPublished together.",
+  })
   @ContractResponse(201, PolicyApproval, 'Approved and published.')
   @ApiResponse({ status: 403, description: 'Unauthenticated, not a policy admin, or the proposer.' })
   @ApiResponse({ status: 404, description: 'No such proposal.' })
   @ApiResponse({ status: 409, description: 'Approved already, or its version is no longer the next one.' })
   async approve(@Param('proposalId') proposalId: string, @Origin() origin: RequestOrigin) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(proposalId)) throw badRequest('proposalId', 'must be a UUID');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(proposalId))
+      throw badRequest('proposalId', 'must be a UUID');
     const outcome = await this.publishing.approve(proposalId, origin);
     switch (outcome.kind) {
       case 'published':

@@ -20,7 +20,13 @@ export class PolicyCatalogService {
   /** The latest version of every policy, the built-in default included. */
   async inForce(): Promise<PolicySummary[]> {
     const policies = policiesInForce(await gateStore.latestPolicies(this.deps.pool));
-    return policies.map((policy) => ({ policyId: policy.policyId, version: policy.version, contentHash: policyContentHash(policy), models: policy.models, builtIn: policy === DEFAULT_POLICY }));
+    return policies.map((policy) => ({
+      policyId: policy.policyId,
+      version: policy.version,
+      contentHash: policyContentHash(policy),
+      models: policy.models,
+      builtIn: policy === DEFAULT_POLICY,
+    }));
   }
 
   /** A published policy version (the built-in default is version 1 of "default"), or null. */

@@ -40,7 +40,11 @@ export class GateRebuildService {
     const { topics, codec } = this.deps;
     // From offset 0 (the log start) to the ends as they are now; later appends are left out.
     const ends = await partitionEnds(this.deps.kafka, [topics.lineage, topics.deployments, topics.gates]);
-    const records = await readLogRanges(this.deps.kafka, ends.map(({ topic, partition, low, high }) => ({ topic, partition, fromOffset: low, toOffset: high })), { timeoutMs: 120_000 });
+    const records = await readLogRanges(
+      this.deps.kafka,
+      ends.map(({ topic, partition, low, high }) => ({ topic, partition, fromOffset: low, toOffset: high })),
+      { timeoutMs: 120_000 },
+    );
     const events: LoggedEvent[] = [];
     const logged = new Map<string, { decision: GateEvaluated; value: Buffer }>();
     for (const { topic, partition, offset, message } of records) {
@@ -56,7 +60,8 @@ export class GateRebuildService {
       }
       events.push({ event, topic, partition, offset, timestamp: Number(message.timestamp) });
       // Compared as the gate decided it: the seal the outbox added is not the decision's.
-      if (event.type === 'GateEvaluated' && event.data.trigger === 'RunRegistered') logged.set(event.data.envelope.eventId, { decision: event.data, value: withoutSeal(codec, value) });
+      if (event.type === 'GateEvaluated' && event.data.trigger === 'RunRegistered')
+        logged.set(event.data.envelope.eventId, { decision: event.data, value: withoutSeal(codec, value) });
     }
     const rebuilt = rebuildDecisions(events).map((decision): RebuiltDecision => {
       const bytes = codec.encode({ type: 'GateEvaluated', data: decision });
@@ -72,7 +77,18 @@ export class GateRebuildService {
     const reproduced = new Set(rebuilt.filter((decision) => decision.identical).map((decision) => decision.eventId));
     const differing = [...logged.values()]
       .filter(({ decision }) => !reproduced.has(decision.envelope.eventId))
-      .map(({ decision }) => ({ eventId: decision.envelope.eventId, modelName: decision.modelName, modelVersion: decision.candidateVersion }));
-    return { events: events.length, logged: logged.size, rebuilt: rebuilt.length, identical: reproduced.size, differing, decisions: rebuilt };
+      .map(({ decision }) => ({
+        eventId: decision.envelope.eventId,
+        modelName: decision.modelName,
+        modelVersion: decision.candidateVersion,
+      }));
+    return {
+      events: events.length,
+      logged: logged.size,
+      rebuilt: rebuilt.length,
+      identical: reproduced.size,
+      differing,
+      decisions: rebuilt,
+    };
   }
 }

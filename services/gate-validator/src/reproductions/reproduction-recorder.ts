@@ -29,10 +29,11 @@ export class ReproductionRecorder {
     const originals = registrations.flatMap((r) => (r.reproductionOf ? [{ modelName: r.modelName, version: r.reproductionOf }] : []));
     if (originals.length === 0) return;
     const rows = (
-      await client.query('SELECT l.model_name, l.model_version, l.lineage FROM gates.lineage l JOIN unnest($1::text[], $2::int[]) AS o(model_name, model_version) USING (model_name, model_version)', [
-        originals.map((o) => o.modelName),
-        originals.map((o) => o.version),
-      ])
+      await client.query(
+        'SELECT l.model_name, l.model_version, l.lineage FROM gates.lineage l JOIN unnest($1::text[], ' +
+          '$2::int[]) AS o(model_name, model_version) USING (model_name, model_version)',
+        [originals.map((o) => o.modelName), originals.map((o) => o.version)],
+      )
     ).rows as Array<{ model_name: string; model_version: number; lineage: VersionLineage }>;
     for (const row of rows) this.stored.set(versionKey(row.model_name, row.model_version), row.lineage);
   }
@@ -50,20 +51,37 @@ export class ReproductionRecorder {
     const originalKey = versionKey(registered.modelName, registered.reproductionOf);
     // The stored row wins over one seen in the batch, as the first insert of a key does.
     const original = this.stored.get(originalKey) ?? this.seen.get(originalKey);
-    if (!original) return { notCompared: `reproduction not compared: the lineage of ${registered.modelName} v${registered.reproductionOf} is not known to the gate` };
+    if (!original)
+      return {
+        notCompared:
+          `reproduction not compared: the lineage of ${registered.modelName} ` + `v${registered.reproductionOf} is not known to the gate`,
+      };
     const { envelope } = registered;
     return {
-      recorded: recordReproduction({ original, reproduction: lineage, policy, occurredAt: envelope.occurredAt, producer: SERVICE_NAME, origin: originOf(envelope), causationId: envelope.eventId }),
+      recorded: recordReproduction({
+        original,
+        reproduction: lineage,
+        policy,
+        occurredAt: envelope.occurredAt,
+        producer: SERVICE_NAME,
+        origin: originOf(envelope),
+        causationId: envelope.eventId,
+      }),
     };
   }
 
   /** Stores the lineage of every registration compared (the first of each version, unless stored already). */
   async save(client: PoolClient): Promise<void> {
     if (this.registrations.length === 0) return;
-    const rows = this.registrations.map((registered) => ({ modelName: registered.modelName, modelVersion: registered.modelVersion, lineage: lineageOf(registered) }));
+    const rows = this.registrations.map((registered) => ({
+      modelName: registered.modelName,
+      modelVersion: registered.modelVersion,
+      lineage: lineageOf(registered),
+    }));
     await client.query(
       `INSERT INTO gates.lineage (model_name, model_version, lineage)
-       SELECT l->>'modelName', (l->>'modelVersion')::int, l->'lineage' FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(l, n) ORDER BY n
+       SELECT l->>'modelName', (l->>'modelVersion')::int, l->'lineage' FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY
+         AS e(l, n) ORDER BY n
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(rows)],
     );

@@ -20,7 +20,13 @@ export interface LoggedEvent {
  * before a deployment report about a later state of the model arrives).
  */
 export function inLogOrder(events: readonly LoggedEvent[]): LoggedEvent[] {
-  return [...events].sort((a, b) => a.timestamp - b.timestamp || (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0) || a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+  return [...events].sort(
+    (a, b) =>
+      a.timestamp - b.timestamp ||
+      (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0) ||
+      a.partition - b.partition ||
+      Number(BigInt(a.offset) - BigInt(b.offset)),
+  );
 }
 
 /**
@@ -40,7 +46,8 @@ export function rebuildDecisions(events: readonly LoggedEvent[]): GateEvaluated[
     seen.add(event.data.envelope.eventId);
     if (event.type === 'GatePolicyPublished') {
       const latest = policies.get(event.data.policyId);
-      if (!latest || latest.version < event.data.policyVersion) policies.set(event.data.policyId, JSON.parse(event.data.document) as GatePolicy);
+      if (!latest || latest.version < event.data.policyVersion)
+        policies.set(event.data.policyId, JSON.parse(event.data.document) as GatePolicy);
       continue;
     }
     if (event.type === 'GateEvaluated' && event.data.trigger === 'RunRegistered') continue;

@@ -1,4 +1,11 @@
-import { emptyPlacement, evolvePlacement, isPlacementEvent, liveDeployments, samePlacement, type PlacementState } from '@modelreg/deployments';
+import {
+  emptyPlacement,
+  evolvePlacement,
+  isPlacementEvent,
+  liveDeployments,
+  samePlacement,
+  type PlacementState,
+} from '@modelreg/deployments';
 import { originOf, type RegistryEvent, type RunRegistered } from '@modelreg/events';
 import { decide, evolve, initialGateState, type GateDecision, type GateModelState, type GatePolicy } from '@modelreg/gates';
 import { SERVICE_NAME } from '../gate-validator.constants';
@@ -29,7 +36,12 @@ export function foldGateEvent(state: GateValidatorState, event: RegistryEvent): 
 
 /** The state with these placements, the gate seeing what serves each. */
 export function withPlacements(state: GateValidatorState, placements: readonly PlacementState[]): GateValidatorState {
-  const serving = placements.map(({ placement, servingVersion }) => ({ service: placement.service, surface: placement.surface, environment: placement.environment, servingVersion }));
+  const serving = placements.map(({ placement, servingVersion }) => ({
+    service: placement.service,
+    surface: placement.surface,
+    environment: placement.environment,
+    servingVersion,
+  }));
   return { placements, gate: { ...state.gate, placements: serving } };
 }
 
@@ -39,7 +51,19 @@ export function withPlacements(state: GateValidatorState, placements: readonly P
  */
 export function decideOnRegistration(state: GateValidatorState, registered: RunRegistered, policy: GatePolicy): GateDecision {
   const { envelope, modelName, modelVersion } = registered;
-  return decide({ modelName, candidateVersion: modelVersion, trigger: 'RunRegistered', policy, occurredAt: envelope.occurredAt, producer: SERVICE_NAME, origin: originOf(envelope), causationId: envelope.eventId }, state.gate);
+  return decide(
+    {
+      modelName,
+      candidateVersion: modelVersion,
+      trigger: 'RunRegistered',
+      policy,
+      occurredAt: envelope.occurredAt,
+      producer: SERVICE_NAME,
+      origin: originOf(envelope),
+      causationId: envelope.eventId,
+    },
+    state.gate,
+  );
 }
 
 /** What the gate validator stores of a placement: its state without ended deployments (no rule looks at them). */

@@ -1,12 +1,22 @@
 import type { ContentAddressedStore } from '@modelreg/artifact-store';
 import type { ArtifactSignature } from '@modelreg/events';
-import { needsFileDigests, NotATarError, recordArtifactSignature, TarFileDigests, type DeclaredArtifact, type FileDigests } from '@modelreg/lineage';
+import {
+  needsFileDigests,
+  NotATarError,
+  recordArtifactSignature,
+  TarFileDigests,
+  type DeclaredArtifact,
+  type FileDigests,
+} from '@modelreg/lineage';
 
 /**
  * What registration records about each artifact's signature bundle (null: none): the rule is
  * `recordArtifactSignature`; this reads the stored tar's files when the bundle signs a directory.
  */
-export async function inspectArtifactSignatures(store: ContentAddressedStore, artifacts: readonly DeclaredArtifact[]): Promise<Array<ArtifactSignature | null>> {
+export async function inspectArtifactSignatures(
+  store: ContentAddressedStore,
+  artifacts: readonly DeclaredArtifact[],
+): Promise<Array<ArtifactSignature | null>> {
   return Promise.all(
     artifacts.map(async (artifact) => {
       if (!artifact.signatureBundle) return null;

@@ -3,13 +3,26 @@ import { Client } from 'pg';
 import { exampleRunSubmissionJson } from '@modelreg/lineage';
 import { bearer, createTestEnvironment, startService, type RunningService, type TestEnvironment } from '@modelreg/testing';
 
-async function upload(url: string, bytes: Buffer, sha256 = createHash('sha256').update(bytes).digest('hex'), headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}/v1/artifacts/${sha256}`, { method: 'PUT', body: bytes, headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream', ...headers } });
+async function upload(
+  url: string,
+  bytes: Buffer,
+  sha256 = createHash('sha256').update(bytes).digest('hex'),
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${url}/v1/artifacts/${sha256}`, {
+    method: 'PUT',
+    body: bytes,
+    headers: { ...bearer('trainer'), 'content-type': 'application/octet-stream', ...headers },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any>, sha256 };
 }
 
 async function register(url: string, body: unknown, raw?: string) {
-  const response = await fetch(`${url}/v1/runs`, { method: 'POST', body: raw ?? JSON.stringify(body), headers: { ...bearer('trainer'), 'content-type': 'application/json' } });
+  const response = await fetch(`${url}/v1/runs`, {
+    method: 'POST',
+    body: raw ?? JSON.stringify(body),
+    headers: { ...bearer('trainer'), 'content-type': 'application/json' },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -36,12 +49,19 @@ describe('ingestion: run registration', () => {
   });
 
   const body = (model: string, run: string) => exampleRunSubmissionJson(model, run, artifact.sha256, artifact.sizeBytes);
-  const registrations = async (model: string) => (await db.query('SELECT model_version FROM ingestion.registrations WHERE model_name = $1 ORDER BY 1', [model])).rows.map((row: { model_version: number }) => row.model_version);
+  const registrations = async (model: string) =>
+    (await db.query('SELECT model_version FROM ingestion.registrations WHERE model_name = $1 ORDER BY 1', [model])).rows.map(
+      (row: { model_version: number }) => row.model_version,
+    );
 
   it('gives 50 concurrent registrations of one model the versions 1..50, no gaps, no duplicates', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, index) => register(ingestion.url, body('concurrent-model', `run-${index}`))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => register(ingestion.url, body('concurrent-model', `run-${index}`))),
+    );
     expect(results.every((result) => result.status === 201)).toBe(true);
-    expect(results.map((result) => result.body['modelVersion']).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
+    expect(results.map((result) => result.body['modelVersion']).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, index) => index + 1),
+    );
     expect(await registrations('concurrent-model')).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
   });
 
@@ -49,7 +69,9 @@ describe('ingestion: run registration', () => {
     const first = await register(ingestion.url, body('retried-model', 'run-a'));
     const retries = await Promise.all(Array.from({ length: 10 }, () => register(ingestion.url, body('retried-model', 'run-a'))));
     expect(first).toMatchObject({ status: 201, body: { modelVersion: 1 } });
-    expect(retries.map((retry) => [retry.status, retry.body['modelVersion'], retry.body['eventId']])).toEqual(Array(10).fill([200, 1, first.body['eventId']]));
+    expect(retries.map((retry) => [retry.status, retry.body['modelVersion'], retry.body['eventId']])).toEqual(
+      Array(10).fill([200, 1, first.body['eventId']]),
+    );
     const changed = body('retried-model', 'run-a') as Record<string, any>;
     changed['hyperparameters'] = { learning_rate: 0.01 };
     expect(await register(ingestion.url, changed)).toMatchObject({ status: 409, body: { field: 'trainingRunId' } });
@@ -60,11 +82,35 @@ describe('ingestion: run registration', () => {
 
   // Bad input over HTTP: each case gets a 4xx naming the field and leaves nothing behind.
   it.each<[string, () => Promise<{ status: number; body: Record<string, any> }>, number, string]>([
-    ['an artifact never uploaded', () => register(ingestion.url, exampleRunSubmissionJson('bad-model', 'r1', 'c'.repeat(64), 10)), 422, 'artifacts[0].sha256'],
-    ['a declared size that differs from the stored artifact', () => register(ingestion.url, exampleRunSubmissionJson('bad-model', 'r2', artifact.sha256, artifact.sizeBytes + 1)), 422, 'artifacts[0].sizeBytes'],
-    ['a NaN metric', () => register(ingestion.url, { ...body('bad-model', 'r3'), metrics: { overall: { auc: 'NaN' } } }), 422, 'metrics.overall.auc'],
+    [
+      'an artifact never uploaded',
+      () => register(ingestion.url, exampleRunSubmissionJson('bad-model', 'r1', 'c'.repeat(64), 10)),
+      422,
+      'artifacts[0].sha256',
+    ],
+    [
+      'a declared size that differs from the stored artifact',
+      () => register(ingestion.url, exampleRunSubmissionJson('bad-model', 'r2', artifact.sha256, artifact.sizeBytes + 1)),
+      422,
+      'artifacts[0].sizeBytes',
+    ],
+    [
+      'a NaN metric',
+      () => register(ingestion.url, { ...body('bad-model', 'r3'), metrics: { overall: { auc: 'NaN' } } }),
+      422,
+      'metrics.overall.auc',
+    ],
     ['a model name with an encoded traversal', () => register(ingestion.url, body('%2e%2e%2f', 'r4')), 422, 'modelName'],
-    ['a file:// artifact reference', () => register(ingestion.url, { ...body('bad-model', 'r5'), artifacts: [{ target: 'server', format: 'ONNX', sizeBytes: 1, sha256: artifact.sha256, storageUri: 'file:///etc/passwd' }] }), 422, 'artifacts[0].storageUri'],
+    [
+      'a file:// artifact reference',
+      () =>
+        register(ingestion.url, {
+          ...body('bad-model', 'r5'),
+          artifacts: [{ target: 'server', format: 'ONNX', sizeBytes: 1, sha256: artifact.sha256, storageUri: 'file:///etc/passwd' }],
+        }),
+      422,
+      'artifacts[0].storageUri',
+    ],
   ])('rejects %s', async (_case, send, status, field) => {
     const response = await send();
     expect(response.status).toBe(status);
@@ -74,7 +120,10 @@ describe('ingestion: run registration', () => {
 
   it('rejects malformed and oversized JSON with a 4xx', async () => {
     expect((await register(ingestion.url, null, '{"modelName": ')).status).toBe(400);
-    expect((await register(ingestion.url, null, JSON.stringify({ ...body('bad-model', 'big'), labels: { blob: 'x'.repeat(5 * 1024 * 1024) } }))).status).toBe(413);
+    expect(
+      (await register(ingestion.url, null, JSON.stringify({ ...body('bad-model', 'big'), labels: { blob: 'x'.repeat(5 * 1024 * 1024) } })))
+        .status,
+    ).toBe(413);
   });
 
   it.each<[string, (bytes: Buffer) => Promise<{ status: number; body: Record<string, any> }>, number, string]>([
@@ -85,6 +134,8 @@ describe('ingestion: run registration', () => {
     const response = await send(bytes);
     expect(response).toMatchObject({ status, body: { field } });
     const sha = createHash('sha256').update(bytes).digest('hex');
-    expect((await register(ingestion.url, exampleRunSubmissionJson('bad-model', 'after-upload', sha, 1024))).body['errors']).toContainEqual(expect.objectContaining({ field: 'artifacts[0].sha256' }));
+    expect((await register(ingestion.url, exampleRunSubmissionJson('bad-model', 'after-upload', sha, 1024))).body['errors']).toContainEqual(
+      expect.objectContaining({ field: 'artifacts[0].sha256' }),
+    );
   });
 });

@@ -31,7 +31,9 @@ export class RunRegistrationService {
     const signatures = await inspectArtifactSignatures(this.deps.store, submission.artifacts);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcome = await withTransaction(this.deps.pool, (client) => this.registerIn(client, submission, signatures, requestHash, origin, causationId));
+        const outcome = await withTransaction(this.deps.pool, (client) =>
+          this.registerIn(client, submission, signatures, requestHash, origin, causationId),
+        );
         if (outcome.kind === 'registered') this.deps.relay.nudge();
         return outcome;
       } catch (error) {
@@ -48,7 +50,12 @@ export class RunRegistrationService {
    * A registration that throws (an event too large to append) leaves nothing behind, the version
    * counter included: it runs under a savepoint.
    */
-  async registerWithin(client: PoolClient, submission: RunSubmission, origin: EventOrigin, causationId: string | null): Promise<RegistrationOutcome> {
+  async registerWithin(
+    client: PoolClient,
+    submission: RunSubmission,
+    origin: EventOrigin,
+    causationId: string | null,
+  ): Promise<RegistrationOutcome> {
     const artifactErrors = await this.verifyArtifacts(submission);
     if (artifactErrors.length > 0) return { kind: 'invalid', errors: artifactErrors };
     const signatures = await inspectArtifactSignatures(this.deps.store, submission.artifacts);
@@ -63,18 +70,40 @@ export class RunRegistrationService {
     }
   }
 
-  private async registerIn(client: PoolClient, submission: RunSubmission, signatures: Array<ArtifactSignature | null>, requestHash: string, origin: EventOrigin, causationId: string | null): Promise<RegistrationOutcome> {
-    const existing = await client.query('SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2', [submission.modelName, submission.trainingRunId]);
+  private async registerIn(
+    client: PoolClient,
+    submission: RunSubmission,
+    signatures: Array<ArtifactSignature | null>,
+    requestHash: string,
+    origin: EventOrigin,
+    causationId: string | null,
+  ): Promise<RegistrationOutcome> {
+    const existing = await client.query(
+      'SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2',
+      [submission.modelName, submission.trainingRunId],
+    );
     const found = existing.rows[0] as { model_version: number; event_id: string; request_hash: string } | undefined;
     if (found) {
       if (found.request_hash !== requestHash) {
-        return { kind: 'conflict', message: `training run ${submission.trainingRunId} is already registered as ${submission.modelName} v${found.model_version} with different content` };
+        return {
+          kind: 'conflict',
+          message:
+            `training run ${submission.trainingRunId} is already registered as ` +
+            `${submission.modelName} v${found.model_version} with different content`,
+        };
       }
       return { kind: 'already-registered', modelName: submission.modelName, modelVersion: found.model_version, eventId: found.event_id };
     }
     if (submission.reproductionOf) {
-      const original = await client.query('SELECT 1 FROM ingestion.registrations WHERE model_name = $1 AND model_version = $2', [submission.modelName, submission.reproductionOf]);
-      if (original.rowCount === 0) return { kind: 'invalid', errors: [{ field: 'reproductionOf', message: `${submission.modelName} v${submission.reproductionOf} is not registered` }] };
+      const original = await client.query('SELECT 1 FROM ingestion.registrations WHERE model_name = $1 AND model_version = $2', [
+        submission.modelName,
+        submission.reproductionOf,
+      ]);
+      if (original.rowCount === 0)
+        return {
+          kind: 'invalid',
+          errors: [{ field: 'reproductionOf', message: `${submission.modelName} v${submission.reproductionOf} is not registered` }],
+        };
     }
     const counter = await client.query(
       `INSERT INTO ingestion.model_version_counters (model_name, last_version) VALUES ($1, 1)
@@ -96,9 +125,13 @@ export class RunRegistrationService {
       signatures,
     });
     // Too large to append: the transaction rolls back, so neither the version nor the registration is taken.
-    const messages = ensureEventsFit([eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })], this.deps.maxEventBytes);
+    const messages = ensureEventsFit(
+      [eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })],
+      this.deps.maxEventBytes,
+    );
     await client.query(
-      'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
+      'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, ' +
+        'request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
     );
     await this.deps.relay.enqueue(client, messages);
@@ -111,8 +144,16 @@ export class RunRegistrationService {
     await Promise.all(
       submission.artifacts.map(async (artifact, index) => {
         const size = await this.deps.store.sizeOf(artifact.sha256);
-        if (size === null) errors.push({ field: `artifacts[${index}].sha256`, message: `no artifact with sha256 ${artifact.sha256} was uploaded (PUT /v1/artifacts/${artifact.sha256} first)` });
-        else if (size !== artifact.sizeBytes) errors.push({ field: `artifacts[${index}].sizeBytes`, message: `declared ${artifact.sizeBytes} bytes, the stored artifact has ${size}` });
+        if (size === null)
+          errors.push({
+            field: `artifacts[${index}].sha256`,
+            message: `no artifact with sha256 ${artifact.sha256} was uploaded (PUT /v1/artifacts/${artifact.sha256} first)`,
+          });
+        else if (size !== artifact.sizeBytes)
+          errors.push({
+            field: `artifacts[${index}].sizeBytes`,
+            message: `declared ${artifact.sizeBytes} bytes, the stored artifact has ${size}`,
+          });
       }),
     );
     return errors.sort((a, b) => a.field.localeCompare(b.field));

@@ -11,7 +11,11 @@ import type { RunRegistrationService } from './run-registration.service';
  * goes to the dead-letter topic with the fields at fault. Registration is idempotent by training
  * run id, and the ledger applies each submission once, so a redelivery is a no-op.
  */
-export async function applyRunSubmissions(registrations: RunRegistrationService, client: PoolClient, events: ConsumedEvent[]): Promise<DeadLetter[]> {
+export async function applyRunSubmissions(
+  registrations: RunRegistrationService,
+  client: PoolClient,
+  events: ConsumedEvent[],
+): Promise<DeadLetter[]> {
   const rejected: DeadLetter[] = [];
   for (const consumed of events) {
     const reason = await registerSubmission(registrations, client, consumed);
@@ -20,15 +24,21 @@ export async function applyRunSubmissions(registrations: RunRegistrationService,
   return rejected;
 }
 
-async function registerSubmission(registrations: RunRegistrationService, client: PoolClient, consumed: ConsumedEvent): Promise<string | null> {
+async function registerSubmission(
+  registrations: RunRegistrationService,
+  client: PoolClient,
+  consumed: ConsumedEvent,
+): Promise<string | null> {
   const { event } = consumed;
   if (event.type !== 'RunSubmitted') return `unexpected ${event.type} on the run-submissions topic`;
   const validated = validateRunSubmission(runSubmittedToSubmissionJson(event.data));
   if (!validated.ok) return `invalid run submission: ${describe(validated.errors)}`;
-  const outcome = await registrations.registerWithin(client, validated.value, outsideOrigin(event.data.envelope), event.data.envelope.eventId).catch((error: unknown) => {
-    if (error instanceof EventTooLargeError) return { kind: 'too-large' as const, message: error.message };
-    throw error;
-  });
+  const outcome = await registrations
+    .registerWithin(client, validated.value, outsideOrigin(event.data.envelope), event.data.envelope.eventId)
+    .catch((error: unknown) => {
+      if (error instanceof EventTooLargeError) return { kind: 'too-large' as const, message: error.message };
+      throw error;
+    });
   switch (outcome.kind) {
     case 'registered':
     case 'already-registered':

@@ -17,15 +17,28 @@ export class RunsController {
   @ApiOperation({
     summary: 'Register a training run as a new model version',
     description:
-      'The body carries the full lineage (code, data snapshots, features, hyperparameters, seeds, environment) and metrics; artifacts are referenced by the sha256 of bytes uploaded with PUT /v1/artifacts/{sha256}. Retrying with the same trainingRunId returns the existing version (200).',
+      'The body carries the full lineage (code, data snapshots, features, ' +
+      'hyperparameters, seeds, environment) and metrics; artifacts are referenced ' +
+      ('by the sha256 of bytes uploaded with PUT /v1/artifacts/{sha256}. ' +
+        'Retrying with the same trainingRunId returns the existing version (200).'),
   })
   @ContractResponse(201, RunRegistrationAnswer, 'Registered; RunRegistered is queued in the outbox and appended to Kafka.')
   @ContractResponse(200, RunRegistrationAnswer, 'This training run was registered before; its version is returned.')
   @ApiResponse({ status: 409, description: 'This training run was registered before with different content.' })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` lists each field at fault.' })
-  @ApiResponse({ status: 400, description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).' })
-  @ApiResponse({ status: 413, description: 'The body is over the size limit, or its RunRegistered would exceed MAX_EVENT_BYTES (`limitBytes`); no version is taken.' })
-  async register(@ContractBody(RunSubmissionBody) body: RunSubmissionJson, @Origin() origin: RequestOrigin, @Res({ passthrough: true }) response: Response) {
+  @ApiResponse({
+    status: 400,
+    description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).',
+  })
+  @ApiResponse({
+    status: 413,
+    description: 'The body is over the size limit, or its RunRegistered would exceed MAX_EVENT_BYTES (`limitBytes`); no version is taken.',
+  })
+  async register(
+    @ContractBody(RunSubmissionBody) body: RunSubmissionJson,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const validated = validateRunSubmission(body);
     if (!validated.ok) throw new HttpException({ error: 'validation_failed', errors: validated.errors }, HttpStatus.UNPROCESSABLE_ENTITY);
     const outcome = await this.registrations.register(validated.value, origin);

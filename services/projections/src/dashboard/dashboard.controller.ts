@@ -14,7 +14,9 @@ const ASSETS = {
 };
 
 @ApiExcludeController()
-@Public('the page, its script, style and chart library carry no registry data; the page calls the API with the reader token its user pastes')
+@Public(
+  'the page, its script, style and chart library carry no registry data; the page calls the API with the reader token its user pastes',
+)
 @Controller()
 export class DashboardController {
   @Get()

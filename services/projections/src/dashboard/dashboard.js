@@ -7,9 +7,12 @@ const crumbs = document.getElementById('crumbs');
 const TIMELINE_PAGE = 25;
 const VERDICT_COLORS = { PASSED: '#0a6b36', FAILED: '#a61b12' };
 
-const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const fmt = (value) => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)))) : esc(value ?? '—'));
-const when = (time) => (time === null || time === undefined ? '—' : esc(new Date(time).toISOString().replace('T', ' ').slice(0, 16)) + ' UTC');
+const esc = (value) =>
+  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const fmt = (value) =>
+  typeof value === 'number' ? (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)))) : esc(value ?? '—');
+const when = (time) =>
+  time === null || time === undefined ? '—' : esc(new Date(time).toISOString().replace('T', ' ').slice(0, 16)) + ' UTC';
 const link = (href, text, testId) => `<a href="${esc(href)}"${testId ? ` data-testid="${testId}"` : ''}>${esc(text)}</a>`;
 const enc = encodeURIComponent;
 const modelHref = (model) => `#/models/${enc(model)}`;
@@ -17,9 +20,14 @@ const versionHref = (model, version) => `#/models/${enc(model)}/versions/${versi
 const diffHref = (model, version, against) => `#/models/${enc(model)}/diff/${version}/${against}`;
 const table = (headers, rows, testId, caption) =>
   `<table${testId ? ` data-testid="${testId}"` : ''}>${caption ? `<caption class="visually-hidden">${esc(caption)}</caption>` : ''}<thead><tr>${headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${
-    rows.length ? rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('') : `<tr><td colspan="${headers.length}" class="muted">none</td></tr>`
+    rows.length
+      ? rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')
+      : `<tr><td colspan="${headers.length}" class="muted">none</td></tr>`
   }</tbody></table>`;
-const metricList = (metrics) => Object.entries(metrics ?? {}).map(([k, v]) => `${esc(k)} ${fmt(v)}`).join(', ') || '—';
+const metricList = (metrics) =>
+  Object.entries(metrics ?? {})
+    .map(([k, v]) => `${esc(k)} ${fmt(v)}`)
+    .join(', ') || '—';
 
 class NotFound extends Error {}
 /** The page has no token, or the registry refused it: the sign-in form asks for one. */
@@ -35,7 +43,9 @@ async function api(path) {
   const response = await fetch(path, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
   if (response.status === 401 || response.status === 403) {
     sessionStorage.removeItem(TOKEN_KEY);
-    throw new SignInNeeded(`The registry refused the token: ${(await response.json().catch(() => ({}))).message ?? `HTTP ${response.status}`}`);
+    throw new SignInNeeded(
+      `The registry refused the token: ${(await response.json().catch(() => ({}))).message ?? `HTTP ${response.status}`}`,
+    );
   }
   if (response.status === 404) throw new NotFound((await response.json().catch(() => ({}))).message ?? `${path} was not found`);
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
@@ -52,14 +62,18 @@ function destroyCharts() {
 
 /** A canvas for a chart, with a text alternative and the plotted data as attributes (for tests and screen readers). */
 function chartBox(testId, label, summary) {
-  const attrs = Object.entries(summary).map(([k, v]) => ` data-${k}="${esc(typeof v === 'string' ? v : JSON.stringify(v))}"`).join('');
+  const attrs = Object.entries(summary)
+    .map(([k, v]) => ` data-${k}="${esc(typeof v === 'string' ? v : JSON.stringify(v))}"`)
+    .join('');
   return `<div class="chart-box"><canvas data-testid="${testId}" role="img" aria-label="${esc(label)}"${attrs}>${esc(label)}</canvas></div>`;
 }
 
 function drawChart(testId, config) {
   const canvas = view.querySelector(`canvas[data-testid="${testId}"]`);
   if (!canvas || typeof Chart === 'undefined') return;
-  charts.push(new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } }));
+  charts.push(
+    new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } }),
+  );
 }
 
 const METRIC_PREFERENCE = ['auc', 'ndcg_at_20', 'precision_at_10'];
@@ -87,7 +101,10 @@ function renderModels(active) {
   const filter = document.getElementById('model-filter').value.trim().toLowerCase();
   document.getElementById('models').innerHTML = modelNames
     .filter((m) => m.name.includes(filter))
-    .map((m) => `<li><a href="${modelHref(m.name)}" class="${m.name === active ? 'active' : ''}"${m.name === active ? ' aria-current="page"' : ''} data-testid="model-link">${esc(m.name)} <span class="muted">v${m.latest}</span></a></li>`)
+    .map(
+      (m) =>
+        `<li><a href="${modelHref(m.name)}" class="${m.name === active ? 'active' : ''}"${m.name === active ? ' aria-current="page"' : ''} data-testid="model-link">${esc(m.name)} <span class="muted">v${m.latest}</span></a></li>`,
+    )
     .join('');
 }
 
@@ -106,13 +123,58 @@ async function showOverview() {
       <div class="card"><div class="muted">Recent gate failures</div><div class="value">${overview.recentGateFailures.length}</div></div>
     </div>
     <h2 class="section">What serves where</h2>
-    ${table(['environment', 'service', 'surface', 'model', 'serving (100%)', 'since', 'canaries'], overview.deployed.map((p) => [esc(p.environment), esc(p.service), esc(p.surface), link(modelHref(p.modelName), p.modelName), p.servingVersion ? link(versionHref(p.modelName, p.servingVersion), `v${p.servingVersion}`) : '—', when(p.servingSince), p.canaries.map((c) => `<span class="pill">v${c.modelVersion} at ${fmt(c.trafficPercent)}%</span>`).join('') || '—']), 'overview-deployed', 'What serves where')}
+    ${table(
+      ['environment', 'service', 'surface', 'model', 'serving (100%)', 'since', 'canaries'],
+      overview.deployed.map((p) => [
+        esc(p.environment),
+        esc(p.service),
+        esc(p.surface),
+        link(modelHref(p.modelName), p.modelName),
+        p.servingVersion ? link(versionHref(p.modelName, p.servingVersion), `v${p.servingVersion}`) : '—',
+        when(p.servingSince),
+        p.canaries.map((c) => `<span class="pill">v${c.modelVersion} at ${fmt(c.trafficPercent)}%</span>`).join('') || '—',
+      ]),
+      'overview-deployed',
+      'What serves where',
+    )}
     <div class="grid2">
-      <div><h2 class="section">Recent gate failures</h2>${table(['when', 'version', 'failed checks'], overview.recentGateFailures.map((f) => [when(f.decidedAt), link(versionHref(f.modelName, f.modelVersion), `${f.modelName} v${f.modelVersion}`), esc(f.failedChecks.join(', '))]), 'overview-failures', 'Recent gate failures')}</div>
-      <div><h2 class="section">Recent rollbacks</h2>${table(['when', 'model', 'where', 'reason'], overview.recentRollbacks.map((r) => [when(r.occurredAt), link(modelHref(r.modelName), `${r.modelName} v${r.details.fromVersion ?? '?'} → v${r.details.toVersion ?? r.modelVersion ?? '?'}`), esc(`${r.service} / ${r.surface} / ${r.environment}`), esc(r.details.reason ?? '')]), 'overview-rollbacks', 'Recent rollbacks')}</div>
+      <div><h2 class="section">Recent gate failures</h2>${table(
+        ['when', 'version', 'failed checks'],
+        overview.recentGateFailures.map((f) => [
+          when(f.decidedAt),
+          link(versionHref(f.modelName, f.modelVersion), `${f.modelName} v${f.modelVersion}`),
+          esc(f.failedChecks.join(', ')),
+        ]),
+        'overview-failures',
+        'Recent gate failures',
+      )}</div>
+      <div><h2 class="section">Recent rollbacks</h2>${table(
+        ['when', 'model', 'where', 'reason'],
+        overview.recentRollbacks.map((r) => [
+          when(r.occurredAt),
+          link(
+            modelHref(r.modelName),
+            `${r.modelName} v${r.details.fromVersion ?? '?'} → v${r.details.toVersion ?? r.modelVersion ?? '?'}`,
+          ),
+          esc(`${r.service} / ${r.surface} / ${r.environment}`),
+          esc(r.details.reason ?? ''),
+        ]),
+        'overview-rollbacks',
+        'Recent rollbacks',
+      )}</div>
     </div>
     <h2 class="section">Recent activity</h2>
-    ${table(['recorded', 'event', 'model', 'version'], overview.recentActivity.map((a) => [when(a.loggedAt), esc(a.eventType), link(modelHref(a.modelName), a.modelName), a.modelVersion ? link(versionHref(a.modelName, a.modelVersion), `v${a.modelVersion}`) : '—']), 'overview-activity', 'Recent activity')}`;
+    ${table(
+      ['recorded', 'event', 'model', 'version'],
+      overview.recentActivity.map((a) => [
+        when(a.loggedAt),
+        esc(a.eventType),
+        link(modelHref(a.modelName), a.modelName),
+        a.modelVersion ? link(versionHref(a.modelName, a.modelVersion), `v${a.modelVersion}`) : '—',
+      ]),
+      'overview-activity',
+      'Recent activity',
+    )}`;
 }
 
 // --- model --------------------------------------------------------------------------------
@@ -120,7 +182,9 @@ async function showOverview() {
 // Who asked: the principal's subject (issuer and roles on hover) and the request id.
 function timelineWho(e) {
   if (!e.principal && !e.requestId) return '—';
-  const who = e.principal ? `<span title="${esc(`${e.principal.issuer} · ${e.principal.roles.join(', ')}`)}">${esc(e.principal.subject)}</span>` : 'anonymous';
+  const who = e.principal
+    ? `<span title="${esc(`${e.principal.issuer} · ${e.principal.roles.join(', ')}`)}">${esc(e.principal.subject)}</span>`
+    : 'anonymous';
   return e.requestId ? `${who} <small>(request ${esc(e.requestId)})</small>` : who;
 }
 
@@ -128,11 +192,15 @@ function timelineDetails(e) {
   const d = e.details ?? {};
   if (e.eventType === 'OnlineMetricsReported') return metricList(d.metrics);
   if (e.eventType === 'DeploymentReportRejected') return `${esc(d.rule ?? '')}: ${esc(d.reason ?? '')}`;
-  if (e.eventType === 'RolledBack') return `v${fmt(d.fromVersion)} → v${fmt(d.toVersion)}: ${esc(d.reason ?? '')}${d.triggerMetric ? ` (${esc(d.triggerMetric)} ${fmt(d.triggerValue)})` : ''}`;
-  if (e.eventType === 'RollbackRecommended') return `${esc(d.guardrail ?? d.metric ?? '')} ${fmt(d.observed ?? d.value)}: ${esc(d.reason ?? '')}`;
-  if (e.eventType === 'CanaryStarted') return `${fmt(d.trafficPercent)}% against ${d.baselineVersion ? `v${d.baselineVersion}` : 'no baseline'}`;
+  if (e.eventType === 'RolledBack')
+    return `v${fmt(d.fromVersion)} → v${fmt(d.toVersion)}: ${esc(d.reason ?? '')}${d.triggerMetric ? ` (${esc(d.triggerMetric)} ${fmt(d.triggerValue)})` : ''}`;
+  if (e.eventType === 'RollbackRecommended')
+    return `${esc(d.guardrail ?? d.metric ?? '')} ${fmt(d.observed ?? d.value)}: ${esc(d.reason ?? '')}`;
+  if (e.eventType === 'CanaryStarted')
+    return `${fmt(d.trafficPercent)}% against ${d.baselineVersion ? `v${d.baselineVersion}` : 'no baseline'}`;
   if (e.eventType === 'CanaryTrafficChanged') return `${fmt(d.fromPercent)}% → ${fmt(d.toPercent)}%`;
-  if (e.eventType === 'OfflineOnlineDivergenceDetected') return `${esc(d.metric ?? '')}: offline ${fmt(d.offlineValue)}, online ${fmt(d.onlineValue)}`;
+  if (e.eventType === 'OfflineOnlineDivergenceDetected')
+    return `${esc(d.metric ?? '')}: offline ${fmt(d.offlineValue)}, online ${fmt(d.onlineValue)}`;
   return esc(d.reason ?? d.decision ?? '');
 }
 
@@ -141,7 +209,12 @@ async function showModel(model, params) {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const type = params.get('type') ?? '';
   const rejected = params.get('rejected') === '1';
-  const timelineQuery = new URLSearchParams({ order: 'desc', limit: String(TIMELINE_PAGE), offset: String((page - 1) * TIMELINE_PAGE), includeRejected: String(rejected) });
+  const timelineQuery = new URLSearchParams({
+    order: 'desc',
+    limit: String(TIMELINE_PAGE),
+    offset: String((page - 1) * TIMELINE_PAGE),
+    includeRejected: String(rejected),
+  });
   if (type) timelineQuery.set('eventType', type);
   const [versions, history, deployed, timeline] = await Promise.all([
     api(`/v1/models/${enc(model)}/versions?limit=1`),
@@ -161,9 +234,33 @@ async function showModel(model, params) {
     <div class="toolbar">${metricSelect('history-metric', metricNames, metric)}</div>
     ${points.length ? chartBox('history-chart', `${metric} by version; green passed, red failed`, { metric, points: String(points.length), labels: points.map((p) => `v${p.modelVersion}`) }) : '<p class="muted">No metrics to chart.</p>'}
     <h2 class="section">Currently deployed</h2>
-    ${table(['environment', 'service', 'surface', 'serving (100%)', 'since', 'canaries'], deployed.items.map((p) => [esc(p.environment), esc(p.service), esc(p.surface), p.servingVersion ? `v${p.servingVersion}` : '—', when(p.servingSince), p.canaries.map((c) => `<span class="pill">v${c.modelVersion} at ${fmt(c.trafficPercent)}%</span>`).join('') || '—']), 'deployed-table', 'Currently deployed')}
+    ${table(
+      ['environment', 'service', 'surface', 'serving (100%)', 'since', 'canaries'],
+      deployed.items.map((p) => [
+        esc(p.environment),
+        esc(p.service),
+        esc(p.surface),
+        p.servingVersion ? `v${p.servingVersion}` : '—',
+        when(p.servingSince),
+        p.canaries.map((c) => `<span class="pill">v${c.modelVersion} at ${fmt(c.trafficPercent)}%</span>`).join('') || '—',
+      ]),
+      'deployed-table',
+      'Currently deployed',
+    )}
     <h2 class="section">Versions</h2>
-    ${table(['version', 'registered', 'commit', 'verdict', 'metrics', 'lineage'], newest.map((v, i) => [link(versionHref(model, v.modelVersion), `v${v.modelVersion}`, 'version-link'), when(v.registeredAt), `<code>${esc(v.codeCommit)}</code>`, `<span class="${esc(v.verdict)}">${esc(v.verdict ?? '—')}</span>`, metricList(v.metrics), newest[i + 1] ? link(diffHref(model, v.modelVersion, newest[i + 1].modelVersion), `diff vs v${newest[i + 1].modelVersion}`) : '—']), 'versions-table', 'Versions, newest first')}
+    ${table(
+      ['version', 'registered', 'commit', 'verdict', 'metrics', 'lineage'],
+      newest.map((v, i) => [
+        link(versionHref(model, v.modelVersion), `v${v.modelVersion}`, 'version-link'),
+        when(v.registeredAt),
+        `<code>${esc(v.codeCommit)}</code>`,
+        `<span class="${esc(v.verdict)}">${esc(v.verdict ?? '—')}</span>`,
+        metricList(v.metrics),
+        newest[i + 1] ? link(diffHref(model, v.modelVersion, newest[i + 1].modelVersion), `diff vs v${newest[i + 1].modelVersion}`) : '—',
+      ]),
+      'versions-table',
+      'Versions, newest first',
+    )}
     <h2 class="section">Deployment timeline</h2>
     <div class="toolbar">
       <label for="timeline-type">Event</label>
@@ -173,14 +270,28 @@ async function showModel(model, params) {
       <span data-testid="timeline-page">page ${page} of ${pages} (${timeline.total} events)</span>
       <button type="button" id="timeline-older"${page >= pages ? ' disabled' : ''}>Older</button>
     </div>
-    ${table(['when', 'event', 'version', 'where', 'who', 'details'], timeline.items.map((e) => [when(e.occurredAt), esc(e.eventType), e.modelVersion ? `v${e.modelVersion}` : '—', esc([e.service, e.surface, e.environment].filter(Boolean).join(' / ')), timelineWho(e), timelineDetails(e)]), 'timeline-table', 'Deployment timeline, newest first')}`;
+    ${table(
+      ['when', 'event', 'version', 'where', 'who', 'details'],
+      timeline.items.map((e) => [
+        when(e.occurredAt),
+        esc(e.eventType),
+        e.modelVersion ? `v${e.modelVersion}` : '—',
+        esc([e.service, e.surface, e.environment].filter(Boolean).join(' / ')),
+        timelineWho(e),
+        timelineDetails(e),
+      ]),
+      'timeline-table',
+      'Deployment timeline, newest first',
+    )}`;
   const go = (changes) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) v === null ? next.delete(k) : next.set(k, v);
     location.hash = `${modelHref(model)}?${next}`;
   };
   document.getElementById('timeline-type').addEventListener('change', (e) => go({ type: e.target.value || null, page: null }));
-  document.getElementById('timeline-rejected').addEventListener('change', (e) => go({ rejected: e.target.checked ? '1' : null, page: null }));
+  document
+    .getElementById('timeline-rejected')
+    .addEventListener('change', (e) => go({ rejected: e.target.checked ? '1' : null, page: null }));
   document.getElementById('timeline-newer').addEventListener('click', () => go({ page: String(page - 1) }));
   document.getElementById('timeline-older').addEventListener('click', () => go({ page: String(page + 1) }));
   document.getElementById('history-metric')?.addEventListener('change', (e) => go({ metric: e.target.value }));
@@ -188,9 +299,23 @@ async function showModel(model, params) {
     type: 'line',
     data: {
       labels: points.map((p) => `v${p.modelVersion}`),
-      datasets: [{ label: metric, data: points.map((p) => p.metrics[metric]), borderColor: '#2f5bd3', pointRadius: 5, pointBackgroundColor: points.map((p) => VERDICT_COLORS[p.verdict] ?? '#6b7280') }],
+      datasets: [
+        {
+          label: metric,
+          data: points.map((p) => p.metrics[metric]),
+          borderColor: '#2f5bd3',
+          pointRadius: 5,
+          pointBackgroundColor: points.map((p) => VERDICT_COLORS[p.verdict] ?? '#6b7280'),
+        },
+      ],
     },
-    options: { scales: { x: { title: { display: true, text: 'version' }, ticks: { autoSkip: true, maxRotation: 0 } }, y: { title: { display: true, text: metric } } }, plugins: { legend: { display: false } } },
+    options: {
+      scales: {
+        x: { title: { display: true, text: 'version' }, ticks: { autoSkip: true, maxRotation: 0 } },
+        y: { title: { display: true, text: metric } },
+      },
+      plugins: { legend: { display: false } },
+    },
   });
 }
 
@@ -202,7 +327,14 @@ function sliceSection(v, baseline, requested) {
   const names = [...new Set(slices.flatMap((s) => Object.keys(s.metrics)))].sort();
   const metric = chooseMetric(names, requested);
   const baseBySlice = new Map((baseline?.metrics?.slices ?? []).map((s) => [s.slice, s]));
-  const rows = slices.map((s) => [esc(s.slice), `${fmt(s.trafficShare * 100)}%`, ...names.map((n) => `${fmt(s.metrics[n])}${baseBySlice.get(s.slice)?.metrics[n] !== undefined ? ` <span class="muted">(v${baseline.modelVersion}: ${fmt(baseBySlice.get(s.slice).metrics[n])})</span>` : ''}`)]);
+  const rows = slices.map((s) => [
+    esc(s.slice),
+    `${fmt(s.trafficShare * 100)}%`,
+    ...names.map(
+      (n) =>
+        `${fmt(s.metrics[n])}${baseBySlice.get(s.slice)?.metrics[n] !== undefined ? ` <span class="muted">(v${baseline.modelVersion}: ${fmt(baseBySlice.get(s.slice).metrics[n])})</span>` : ''}`,
+    ),
+  ]);
   return `<div class="toolbar">${metricSelect('slice-metric', names, metric)}</div>
     ${chartBox('slice-chart', `${metric} per slice${baseline ? `, against v${baseline.modelVersion}` : ''}`, { metric, labels: slices.map((s) => s.slice) })}
     ${table(['slice', 'traffic', ...names], rows, 'slices-table', 'Slice metrics')}`;
@@ -212,14 +344,26 @@ function drawSliceChart(v, baseline, metric) {
   const slices = [...(v.metrics?.slices ?? [])].sort((a, b) => b.trafficShare - a.trafficShare);
   const baseBySlice = new Map((baseline?.metrics?.slices ?? []).map((s) => [s.slice, s]));
   const datasets = [{ label: `v${v.modelVersion}`, data: slices.map((s) => s.metrics[metric] ?? null), backgroundColor: '#2f5bd3' }];
-  if (baseline) datasets.push({ label: `v${baseline.modelVersion} (baseline)`, data: slices.map((s) => baseBySlice.get(s.slice)?.metrics[metric] ?? null), backgroundColor: '#9aa6bd' });
-  drawChart('slice-chart', { type: 'bar', data: { labels: slices.map((s) => s.slice), datasets }, options: { scales: { x: { ticks: { autoSkip: false, maxRotation: 45 } }, y: { title: { display: true, text: metric } } } } });
+  if (baseline)
+    datasets.push({
+      label: `v${baseline.modelVersion} (baseline)`,
+      data: slices.map((s) => baseBySlice.get(s.slice)?.metrics[metric] ?? null),
+      backgroundColor: '#9aa6bd',
+    });
+  drawChart('slice-chart', {
+    type: 'bar',
+    data: { labels: slices.map((s) => s.slice), datasets },
+    options: { scales: { x: { ticks: { autoSkip: false, maxRotation: 45 } }, y: { title: { display: true, text: metric } } } },
+  });
 }
 
 function abSection(abTests) {
   const results = abTests.flatMap((t) => t.results.map((r) => ({ ...r, label: `${t.testId}: ${r.metric}` })));
   if (results.length === 0) return '';
-  return chartBox('ab-chart', 'A/B relative lift with confidence intervals, percent', { labels: results.map((r) => r.label), lifts: results.map((r) => Number((r.relativeLift * 100).toPrecision(4))) });
+  return chartBox('ab-chart', 'A/B relative lift with confidence intervals, percent', {
+    labels: results.map((r) => r.label),
+    lifts: results.map((r) => Number((r.relativeLift * 100).toPrecision(4))),
+  });
 }
 
 function drawAbChart(abTests) {
@@ -230,8 +374,20 @@ function drawAbChart(abTests) {
     data: {
       labels: results.map((r) => r.label),
       datasets: [
-        { type: 'bar', label: 'confidence interval (%)', data: results.map((r) => [r.confidenceLow * 100, r.confidenceHigh * 100]), backgroundColor: 'rgba(47, 91, 211, 0.35)', barPercentage: 0.5 },
-        { type: 'scatter', label: 'relative lift (%)', data: results.map((r, i) => ({ x: i, y: r.relativeLift * 100 })), backgroundColor: '#1d2330', pointRadius: 5 },
+        {
+          type: 'bar',
+          label: 'confidence interval (%)',
+          data: results.map((r) => [r.confidenceLow * 100, r.confidenceHigh * 100]),
+          backgroundColor: 'rgba(47, 91, 211, 0.35)',
+          barPercentage: 0.5,
+        },
+        {
+          type: 'scatter',
+          label: 'relative lift (%)',
+          data: results.map((r, i) => ({ x: i, y: r.relativeLift * 100 })),
+          backgroundColor: '#1d2330',
+          pointRadius: 5,
+        },
       ],
     },
     options: { indexAxis: 'x', scales: { y: { title: { display: true, text: 'lift, %' } } } },
@@ -246,19 +402,43 @@ function reproductionSection(model, reproductions) {
     `${esc(r.policy.policyId)} v${r.policy.policyVersion}`,
     r.differences.length ? r.differences.map(esc).join('<br>') : '<span class="muted">none</span>',
   ]);
-  return rows.length ? table(['reproduction', 'outcome', 'policy', 'differences'], rows, 'reproductions-table', 'Reproductions') : '<p class="muted" data-testid="no-reproductions">Never reproduced.</p>';
+  return rows.length
+    ? table(['reproduction', 'outcome', 'policy', 'differences'], rows, 'reproductions-table', 'Reproductions')
+    : '<p class="muted" data-testid="no-reproductions">Never reproduced.</p>';
 }
 
 async function showVersion(model, version, params) {
   crumbs.innerHTML = `/ ${link(modelHref(model), model)} / v${esc(version)}`;
   const base = `/v1/models/${enc(model)}/versions/${enc(version)}`;
-  const [v, decisions, online, reproductions] = await Promise.all([api(base), api(`${base}/decisions`), api(`${base}/online`), api(`${base}/reproductions`)]);
+  const [v, decisions, online, reproductions] = await Promise.all([
+    api(base),
+    api(`${base}/decisions`),
+    api(`${base}/online`),
+    api(`${base}/reproductions`),
+  ]);
   const latest = decisions.items[decisions.items.length - 1];
   const baselineVersion = latest?.baselineVersion ?? null;
   const baseline = baselineVersion ? await api(`/v1/models/${enc(model)}/versions/${baselineVersion}`).catch(() => null) : null;
   const decisionHtml = decisions.items
-    .map((d) => `<h3>Gate decision: <span class="${esc(d.verdict)}" data-testid="verdict">${esc(d.verdict)}</span> <span class="muted">against ${d.baselineVersion ? `v${d.baselineVersion}` : 'no baseline'} (${esc(d.baselineRule)}), policy ${esc(d.policy.policyId)} v${d.policy.policyVersion}, ${when(d.decidedAt)}</span></h3>
-      ${table(['check', 'where', 'observed', 'baseline', 'rule', 'outcome', 'explanation'], d.checks.map((c) => [esc(c.checkId), esc(c.slice ?? c.group ?? c.target ?? ''), fmt(c.observed), fmt(c.baseline), esc(c.comparator), `<span class="${esc(c.outcome)}">${esc(c.outcome)}${c.reason ? ` (${esc(c.reason)})` : ''}</span>`, esc(c.explanation)]), 'checks-table', 'Gate checks')}`)
+    .map(
+      (
+        d,
+      ) => `<h3>Gate decision: <span class="${esc(d.verdict)}" data-testid="verdict">${esc(d.verdict)}</span> <span class="muted">against ${d.baselineVersion ? `v${d.baselineVersion}` : 'no baseline'} (${esc(d.baselineRule)}), policy ${esc(d.policy.policyId)} v${d.policy.policyVersion}, ${when(d.decidedAt)}</span></h3>
+      ${table(
+        ['check', 'where', 'observed', 'baseline', 'rule', 'outcome', 'explanation'],
+        d.checks.map((c) => [
+          esc(c.checkId),
+          esc(c.slice ?? c.group ?? c.target ?? ''),
+          fmt(c.observed),
+          fmt(c.baseline),
+          esc(c.comparator),
+          `<span class="${esc(c.outcome)}">${esc(c.outcome)}${c.reason ? ` (${esc(c.reason)})` : ''}</span>`,
+          esc(c.explanation),
+        ]),
+        'checks-table',
+        'Gate checks',
+      )}`,
+    )
     .join('');
   const hyper = Object.entries(v.hyperparameters ?? {}).map(([k, val]) => [k, val, v.hyperparameterTypes?.[k] ?? typeof val]);
   const sliceMetric = params.get('sliceMetric');
@@ -276,8 +456,33 @@ async function showVersion(model, version, params) {
     ${decisionHtml || '<p class="muted">No gate decision yet.</p>'}
     <h2 class="section">Reproductions</h2>${reproductionSection(model, reproductions)}
     <h2 class="section">Slice metrics</h2>${sliceSection(v, baseline, sliceMetric)}
-    <h2 class="section">Online metrics</h2>${table(['where', 'window', 'metrics'], online.onlineMetrics.map((m) => [esc(`${m.service} / ${m.surface} / ${m.environment}`), `${when(m.windowStart)} → ${when(m.windowEnd)}`, metricList(m.metrics)]), 'online-table', 'Online metrics')}
-    <h2 class="section">A/B tests</h2>${abSection(online.abTests)}${table(['test', 'where', 'control → treatment', 'decision', 'results'], online.abTests.map((t) => [esc(t.testId), esc(`${t.service} / ${t.surface}`), `v${t.controlVersion} → v${t.treatmentVersion}`, esc(t.decision), t.results.map((r) => `${esc(r.metric)} ${r.relativeLift >= 0 ? '+' : ''}${fmt(r.relativeLift * 100)}% [${fmt(r.confidenceLow * 100)}%, ${fmt(r.confidenceHigh * 100)}%] n=${r.controlSamples}/${r.treatmentSamples}`).join('<br>')]), 'ab-table', 'A/B tests')}`;
+    <h2 class="section">Online metrics</h2>${table(
+      ['where', 'window', 'metrics'],
+      online.onlineMetrics.map((m) => [
+        esc(`${m.service} / ${m.surface} / ${m.environment}`),
+        `${when(m.windowStart)} → ${when(m.windowEnd)}`,
+        metricList(m.metrics),
+      ]),
+      'online-table',
+      'Online metrics',
+    )}
+    <h2 class="section">A/B tests</h2>${abSection(online.abTests)}${table(
+      ['test', 'where', 'control → treatment', 'decision', 'results'],
+      online.abTests.map((t) => [
+        esc(t.testId),
+        esc(`${t.service} / ${t.surface}`),
+        `v${t.controlVersion} → v${t.treatmentVersion}`,
+        esc(t.decision),
+        t.results
+          .map(
+            (r) =>
+              `${esc(r.metric)} ${r.relativeLift >= 0 ? '+' : ''}${fmt(r.relativeLift * 100)}% [${fmt(r.confidenceLow * 100)}%, ${fmt(r.confidenceHigh * 100)}%] n=${r.controlSamples}/${r.treatmentSamples}`,
+          )
+          .join('<br>'),
+      ]),
+      'ab-table',
+      'A/B tests',
+    )}`;
   const chosen = view.querySelector('canvas[data-testid="slice-chart"]')?.dataset.metric;
   if (chosen) drawSliceChart(v, baseline, chosen);
   drawAbChart(online.abTests);
@@ -288,19 +493,39 @@ async function showVersion(model, version, params) {
 
 // --- diff ---------------------------------------------------------------------------------
 
-const typed = (value, type) => `${fmt(typeof value === 'object' && value !== null ? JSON.stringify(value) : value)}${type ? ` <span class="muted">(${esc(type)})</span>` : ''}`;
-const changeRows = (changes) => changes.map((c) => [esc(c.field), `<span class="removed">${typed(c.from, c.fromType)}</span>`, `<span class="added">${typed(c.to, c.toType)}</span>`]);
+const typed = (value, type) =>
+  `${fmt(typeof value === 'object' && value !== null ? JSON.stringify(value) : value)}${type ? ` <span class="muted">(${esc(type)})</span>` : ''}`;
+const changeRows = (changes) =>
+  changes.map((c) => [
+    esc(c.field),
+    `<span class="removed">${typed(c.from, c.fromType)}</span>`,
+    `<span class="added">${typed(c.to, c.toType)}</span>`,
+  ]);
 const setRows = (set, keyOf) => [
   ...set.added.map((item) => ['added', `<span class="added">${esc(keyOf(item))}</span>`]),
   ...set.removed.map((item) => ['removed', `<span class="removed">${esc(keyOf(item))}</span>`]),
-  ...set.changed.map((c) => ['changed', `${esc(c.key)}: ${c.changes.map((x) => `${esc(x.field)} ${fmt(x.from)} → ${fmt(x.to)}`).join('; ')}`]),
+  ...set.changed.map((c) => [
+    'changed',
+    `${esc(c.key)}: ${c.changes.map((x) => `${esc(x.field)} ${fmt(x.from)} → ${fmt(x.to)}`).join('; ')}`,
+  ]),
 ];
-const deltaRows = (prefix, deltas) => deltas.map((d) => [esc(prefix ? `${prefix} · ${d.metric}` : d.metric), fmt(d.from), fmt(d.to), d.delta === null ? '—' : `<span class="${d.delta >= 0 ? 'added' : 'removed'}">${d.delta >= 0 ? '+' : ''}${fmt(d.delta)}</span>`]);
+const deltaRows = (prefix, deltas) =>
+  deltas.map((d) => [
+    esc(prefix ? `${prefix} · ${d.metric}` : d.metric),
+    fmt(d.from),
+    fmt(d.to),
+    d.delta === null ? '—' : `<span class="${d.delta >= 0 ? 'added' : 'removed'}">${d.delta >= 0 ? '+' : ''}${fmt(d.delta)}</span>`,
+  ]);
 
 async function showDiff(model, version, against) {
   crumbs.innerHTML = `/ ${link(modelHref(model), model)} / diff v${esc(against)} → v${esc(version)}`;
   const d = await api(`/v1/models/${enc(model)}/diff?version=${enc(version)}&against=${enc(against)}`);
-  const metricRows = [...deltaRows('', d.metrics.overall), ...d.metrics.slices.flatMap((s) => deltaRows(`slice ${s.slice}`, s.deltas)), ...d.metrics.fairness.flatMap((g) => deltaRows(`${g.attribute}=${g.group}`, g.deltas)), ...d.metrics.operational.flatMap((t) => deltaRows(`target ${t.target}`, t.deltas))];
+  const metricRows = [
+    ...deltaRows('', d.metrics.overall),
+    ...d.metrics.slices.flatMap((s) => deltaRows(`slice ${s.slice}`, s.deltas)),
+    ...d.metrics.fairness.flatMap((g) => deltaRows(`${g.attribute}=${g.group}`, g.deltas)),
+    ...d.metrics.operational.flatMap((t) => deltaRows(`target ${t.target}`, t.deltas)),
+  ];
   view.innerHTML = `<h1 data-testid="diff-title">${esc(model)}: v${esc(against)} → v${esc(version)}</h1>
     <p class="links">${link(versionHref(model, against), `v${against}`)} ${link(versionHref(model, version), `v${version}`)}</p>
     ${d.identicalLineage ? '<p data-testid="diff-identical">The lineage is identical; only metrics may differ.</p>' : ''}

@@ -1,4 +1,11 @@
-import { policySubject, type EventCodec, type GateEvaluated, type GatePolicyPublished, type ReproductionRecorded, type RunRegistered } from '@modelreg/events';
+import {
+  policySubject,
+  type EventCodec,
+  type GateEvaluated,
+  type GatePolicyPublished,
+  type ReproductionRecorded,
+  type RunRegistered,
+} from '@modelreg/events';
 import { DEFAULT_POLICY, policyContentHash } from '@modelreg/gates';
 import type { Kafka } from '@modelreg/kafka';
 import type { Pool } from '@modelreg/postgres';
@@ -12,15 +19,26 @@ import { readIndexedEvents, type AuditLine } from './audit-export';
  * and reproductions name, and its artifacts with their signature bundles. Null when no event
  * concerns the version.
  */
-export async function buildAuditBundle(pool: Pool, kafka: Kafka, codec: EventCodec, modelName: string, modelVersion: number, now: Date): Promise<AuditBundle | null> {
+export async function buildAuditBundle(
+  pool: Pool,
+  kafka: Kafka,
+  codec: EventCodec,
+  modelName: string,
+  modelVersion: number,
+  now: Date,
+): Promise<AuditBundle | null> {
   const events = (await readIndexedEvents(pool, kafka, codec, { modelName, modelVersion, eventType: null }, true)).map(bundleEvent);
   if (events.length === 0) return null;
   const registered = events.find((line) => line.eventType === 'RunRegistered')?.event as RunRegistered | undefined;
   const named = events
     .filter((line) => line.eventType === 'GateEvaluated' || line.eventType === 'ReproductionRecorded')
     .map((line) => (line.event as GateEvaluated | ReproductionRecorded).policy);
-  const unique = [...new Map(named.map((policy) => [`${policy.policyId}\u0000${policy.policyVersion}\u0000${policy.contentHash}`, policy])).values()];
-  const policies = (await Promise.all(unique.map((policy) => policyDocument(pool, kafka, codec, policy)))).filter((policy): policy is AuditBundlePolicy => policy !== null);
+  const unique = [
+    ...new Map(named.map((policy) => [`${policy.policyId}\u0000${policy.policyVersion}\u0000${policy.contentHash}`, policy])).values(),
+  ];
+  const policies = (await Promise.all(unique.map((policy) => policyDocument(pool, kafka, codec, policy)))).filter(
+    (policy): policy is AuditBundlePolicy => policy !== null,
+  );
   return {
     format: AUDIT_BUNDLE_FORMAT,
     modelName,
@@ -28,7 +46,13 @@ export async function buildAuditBundle(pool: Pool, kafka: Kafka, codec: EventCod
     createdAt: now.toISOString(),
     events,
     policies,
-    artifacts: (registered?.artifacts ?? []).map(({ target, format, sizeBytes, sha256, signature }) => ({ target, format, sizeBytes, sha256, signature: signature ?? null })),
+    artifacts: (registered?.artifacts ?? []).map(({ target, format, sizeBytes, sha256, signature }) => ({
+      target,
+      format,
+      sizeBytes,
+      sha256,
+      signature: signature ?? null,
+    })),
   };
 }
 
@@ -37,12 +61,35 @@ function bundleEvent(line: AuditLine): AuditBundleEvent {
 }
 
 /** The named policy version: its GatePolicyPublished from the log, or the built-in default (never published). */
-async function policyDocument(pool: Pool, kafka: Kafka, codec: EventCodec, reference: { policyId: string; policyVersion: number; contentHash: string }): Promise<AuditBundlePolicy | null> {
+async function policyDocument(
+  pool: Pool,
+  kafka: Kafka,
+  codec: EventCodec,
+  reference: { policyId: string; policyVersion: number; contentHash: string },
+): Promise<AuditBundlePolicy | null> {
   const builtIn = { ...reference, document: canonicalJson(DEFAULT_POLICY), source: 'built-in' as const, event: null };
-  if (reference.policyId === DEFAULT_POLICY.policyId && reference.policyVersion === DEFAULT_POLICY.version && reference.contentHash === policyContentHash(DEFAULT_POLICY)) return builtIn;
-  const published = await readIndexedEvents(pool, kafka, codec, { modelName: policySubject(reference.policyId), modelVersion: null, eventType: 'GatePolicyPublished' }, true);
+  if (
+    reference.policyId === DEFAULT_POLICY.policyId &&
+    reference.policyVersion === DEFAULT_POLICY.version &&
+    reference.contentHash === policyContentHash(DEFAULT_POLICY)
+  )
+    return builtIn;
+  const published = await readIndexedEvents(
+    pool,
+    kafka,
+    codec,
+    { modelName: policySubject(reference.policyId), modelVersion: null, eventType: 'GatePolicyPublished' },
+    true,
+  );
   const line = published.find((candidate) => (candidate.event as GatePolicyPublished).policyVersion === reference.policyVersion);
   if (!line) return null;
   const event = line.event as GatePolicyPublished;
-  return { policyId: event.policyId, policyVersion: event.policyVersion, contentHash: event.contentHash, document: event.document, source: 'log', event: bundleEvent(line) };
+  return {
+    policyId: event.policyId,
+    policyVersion: event.policyVersion,
+    contentHash: event.contentHash,
+    document: event.document,
+    source: 'log',
+    event: bundleEvent(line),
+  };
 }

@@ -26,7 +26,14 @@ export interface AuditLine {
  * through gates to deployments; with `modelVersion` null, every event of the model (each of its
  * streams whole, as audit verification needs).
  */
-export function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, modelName: string, modelVersion: number | null, includeRaw: boolean): Promise<AuditLine[]> {
+export function exportAudit(
+  pool: Pool,
+  kafka: Kafka,
+  codec: EventCodec,
+  modelName: string,
+  modelVersion: number | null,
+  includeRaw: boolean,
+): Promise<AuditLine[]> {
   return readIndexedEvents(pool, kafka, codec, { modelName, modelVersion: modelVersion ?? 'all', eventType: null }, includeRaw);
 }
 
@@ -35,19 +42,33 @@ export function exportAudit(pool: Pool, kafka: Kafka, codec: EventCodec, modelNa
  * policy, `@policy:<id>` with no version, null), optionally of one type, read back from the log at
  * their coordinates, in the order recorded.
  */
-export async function readIndexedEvents(pool: Pool, kafka: Kafka, codec: EventCodec, subject: { modelName: string; modelVersion: number | null | 'all'; eventType: string | null }, includeRaw: boolean): Promise<AuditLine[]> {
+export async function readIndexedEvents(
+  pool: Pool,
+  kafka: Kafka,
+  codec: EventCodec,
+  subject: { modelName: string; modelVersion: number | null | 'all'; eventType: string | null },
+  includeRaw: boolean,
+): Promise<AuditLine[]> {
   const everyVersion = subject.modelVersion === 'all';
-  const index = (await pool.query(
-    `SELECT event_id AS "eventId", event_type AS "eventType", topic, kafka_partition AS partition, kafka_offset::text AS "offset", occurred_at AS "occurredAt"
-       FROM projections.event_index WHERE model_name = $1 AND ($4 OR model_version IS NOT DISTINCT FROM $2) AND ($3::text IS NULL OR event_type = $3)
+  const index = (
+    await pool.query(
+      `SELECT event_id AS "eventId", event_type AS "eventType", topic, kafka_partition AS partition, kafka_offset::text AS
+        "offset", occurred_at AS "occurredAt"
+       FROM projections.event_index WHERE model_name = $1 AND ($4 OR model_version IS NOT DISTINCT FROM $2) AND ($3::text IS
+         NULL OR event_type = $3)
       ORDER BY logged_at, topic, kafka_partition, kafka_offset`,
-    [subject.modelName, everyVersion ? null : subject.modelVersion, subject.eventType, everyVersion],
-  )).rows as Array<{ eventId: string; eventType: string; topic: string; partition: number; offset: string; occurredAt: Date }>;
+      [subject.modelName, everyVersion ? null : subject.modelVersion, subject.eventType, everyVersion],
+    )
+  ).rows as Array<{ eventId: string; eventType: string; topic: string; partition: number; offset: string; occurredAt: Date }>;
   const records = await readAtCoordinates(kafka, index);
   return index.map((entry, position) => {
     const record = records[position];
     const event = codec.decode(record?.message.value ?? null);
-    if (event.data.envelope.eventId !== entry.eventId) throw new Error(`log record ${entry.topic}/${entry.partition}@${entry.offset} holds event ${event.data.envelope.eventId}, the index says ${entry.eventId}`);
+    if (event.data.envelope.eventId !== entry.eventId)
+      throw new Error(
+        `log record ${entry.topic}/${entry.partition}@${entry.offset} holds ` +
+          `event ${event.data.envelope.eventId}, the index says ${entry.eventId}`,
+      );
     return {
       topic: entry.topic,
       partition: entry.partition,

@@ -51,8 +51,14 @@ export class ModelsController {
   }
 
   @Get(':modelName/versions/:version')
-  @ApiOperation({ summary: 'One version in full: artifacts, code, data snapshots, features, hyperparameters, seeds, environment, metrics.' })
-  @ContractResponse(200, VersionViewSchema, 'The version with its lineage, JSON out: ISO 8601 times, plain hyperparameters with their types beside them.')
+  @ApiOperation({
+    summary: 'One version in full: artifacts, code, data snapshots, features, hyperparameters, seeds, environment, metrics.',
+  })
+  @ContractResponse(
+    200,
+    VersionViewSchema,
+    'The version with its lineage, JSON out: ISO 8601 times, plain hyperparameters with their types beside them.',
+  )
   async getVersion(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
     const modelName = parseModelName(modelNameParam);
     const version = parsePositiveInt(versionParam, 'version');
@@ -86,7 +92,11 @@ export class ModelsController {
   }
 
   @Get(':modelName/versions/:version/reproductions')
-  @ApiOperation({ summary: 'Reproduction status: ReproductionRecorded comparisons where the version reproduces an earlier one and where later runs reproduced it (EXACT, WITHIN_TOLERANCE, DIVERGED, with the differences).' })
+  @ApiOperation({
+    summary:
+      'Reproduction status: ReproductionRecorded comparisons where the version reproduces an earlier ' +
+      'one and where later runs reproduced it (EXACT, WITHIN_TOLERANCE, DIVERGED, with the differences).',
+  })
   @ContractResponse(200, ReproductionStatus, 'Both directions, oldest first.')
   async reproductions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
     const modelName = parseModelName(modelNameParam);
@@ -94,14 +104,21 @@ export class ModelsController {
   }
 
   @Get(':modelName/timeline')
-  @ApiOperation({ summary: 'Deployment timeline: promotions, canaries, traffic changes, rollouts, rollbacks with reasons, online results, refusals.' })
+  @ApiOperation({
+    summary: 'Deployment timeline: promotions, canaries, traffic changes, rollouts, rollbacks with reasons, online results, refusals.',
+  })
   @ContractResponse(200, DeploymentTimeline, 'A page of the timeline with the total.')
   async timeline(@Param('modelName') modelNameParam: string, @ContractQuery(TimelineQuery) query: z.output<typeof TimelineQuery>) {
     const modelName = parseModelName(modelNameParam);
     const { limit, offset, order, eventType, includeRejected } = query;
     const page = { limit, offset };
     const filter = { order, eventTypes: eventType ?? null, includeRejected };
-    return { modelName, ...(await this.queries.deployments.timeline(modelName, page, filter)), ...page, eventTypes: [...TIMELINE_EVENT_TYPES] };
+    return {
+      modelName,
+      ...(await this.queries.deployments.timeline(modelName, page, filter)),
+      ...page,
+      eventTypes: [...TIMELINE_EVENT_TYPES],
+    };
   }
 
   @Get(':modelName/diff')
@@ -110,7 +127,10 @@ export class ModelsController {
   async diff(@Param('modelName') modelNameParam: string, @ContractQuery(DiffQuery) { version, against }: z.output<typeof DiffQuery>) {
     const modelName = parseModelName(modelNameParam);
     if (version === against) throw badRequest('against', 'must differ from version');
-    const [to, from] = await Promise.all([this.queries.versions.lineage(modelName, version), this.queries.versions.lineage(modelName, against)]);
+    const [to, from] = await Promise.all([
+      this.queries.versions.lineage(modelName, version),
+      this.queries.versions.lineage(modelName, against),
+    ]);
     if (!to) throw notFound(`${modelName} v${version} is not registered (or not projected yet)`);
     if (!from) throw notFound(`${modelName} v${against} is not registered (or not projected yet)`);
     return diffLineage(from, to);
@@ -118,9 +138,17 @@ export class ModelsController {
 
   @Get(':modelName/audit')
   @Requires('auditor')
-  @ApiOperation({ summary: "Audit export (JSON Lines) of the model's whole history, every stream complete, as `modelreg audit verify` checks it; raw=true adds the Avro bytes (base64)." })
+  @ApiOperation({
+    summary:
+      "Audit export (JSON Lines) of the model's whole history, every stream complete, " +
+      'as `modelreg audit verify` checks it; raw=true adds the Avro bytes (base64).',
+  })
   @ContractResponse(200, AuditExportLine, 'JSON Lines: one AuditExportLine per event, in log order.', 'application/x-ndjson')
-  async modelAudit(@Param('modelName') modelNameParam: string, @ContractQuery(AuditQuery) { raw }: z.output<typeof AuditQuery>, @Res() response: Response) {
+  async modelAudit(
+    @Param('modelName') modelNameParam: string,
+    @ContractQuery(AuditQuery) { raw }: z.output<typeof AuditQuery>,
+    @Res() response: Response,
+  ) {
     const modelName = parseModelName(modelNameParam);
     const lines = await this.queries.audit(modelName, null, raw);
     if (lines.length === 0) throw notFound(`no events concern ${modelName}`);
@@ -133,22 +161,39 @@ export class ModelsController {
   @Requires('auditor')
   @ApiOperation({
     summary: "Verify the model's audit trail against the log",
-    description: 'Every event of the model read back from the log: each signed by a key trusted for its topic, each stream chained from its first event to the last one the consumer believed. `breaks` names each fault with its log coordinates (a deleted index row shows as a chain break at the next event, or at the end).',
+    description:
+      'Every event of the model read back from the log: each signed by a key trusted ' +
+      'for its topic, each stream chained from its first event to the last one ' +
+      ('the consumer believed. `breaks` names each fault with its log coordinates (a ' +
+        'deleted index row shows as a chain break at the next event, or at the end).'),
   })
   @ContractResponse(200, AuditVerificationReportSchema, 'The verification report.')
   async verifyAudit(@Param('modelName') modelNameParam: string) {
     const modelName = parseModelName(modelNameParam);
     const report = await this.queries.verifyAudit(modelName);
-    if (!report) throw new HttpException({ error: 'not_configured', message: 'audit verification needs EVENT_KEYS_DIR (the trusted keyring)' }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (!report)
+      throw new HttpException(
+        { error: 'not_configured', message: 'audit verification needs EVENT_KEYS_DIR (the trusted keyring)' },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     if (report.verified + report.unsigned + report.breaks.length === 0) throw notFound(`no events concern ${modelName}`);
     return report;
   }
 
   @Get(':modelName/versions/:version/audit')
   @Requires('auditor')
-  @ApiOperation({ summary: 'Audit export (JSON Lines): every event concerning the version, in order, read back from the log with topic, partition, offset and event id; raw=true adds the Avro bytes (base64).' })
+  @ApiOperation({
+    summary:
+      'Audit export (JSON Lines): every event concerning the version, in order, read back from ' +
+      'the log with topic, partition, offset and event id; raw=true adds the Avro bytes (base64).',
+  })
   @ContractResponse(200, AuditExportLine, 'JSON Lines: one AuditExportLine per event, in log order.', 'application/x-ndjson')
-  async audit(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @ContractQuery(AuditQuery) { raw }: z.output<typeof AuditQuery>, @Res() response: Response) {
+  async audit(
+    @Param('modelName') modelNameParam: string,
+    @Param('version') versionParam: string,
+    @ContractQuery(AuditQuery) { raw }: z.output<typeof AuditQuery>,
+    @Res() response: Response,
+  ) {
     const modelName = parseModelName(modelNameParam);
     const version = parsePositiveInt(versionParam, 'version');
     const lines = await this.queries.audit(modelName, version, raw);
@@ -160,7 +205,13 @@ export class ModelsController {
 
   @Get(':modelName/versions/:version/audit-bundle')
   @Requires('auditor')
-  @ApiOperation({ summary: 'Audit bundle (one JSON file, format modelreg.audit-bundle/v1): the version\'s events read back from the log with coordinates and Avro bytes, the policy documents that judged it, its artifacts with signature bundles. Verify offline with `modelreg audit verify-bundle <file>`.' })
+  @ApiOperation({
+    summary:
+      'Audit bundle (one JSON file, format modelreg.audit-bundle/v1): the ' +
+      "version's events read back from the log with coordinates and Avro bytes, " +
+      ('the policy documents that judged it, its artifacts with signature ' +
+        'bundles. Verify offline with `modelreg audit verify-bundle <file>`.'),
+  })
   @ContractResponse(200, AuditBundleSchema, 'The bundle, as an attachment.')
   async auditBundle(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Res() response: Response) {
     const modelName = parseModelName(modelNameParam);

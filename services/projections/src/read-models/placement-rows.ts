@@ -22,7 +22,12 @@ export interface PlacementReadRow {
 /** What the read models hold of a placement's state. */
 export function placementReadRows(state: PlacementState): { placement: PlacementReadRow; deployments: DeploymentReadRow[] } {
   return {
-    placement: { serving_version: state.servingVersion, serving_deployment_id: state.servingDeploymentId, serving_since: state.servingSince, served_versions: state.servedVersions },
+    placement: {
+      serving_version: state.servingVersion,
+      serving_deployment_id: state.servingDeploymentId,
+      serving_since: state.servingSince,
+      served_versions: state.servedVersions,
+    },
     deployments: state.deployments.map((record) => ({
       deployment_id: record.deploymentId,
       model_version: record.modelVersion,
@@ -36,7 +41,11 @@ export function placementReadRows(state: PlacementState): { placement: Placement
 }
 
 /** The placement's state from the read models; ended deployments are left out (no rule looks at them). */
-export function placementFromReadRows(placement: Placement, row: PlacementReadRow | null, deployments: readonly DeploymentReadRow[]): PlacementState {
+export function placementFromReadRows(
+  placement: Placement,
+  row: PlacementReadRow | null,
+  deployments: readonly DeploymentReadRow[],
+): PlacementState {
   return {
     placement,
     servingVersion: row?.serving_version ?? null,
@@ -44,7 +53,16 @@ export function placementFromReadRows(placement: Placement, row: PlacementReadRo
     servingSince: row?.serving_since ?? null,
     servedVersions: row?.served_versions ?? [],
     deployments: deployments
-      .map((d): DeploymentRecord => ({ deploymentId: d.deployment_id, placement, modelVersion: d.model_version, status: d.status, trafficPercent: d.traffic_percent, baselineVersion: d.baseline_version, startedAt: d.started_at, lastReportAt: d.updated_at }))
+      .map((d): DeploymentRecord => ({
+        deploymentId: d.deployment_id,
+        placement,
+        modelVersion: d.model_version,
+        status: d.status,
+        trafficPercent: d.traffic_percent,
+        baselineVersion: d.baseline_version,
+        startedAt: d.started_at,
+        lastReportAt: d.updated_at,
+      }))
       .filter((record) => !hasEnded(record))
       .sort(byStart),
   };

@@ -67,9 +67,11 @@ async function applyOne(client: PoolClient, schema: string, event: RegistryEvent
 
 async function indexEvents(client: PoolClient, schema: string, events: ConsumedEvent[]): Promise<void> {
   await client.query(
-    `INSERT INTO ${schema}.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition, kafka_offset, occurred_at, logged_at)
+    `INSERT INTO ${schema}.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition,
+      kafka_offset, occurred_at, logged_at)
      SELECT e.id, e.type, e.model, e.version, e.topic, e.part, e.off, to_timestamp(e.at / 1000.0), to_timestamp(e.logged / 1000.0)
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[]) AS e(id, type, model, version, topic, part, off, at, logged)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[],
+         $9::bigint[]) AS e(id, type, model, version, topic, part, off, at, logged)
      ON CONFLICT (event_id) DO NOTHING`,
     [
       events.map((c) => c.event.data.envelope.eventId),
@@ -91,25 +93,58 @@ async function indexEvents(client: PoolClient, schema: string, events: ConsumedE
  * more than the insert itself (measured: docs/BENCHMARKS.md, replay).
  */
 const STAGE_REGISTRATIONS = `CREATE TEMP TABLE IF NOT EXISTS staged_registrations (
-  seq integer NOT NULL, model_name text NOT NULL, model_version integer NOT NULL, training_run_id text NOT NULL, registered_at bigint NOT NULL,
-  code_repository text NOT NULL, code_commit text NOT NULL, code_hash text NOT NULL, environment_fingerprint text NOT NULL, lineage jsonb NOT NULL, event_id uuid NOT NULL
+  seq integer NOT NULL, model_name text NOT NULL, model_version integer NOT NULL, training_run_id text NOT NULL,
+    registered_at bigint NOT NULL,
+  code_repository text NOT NULL, code_commit text NOT NULL, code_hash text NOT NULL, environment_fingerprint text NOT NULL,
+    lineage jsonb NOT NULL, event_id uuid NOT NULL
 ) ON COMMIT DELETE ROWS`;
-const STAGED_COLUMNS = ['seq', 'model_name', 'model_version', 'training_run_id', 'registered_at', 'code_repository', 'code_commit', 'code_hash', 'environment_fingerprint', 'lineage', 'event_id'];
+const STAGED_COLUMNS = [
+  'seq',
+  'model_name',
+  'model_version',
+  'training_run_id',
+  'registered_at',
+  'code_repository',
+  'code_commit',
+  'code_hash',
+  'environment_fingerprint',
+  'lineage',
+  'event_id',
+];
 
 async function insertRuns(client: PoolClient, schema: string, runs: RunRegistered[]): Promise<void> {
   if (runs.length === 0) return;
   await client.query(STAGE_REGISTRATIONS);
-  await copyRows(client, 'pg_temp.staged_registrations', STAGED_COLUMNS, runs.map((run, seq) => {
-    const r = toModelVersionRow(run);
-    return [seq, r.modelName, r.modelVersion, r.trainingRunId, r.registeredAt, r.codeRepository, r.codeCommit, r.codeHash, r.environmentFingerprint, JSON.stringify(r.lineage), r.eventId];
-  }));
+  await copyRows(
+    client,
+    'pg_temp.staged_registrations',
+    STAGED_COLUMNS,
+    runs.map((run, seq) => {
+      const r = toModelVersionRow(run);
+      return [
+        seq,
+        r.modelName,
+        r.modelVersion,
+        r.trainingRunId,
+        r.registeredAt,
+        r.codeRepository,
+        r.codeCommit,
+        r.codeHash,
+        r.environmentFingerprint,
+        JSON.stringify(r.lineage),
+        r.eventId,
+      ];
+    }),
+  );
   // Staged rows are consumed here: a transaction may stage several runs of registrations between other events.
   await client.query(
     `WITH staged AS (DELETE FROM pg_temp.staged_registrations RETURNING *),
      inserted AS (
        INSERT INTO ${schema}.model_versions
-         (model_name, model_version, training_run_id, registered_at, code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id)
-       SELECT model_name, model_version, training_run_id, to_timestamp(registered_at / 1000.0), code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id
+         (model_name, model_version, training_run_id, registered_at, code_repository, code_commit, code_hash,
+           environment_fingerprint, lineage, event_id)
+       SELECT model_name, model_version, training_run_id, to_timestamp(registered_at / 1000.0), code_repository, code_commit,
+         code_hash, environment_fingerprint, lineage, event_id
          FROM staged ORDER BY seq
        ON CONFLICT (model_name, model_version) DO NOTHING
        RETURNING model_name, model_version, registered_at
@@ -122,25 +157,43 @@ async function insertRuns(client: PoolClient, schema: string, runs: RunRegistere
        first_registered_at = LEAST(models.first_registered_at, EXCLUDED.first_registered_at),
        last_registered_at = GREATEST(models.last_registered_at, EXCLUDED.last_registered_at)`,
   );
-  const snapshots = runs.flatMap((run) => run.dataSnapshots.map((snapshot) => [snapshot.snapshotId, run.modelName, run.modelVersion] as const));
+  const snapshots = runs.flatMap((run) =>
+    run.dataSnapshots.map((snapshot) => [snapshot.snapshotId, run.modelName, run.modelVersion] as const),
+  );
   await client.query(
-    `INSERT INTO ${schema}.version_data_snapshots (snapshot_id, model_name, model_version) SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${schema}.version_data_snapshots (snapshot_id, model_name, model_version) ` +
+      `SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) ON CONFLICT DO NOTHING`,
     [snapshots.map((s) => s[0]), snapshots.map((s) => s[1]), snapshots.map((s) => s[2])],
   );
-  const features = runs.flatMap((run) => run.features.map((feature) => [feature.name, feature.version, run.modelName, run.modelVersion] as const));
+  const features = runs.flatMap((run) =>
+    run.features.map((feature) => [feature.name, feature.version, run.modelName, run.modelVersion] as const),
+  );
   await client.query(
-    `INSERT INTO ${schema}.version_features (feature_name, feature_version, model_name, model_version) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${schema}.version_features (feature_name, feature_version, model_name, model_version) ` +
+      `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) ON CONFLICT DO NOTHING`,
     [features.map((f) => f[0]), features.map((f) => f[1]), features.map((f) => f[2]), features.map((f) => f[3])],
   );
 }
 
 async function insertDecision(client: PoolClient, schema: string, decision: EventPayloads['GateEvaluated']): Promise<void> {
   await client.query(
-    `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible, baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks, baselines)
+    `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible,
+      baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks, baselines)
      VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (event_id) DO NOTHING`,
     [
-      decision.envelope.eventId, decision.modelName, decision.candidateVersion, decision.envelope.occurredAt, decision.verdict, decision.eligibleForDeployment,
-      decision.baselineVersion, decision.baselineRule, decision.policy.policyId, decision.policy.policyVersion, decision.policy.contentHash, decision.trigger, JSON.stringify(decision.checks),
+      decision.envelope.eventId,
+      decision.modelName,
+      decision.candidateVersion,
+      decision.envelope.occurredAt,
+      decision.verdict,
+      decision.eligibleForDeployment,
+      decision.baselineVersion,
+      decision.baselineRule,
+      decision.policy.policyId,
+      decision.policy.policyVersion,
+      decision.policy.contentHash,
+      decision.trigger,
+      JSON.stringify(decision.checks),
       JSON.stringify(decision.baselines),
     ],
   );
@@ -150,11 +203,20 @@ async function insertDecision(client: PoolClient, schema: string, decision: Even
 async function insertReproduction(client: PoolClient, schema: string, record: EventPayloads['ReproductionRecorded']): Promise<void> {
   const { artifacts, metrics, lineageDifferences, environment, differences } = record;
   await client.query(
-    `INSERT INTO ${schema}.reproductions (event_id, model_name, model_version, reproduced_version, outcome, recorded_at, policy_id, policy_version, policy_hash, comparison)
+    `INSERT INTO ${schema}.reproductions (event_id, model_name, model_version, reproduced_version, outcome, recorded_at,
+      policy_id, policy_version, policy_hash, comparison)
      VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
     [
-      record.envelope.eventId, record.modelName, record.modelVersion, record.reproducedVersion, record.outcome, record.envelope.occurredAt,
-      record.policy.policyId, record.policy.policyVersion, record.policy.contentHash, JSON.stringify({ artifacts, metrics, lineageDifferences, environment, differences }),
+      record.envelope.eventId,
+      record.modelName,
+      record.modelVersion,
+      record.reproducedVersion,
+      record.outcome,
+      record.envelope.occurredAt,
+      record.policy.policyId,
+      record.policy.policyVersion,
+      record.policy.contentHash,
+      JSON.stringify({ artifacts, metrics, lineageDifferences, environment, differences }),
     ],
   );
 }
@@ -169,58 +231,107 @@ async function applyDeployment(client: PoolClient, schema: string, event: Deploy
   const { modelName, environment, service, surface } = event.data;
   const placement: Placement = { modelName, environment, service, surface };
   const key = [modelName, environment, service, surface];
-  const row = (await client.query(`SELECT serving_version, serving_deployment_id, ${ms('serving_since')}, served_versions FROM ${schema}.placements WHERE ${PLACEMENT_WHERE}`, key)).rows[0] as PlacementReadRow | undefined;
-  const deployments = (await client.query(
-    `SELECT deployment_id, model_version, status, traffic_percent, baseline_version, ${ms('started_at')}, ${ms('updated_at')} FROM ${schema}.deployments WHERE ${PLACEMENT_WHERE} AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')`,
-    key,
-  )).rows as DeploymentReadRow[];
+  const row = (
+    await client.query(
+      `SELECT serving_version, serving_deployment_id, ${ms('serving_since')}, ` +
+        `served_versions FROM ${schema}.placements WHERE ${PLACEMENT_WHERE}`,
+      key,
+    )
+  ).rows[0] as PlacementReadRow | undefined;
+  const deployments = (
+    await client.query(
+      `SELECT deployment_id, model_version, status, traffic_percent, baseline_version, ${ms('started_at')}, ${ms('updated_at')} ` +
+        `FROM ${schema}.deployments WHERE ${PLACEMENT_WHERE} AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')`,
+      key,
+    )
+  ).rows as DeploymentReadRow[];
   const before = placementFromReadRows(placement, row ?? null, deployments);
   const after = evolvePlacement(before, event);
   const unchanged = new Set(before.deployments.map((record) => JSON.stringify(record)));
   const rows = placementReadRows({ ...after, deployments: after.deployments.filter((record) => !unchanged.has(JSON.stringify(record))) });
   const p = rows.placement;
   await client.query(
-    `INSERT INTO ${schema}.placements (model_name, environment, service, surface, serving_version, serving_deployment_id, serving_since, served_versions)
+    `INSERT INTO ${schema}.placements (model_name, environment, service, surface, serving_version, serving_deployment_id,
+      serving_since, served_versions)
      VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), $8)
-     ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET serving_version = EXCLUDED.serving_version, serving_deployment_id = EXCLUDED.serving_deployment_id,
+     ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET serving_version = EXCLUDED.serving_version,
+       serving_deployment_id = EXCLUDED.serving_deployment_id,
        serving_since = EXCLUDED.serving_since, served_versions = EXCLUDED.served_versions`,
     [...key, p.serving_version, p.serving_deployment_id, p.serving_since, p.served_versions],
   );
   for (const d of rows.deployments) {
     await client.query(
-      `INSERT INTO ${schema}.deployments (deployment_id, model_name, environment, service, surface, model_version, status, traffic_percent, baseline_version, started_at, updated_at)
+      `INSERT INTO ${schema}.deployments (deployment_id, model_name, environment, service, surface, model_version, status,
+        traffic_percent, baseline_version, started_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), to_timestamp($11 / 1000.0))
-       ON CONFLICT (deployment_id) DO UPDATE SET model_version = EXCLUDED.model_version, status = EXCLUDED.status, traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version, started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at`,
+       ON CONFLICT (deployment_id) DO UPDATE SET model_version = EXCLUDED.model_version, status = EXCLUDED.status,
+         traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version, started_at = EXCLUDED.started_at,
+         updated_at = EXCLUDED.updated_at`,
       [d.deployment_id, ...key, d.model_version, d.status, d.traffic_percent, d.baseline_version, d.started_at, d.updated_at],
     );
   }
 }
 
 async function addToTimeline(client: PoolClient, schema: string, event: RegistryEvent): Promise<void> {
-  const { envelope, ...details } = event.data as unknown as { envelope: RegistryEvent["data"]["envelope"] } & Record<string, unknown>;
+  const { envelope, ...details } = event.data as unknown as { envelope: RegistryEvent['data']['envelope'] } & Record<string, unknown>;
   const str = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : null);
   await client.query(
-    `INSERT INTO ${schema}.deployment_timeline (event_id, model_name, model_version, occurred_at, event_type, deployment_id, environment, service, surface, details, principal, request_id)
+    `INSERT INTO ${schema}.deployment_timeline (event_id, model_name, model_version, occurred_at, event_type, deployment_id,
+      environment, service, surface, details, principal, request_id)
      VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING`,
     [
-      envelope.eventId, envelope.subject.modelName, envelope.subject.modelVersion, envelope.occurredAt, event.type, str('deploymentId'), str('environment'), str('service'), str('surface'), JSON.stringify(details),
-      envelope.principal ? JSON.stringify(envelope.principal) : null, envelope.requestId,
+      envelope.eventId,
+      envelope.subject.modelName,
+      envelope.subject.modelVersion,
+      envelope.occurredAt,
+      event.type,
+      str('deploymentId'),
+      str('environment'),
+      str('service'),
+      str('surface'),
+      JSON.stringify(details),
+      envelope.principal ? JSON.stringify(envelope.principal) : null,
+      envelope.requestId,
     ],
   );
 }
 
 async function insertOnlineMetrics(client: PoolClient, schema: string, m: EventPayloads['OnlineMetricsReported']): Promise<void> {
   await client.query(
-    `INSERT INTO ${schema}.online_metrics (event_id, model_name, model_version, environment, service, surface, window_start, window_end, metrics)
+    `INSERT INTO ${schema}.online_metrics (event_id, model_name, model_version, environment, service, surface, window_start,
+      window_end, metrics)
      VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9) ON CONFLICT (event_id) DO NOTHING`,
-    [m.envelope.eventId, m.modelName, m.modelVersion, m.environment, m.service, m.surface, m.windowStart, m.windowEnd, JSON.stringify(m.metrics)],
+    [
+      m.envelope.eventId,
+      m.modelName,
+      m.modelVersion,
+      m.environment,
+      m.service,
+      m.surface,
+      m.windowStart,
+      m.windowEnd,
+      JSON.stringify(m.metrics),
+    ],
   );
 }
 
 async function insertAbTest(client: PoolClient, schema: string, t: EventPayloads['AbTestConcluded']): Promise<void> {
   await client.query(
-    `INSERT INTO ${schema}.ab_tests (event_id, test_id, model_name, environment, service, surface, control_version, treatment_version, decision, results, concluded_at)
+    `INSERT INTO ${schema}.ab_tests (event_id, test_id, model_name, environment, service, surface, control_version,
+      treatment_version, decision, results, concluded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0)) ON CONFLICT (event_id) DO NOTHING`,
-    [t.envelope.eventId, t.testId, t.modelName, t.environment, t.service, t.surface, t.controlVersion, t.treatmentVersion, t.decision, JSON.stringify(t.results), t.concludedAt],
+    [
+      t.envelope.eventId,
+      t.testId,
+      t.modelName,
+      t.environment,
+      t.service,
+      t.surface,
+      t.controlVersion,
+      t.treatmentVersion,
+      t.decision,
+      JSON.stringify(t.results),
+      t.concludedAt,
+    ],
   );
 }

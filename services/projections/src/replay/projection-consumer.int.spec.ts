@@ -3,7 +3,15 @@ import { Client } from 'pg';
 import { EventCodec, exampleRunRegistered, SchemaCatalog, topicNames, type RunRegistered } from '@modelreg/events';
 import { createKafkaClient, DLQ_HEADERS, eventMessage, KafkaEventPublisher } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
-import { createTestEnvironment, eventually, readAllMessages, startService, testKafka, type RunningService, type TestEnvironment } from '@modelreg/testing';
+import {
+  createTestEnvironment,
+  eventually,
+  readAllMessages,
+  startService,
+  testKafka,
+  type RunningService,
+  type TestEnvironment,
+} from '@modelreg/testing';
 
 const codec = new EventCodec(SchemaCatalog.load());
 
@@ -37,12 +45,24 @@ describe('projections consumer: poison events and stalled partitions', () => {
     const poison = exampleRunRegistered('fraud-model', 2, { labels: { 'team\u0000': 'risk' } });
     await publish([exampleRunRegistered('fraud-model', 1), poison, exampleRunRegistered('fraud-model', 3)]);
 
-    await eventually(() => versions('fraud-model'), (list) => list.length === 2, { what: 'versions 1 and 3 projected' });
+    await eventually(
+      () => versions('fraud-model'),
+      (list) => list.length === 2,
+      { what: 'versions 1 and 3 projected' },
+    );
     expect(await versions('fraud-model')).toEqual([3, 1]);
     const [dead, ...more] = await readAllMessages(testKafka(), topics().deadLetter);
     expect(more).toEqual([]);
     // The record as appended: sealed, as every event on the lineage topic.
-    expect(codec.decode(dead?.value ?? null).data).toEqual({ ...poison, envelope: { ...poison.envelope, signingKeyId: expect.any(String), signature: expect.any(String), previousEventHash: expect.any(String) } });
+    expect(codec.decode(dead?.value ?? null).data).toEqual({
+      ...poison,
+      envelope: {
+        ...poison.envelope,
+        signingKeyId: expect.any(String),
+        signature: expect.any(String),
+        previousEventHash: expect.any(String),
+      },
+    });
     expect(String(dead?.headers?.[DLQ_HEADERS.reason])).toMatch(/^handler failed: unsupported Unicode escape sequence \(SQLSTATE 22P05\)/);
     expect(String(dead?.headers?.[DLQ_HEADERS.sourceTopic])).toBe(topics().lineage);
     expect((await fetch(`${projections.url}/health/ready`)).status).toBe(200);
@@ -57,13 +77,21 @@ describe('projections consumer: poison events and stalled partitions', () => {
       await locker.query('LOCK TABLE projections.event_index IN ACCESS EXCLUSIVE MODE');
       await publish([exampleRunRegistered('fraud-model', 4)]);
 
-      const stalled = await eventually(() => readiness(), (ready) => ready.status === 503, { timeoutMs: 20_000, what: 'readiness 503' });
+      const stalled = await eventually(
+        () => readiness(),
+        (ready) => ready.status === 503,
+        { timeoutMs: 20_000, what: 'readiness 503' },
+      );
       expect(stalled.body).toContain(`${topics().lineage} partition ${partition}: 1 records waiting`);
       expect(projections.output()).toMatch(/"msg":"batch failed, retrying".*"retriable":true/);
       expect(await versions('fraud-model')).toEqual([3, 1]);
       await locker.query('COMMIT');
 
-      await eventually(() => readiness(), (ready) => ready.status === 200, { timeoutMs: 30_000, what: 'readiness 200 again' });
+      await eventually(
+        () => readiness(),
+        (ready) => ready.status === 200,
+        { timeoutMs: 30_000, what: 'readiness 200 again' },
+      );
       expect(await versions('fraud-model')).toEqual([4, 3, 1]);
       expect(await readAllMessages(testKafka(), topics().deadLetter)).toHaveLength(1);
     } finally {
@@ -73,14 +101,25 @@ describe('projections consumer: poison events and stalled partitions', () => {
 
   async function publish(events: RunRegistered[]): Promise<void> {
     const logger = createJsonLogger({ service: 'test', level: 'error' });
-    const kafka = createKafkaClient({ brokers: environment.env['KAFKA_BROKERS']!.split(','), clientId: 'poison-producer', logger, security: readKafkaSecurity(environment.env) });
+    const kafka = createKafkaClient({
+      brokers: environment.env['KAFKA_BROKERS']!.split(','),
+      clientId: 'poison-producer',
+      logger,
+      security: readKafkaSecurity(environment.env),
+    });
     const publisher = new KafkaEventPublisher(kafka);
-    await publisher.publish(events.map((data) => eventMessage(codec, topics(), { type: 'RunRegistered', data })).map((m) => ({ ...m, value: environment.sealer.seal('lineage', m.value) })));
+    await publisher.publish(
+      events
+        .map((data) => eventMessage(codec, topics(), { type: 'RunRegistered', data }))
+        .map((m) => ({ ...m, value: environment.sealer.seal('lineage', m.value) })),
+    );
     await publisher.close();
   }
 
   async function versions(modelName: string): Promise<number[]> {
-    const result = await db.query('SELECT model_version FROM projections.model_versions WHERE model_name = $1 ORDER BY model_version DESC', [modelName]).catch(() => ({ rows: [] }));
+    const result = await db
+      .query('SELECT model_version FROM projections.model_versions WHERE model_name = $1 ORDER BY model_version DESC', [modelName])
+      .catch(() => ({ rows: [] }));
     return (result.rows as Array<{ model_version: number }>).map((row) => row.model_version);
   }
 

@@ -67,10 +67,16 @@ export class ProjectionRebuilder {
   }
 
   start(): ReplayStatus {
-    if (this.status.state === 'rebuilding' || this.status.state === 'switching' || this.status.state === 'verifying') throw new ReplayConflictError(`a replay is already ${this.status.state}`);
+    if (this.status.state === 'rebuilding' || this.status.state === 'switching' || this.status.state === 'verifying')
+      throw new ReplayConflictError(`a replay is already ${this.status.state}`);
     if (this.verificationRunning()) throw new ReplayConflictError('a state verification is running');
     const generation = Date.now();
-    this.status = { state: 'rebuilding', schema: `projections_rebuild_${generation}`, startedAt: new Date(generation).toISOString(), eventsApplied: 0 };
+    this.status = {
+      state: 'rebuilding',
+      schema: `projections_rebuild_${generation}`,
+      startedAt: new Date(generation).toISOString(),
+      eventsApplied: 0,
+    };
     void this.run(generation).catch((error: Error) => {
       this.logger.error('replay failed', { error });
       this.status = { ...this.status, state: 'failed', error: error.message, finishedAt: new Date().toISOString() };
@@ -91,7 +97,8 @@ export class ProjectionRebuilder {
    * row that only the rebuild has.
    */
   verifyState(): StateVerification {
-    if (this.verificationRunning() || this.activeGeneration() !== null) throw new ReplayConflictError('a replay or a state verification is running');
+    if (this.verificationRunning() || this.activeGeneration() !== null)
+      throw new ReplayConflictError('a replay or a state verification is running');
     const generation = Date.now();
     this.verification = { state: 'rebuilding', startedAt: new Date(generation).toISOString() };
     void this.compareWithRebuild(generation).catch((error: Error) => {
@@ -156,7 +163,10 @@ export class ProjectionRebuilder {
         await switchOver(pool, schema, retired, this.live.groupId, rebuild.groupId);
       } finally {
         // Releasing a broken connection destroys it, which ends the session and its lock.
-        const unlocked = await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [schemaSwitchLock(PROJECTIONS_SCHEMA)]).then(() => true, () => false);
+        const unlocked = await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [schemaSwitchLock(PROJECTIONS_SCHEMA)]).then(
+          () => true,
+          () => false,
+        );
         holder.release(!unlocked);
         await this.live.start();
       }
@@ -165,11 +175,22 @@ export class ProjectionRebuilder {
       await rebuild.stop();
     }
     const seconds = (Date.now() - generation) / 1000;
-    this.status = { ...this.status, state: 'verifying', eventsApplied: rebuild.applied, rebuildSeconds: seconds, eventsPerSecond: Math.round(rebuild.applied / seconds) };
+    this.status = {
+      ...this.status,
+      state: 'verifying',
+      eventsApplied: rebuild.applied,
+      rebuildSeconds: seconds,
+      eventsPerSecond: Math.round(rebuild.applied / seconds),
+    };
     try {
       const before = await tableChecksums(pool, retired);
       const after = await tableChecksums(pool, PROJECTIONS_SCHEMA);
-      this.status.checksums = Object.fromEntries(Object.keys(after).map((table) => [table, { live: before[table] as TableChecksum, rebuilt: after[table] as TableChecksum, equal: before[table]?.md5 === after[table]?.md5 }]));
+      this.status.checksums = Object.fromEntries(
+        Object.keys(after).map((table) => [
+          table,
+          { live: before[table] as TableChecksum, rebuilt: after[table] as TableChecksum, equal: before[table]?.md5 === after[table]?.md5 },
+        ]),
+      );
     } catch (error) {
       // The switch is done; only the comparison failed, and says so.
       this.status.checksumError = (error as Error).message;
@@ -188,13 +209,29 @@ export class ProjectionRebuilder {
 async function switchOver(pool: Pool, schema: string, retired: string, liveGroup: string, rebuildGroup: string): Promise<void> {
   await withTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
-    await client.query(`INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
+    await client.query(
+      `INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT ` +
+        `$1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`,
+      [liveGroup, rebuildGroup],
+    );
     // The live group goes on from the rebuild's position, so from the chain heads the rebuild believed.
     await client.query(`DELETE FROM ${schema}.verified_chain_heads WHERE consumer_group = $1`, [liveGroup]);
-    await client.query(`UPDATE ${schema}.verified_chain_heads SET consumer_group = $1 WHERE consumer_group = $2`, [liveGroup, rebuildGroup]);
-    await client.query(`SELECT setval('${schema}.outbox_id_seq', GREATEST((SELECT last_value FROM ${PROJECTIONS_SCHEMA}.outbox_id_seq), (SELECT last_value FROM ${schema}.outbox_id_seq)))`);
-    await client.query(`WITH leftover AS (DELETE FROM ${schema}.outbox RETURNING *) INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM leftover ORDER BY id`);
-    await client.query(`INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`);
+    await client.query(`UPDATE ${schema}.verified_chain_heads SET consumer_group = $1 WHERE consumer_group = $2`, [
+      liveGroup,
+      rebuildGroup,
+    ]);
+    await client.query(
+      `SELECT setval('${schema}.outbox_id_seq', GREATEST((SELECT last_value FROM ` +
+        `${PROJECTIONS_SCHEMA}.outbox_id_seq), (SELECT last_value FROM ${schema}.outbox_id_seq)))`,
+    );
+    await client.query(
+      `WITH leftover AS (DELETE FROM ${schema}.outbox RETURNING *) INSERT INTO ${schema}.outbox (topic, ` +
+        `message_key, value, headers) SELECT topic, message_key, value, headers FROM leftover ORDER BY id`,
+    );
+    await client.query(
+      `INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, ` +
+        `message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`,
+    );
     await client.query(`ALTER SCHEMA ${PROJECTIONS_SCHEMA} RENAME TO ${retired}`);
     await client.query(`ALTER SCHEMA ${schema} RENAME TO ${PROJECTIONS_SCHEMA}`);
   });

@@ -8,7 +8,10 @@ const policy = { now: NOW, retentionMs: 24 * HOUR, liveGroup: 'modelreg.projecti
 describe('replay retention', () => {
   it('keeps only the newest retired schema, while it is within the retention', () => {
     const retiredSchemas = [`projections_retired_${at(50)}`, `projections_retired_${at(2)}`, `projections_retired_${at(30)}`];
-    expect(planReplayCleanup({ retiredSchemas, rebuildSchemas: [], rebuildGroups: [] }, policy).retiredSchemas).toEqual([`projections_retired_${at(30)}`, `projections_retired_${at(50)}`]);
+    expect(planReplayCleanup({ retiredSchemas, rebuildSchemas: [], rebuildGroups: [] }, policy).retiredSchemas).toEqual([
+      `projections_retired_${at(30)}`,
+      `projections_retired_${at(50)}`,
+    ]);
   });
 
   it('drops the newest retired schema too once it is older than the retention', () => {
@@ -20,7 +23,14 @@ describe('replay retention', () => {
     const found = {
       retiredSchemas: [],
       rebuildSchemas: [`projections_rebuild_${at(48)}`, `projections_rebuild_${at(1)}`, `projections_rebuild_${at(72)}`],
-      rebuildGroups: [`modelreg.projections.rebuild-${at(48)}`, `modelreg.projections.rebuild-${at(1)}`, `modelreg.projections.rebuild-${at(72)}`, 'modelreg.projections', 'modelreg.gate-validator', `othermodelreg.projections.rebuild-${at(48)}`],
+      rebuildGroups: [
+        `modelreg.projections.rebuild-${at(48)}`,
+        `modelreg.projections.rebuild-${at(1)}`,
+        `modelreg.projections.rebuild-${at(72)}`,
+        'modelreg.projections',
+        'modelreg.gate-validator',
+        `othermodelreg.projections.rebuild-${at(48)}`,
+      ],
     };
     const plan = planReplayCleanup(found, { ...policy, activeGeneration: at(72) });
     expect(plan.rebuildSchemas).toEqual([`projections_rebuild_${at(48)}`]);
@@ -28,7 +38,11 @@ describe('replay retention', () => {
   });
 
   it('ignores names that only look alike', () => {
-    const found = { retiredSchemas: ['projections_retired_x', 'projections', 'projections_retired_'], rebuildSchemas: ['projections_rebuild_1x'], rebuildGroups: ['modelreg-projections.rebuild-1'] };
+    const found = {
+      retiredSchemas: ['projections_retired_x', 'projections', 'projections_retired_'],
+      rebuildSchemas: ['projections_rebuild_1x'],
+      rebuildGroups: ['modelreg-projections.rebuild-1'],
+    };
     expect(planReplayCleanup(found, policy)).toEqual({ retiredSchemas: [], rebuildSchemas: [], rebuildGroups: [] });
   });
 });

@@ -30,8 +30,11 @@ export function planReplayCleanup(found: ReplayLeftovers, policy: RetentionPolic
   const expired = (generation: number) => policy.now - generation > policy.retentionMs;
   const groupPattern = new RegExp(`^${policy.liveGroup.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.rebuild-(\\d+)$`);
   const generationOf = (name: string, pattern: RegExp) => Number(pattern.exec(name)?.[1] ?? NaN);
-  const retired = found.retiredSchemas.filter((name) => RETIRED_SCHEMA.test(name)).sort((a, b) => generationOf(b, RETIRED_SCHEMA) - generationOf(a, RETIRED_SCHEMA));
-  const leftover = (name: string, pattern: RegExp) => pattern.test(name) && generationOf(name, pattern) !== policy.activeGeneration && expired(generationOf(name, pattern));
+  const retired = found.retiredSchemas
+    .filter((name) => RETIRED_SCHEMA.test(name))
+    .sort((a, b) => generationOf(b, RETIRED_SCHEMA) - generationOf(a, RETIRED_SCHEMA));
+  const leftover = (name: string, pattern: RegExp) =>
+    pattern.test(name) && generationOf(name, pattern) !== policy.activeGeneration && expired(generationOf(name, pattern));
   return {
     retiredSchemas: retired.filter((name, index) => index > 0 || expired(generationOf(name, RETIRED_SCHEMA))),
     rebuildSchemas: found.rebuildSchemas.filter((name) => leftover(name, REBUILD_SCHEMA)),
@@ -53,10 +56,13 @@ export class ReplayRetention {
   ) {}
 
   async run(now = Date.now()): Promise<ReplayLeftovers> {
-    const schemas = (await this.pool.query("SELECT nspname FROM pg_namespace WHERE nspname ~ '^projections_(retired|rebuild)_[0-9]+$'")).rows.map((row: { nspname: string }) => row.nspname);
+    const schemas = (
+      await this.pool.query("SELECT nspname FROM pg_namespace WHERE nspname ~ '^projections_(retired|rebuild)_[0-9]+$'")
+    ).rows.map((row: { nspname: string }) => row.nspname);
     const policy = { now, retentionMs: this.retentionMs, liveGroup: this.liveGroup, activeGeneration: this.activeGeneration() };
     const schemaPlan = planReplayCleanup({ retiredSchemas: schemas, rebuildSchemas: schemas, rebuildGroups: [] }, policy);
-    for (const schema of [...schemaPlan.retiredSchemas, ...schemaPlan.rebuildSchemas]) await this.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const schema of [...schemaPlan.retiredSchemas, ...schemaPlan.rebuildSchemas])
+      await this.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     const admin = this.kafka.admin();
     await admin.connect();
     try {

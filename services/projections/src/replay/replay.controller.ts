@@ -14,8 +14,12 @@ export class ReplayController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Rebuild every projection from offset 0 into fresh tables and switch over atomically once caught up; queries keep working meanwhile. 409 while one runs.' })
-  @ContractResponse(202, ReplayStatusSchema, 'Started: the replay\'s state.')
+  @ApiOperation({
+    summary:
+      'Rebuild every projection from offset 0 into fresh tables and switch over ' +
+      'atomically once caught up; queries keep working meanwhile. 409 while one runs.',
+  })
+  @ContractResponse(202, ReplayStatusSchema, "Started: the replay's state.")
   start() {
     try {
       return this.rebuilder.start();
@@ -26,8 +30,10 @@ export class ReplayController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'State of the latest replay: progress, events per second, and per-table checksums of the replaced and the rebuilt state.' })
-  @ContractResponse(200, ReplayStatusSchema, 'The latest replay\'s state.')
+  @ApiOperation({
+    summary: 'State of the latest replay: progress, events per second, and per-table checksums of the replaced and the rebuilt state.',
+  })
+  @ContractResponse(200, ReplayStatusSchema, "The latest replay's state.")
   status() {
     return this.rebuilder.current();
   }
@@ -42,8 +48,12 @@ export class StateVerificationController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Rebuild every read model from the log into a scratch schema and compare it with the served one row by row; nothing served changes. 409 while a replay or a verification runs.' })
-  @ContractResponse(202, StateVerificationSchema, 'Started: the verification\'s state.')
+  @ApiOperation({
+    summary:
+      'Rebuild every read model from the log into a scratch schema and compare it with the ' +
+      'served one row by row; nothing served changes. 409 while a replay or a verification runs.',
+  })
+  @ContractResponse(202, StateVerificationSchema, "Started: the verification's state.")
   start() {
     try {
       return this.rebuilder.verifyState();
@@ -54,7 +64,9 @@ export class StateVerificationController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The latest state verification: `drifted` rows and, per table, up to 100 named by key with the served and rebuilt row hashes.' })
+  @ApiOperation({
+    summary: 'The latest state verification: `drifted` rows and, per table, up to 100 named by key with the served and rebuilt row hashes.',
+  })
   @ContractResponse(200, StateVerificationSchema, 'The latest verification.')
   status() {
     return this.rebuilder.currentVerification();

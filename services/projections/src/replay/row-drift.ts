@@ -31,7 +31,14 @@ export async function rowDrift(pool: Pool, served: string, rebuilt: string): Pro
     );
     const found = result.rows as Array<{ key: string; served: string | null; rebuilt: string | null; total: number }>;
     drifted += found[0]?.total ?? 0;
-    rows.push(...found.map(({ key: rowKey, served: servedHash, rebuilt: rebuiltHash }) => ({ table, key: rowKey, served: servedHash, rebuilt: rebuiltHash })));
+    rows.push(
+      ...found.map(({ key: rowKey, served: servedHash, rebuilt: rebuiltHash }) => ({
+        table,
+        key: rowKey,
+        served: servedHash,
+        rebuilt: rebuiltHash,
+      })),
+    );
   }
   return { drifted, rows };
 }

@@ -18,7 +18,10 @@ export const READ_MODEL_TABLES: Readonly<Record<string, string>> = {
 
 export interface TableChecksum {
   rows: number;
-  /** md5 over the md5 of every row's text, in key order (hashing rows first keeps a million-row table well under Postgres's 1 GB value limit). */
+  /**
+   * md5 over the md5 of every row's text, in key order (hashing rows first keeps a million-row table well
+   * under Postgres's 1 GB value limit).
+   */
   md5: string;
 }
 
@@ -30,12 +33,19 @@ export interface TableChecksum {
 export async function tableChecksums(pool: Pool, schema: string): Promise<Record<string, TableChecksum>> {
   const result: Record<string, TableChecksum> = {};
   for (const [table, order] of Object.entries(READ_MODEL_TABLES)) {
-    const row = (await pool.query(`SELECT count(*)::int AS rows, md5(coalesce(string_agg(md5(t::text), '' ORDER BY ${order}), '')) AS md5 FROM ${schema}.${table} t`)).rows[0] as TableChecksum;
+    const row = (
+      await pool.query(
+        `SELECT count(*)::int AS rows, md5(coalesce(string_agg(md5(t::text), '' ORDER BY ${order}), '')) AS md5 FROM ${schema}.${table} t`,
+      )
+    ).rows[0] as TableChecksum;
     result[table] = row;
   }
-  result['indexes'] = (await pool.query(
-    `SELECT count(*)::int AS rows, md5(coalesce(string_agg(replace(indexdef, ' ON ' || schemaname || '.', ' ON '), E'\\n' ORDER BY indexname), '')) AS md5 FROM pg_indexes WHERE schemaname = $1`,
-    [schema],
-  )).rows[0] as TableChecksum;
+  result['indexes'] = (
+    await pool.query(
+      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(replace(indexdef, ' ON ' || schemaname ` +
+        `|| '.', ' ON '), E'\\n' ORDER BY indexname), '')) AS md5 FROM pg_indexes WHERE schemaname = $1`,
+      [schema],
+    )
+  ).rows[0] as TableChecksum;
   return result;
 }

@@ -7,7 +7,9 @@ const SETTING = 'MODELREG_PROJECTIONS_URL';
 /** `modelreg audit bundle fraud-model 127`: downloads the version's audit bundle to a file. */
 export const auditBundleCommand: CommandSpec = {
   name: 'audit bundle',
-  summary: 'Download the audit bundle of a version: its events with log coordinates and bytes, the policy documents that judged it, its artifacts and signature bundles. Check it offline with `modelreg audit verify-bundle`.',
+  summary:
+    'Download the audit bundle of a version: its events with log coordinates and bytes, the policy documents ' +
+    'that judged it, its artifacts and signature bundles. Check it offline with `modelreg audit verify-bundle`.',
   positionals: [
     { name: 'model', description: 'the model name' },
     { name: 'version', description: 'the version' },
@@ -18,7 +20,11 @@ export const auditBundleCommand: CommandSpec = {
     const [model, version] = parsed.positionals as [string, string];
     const projectionsUrl = context.config.projectionsUrl;
     if (!projectionsUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
-    const response = await getJson({ url: projectionsUrl, token: context.config.tokens.auditor }, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/audit-bundle`, SETTING);
+    const response = await getJson(
+      { url: projectionsUrl, token: context.config.tokens.auditor },
+      `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/audit-bundle`,
+      SETTING,
+    );
     if (response.status !== 200) {
       context.print(`no audit bundle (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
       return 1;

@@ -17,20 +17,38 @@ function sealVerifier(codec: EventCodec, keyring: Keyring): EventProofVerifier {
     events.flatMap((event) => {
       const topic = signedTopicRole(event.topic);
       if (topic === null) return [];
-      return believedRecord(codec, keyring, topic, Buffer.from(event.rawAvroBase64, 'base64')) ? [] : [`${event.eventType} ${event.eventId} at ${event.topic}/${event.partition}@${event.offset}: not signed by a key trusted for the ${topic} topic, or its signature does not hold`];
+      return believedRecord(codec, keyring, topic, Buffer.from(event.rawAvroBase64, 'base64'))
+        ? []
+        : [
+            `${event.eventType} ${event.eventId} at ${event.topic}/${event.partition}@${event.offset}: ` +
+              `not signed by a key trusted for the ${topic} topic, or its signature does not hold`,
+          ];
     });
 }
 
 /** `modelreg audit verify-bundle v127.audit.json`: checks an audit bundle offline, with the schemas shipped with the CLI. */
 export const auditVerifyBundleCommand: CommandSpec = {
   name: 'audit verify-bundle',
-  summary: 'Verify an audit bundle offline: events decode from their stored bytes, carry seals that hold under the keyring (--keyring) and are in log order, policy documents hash to the hashes the decisions recorded, the artifacts are the registered ones, and every signature bundle re-verifies against the trusted signers of the policy that judged it. Exit 0 when everything holds, 1 otherwise.',
+  summary:
+    'Verify an audit bundle offline: events decode from their stored bytes, carry seals that hold under ' +
+    'the keyring (--keyring) and are in log order, policy documents hash to the hashes the decisions ' +
+    ('recorded, the artifacts are the registered ones, and every signature bundle re-verifies against ' +
+      'the trusted signers of the policy that judged it. Exit 0 when everything holds, 1 otherwise.'),
   positionals: [{ name: 'file', description: 'the bundle (from `modelreg audit bundle` or the audit-bundle endpoint)' }],
   options: {
     json: { type: 'boolean', description: 'print the findings as JSON' },
-    keyring: { type: 'string', valueName: 'file', description: "the services' trusted public keys, to check each event's signature (keyring.json of EVENT_KEYS_DIR; default: the local stack's, when present)" },
+    keyring: {
+      type: 'string',
+      valueName: 'file',
+      description:
+        "the services' trusted public keys, to check each event's signature " +
+        "(keyring.json of EVENT_KEYS_DIR; default: the local stack's, when present)",
+    },
   },
-  examples: ['modelreg audit verify-bundle fraud-model-v127-audit-bundle.json', 'modelreg audit verify-bundle v127.audit.json --keyring /etc/modelreg/keyring.json'],
+  examples: [
+    'modelreg audit verify-bundle fraud-model-v127-audit-bundle.json',
+    'modelreg audit verify-bundle v127.audit.json --keyring /etc/modelreg/keyring.json',
+  ],
   async run(parsed, context) {
     const [file] = parsed.positionals as [string];
     let bundle: AuditBundle;

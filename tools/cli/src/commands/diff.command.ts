@@ -5,7 +5,9 @@ import { getJson } from '../registry-http';
 /** `modelreg diff fraud-model 127 126`: what changed from v126 (the baseline) to v127. `--json` prints the raw diff. */
 export const diffCommand: CommandSpec = {
   name: 'diff',
-  summary: 'What changed from one version to another: code, data snapshots, features, hyperparameters, seeds, environment down to packages and drivers, artifacts, and every metric.',
+  summary:
+    'What changed from one version to another: code, data snapshots, features, hyperparameters, ' +
+    'seeds, environment down to packages and drivers, artifacts, and every metric.',
   positionals: [
     { name: 'model', description: 'the model name' },
     { name: 'version', description: 'the version to explain (e.g. the candidate)' },
@@ -17,7 +19,11 @@ export const diffCommand: CommandSpec = {
     const [model, version, against] = parsed.positionals as [string, string, string];
     const projectionsUrl = context.config.projectionsUrl;
     if (!projectionsUrl) throw new CliError('no registry: set MODELREG_PROJECTIONS_URL or start the local stack (npm start)');
-    const response = await getJson({ url: projectionsUrl, token: context.config.tokens.reader }, `/v1/models/${encodeURIComponent(model)}/diff?version=${encodeURIComponent(version)}&against=${encodeURIComponent(against)}`, 'MODELREG_PROJECTIONS_URL');
+    const response = await getJson(
+      { url: projectionsUrl, token: context.config.tokens.reader },
+      `/v1/models/${encodeURIComponent(model)}/diff?version=${encodeURIComponent(version)}&against=${encodeURIComponent(against)}`,
+      'MODELREG_PROJECTIONS_URL',
+    );
     if (response.status !== 200) {
       context.print(`diff refused (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
       return 1;
@@ -31,17 +37,35 @@ export const diffCommand: CommandSpec = {
 
 /** The diff as lines a person reads in a terminal. */
 export function renderDiff(diff: LineageDiff): string[] {
-  const lines = [`${diff.modelName}: v${diff.fromVersion} -> v${diff.toVersion}${diff.identicalLineage ? ' (same code, data, features, hyperparameters, seeds and environment)' : ''}`];
+  const lines = [
+    `${diff.modelName}: v${diff.fromVersion} -> ` +
+      `v${diff.toVersion}${diff.identicalLineage ? ' (same code, data, features, hyperparameters, seeds and environment)' : ''}`,
+  ];
   const section = (title: string, body: string[]) => {
     if (body.length > 0) lines.push(`${title}:`, ...body.map((line) => `  ${line}`));
   };
   section('code', diff.code.map(change));
-  section('data snapshots', setLines(diff.dataSnapshots, (s) => `${s.snapshotId} (${s.source})`));
-  section('features', setLines(diff.features, (f) => `${f.name}@${f.version}`));
-  section('hyperparameters', diff.hyperparameters.map((c) => `${c.field}: ${show(c.from)}${typeOf(c.fromType)} -> ${show(c.to)}${typeOf(c.toType)}`));
+  section(
+    'data snapshots',
+    setLines(diff.dataSnapshots, (s) => `${s.snapshotId} (${s.source})`),
+  );
+  section(
+    'features',
+    setLines(diff.features, (f) => `${f.name}@${f.version}`),
+  );
+  section(
+    'hyperparameters',
+    diff.hyperparameters.map((c) => `${c.field}: ${show(c.from)}${typeOf(c.fromType)} -> ${show(c.to)}${typeOf(c.toType)}`),
+  );
   section('seeds', diff.seeds.map(change));
-  section('environment', [...diff.environment.fields.map(change), ...setLines(diff.environment.packages, (p) => `${p.name}==${p.version}`)]);
-  section('artifacts', setLines(diff.artifacts, (a) => `${a.target}: ${a.format}, ${a.sizeBytes} bytes`));
+  section('environment', [
+    ...diff.environment.fields.map(change),
+    ...setLines(diff.environment.packages, (p) => `${p.name}==${p.version}`),
+  ]);
+  section(
+    'artifacts',
+    setLines(diff.artifacts, (a) => `${a.target}: ${a.format}, ${a.sizeBytes} bytes`),
+  );
   section('metrics', [
     ...diff.metrics.overall.filter(changed).map(delta),
     ...diff.metrics.slices.flatMap((s) => s.deltas.filter(changed).map((d) => `[${s.slice}] ${delta(d)}`)),
@@ -60,7 +84,11 @@ function change(c: ValueChange): string {
 }
 
 function setLines<T>(set: SetChanges<T>, label: (item: T) => string): string[] {
-  return [...set.added.map((item) => `+ ${label(item)}`), ...set.removed.map((item) => `- ${label(item)}`), ...set.changed.map((c) => `~ ${c.key}: ${c.changes.map(change).join(', ')}`)];
+  return [
+    ...set.added.map((item) => `+ ${label(item)}`),
+    ...set.removed.map((item) => `- ${label(item)}`),
+    ...set.changed.map((c) => `~ ${c.key}: ${c.changes.map(change).join(', ')}`),
+  ];
 }
 
 function changed(d: MetricDelta): boolean {

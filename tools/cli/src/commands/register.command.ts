@@ -18,12 +18,27 @@ const PLACEHOLDER_SHA256 = '0'.repeat(64);
  */
 export const registerCommand: CommandSpec = {
   name: 'register',
-  summary: 'Register a training run: its lineage (the manifest) and its model artifacts. Nothing is uploaded until the manifest is valid; artifacts the registry already holds are not uploaded again.',
+  summary:
+    'Register a training run: its lineage (the manifest) and its model artifacts. Nothing is uploaded ' +
+    'until the manifest is valid; artifacts the registry already holds are not uploaded again.',
   positionals: [],
   options: {
-    manifest: { type: 'string', valueName: 'run.json', description: 'the run: model name, training run id, code, data, features, hyperparameters, seeds, metrics (not the environment)' },
-    artifact: { type: 'string', multiple: true, valueName: 'target=path', description: 'a model file for a deployment target, e.g. server=model.onnx' },
-    environment: { type: 'string', valueName: 'facts.json', description: 'take the environment facts from this file instead of probing this machine' },
+    manifest: {
+      type: 'string',
+      valueName: 'run.json',
+      description: 'the run: model name, training run id, code, data, features, hyperparameters, seeds, metrics (not the environment)',
+    },
+    artifact: {
+      type: 'string',
+      multiple: true,
+      valueName: 'target=path',
+      description: 'a model file for a deployment target, e.g. server=model.onnx',
+    },
+    environment: {
+      type: 'string',
+      valueName: 'facts.json',
+      description: 'take the environment facts from this file instead of probing this machine',
+    },
     dir: { type: 'string', valueName: 'path', description: 'where the probe looks for lockfiles (default: the current directory)' },
   },
   examples: [
@@ -39,7 +54,8 @@ export const registerCommand: CommandSpec = {
     if (!ingestionUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
     const ingestion = { url: ingestionUrl, token: context.config.tokens.trainer };
     const written = readManifest(manifestPath);
-    if (written['environment'] !== undefined) throw new CliUsageError(`${manifestPath} has an environment; register probes it, or takes it from --environment facts.json`);
+    if (written['environment'] !== undefined)
+      throw new CliUsageError(`${manifestPath} has an environment; register probes it, or takes it from --environment facts.json`);
     const environmentFile = parsed.values['environment'] as string | undefined;
     let environment: Record<string, unknown>;
     if (environmentFile) {
@@ -52,11 +68,24 @@ export const registerCommand: CommandSpec = {
     }
     const manifest: Record<string, unknown> = { ...written, environment };
     for (const file of files) checkReadable(file.path, file.target);
-    const declared = new Map(((manifest['artifacts'] as Array<{ target: string; format?: string }> | undefined) ?? []).map((artifact) => [artifact.target, artifact.format]));
+    const declared = new Map(
+      ((manifest['artifacts'] as Array<{ target: string; format?: string }> | undefined) ?? []).map((artifact) => [
+        artifact.target,
+        artifact.format,
+      ]),
+    );
 
     // Validate before any slow or visible work: hashing and uploading wait for a valid manifest.
-    const planned = files.map((file) => ({ target: file.target, format: inferFormat(file.path, declared.get(file.target)), sizeBytes: statSync(file.path).size, path: file.path }));
-    const validation = validateRunSubmission({ ...manifest, artifacts: planned.map(({ path: _path, ...artifact }) => ({ ...artifact, sha256: PLACEHOLDER_SHA256 })) });
+    const planned = files.map((file) => ({
+      target: file.target,
+      format: inferFormat(file.path, declared.get(file.target)),
+      sizeBytes: statSync(file.path).size,
+      path: file.path,
+    }));
+    const validation = validateRunSubmission({
+      ...manifest,
+      artifacts: planned.map(({ path: _path, ...artifact }) => ({ ...artifact, sha256: PLACEHOLDER_SHA256 })),
+    });
     if (!validation.ok) {
       context.print(`the manifest ${manifestPath} is not valid; nothing was uploaded:`);
       for (const error of validation.errors) context.print(`  ${error.field}: ${error.message}`);
@@ -80,18 +109,25 @@ export const registerCommand: CommandSpec = {
       }
       const uploaded = await uploadFile(ingestion, artifact.path, artifact.sha256, context.progress, SETTING);
       if (uploaded.status !== 201 && uploaded.status !== 200) {
-        context.print(`upload of ${artifact.path} failed (${uploaded.status}): ${String(uploaded.body['message'] ?? JSON.stringify(uploaded.body))}`);
+        context.print(
+          `upload of ${artifact.path} failed (${uploaded.status}): ${String(uploaded.body['message'] ?? JSON.stringify(uploaded.body))}`,
+        );
         return 1;
       }
       context.print(`${artifact.target}: ${artifact.path} stored as ${String(uploaded.body['storageUri'])}`);
     }
     const registered = await postJson(ingestion, '/v1/runs', body, SETTING);
     if (registered.status === 201 || registered.status === 200) {
-      context.print(`${String(registered.body['modelName'])} v${String(registered.body['modelVersion'])} ${registered.status === 201 ? 'registered' : 'was already registered for this training run'} (event ${String(registered.body['eventId'])})`);
+      context.print(
+        `${String(registered.body['modelName'])} v${String(registered.body['modelVersion'])} ` +
+          (`${registered.status === 201 ? 'registered' : 'was already registered for this training run'} ` +
+            `(event ${String(registered.body['eventId'])})`),
+      );
       return 0;
     }
     context.print(`registration refused (${registered.status}):`);
-    for (const error of (registered.body['errors'] as Array<{ field: string; message: string }> | undefined) ?? []) context.print(`  ${error.field}: ${error.message}`);
+    for (const error of (registered.body['errors'] as Array<{ field: string; message: string }> | undefined) ?? [])
+      context.print(`  ${error.field}: ${error.message}`);
     if (registered.body['message']) context.print(`  ${String(registered.body['message'])}`);
     return 1;
   },
@@ -99,7 +135,10 @@ export const registerCommand: CommandSpec = {
 
 function checkReadable(path: string, target: string): void {
   if (!existsSync(path)) throw new CliError(`the artifact file ${path} (--artifact ${target}=${path}) does not exist`);
-  if (!statSync(path).isFile()) throw new CliError(`the artifact ${path} (--artifact ${target}=${path}) is not a regular file; pack a directory into one file first (e.g. tar)`);
+  if (!statSync(path).isFile())
+    throw new CliError(
+      `the artifact ${path} (--artifact ${target}=${path}) is not a regular file; pack a directory into one file first (e.g. tar)`,
+    );
   if (statSync(path).size === 0) throw new CliError(`the artifact file ${path} (--artifact ${target}=${path}) is empty`);
 }
 
@@ -109,7 +148,9 @@ function readManifest(path: string, what = 'manifest'): Record<string, unknown> 
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new CliError(code === 'ENOENT' ? `the ${what} ${path} does not exist` : `cannot read the ${what} ${path}: ${(error as Error).message}`);
+    throw new CliError(
+      code === 'ENOENT' ? `the ${what} ${path} does not exist` : `cannot read the ${what} ${path}: ${(error as Error).message}`,
+    );
   }
   try {
     const manifest = JSON.parse(text) as unknown;

@@ -13,10 +13,15 @@ interface ReplayStatus {
   checksums?: Record<string, { equal: boolean; rebuilt: { rows: number } }>;
 }
 
-/** `modelreg replay --yes`: rebuilds every projection from offset 0, waits for the atomic switch, and reports whether the rebuilt state is identical. */
+/**
+ * `modelreg replay --yes`: rebuilds every projection from offset 0, waits for the atomic switch, and reports
+ * whether the rebuilt state is identical.
+ */
 export const replayCommand: CommandSpec = {
   name: 'replay',
-  summary: 'Rebuild every read model from offset 0 of the log into fresh tables, switch over atomically, and compare the rebuilt state with the replaced one table by table. Queries keep working meanwhile. Asks for confirmation unless --yes.',
+  summary:
+    'Rebuild every read model from offset 0 of the log into fresh tables, switch over atomically, and compare the rebuilt ' +
+    'state with the replaced one table by table. Queries keep working meanwhile. Asks for confirmation unless --yes.',
   positionals: [],
   options: { yes: { type: 'boolean', short: 'y', description: 'start without asking' } },
   examples: ['modelreg replay', 'modelreg replay --yes'],
@@ -29,12 +34,17 @@ export const replayCommand: CommandSpec = {
 };
 
 async function confirm(context: CommandContext, url: string): Promise<void> {
-  if (!context.interactive) throw new CliUsageError('replay rebuilds every projection and there is no terminal to ask: pass --yes to confirm');
+  if (!context.interactive)
+    throw new CliUsageError('replay rebuilds every projection and there is no terminal to ask: pass --yes to confirm');
   const answer = await context.ask(`Rebuild every projection of ${new URL(url).origin} from offset 0? [y/N] `);
   if (!/^y(es)?$/i.test(answer.trim())) throw new CliUsageError('replay not started');
 }
 
-async function replay(projections: RegistryEndpoint, print: (line: string) => void, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
+async function replay(
+  projections: RegistryEndpoint,
+  print: (line: string) => void,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<number> {
   const started = await postJson(projections, '/v1/replay', {}, SETTING);
   if (started.status !== 202) {
     print(`replay refused (${started.status}): ${String(started.body['message'] ?? '')}`);
@@ -58,7 +68,8 @@ async function replay(projections: RegistryEndpoint, print: (line: string) => vo
       return 1;
     }
     const tables = Object.entries(status.checksums ?? {});
-    for (const [table, checksum] of tables) print(`  ${table.padEnd(24)} ${String(checksum.rebuilt.rows).padStart(9)} rows  ${checksum.equal ? 'identical' : 'DIFFERENT'}`);
+    for (const [table, checksum] of tables)
+      print(`  ${table.padEnd(24)} ${String(checksum.rebuilt.rows).padStart(9)} rows  ${checksum.equal ? 'identical' : 'DIFFERENT'}`);
     return tables.every(([, checksum]) => checksum.equal) ? 0 : 1;
   }
 }

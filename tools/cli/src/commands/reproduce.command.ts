@@ -7,7 +7,9 @@ const SETTING = 'MODELREG_PROJECTIONS_URL';
 /** `modelreg reproduce fraud-model 127`: how to train v127 again, and what to compare the result with. */
 export const reproduceCommand: CommandSpec = {
   name: 'reproduce',
-  summary: 'Print the reproduction manifest of a version: code commit and hash, data snapshots with their time ranges, features with transform hashes, typed hyperparameters, every seed, the environment, and the artifact digests to expect.',
+  summary:
+    'Print the reproduction manifest of a version: code commit and hash, data snapshots with their time ranges, features ' +
+    'with transform hashes, typed hyperparameters, every seed, the environment, and the artifact digests to expect.',
   positionals: [
     { name: 'model', description: 'the model name' },
     { name: 'version', description: 'the version to reproduce' },
@@ -18,7 +20,11 @@ export const reproduceCommand: CommandSpec = {
     const [model, version] = parsed.positionals as [string, string];
     const projectionsUrl = context.config.projectionsUrl;
     if (!projectionsUrl) throw new CliError(`no registry: set ${SETTING} or start the local stack (npm start)`);
-    const response = await getJson({ url: projectionsUrl, token: context.config.tokens.reader }, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`, SETTING);
+    const response = await getJson(
+      { url: projectionsUrl, token: context.config.tokens.reader },
+      `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}`,
+      SETTING,
+    );
     if (response.status !== 200) {
       context.print(`no manifest (${response.status}): ${String(response.body['message'] ?? JSON.stringify(response.body))}`);
       return 1;

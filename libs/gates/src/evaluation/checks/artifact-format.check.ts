@@ -10,9 +10,21 @@ export function evaluateArtifactFormat(check: ArtifactFormat, context: CheckCont
   const base = { checkId: check.id, kind: check.kind, target: check.target, comparator: `format in [${check.formats.join(', ')}]` };
   const artifact = context.candidate.artifacts.find((item) => item.target === check.target);
   if (!artifact) {
-    if (check.ifAbsent === 'skip') return [checkResult(base, { outcome: 'SKIPPED', reason: 'not-applicable', explanation: `no ${check.target} artifact, so its format check does not apply` })];
+    if (check.ifAbsent === 'skip')
+      return [
+        checkResult(base, {
+          outcome: 'SKIPPED',
+          reason: 'not-applicable',
+          explanation: `no ${check.target} artifact, so its format check does not apply`,
+        }),
+      ];
     return [missingResult(base, {}, `the ${check.target} artifact`)];
   }
   const passed = check.formats.includes(artifact.format);
-  return [checkResult(base, { outcome: passed ? 'PASSED' : 'FAILED', explanation: `${check.target} artifact is ${artifact.format}; allowed: ${check.formats.join(', ')}: ${passed ? 'passed' : 'failed'}` })];
+  return [
+    checkResult(base, {
+      outcome: passed ? 'PASSED' : 'FAILED',
+      explanation: `${check.target} artifact is ${artifact.format}; allowed: ${check.formats.join(', ')}: ${passed ? 'passed' : 'failed'}`,
+    }),
+  ];
 }

@@ -17,13 +17,38 @@ export function evaluateArtifactSignature(check: ArtifactSignatureCheck, context
   const base = { checkId: check.id, kind: check.kind, target: check.target, comparator: 'signed by a trusted signer' };
   const artifact = context.candidate.artifacts.find((item) => item.target === check.target);
   if (!artifact) {
-    if (!check.required) return [checkResult(base, { outcome: 'SKIPPED', reason: 'not-applicable', explanation: `no ${check.target} artifact, so its signature check does not apply` })];
+    if (!check.required)
+      return [
+        checkResult(base, {
+          outcome: 'SKIPPED',
+          reason: 'not-applicable',
+          explanation: `no ${check.target} artifact, so its signature check does not apply`,
+        }),
+      ];
     return [missingResult(base, {}, `the ${check.target} artifact`)];
   }
   const verdict = verifyArtifactSignature(artifact.signature ?? null, context.trustedSigners);
-  if (verdict.verified) return [checkResult(base, { outcome: 'PASSED', explanation: `${check.target} artifact ${artifact.sha256} is ${verdict.explanation}: passed` })];
+  if (verdict.verified)
+    return [
+      checkResult(base, {
+        outcome: 'PASSED',
+        explanation: `${check.target} artifact ${artifact.sha256} is ${verdict.explanation}: passed`,
+      }),
+    ];
   if (verdict.reason === 'unsigned' && !check.required) {
-    return [checkResult(base, { outcome: 'SKIPPED', reason: 'unsigned', explanation: `${check.target} artifact is not signed, and this policy does not require it` })];
+    return [
+      checkResult(base, {
+        outcome: 'SKIPPED',
+        reason: 'unsigned',
+        explanation: `${check.target} artifact is not signed, and this policy does not require it`,
+      }),
+    ];
   }
-  return [checkResult(base, { outcome: 'FAILED', reason: verdict.reason, explanation: `${check.target} artifact ${artifact.sha256}: ${verdict.explanation}: failed` })];
+  return [
+    checkResult(base, {
+      outcome: 'FAILED',
+      reason: verdict.reason,
+      explanation: `${check.target} artifact ${artifact.sha256}: ${verdict.explanation}: failed`,
+    }),
+  ];
 }

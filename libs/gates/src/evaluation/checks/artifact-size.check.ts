@@ -12,7 +12,13 @@ export function evaluateArtifactSize(check: ArtifactSize, context: CheckContext)
   const artifact = context.candidate.artifacts.find((item) => item.target === check.target);
   if (!artifact) {
     if (check.ifAbsent === 'skip') {
-      return [checkResult(base, { outcome: 'SKIPPED', reason: 'not-applicable', explanation: `no ${check.target} artifact: the model is not meant for ${check.target}, so its size check does not apply` })];
+      return [
+        checkResult(base, {
+          outcome: 'SKIPPED',
+          reason: 'not-applicable',
+          explanation: `no ${check.target} artifact: the model is not meant for ${check.target}, so its size check does not apply`,
+        }),
+      ];
     }
     return [missingResult(base, {}, `the ${check.target} artifact`)];
   }
@@ -23,7 +29,9 @@ export function evaluateArtifactSize(check: ArtifactSize, context: CheckContext)
       threshold: comparison.threshold,
       comparator: `${comparison.comparator} bytes`,
       outcome: comparison.passed ? 'PASSED' : 'FAILED',
-      explanation: `${check.target} artifact is ${artifact.sizeBytes.toLocaleString('en-US')} bytes; required ${comparison.comparator} bytes: ${comparison.passed ? 'passed' : 'failed'}`,
+      explanation:
+        `${check.target} artifact is ${artifact.sizeBytes.toLocaleString('en-US')} bytes; ` +
+        `required ${comparison.comparator} bytes: ${comparison.passed ? 'passed' : 'failed'}`,
     }),
   ];
 }

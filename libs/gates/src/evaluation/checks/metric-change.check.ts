@@ -10,10 +10,12 @@ type MetricChange = Extract<CheckDefinition, { kind: 'metric-change' }>;
 export function evaluateMetricChange(check: MetricChange, context: CheckContext): CheckResult[] {
   const base = { checkId: check.id, kind: check.kind, metric: check.metric, tolerance: context.tolerance };
   const observed = context.candidate.metrics.overall[check.metric];
-  if (!context.baseline) return [noBaselineResult(base, { observed: observed ?? null }, context.blockWithoutBaseline, `${check.metric} change`)];
+  if (!context.baseline)
+    return [noBaselineResult(base, { observed: observed ?? null }, context.blockWithoutBaseline, `${check.metric} change`)];
   if (observed === undefined) return [missingResult(base, {}, `candidate metric ${check.metric}`)];
   const baselineValue = context.baseline.metrics.overall[check.metric];
-  if (baselineValue === undefined) return [missingResult(base, { observed }, `baseline v${context.baseline.modelVersion} metric ${check.metric}`)];
+  if (baselineValue === undefined)
+    return [missingResult(base, { observed }, `baseline v${context.baseline.modelVersion} metric ${check.metric}`)];
   return [changeResult(base, {}, observed, baselineValue, check.change, context, check.metric)];
 }
 
@@ -35,6 +37,8 @@ export function changeResult(
     threshold: comparison.threshold,
     comparator: comparison.comparator,
     outcome: comparison.passed ? 'PASSED' : 'FAILED',
-    explanation: `${label} ${formatNumber(observed)} vs ${formatNumber(baselineValue)} on baseline v${context.baseline?.modelVersion}: improvement ${sign}${formatNumber(comparison.improvement)}; required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
+    explanation:
+      `${label} ${formatNumber(observed)} vs ${formatNumber(baselineValue)} on baseline v${context.baseline?.modelVersion}: improvement ` +
+      `${sign}${formatNumber(comparison.improvement)}; required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
   });
 }

@@ -18,7 +18,8 @@ export function evaluateMetricThreshold(check: MetricThreshold, context: CheckCo
       threshold: comparison.threshold,
       comparator: comparison.comparator,
       outcome: comparison.passed ? 'PASSED' : 'FAILED',
-      explanation: `${check.metric} is ${formatNumber(observed)}; required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
+      explanation:
+        `${check.metric} is ${formatNumber(observed)}; required ` + `${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
     }),
   ];
 }

@@ -14,7 +14,9 @@ export function noBaselineResult(base: CheckBase, extra: Extra, block: boolean, 
     ...extra,
     outcome: block ? 'FAILED' : 'SKIPPED',
     reason: 'no-baseline',
-    explanation: block ? `${what}: there is no baseline and the policy blocks without one` : `${what}: skipped, no baseline (the policy evaluates value checks only)`,
+    explanation: block
+      ? `${what}: there is no baseline and the policy blocks without one`
+      : `${what}: skipped, no baseline (the policy evaluates value checks only)`,
   });
 }
 

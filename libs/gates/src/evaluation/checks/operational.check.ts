@@ -11,10 +11,16 @@ type Operational = Extract<CheckDefinition, { kind: 'operational' }>;
  * the model is meant for (every target it has an artifact for).
  */
 export function evaluateOperational(check: Operational, context: CheckContext): CheckResult[] {
-  const targets = check.targets === 'all-artifact-targets' ? [...new Set(context.candidate.artifacts.map((artifact) => artifact.target))].sort() : check.targets;
+  const targets =
+    check.targets === 'all-artifact-targets'
+      ? [...new Set(context.candidate.artifacts.map((artifact) => artifact.target))].sort()
+      : check.targets;
   return targets.map((target) => {
     const base = { checkId: check.id, kind: check.kind, metric: check.metric, target, tolerance: context.tolerance };
-    const observed = operationalValue(context.candidate.metrics.operational.find((entry) => entry.target === target), check.metric);
+    const observed = operationalValue(
+      context.candidate.metrics.operational.find((entry) => entry.target === target),
+      check.metric,
+    );
     if (observed === undefined) return missingResult(base, {}, `${check.metric} for target ${target}`);
     const comparison = compareWithBound(observed, check.bound, context.tolerance);
     return checkResult(base, {
@@ -22,7 +28,9 @@ export function evaluateOperational(check: Operational, context: CheckContext): 
       threshold: comparison.threshold,
       comparator: comparison.comparator,
       outcome: comparison.passed ? 'PASSED' : 'FAILED',
-      explanation: `${check.metric} on ${target} is ${formatNumber(observed)}; required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
+      explanation:
+        `${check.metric} on ${target} is ${formatNumber(observed)}; required ` +
+        `${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
     });
   });
 }

@@ -15,11 +15,18 @@ export function evaluateSliceChange(check: SliceChange, context: CheckContext): 
   const basis = selected.basis ? ` (${selected.basis})` : '';
   const results = selected.names.map((name) => {
     const observed = sliceMetric(slices, name, check.metric);
-    if (!context.baseline) return noBaselineResult(base, { slice: name, observed: observed ?? null }, context.blockWithoutBaseline, `${check.metric} change on slice ${name}${basis}`);
+    if (!context.baseline)
+      return noBaselineResult(
+        base,
+        { slice: name, observed: observed ?? null },
+        context.blockWithoutBaseline,
+        `${check.metric} change on slice ${name}${basis}`,
+      );
     if (!findSlice(slices, name)) return missingSliceResult(base, name, selected.basis);
     if (observed === undefined) return missingResult(base, { slice: name }, `candidate ${check.metric} on slice ${name}`);
     const baselineValue = sliceMetric(context.baseline.metrics.slices, name, check.metric);
-    if (baselineValue === undefined) return missingResult(base, { slice: name, observed }, `baseline v${context.baseline.modelVersion} ${check.metric} on slice ${name}`);
+    if (baselineValue === undefined)
+      return missingResult(base, { slice: name, observed }, `baseline v${context.baseline.modelVersion} ${check.metric} on slice ${name}`);
     return changeResult(base, { slice: name }, observed, baselineValue, check.change, context, `${check.metric} on slice ${name}${basis}`);
   });
   return [...results, ...shortfallResults(base, selected)];

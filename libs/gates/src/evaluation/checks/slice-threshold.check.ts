@@ -24,7 +24,9 @@ export function evaluateSliceThreshold(check: SliceThreshold, context: CheckCont
       threshold: comparison.threshold,
       comparator: comparison.comparator,
       outcome: comparison.passed ? 'PASSED' : 'FAILED',
-      explanation: `${check.metric} on slice ${name}${basis} is ${formatNumber(observed)}; required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
+      explanation:
+        `${check.metric} on slice ${name}${basis} is ${formatNumber(observed)}; ` +
+        `required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
     });
   });
   return [...results, ...shortfallResults(base, selected)];
