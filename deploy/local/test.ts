@@ -1,4 +1,4 @@
-// npm test: type-check, lint, schema compatibility, then every jest test (unit, integration and
+// npm test: type-check, lint, formatting, schema compatibility, then every jest test (unit, integration and
 // end-to-end) and the Python client's pytest suite against the real local stack, which is started if
 // needed and stopped again if this run started it. Extra arguments go to jest (and skip pytest).
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ async function main(jestArgs: string[]): Promise<number> {
   // The Nx boundary rule needs the project graph; without it the rule skips itself.
   step('project graph', bin('nx'), ['show', 'projects']);
   step('lint', bin('eslint'), ['.', '--max-warnings=0']);
+  step('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
   step('schemas', process.execPath, ['tools/run.js', 'libs/events/src/cli/schemas-check.ts']);
   ensureChromium(process.env['CHROMIUM_PATH'] ?? DEFAULT_CHROMIUM, print);
   const stackWasUp = await stackStatus(() => undefined);
