@@ -299,8 +299,8 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
       name: 'peer: modelreg vs MLflow (Postgres backend store)',
       figures: result,
       notes:
-        `MLflow ${workerCounts.join('/')} workers (uvicorn, one server each, same database); same ` +
-        `Node fetch client, ${concurrency} concurrent, rounds interleaved; medians of rounds.`,
+        `MLflow ${workerCounts.join('/')} workers (uvicorn, one server each, same database); ` +
+        `same Node fetch client, ${concurrency} concurrent, rounds interleaved; medians of rounds.`,
     };
   } finally {
     for (const server of servers) server.process.kill('SIGTERM');

@@ -53,8 +53,8 @@ export async function scalingBenchmark(context: BenchContext): Promise<BenchResu
       failures: one.failures + two.failures,
     },
     notes:
-      'Every instance shares the same Postgres, Kafka and CPU cores as the load generator; on a 2-core ' +
-      'machine a ratio near 1 shows no shared bottleneck breaks, not the gain of real hardware.',
+      'Every instance shares the same Postgres, Kafka and CPU cores as the load generator; ' +
+      'on a 2-core machine a ratio near 1 shows no shared bottleneck breaks, not the gain of real hardware.',
   };
 }
 

@@ -154,8 +154,8 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
           };
         }
         print(
-          `  recovered: writes ${format(result.writeRecoveryMs)}, consumers ` +
-            `${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
+          `  recovered: writes ${format(result.writeRecoveryMs)}, ` +
+            `consumers ${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
         );
         faults.push(result);
       }

@@ -147,8 +147,8 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
         ...(await measureRecovery(stack, kafka, load, groups, to.getTime(), settings.recoveryTimeoutMs)),
       };
       print(
-        `  recovered: writes ${format(result.writeRecoveryMs)}, consumers ` +
-          `${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
+        `  recovered: writes ${format(result.writeRecoveryMs)}, ` +
+          `consumers ${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
       );
       faults.push(result);
     };

@@ -113,10 +113,11 @@ const terminateConnections: Fault = {
     try {
       for (let round = 0; round < 3; round += 1) {
         await admin.query(
-          `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid
-            <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY random()
-             LIMIT (SELECT count(*) / 2 + 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <>
-               pg_backend_pid() AND backend_type = 'client backend')) victims`,
+          `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+             ORDER BY random()
+             LIMIT (SELECT count(*) / 2 + 1 FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend')) victims`,
         );
         await sleep(1000);
       }

@@ -101,8 +101,8 @@ describe('the fault suite audit of the log', () => {
     offset = 0;
     const result = audit([...clean(), onLog(topics.lineage, registered('m', 2)), onLog(topics.lineage, registered('m', 2))]);
     const copy =
-      `RunRegistered ${exampleRunRegistered('m', 2).envelope.eventId} by test, appended at ` +
-      `2026-11-27T12:00:02.000Z and 2026-11-27T12:00:05.000Z and 2026-11-27T12:00:06.000Z`;
+      `RunRegistered ${exampleRunRegistered('m', 2).envelope.eventId} by test, ` +
+      'appended at 2026-11-27T12:00:02.000Z and 2026-11-27T12:00:05.000Z and 2026-11-27T12:00:06.000Z';
     expect(result.duplicated).toEqual([copy, copy]);
     expect(result.versionGaps).toEqual([]);
   });

@@ -92,8 +92,8 @@ export function auditLog(input: LogAuditInput): LogAudit {
       Array.from(
         { length: count - 1 },
         () =>
-          `${event.type} ${id} by ${event.data.envelope.producer}, appended at ` +
-          `${appended.map((ms) => new Date(ms).toISOString()).join(' and ')}`,
+          `${event.type} ${id} by ${event.data.envelope.producer}, ` +
+          `appended at ${appended.map((ms) => new Date(ms).toISOString()).join(' and ')}`,
       ),
     );
 

@@ -86,8 +86,8 @@ export async function measureRecovery(
         const decided = Array.isArray(decisions.body['items']) && decisions.body['items'].length > 0;
         if (lag && behind.length === 0 && version.status === 200 && decided) return { writeRecoveryMs, recoveryMs: Date.now() - faultEnd };
         lastState =
-          `lag ${JSON.stringify(Object.fromEntries(behind))}, ${written.modelName} ` +
-          `v${written.modelVersion} in projections: ${version.status}, decided: ${decided}`;
+          `lag ${JSON.stringify(Object.fromEntries(behind))}, ` +
+          `${written.modelName} v${written.modelVersion} in projections: ${version.status}, decided: ${decided}`;
       } catch (error) {
         lastState = `probe failed: ${(error as Error).message}`;
       }

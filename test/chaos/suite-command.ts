@@ -31,10 +31,10 @@ export function runSuiteCommand<R extends SuiteReport>(
     const path = resolve(dir, file);
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
     print(
-      `${report.durationSeconds} s; ${report.load.registrationsAcknowledged} ` +
-        `registrations and ${report.load.reportsAcknowledged} reports ` +
-        (`acknowledged (${report.audit.acknowledged.events} events); lost ` +
-          `${report.audit.lost.length}, duplicated ${report.audit.duplicated.length}`),
+      `${report.durationSeconds} s; ` +
+        `${report.load.registrationsAcknowledged} registrations and ${report.load.reportsAcknowledged} reports ` +
+        `acknowledged (${report.audit.acknowledged.events} events); ` +
+        `lost ${report.audit.lost.length}, duplicated ${report.audit.duplicated.length}`,
     );
     for (const fault of report.faults)
       print(`${faultLabel(fault)}: writes ${fault.writeRecoveryMs ?? '-'} ms, recovered ${fault.recoveryMs ?? 'NO'} ms`);

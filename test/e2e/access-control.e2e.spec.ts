@@ -136,7 +136,16 @@ describe('access control on the running registry', () => {
     function unsigned(key: JWK): string {
       const part = (value: object) => base64url.encode(JSON.stringify(value));
       const now = Math.floor(Date.now() / 1000);
-      return `${part({ alg: 'none', kid: key.kid })}.${part({ iss: issuer.server.issuer, aud: 'modelreg', sub: 'mallory', exp: now + 3600, iat: now, modelreg_roles: ['trainer'], modelreg_models: ['*'] })}.`;
+      const claims = {
+        iss: issuer.server.issuer,
+        aud: 'modelreg',
+        sub: 'mallory',
+        exp: now + 3600,
+        iat: now,
+        modelreg_roles: ['trainer'],
+        modelreg_models: ['*'],
+      };
+      return `${part({ alg: 'none', kid: key.kid })}.${part(claims)}.`;
     }
 
     const trainer = { subject: 'eve', roles: ['trainer'] as const, models: ['*'] };
@@ -156,8 +165,10 @@ describe('access control on the running registry', () => {
       ['another issuer', async () => `Bearer ${await issuer.mint(trainer, { issuer: 'https://evil.example' })}`, 'another issuer'],
       [
         'an unknown key id',
-        async () =>
-          `Bearer ${await mintToken(await generateIssuerKey(), trainer, { issuer: issuer.server.issuer, audience: 'modelreg', expiresInSeconds: 3600 })}`,
+        async () => {
+          const options = { issuer: issuer.server.issuer, audience: 'modelreg', expiresInSeconds: 3600 };
+          return `Bearer ${await mintToken(await generateIssuerKey(), trainer, options)}`;
+        },
         'key id',
       ],
       ['garbage', async () => 'Bearer not.a.jwt', 'malformed'],

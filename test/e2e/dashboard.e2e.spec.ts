@@ -202,7 +202,7 @@ describe('dashboard v2 on the real stack', () => {
   });
 
   it(
-    'shows every page in a real browser, with charts, paging, ' + 'filters, a diff, a 404, and no serious accessibility violation',
+    'shows every page in a real browser, with charts, paging, filters, a diff, a 404, ' + 'and no serious accessibility violation',
     async () => {
       const browser = await launchChromium();
       try {

@@ -139,7 +139,7 @@ describe('edge limits of the gate validator and the deployment tracker', () => {
   });
 
   it(
-    'dead-letters a Kafka report whose event would exceed ' + 'MAX_EVENT_BYTES, or whose body repeats a key, leaving nothing behind',
+    'dead-letters a Kafka report whose event would exceed MAX_EVENT_BYTES, ' + 'or whose body repeats a key, leaving nothing behind',
     async () => {
       const submitted = (reportId: string, body: string) =>
         codec.encode({

@@ -29,16 +29,17 @@ describe('promotion gates with the seed policy', () => {
       (r) => r.status === 200 && r.body.items.length > 0,
       { what: `decision on v${version}`, timeoutMs: 60_000 },
     ).then((r) => r.body.items as any[]);
+  const bracketed = (value: string | null) => (value ? `[${value}]` : '');
   const summary = (decision: any) =>
-    decision.checks.map(
-      (c: any) =>
-        `${c.checkId}${c.slice ? `[${c.slice}]` : ''}${c.group ? `[${c.group}]` : ''}${c.target ? `[${c.target}]` : ''}:${c.outcome}${c.reason ? `(${c.reason})` : ''}`,
-    );
+    decision.checks.map((c: any) => {
+      const qualifiers = bracketed(c.slice) + bracketed(c.group) + bracketed(c.target);
+      return `${c.checkId}${qualifiers}:${c.outcome}${c.reason ? `(${c.reason})` : ''}`;
+    });
   const top5 = (outcome: string) => COUNTRIES.slice(0, 5).map((country) => `calibration-top5[country=${country}]:${outcome}`);
 
   it(
-    'passes a baseline with nothing to compare against, then a better ' +
-      'candidate, and fails exactly the check each bad candidate breaks',
+    'passes a baseline with nothing to compare against, then a better candidate, ' +
+      'and fails exactly the check each bad candidate breaks',
     async () => {
       const server = await uploadArtifact(ingestion.url, 8192);
       const mobile = await uploadArtifact(ingestion.url, 4096);

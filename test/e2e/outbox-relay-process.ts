@@ -6,7 +6,8 @@ import { OutboxRelay } from '@modelreg/service-runtime';
 
 /**
  * Just an outbox relay over an existing outbox, as its own process, for tests that kill it:
- * `node tools/run.js test/e2e/outbox-relay-process.ts '{"databaseUrl":…,"brokers":[…],"schema":…,"deadLetterTopic":…,"security":…}'`.
+ * `node tools/run.js test/e2e/outbox-relay-process.ts SETTINGS`, SETTINGS being its settings as JSON:
+ * `'{"databaseUrl":…,"brokers":[…],"schema":…,"deadLetterTopic":…,"security":…}'`.
  * Prints `relay started`, then the relay's warnings as JSON lines; on SIGTERM stops and prints its counters.
  */
 interface RelayProcessSettings {

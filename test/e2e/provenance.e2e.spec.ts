@@ -98,8 +98,8 @@ describe('provenance: signed artifacts, reproductions, audit bundles', () => {
   });
 
   it(
-    'passes artifacts signed by a trusted key (a file and a directory tar) and ' +
-      'fails tampered bytes, a wrong key and an untrusted signer, each with its reason',
+    'passes artifacts signed by a trusted key (a file and a directory tar) ' +
+      'and fails tampered bytes, a wrong key and an untrusted signer, each with its reason',
     async () => {
       writeFileSync(join(dir, 'model.onnx'), 'weights v1');
       const file = await upload(readFileSync(join(dir, 'model.onnx')));

@@ -133,8 +133,8 @@ describe('serving placements across the services', () => {
   });
 
   it(
-    'v3 serves one surface and v4 another: one baseline each, promotion only where ' +
-      'v5 passed; retiring the serving deployment leaves nothing serving anywhere',
+    'v3 serves one surface and v4 another: one baseline each, promotion only where v5 passed; ' +
+      'retiring the serving deployment leaves nothing serving anywhere',
     async () => {
       const model = 'split-model';
       const alpha: Placement = { modelName: model, service: 'ranking', surface: 'alpha', environment: 'production' };
@@ -259,7 +259,7 @@ describe('serving placements across the services', () => {
   );
 
   it(
-    'rebuilding the gate from offset 0 reproduces every decision ' + 'a registration caused, byte for byte (less the outbox seal)',
+    'rebuilding the gate from offset 0 reproduces every decision a registration caused, ' + 'byte for byte (less the outbox seal)',
     async () => {
       const logged = (await readAllMessages(testKafka('gates-reader'), `${environment.id}.gates.v1`))
         .map((message) => ({ value: message.value as Buffer, event: codec.decode(message.value) }))

@@ -130,7 +130,7 @@ describe('tamper evidence: forged and replayed gate decisions have no effect', (
   });
 
   it(
-    'names the projected rows edited in Postgres (and the index ' + 'row deleted above) when the state is verified against the log',
+    'names the projected rows edited in Postgres (and the index row deleted above) ' + 'when the state is verified against the log',
     async () => {
       const db = new Client({ connectionString: registry.environment.databaseUrl });
       await db.connect();
@@ -163,8 +163,8 @@ describe('tamper evidence: forged and replayed gate decisions have no effect', (
   );
 
   it(
-    "refuses a canary of the failed version after the tracker's verdict " +
-      'row is edited to PASSED: the tracker decides from the signed record',
+    "refuses a canary of the failed version after the tracker's verdict row is edited to PASSED: " +
+      'the tracker decides from the signed record',
     async () => {
       const db = new Client({ connectionString: registry.environment.databaseUrl });
       await db.connect();

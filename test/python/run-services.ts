@@ -31,9 +31,14 @@ async function main(): Promise<void> {
   // The client submits runs as a training cluster does: as the trainer principal, where the broker authenticates.
   const trainer = readKafkaSecurity(asKafkaPrincipal(environment.env, 'trainer'))?.sasl ?? null;
   const kafkaSasl = trainer && { mechanism: trainer.mechanism.toUpperCase(), username: trainer.username, password: trainer.password };
-  process.stdout.write(
-    `${JSON.stringify({ ...urls, kafkaBrokers: environment.env['KAFKA_BROKERS'], topicPrefix: environment.env['TOPIC_PREFIX'], token, kafkaSasl })}\n`,
-  );
+  const settings = {
+    ...urls,
+    kafkaBrokers: environment.env['KAFKA_BROKERS'],
+    topicPrefix: environment.env['TOPIC_PREFIX'],
+    token,
+    kafkaSasl,
+  };
+  process.stdout.write(`${JSON.stringify(settings)}\n`);
 }
 
 main().catch((error: Error) => {

@@ -29,9 +29,8 @@ async function main(): Promise<void> {
 function kafkaAclsCommand(binding: AclBinding): string {
   const operation =
     binding.operation === 'DESCRIBE_CONFIGS' ? 'DescribeConfigs' : binding.operation.charAt(0) + binding.operation.slice(1).toLowerCase();
-  const resource =
-    `--${binding.resourceType.toLowerCase()} ` +
-    `${binding.resourceName}${binding.pattern === 'PREFIXED' ? ' --resource-pattern-type prefixed' : ''}`;
+  const prefixed = binding.pattern === 'PREFIXED' ? ' --resource-pattern-type prefixed' : '';
+  const resource = `--${binding.resourceType.toLowerCase()} ${binding.resourceName}${prefixed}`;
   return (
     `kafka-acls.sh --bootstrap-server "$KAFKA" --command-config admin.properties ` +
     `--add --allow-principal ${binding.principal} --operation ${operation} ${resource}`

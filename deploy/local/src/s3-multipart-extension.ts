@@ -36,14 +36,21 @@ async function listUploads(ctx: Parameters<Middleware>[0], directory: string, bu
     uploads.push({ key, id, initiated: (await stat(join(dir, id, 'key'))).mtime });
   }
   uploads.sort((a, b) => a.key.localeCompare(b.key) || a.initiated.getTime() - b.initiated.getTime());
-  const entries = uploads.map(
-    (upload) =>
-      `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId><Initiated>${upload.initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+  const entries = uploads.map((upload) =>
+    [
+      `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId>`,
+      `<Initiated>${upload.initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+    ].join(''),
   );
   ctx.type = 'application/xml';
-  ctx.body =
-    `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult ` +
-    `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xml(bucket)}</Bucket><Prefix>${xml(prefix)}</Prefix><MaxUploads>${Math.max(1000, uploads.length)}</MaxUploads><IsTruncated>false</IsTruncated>${entries.join('')}</ListMultipartUploadsResult>`;
+  ctx.body = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+    `<Bucket>${xml(bucket)}</Bucket><Prefix>${xml(prefix)}</Prefix>`,
+    `<MaxUploads>${Math.max(1000, uploads.length)}</MaxUploads><IsTruncated>false</IsTruncated>`,
+    ...entries,
+    '</ListMultipartUploadsResult>',
+  ].join('');
 }
 
 async function abortUpload(
@@ -58,9 +65,11 @@ async function abortUpload(
   if (stored !== key) {
     ctx.status = 404;
     ctx.type = 'application/xml';
-    ctx.body =
-      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The ` +
-      `specified upload does not exist.</Message><UploadId>${xml(uploadId)}</UploadId></Error>`;
+    ctx.body = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message>',
+      `<UploadId>${xml(uploadId)}</UploadId></Error>`,
+    ].join('');
     return;
   }
   await rm(dir, { recursive: true, force: true });

@@ -70,6 +70,6 @@ export function ensurePackagingTools(log: (line: string) => void = () => undefin
     hadolint: join(venv, 'bin/hadolint'),
     python,
     kubernetesSchemas:
-      `${schemaRoot}/{{ .NormalizedKubernetesVersion }}-standalone{{ ` + `.StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
+      `${schemaRoot}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/` + '{{ .ResourceKind }}{{ .KindSuffix }}.json',
   };
 }

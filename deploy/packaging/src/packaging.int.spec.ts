@@ -191,8 +191,8 @@ describe('Compose file', () => {
       tools.python,
       [
         '-c',
-        'import sys, yaml, json, jsonschema; jsonschema.validate(yaml.safe_load(open(sys.argv[1])), ' +
-          'json.load(open(sys.argv[2]))); print("valid")',
+        'import sys, yaml, json, jsonschema; ' +
+          'jsonschema.validate(yaml.safe_load(open(sys.argv[1])), json.load(open(sys.argv[2]))); print("valid")',
         file,
         join(COMPOSE, 'compose-spec.json'),
       ],

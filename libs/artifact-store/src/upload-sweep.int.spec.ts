@@ -45,7 +45,7 @@ describe('abandoned uploads (real S3-compatible server)', () => {
   };
 
   it(
-    'aborts incomplete multipart uploads and deletes temporary objects ' + 'older than the age, and leaves young ones and stored artifacts',
+    'aborts incomplete multipart uploads and deletes temporary objects older than the age, ' + 'and leaves young ones and stored artifacts',
     async () => {
       const artifact = randomBytes(4096);
       const sha256 = createHash('sha256').update(artifact).digest('hex');

@@ -45,8 +45,8 @@ export function authorize(caller: Caller, rule: Extract<AccessRule, { kind: 'rol
         return {
           allowed: false,
           message:
-            `${rule.placement.service.name} and ${rule.placement.environment.name} must ` +
-            `name the placement to check it against the token's placement patterns`,
+            `${rule.placement.service.name} and ${rule.placement.environment.name} must name the placement ` +
+            `to check it against the token's placement patterns`,
         };
     } else if (!patterns.some((pattern) => matchesPlacementPattern(pattern, { service, environment }))) {
       return {

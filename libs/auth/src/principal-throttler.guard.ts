@@ -31,8 +31,8 @@ export class PrincipalThrottlerGuard extends ThrottlerGuard {
       {
         error: 'too_many_requests',
         message:
-          `more than ${detail.limit} requests in ${Math.round(detail.ttl / 1000)} ` +
-          `s from this caller; retry after ${detail.timeToBlockExpire} s`,
+          `more than ${detail.limit} requests in ${Math.round(detail.ttl / 1000)} s from this caller; ` +
+          `retry after ${detail.timeToBlockExpire} s`,
       },
       HttpStatus.TOO_MANY_REQUESTS,
     );

@@ -240,8 +240,8 @@ export function assertPersistenceKeepsServingViews(roundTrip: (state: PlacementS
         stored = roundTrip(evolvePlacement(stored, event));
         if (JSON.stringify(servingView(stored)) !== JSON.stringify(servingView(pure))) {
           throw new Error(
-            `after ${event.type} ${JSON.stringify(event.data)}: stored ` +
-              `${JSON.stringify(servingView(stored))}, fold ${JSON.stringify(servingView(pure))}`,
+            `after ${event.type} ${JSON.stringify(event.data)}: ` +
+              `stored ${JSON.stringify(servingView(stored))}, fold ${JSON.stringify(servingView(pure))}`,
           );
         }
       }

@@ -82,8 +82,8 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
     if (report.reportedAt < deployment.lastReportAt) {
       return reject(
         'out-of-order',
-        `reported at ${new Date(report.reportedAt).toISOString()}, before the deployment's ` +
-          `last applied report at ${new Date(deployment.lastReportAt).toISOString()}`,
+        `reported at ${new Date(report.reportedAt).toISOString()}, ` +
+          `before the deployment's last applied report at ${new Date(deployment.lastReportAt).toISOString()}`,
       );
     }
   }
@@ -102,8 +102,8 @@ export function decideReport(report: DeploymentReport, context: ReportContext): 
         return reject(
           'gate-not-passed',
           `${report.placement.modelName} v${report.modelVersion} has ` +
-            (`${verdict === null ? 'no gate decision yet' : `failed its latest gate decision on ${describe(report.placement)}`}; ` +
-              `a canary needs a passed gate`),
+            `${verdict === null ? 'no gate decision yet' : `failed its latest gate decision on ${describe(report.placement)}`}; ` +
+            'a canary needs a passed gate',
         );
       }
       if (report.trafficPercent >= 100)

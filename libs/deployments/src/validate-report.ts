@@ -135,8 +135,8 @@ function notInFuture(r: FieldReader, value: unknown, field: string, options: Rep
   if (millis > options.now + options.maxSkewMs)
     r.fail(
       field,
-      `is ${Math.round((millis - options.now) / 1000)} s in the future; at most ` +
-        `${Math.round(options.maxSkewMs / 1000)} s of clock skew is accepted`,
+      `is ${Math.round((millis - options.now) / 1000)} s in the future; ` +
+        `at most ${Math.round(options.maxSkewMs / 1000)} s of clock skew is accepted`,
     );
   return millis;
 }

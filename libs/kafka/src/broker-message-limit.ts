@@ -66,9 +66,9 @@ export function checkEventLimit(maxEventBytes: number, limits: TopicMessageLimit
     if (batchBytes > limit.bytes) {
       throw new ConfigError(
         'MAX_EVENT_BYTES',
-        `is ${maxEventBytes} bytes (a batch of one such event is ${batchBytes} ` +
-          `bytes), more than the ${limit.bytes} bytes topic ${limit.topic} ` +
-          `accepts (${limit.source}); set MAX_EVENT_BYTES to at most ${limit.bytes - RECORD_BATCH_HEADER_BYTES} or raise ${limit.source}`,
+        `is ${maxEventBytes} bytes (a batch of one such event is ${batchBytes} bytes), ` +
+          `more than the ${limit.bytes} bytes topic ${limit.topic} accepts (${limit.source}); ` +
+          `set MAX_EVENT_BYTES to at most ${limit.bytes - RECORD_BATCH_HEADER_BYTES} or raise ${limit.source}`,
       );
     }
   }

@@ -24,8 +24,8 @@ describe('event size (MAX_EVENT_BYTES)', () => {
   });
 
   it(
-    'passes messages that fit, with room for their seal, and refuses ' +
-      'the first that does not, naming the event, its size and the limit',
+    'passes messages that fit, with room for their seal, ' +
+      'and refuses the first that does not, naming the event, its size and the limit',
     () => {
       const fits = [message(100)];
       expect(ensureEventsFit(fits, recordBytes(message(100)) + SEAL_RESERVE_BYTES)).toBe(fits);
@@ -46,7 +46,10 @@ describe('event size (MAX_EVENT_BYTES)', () => {
     const attempt = () => checkEventLimit(20_971_520, limits);
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(
-      /^MAX_EVENT_BYTES is 20971520 bytes .* more than the 10485760 bytes topic modelreg.lineage.v1 accepts \(max.message.bytes\); set MAX_EVENT_BYTES to at most 10485699/,
+      new RegExp(
+        /^MAX_EVENT_BYTES is 20971520 bytes .* more than the 10485760 bytes topic modelreg.lineage.v1 accepts/.source +
+          / \(max.message.bytes\); set MAX_EVENT_BYTES to at most 10485699/.source,
+      ),
     );
     expect(() => checkEventLimit(10_485_760 - RECORD_BATCH_HEADER_BYTES + 1, limits)).toThrow(ConfigError);
   });

@@ -39,8 +39,8 @@ export class EventTooLargeError extends Error {
     readonly limit: number,
   ) {
     super(
-      `the ${eventType} event would be ${bytes} bytes, more than the ${limit} ` +
-        `bytes an event may have (MAX_EVENT_BYTES); nothing was recorded`,
+      `the ${eventType} event would be ${bytes} bytes, more than the ${limit} bytes an event may have (MAX_EVENT_BYTES); ` +
+        'nothing was recorded',
     );
     this.name = 'EventTooLargeError';
   }

@@ -49,8 +49,8 @@ export function reproductionManifest(lineage: VersionView): ReproductionManifest
   if (Object.keys(lineage.seeds).length === 0) caveats.push('no seeds were recorded: expect different weights');
   if (env.gpuModel !== null)
     caveats.push(
-      'GPU training is not bitwise deterministic unless the framework ran ' +
-        'in deterministic mode; compare metrics within tolerance, not digests',
+      'GPU training is not bitwise deterministic unless the framework ran in deterministic mode; ' +
+        'compare metrics within tolerance, not digests',
     );
   return {
     modelName: lineage.modelName,

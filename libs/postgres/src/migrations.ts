@@ -45,8 +45,9 @@ export async function migrate(pool: Pool, schema: string, dir: string, migration
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (migration_set text NOT NULL, version int NOT NULL, name text ` +
-        `NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration_set, version))`,
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (` +
+        'migration_set text NOT NULL, version int NOT NULL, name text NOT NULL, checksum text NOT NULL, ' +
+        'applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration_set, version))',
     );
     const applied = new Map<number, string>();
     const rows = await client.query(`SELECT version, checksum FROM ${schema}.schema_migrations WHERE migration_set = $1`, [migrationSet]);

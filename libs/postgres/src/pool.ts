@@ -103,8 +103,14 @@ const SOCKET_ERROR_CODES = new Set([
   'EAI_AGAIN',
 ]);
 /** pg reports its own connection failures as plain Errors with these messages. */
-const PG_CONNECTION_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/;
+const PG_CONNECTION_MESSAGES = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error',
+    'Client was closed and is not queryable',
+  ].join('|'),
+);
 
 /**
  * True when `error` (from pg or from this library) means Postgres is unreachable right now and

@@ -100,8 +100,8 @@ describe('ledger consumer on the real stack', () => {
   const encode = (data: RunRegistered) => codec.encode({ type: 'RunRegistered', data });
 
   it(
-    'dead-letters a poison event, an undecodable record and an event without a ' +
-      'UUID through the outbox, applies the rest, and a redelivery changes nothing',
+    'dead-letters a poison event, an undecodable record and an event without a UUID through the outbox, ' +
+      'applies the rest, and a redelivery changes nothing',
     async () => {
       const groupId = `${environment.id}.ledger-test`;
       const poison = exampleRunRegistered('fraud-model', 2, { labels: { 'team\u0000': 'risk' } });
@@ -187,7 +187,7 @@ describe('ledger consumer on the real stack', () => {
   );
 
   it(
-    'rides out a database that refuses connections: retries without ' + 'end, reports the stalled partition, applies once it is back',
+    'rides out a database that refuses connections: ' + 'retries without end, reports the stalled partition, applies once it is back',
     async () => {
       const groupId = `${environment.id}.outage-test`;
       // A topic of its own, one partition, outside the registry's topics (where each takes its own event types only).

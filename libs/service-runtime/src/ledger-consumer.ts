@@ -144,8 +144,8 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
 /** e.g. `modelreg.lineage.v1 partition 2: 14 records waiting, no progress for 75 s`. */
 function describeStall(stall: StalledPartition): string {
   return (
-    `${stall.topic} partition ${stall.partition}: ${stall.lag} records ` +
-    `waiting, no progress for ${Math.round(stall.stalledMs / 1000)} s`
+    `${stall.topic} partition ${stall.partition}: ${stall.lag} records waiting, ` +
+    `no progress for ${Math.round(stall.stalledMs / 1000)} s`
   );
 }
 

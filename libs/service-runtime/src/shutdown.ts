@@ -19,9 +19,14 @@ export function shutdownProviders(work: () => Promise<void>): Provider[] {
 /** Starts a service; a failure to start is logged as JSON and ends the process with status 1. */
 export function runService(serviceName: string, start: () => Promise<void>): void {
   start().catch((error: Error) => {
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: 'error', service: serviceName, msg: 'failed to start', error: { name: error.name, message: error.message } })}\n`,
-    );
+    const entry = {
+      time: new Date().toISOString(),
+      level: 'error',
+      service: serviceName,
+      msg: 'failed to start',
+      error: { name: error.name, message: error.message },
+    };
+    process.stderr.write(`${JSON.stringify(entry)}\n`);
     process.exit(1);
   });
 }

@@ -17,7 +17,7 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(
-    `${what} not met within ${timeoutMs} ms; last value ` +
-      `${JSON.stringify(last)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`,
+    `${what} not met within ${timeoutMs} ms; ` +
+      `last value ${JSON.stringify(last)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`,
   );
 }

@@ -27,10 +27,11 @@ export interface TestEnvironment {
 
 export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
   const stack = stackConnection();
-  const id = `t${randomBytes(4).toString('hex')}-${label
+  const slug = label
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 20)}`;
+    .slice(0, 20);
+  const id = `t${randomBytes(4).toString('hex')}-${slug}`;
   const databaseName = id.replace(/-/g, '_');
   const admin = new Client({ connectionString: stack['DATABASE_URL'] });
   await admin.connect();

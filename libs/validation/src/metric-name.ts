@@ -14,8 +14,8 @@ import { quoteForMessage } from './storable-text';
 export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]{0,127}$/;
 export const METRIC_NAME_MAX_CHARS = 128;
 export const METRIC_NAME_HINT =
-  'must be a metric name: 1-128 characters of a-z, 0-9 and "_", starting with ' +
-  'a letter ("@" is written "_at_", "." and "-" as "_": ndcg@20 is ndcg_at_20)';
+  'must be a metric name: 1-128 characters of a-z, 0-9 and "_", starting with a letter ' +
+  '("@" is written "_at_", "." and "-" as "_": ndcg@20 is ndcg_at_20)';
 
 /** The canonical spelling of a metric name, or undefined when it cannot be one. */
 export function canonicalMetricName(name: string): string | undefined {

@@ -102,8 +102,8 @@ describe('ingestion: dependencies come and go', () => {
     );
     const during = await Promise.all(registering);
     await db.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname ' +
-        "= current_database() AND application_name = 'modelreg-ingestion'",
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity ' +
+        "WHERE datname = current_database() AND application_name = 'modelreg-ingestion'",
     );
 
     expect((terminated.rows[0] as { n: number }).n).toBeGreaterThan(0);
@@ -141,7 +141,7 @@ describe('ingestion: dependencies come and go', () => {
   });
 
   it(
-    'S3 stopping in the middle of an upload answers 503; the sweep ' + 'removes the multipart upload the outage kept from being aborted',
+    'S3 stopping in the middle of an upload answers 503; ' + 'the sweep removes the multipart upload the outage kept from being aborted',
     async () => {
       const declared = 40 * 1024 * 1024;
       const client = request(`${ingestion.url}/v1/artifacts/${'c'.repeat(64)}`, {

@@ -72,7 +72,8 @@ function stripDescriptions(options: Record<string, OptionSpec>): NonNullable<Par
 export function commandUsage(spec: CommandSpec): string {
   const positionals = spec.positionals.map((p) => ` <${p.name}>`).join('');
   const options = Object.entries({ ...spec.options, help: HELP_OPTION }).map(([name, option]) => {
-    const flag = `${option.short ? `-${option.short}, ` : '    '}--${name}${option.type === 'string' ? ` <${option.valueName ?? 'value'}>` : ''}`;
+    const value = option.type === 'string' ? ` <${option.valueName ?? 'value'}>` : '';
+    const flag = `${option.short ? `-${option.short}, ` : '    '}--${name}${value}`;
     return `  ${flag.padEnd(34)} ${option.description}${option.multiple ? ' (repeatable)' : ''}`;
   });
   return [

@@ -96,8 +96,8 @@ describe('modelreg help and argument errors', () => {
     const context = fakeContext();
     context.config = { ...context.config, projectionsUrl: `http://127.0.0.1:${closed}/` };
     await expect(runCli(['diff', 'fraud-model', '2', '1'], context)).rejects.toThrow(
-      `cannot reach the registry at http://127.0.0.1:${closed} (ECONNREFUSED). Is it ` +
-        `running? Start it with \`npm start\`, or point MODELREG_PROJECTIONS_URL at it.`,
+      `cannot reach the registry at http://127.0.0.1:${closed} (ECONNREFUSED). ` +
+        'Is it running? Start it with `npm start`, or point MODELREG_PROJECTIONS_URL at it.',
     );
   });
 });

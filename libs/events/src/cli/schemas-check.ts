@@ -13,8 +13,8 @@ function main(schemasDir: string): number {
     const versions = catalog.versions(eventName);
     const latest = catalog.latest(eventName);
     console.log(
-      `${eventName}: ${versions.length} version(s), latest v${latest.version}, fingerprint ` +
-        `${BigInt.asUintN(64, latest.fingerprint).toString(16).padStart(16, '0')}`,
+      `${eventName}: ${versions.length} version(s), latest v${latest.version}, ` +
+        `fingerprint ${BigInt.asUintN(64, latest.fingerprint).toString(16).padStart(16, '0')}`,
     );
   }
   for (const problem of problems) console.error(`INCOMPATIBLE ${problem}`);

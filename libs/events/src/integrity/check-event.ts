@@ -33,8 +33,8 @@ export function checkEvent(
       ok: false,
       fault: 'chain',
       reason:
-        `chain break on ${envelope.subject.modelName}: the event follows ` +
-        `${envelope.previousEventHash ?? 'nothing'}, the stream's last event is ${head ?? 'none'}`,
+        `chain break on ${envelope.subject.modelName}: the event follows ${envelope.previousEventHash ?? 'nothing'}, ` +
+        `the stream's last event is ${head ?? 'none'}`,
     };
   }
   return { ok: true, hash: eventHash(message) };

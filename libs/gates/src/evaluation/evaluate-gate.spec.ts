@@ -5,11 +5,13 @@ import type { CheckDefinition, GatePolicy } from '../policy/gate-policy';
 import { evaluateGate } from './evaluate-gate';
 
 const policyWith = (...checks: CheckDefinition[]): GatePolicy => ({ ...DEFAULT_POLICY, checks });
+/** `[value]` when the check has a value there, else nothing. */
+const bracketed = (value: string | null) => (value ? `[${value}]` : '');
 const outcomes = (checks: CheckResult[]) =>
-  checks.map(
-    (check) =>
-      `${check.checkId}${check.slice ? `[${check.slice}]` : ''}${check.group ? `[${check.group}]` : ''}${check.target ? `[${check.target}]` : ''}:${check.outcome}${check.reason ? `(${check.reason})` : ''}`,
-  );
+  checks.map((check) => {
+    const qualifiers = bracketed(check.slice) + bracketed(check.group) + bracketed(check.target);
+    return `${check.checkId}${qualifiers}:${check.outcome}${check.reason ? `(${check.reason})` : ''}`;
+  });
 
 describe('evaluateGate with the default policy', () => {
   it('passes a candidate that beats the baseline on every check, recording each number compared', () => {

@@ -109,8 +109,8 @@ describe('slices and groups come from production: the baseline decides what a ca
       "the candidate's slice country=DE (top 5 by traffic share on baseline v126) is missing, so the check fails",
     );
     expect(explanations(null)[0]).toBe(
-      "calibration_slope on slice country=US (top 5 by the candidate's own " +
-        'traffic share (no baseline)) is 1; required |x - 1| <= 0.02: passed',
+      "calibration_slope on slice country=US (top 5 by the candidate's own traffic share (no baseline)) is 1; " +
+        'required |x - 1| <= 0.02: passed',
     );
   });
 

@@ -36,9 +36,8 @@ export function selectSlices(candidate: readonly SliceMetrics[], baseline: GateS
     );
   }
   const filled = names.length - fromBaseline;
-  const basis =
-    `top ${k} by traffic share on baseline ` +
-    `v${baseline.modelVersion}${filled > 0 ? ` (which has ${fromBaseline}; ${filled} more by the candidate's share)` : ''}`;
+  const fill = filled > 0 ? ` (which has ${fromBaseline}; ${filled} more by the candidate's share)` : '';
+  const basis = `top ${k} by traffic share on baseline v${baseline.modelVersion}${fill}`;
   return { names, shortfall: k - names.length, basis };
 }
 

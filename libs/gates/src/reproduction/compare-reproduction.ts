@@ -149,9 +149,9 @@ function metricSentence(metric: ReproducedMetric): string {
     return `${metric.metric} is ${metric.original === null ? 'not in the original' : 'missing from the reproduction'}`;
   const verdict = metric.outcome === 'DIVERGED' ? 'beyond' : 'within';
   return (
-    `${metric.metric} ${formatNumber(metric.reproduced as number)} vs ${formatNumber(metric.original as number)}: difference ` +
-    (`${formatNumber(metric.difference as number)}, ${verdict} ` +
-      `${metric.allowed === 'exact' ? 'the comparison tolerance' : `the allowed ${metric.allowed}`}`)
+    `${metric.metric} ${formatNumber(metric.reproduced as number)} vs ${formatNumber(metric.original as number)}: ` +
+    `difference ${formatNumber(metric.difference as number)}, ` +
+    `${verdict} ${metric.allowed === 'exact' ? 'the comparison tolerance' : `the allowed ${metric.allowed}`}`
   );
 }
 

@@ -100,8 +100,8 @@ export function verifyBundle(bundle: ModelSigningBundle, trusted: readonly Trust
     reason: 'bad-signature',
     keyId,
     explanation:
-      `the bundle names the key of ${names}, and its signature does not ` +
-      `verify with it (another key signed, or the statement was altered)`,
+      `the bundle names the key of ${names}, and its signature does not verify with it ` +
+      '(another key signed, or the statement was altered)',
   };
 }
 

@@ -74,8 +74,8 @@ function checkEvents(bundle: AuditBundle, decode: RawEventDecoder): BundleFindin
       check: 'events',
       ok: true,
       message:
-        `${bundle.events.length} events: each one's stored bytes decode to ` +
-        `the event shown, about ${bundle.modelName} v${bundle.modelVersion}`,
+        `${bundle.events.length} events: each one's stored bytes decode to the event shown, ` +
+        `about ${bundle.modelName} v${bundle.modelVersion}`,
     },
   ];
 }
@@ -159,8 +159,8 @@ function checkPolicies(bundle: AuditBundle, decode: RawEventDecoder): BundleFind
         check: 'policies',
         ok: false,
         message:
-          `policy ${reference.policyId} v${reference.policyVersion} ` +
-          `(${reference.contentHash}) judged this version and is not in the bundle`,
+          `policy ${reference.policyId} v${reference.policyVersion} (${reference.contentHash}) ` +
+          'judged this version and is not in the bundle',
       });
   }
   if (findings.length > 0) return findings;

@@ -145,8 +145,8 @@ export class EventLedger {
   private async advance(client: PoolClient, batch: PartitionBatch): Promise<void> {
     await client.query(
       `INSERT INTO ${this.schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET next_offset =
-         GREATEST(consumer_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`,
+       ON CONFLICT (consumer_group, topic, kafka_partition)
+       DO UPDATE SET next_offset = GREATEST(consumer_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`,
       [this.consumerGroup, batch.topic, batch.partition, batch.nextOffset],
     );
   }

@@ -84,8 +84,8 @@ describe('settling a batch', () => {
   });
 
   it(
-    'tries a failing batch a bounded number of times, then isolates the ' +
-      'poison event, dead-letters it with the reason and applies the rest',
+    'tries a failing batch a bounded number of times, ' +
+      'then isolates the poison event, dead-letters it with the reason and applies the rest',
     async () => {
       const { steps, state } = fakeLedger({ poison: [5] });
       expect(await settleBatch(batch(16), steps, policy)).toBe(true);

@@ -27,8 +27,8 @@ export class EventSealer {
       return { ...message, value };
     });
     await client.query(
-      `UPDATE ${schema}.event_chain_heads h SET head_hash = n.hash FROM unnest($2::text[], ` +
-        `$3::text[]) AS n(stream_key, hash) WHERE h.topic = $1 AND h.stream_key = n.stream_key`,
+      `UPDATE ${schema}.event_chain_heads h SET head_hash = n.hash ` +
+        'FROM unnest($2::text[], $3::text[]) AS n(stream_key, hash) WHERE h.topic = $1 AND h.stream_key = n.stream_key',
       [this.topic, keys, keys.map((key) => heads.get(key) as string)],
     );
     return sealed;
@@ -40,8 +40,8 @@ export class EventSealer {
       [this.topic, keys],
     );
     const rows = await client.query(
-      `SELECT stream_key, head_hash FROM ${schema}.event_chain_heads WHERE topic ` +
-        `= $1 AND stream_key = ANY($2::text[]) ORDER BY stream_key FOR UPDATE`,
+      `SELECT stream_key, head_hash FROM ${schema}.event_chain_heads ` +
+        'WHERE topic = $1 AND stream_key = ANY($2::text[]) ORDER BY stream_key FOR UPDATE',
       [this.topic, keys],
     );
     return new Map((rows.rows as Array<{ stream_key: string; head_hash: string | null }>).map((row) => [row.stream_key, row.head_hash]));

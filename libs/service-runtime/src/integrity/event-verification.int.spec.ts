@@ -148,7 +148,7 @@ describe('event signatures and chains through the outbox and the event ledger', 
   });
 
   it(
-    'dead-letters unsigned, forged, wrongly keyed and out-of-chain ' + 'events with the reason; a replayed old event changes nothing',
+    'dead-letters unsigned, forged, wrongly keyed and out-of-chain events with the reason; ' + 'a replayed old event changes nothing',
     async () => {
       const model = 'attacked-model';
       const first = sealEvent(codec, run(model, 1), ingestionKey, null);

@@ -192,7 +192,7 @@ export class OutboxRelay {
   private async deadLetter(client: PoolClient, row: OutboxRow, refusal: string): Promise<void> {
     const { schema, deadLetterTopic, logger } = this.options;
     const reason =
-      `refused by the broker: ${refusal} (outbox ${schema} row ${row.id}, ` + `${row.message.value.length} bytes for ${row.message.topic})`;
+      `refused by the broker: ${refusal} ` + `(outbox ${schema} row ${row.id}, ${row.message.value.length} bytes for ${row.message.topic})`;
     let appended: AppendedBatch[];
     let keptIn: string | undefined;
     try {

@@ -20,8 +20,9 @@ export async function enqueueOutbox(client: PoolClient, schema: string, messages
   if (messages.length === 0) return;
   await client.query(
     `INSERT INTO ${schema}.outbox (topic, message_key, value, headers)
-     SELECT topic, message_key, value, headers FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[]) WITH ORDINALITY
-       AS m(topic, message_key, value, headers, n) ORDER BY n`,
+     SELECT topic, message_key, value, headers
+     FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[]) WITH ORDINALITY AS m(topic, message_key, value, headers, n)
+     ORDER BY n`,
     [
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
@@ -34,8 +35,8 @@ export async function enqueueOutbox(client: PoolClient, schema: string, messages
 /** The first queued rows' ids and sizes, without their bytes (octet_length reads a stored value's size, not the value). */
 export async function queuedSizes(client: PoolClient, schema: string, limit: number): Promise<Array<{ id: string; bytes: number }>> {
   const result = await client.query(
-    `SELECT id, octet_length(value) + octet_length(message_key) + octet_length(headers::text) ` +
-      `+ $2::int AS bytes FROM ${schema}.outbox ORDER BY id LIMIT $1`,
+    'SELECT id, octet_length(value) + octet_length(message_key) + octet_length(headers::text) + $2::int AS bytes ' +
+      `FROM ${schema}.outbox ORDER BY id LIMIT $1`,
     [limit, RECORD_OVERHEAD_BYTES],
   );
   return result.rows as Array<{ id: string; bytes: number }>;

@@ -39,12 +39,9 @@ export class PromotionService {
       if (!version?.registered) return { outcome: 'unknown-version', message: `${name} is not registered` };
       const verdict = verdictOn(version, placement);
       if (verdict !== 'PASSED' || version.decisionEventId === null || version.policyId === null || version.policyVersion === null) {
-        return {
-          outcome: 'not-passed',
-          message:
-            `${name} has ` +
-            `${verdict ? `failed its latest gate decision on ${placement.service}/${placement.surface} in ${placement.environment}` : 'no gate decision yet'}`,
-        };
+        const where = `${placement.service}/${placement.surface} in ${placement.environment}`;
+        const message = verdict ? `${name} has failed its latest gate decision on ${where}` : `${name} has no gate decision yet`;
+        return { outcome: 'not-passed', message };
       }
       await deploymentStore.lockPlacement(client, placement);
       const passed = {

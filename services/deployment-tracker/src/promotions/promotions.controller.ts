@@ -16,8 +16,9 @@ export class PromotionsController {
   @ApiOperation({
     summary: 'Promote a version to a (new) service surface',
     description:
-      "Appends ModelPromoted for the surface when the version's latest gate decision passed there (its verdict on that surface where " +
-      'the decision compared with it, else its overall verdict). Versions that pass later are promoted automatically where they passed.',
+      "Appends ModelPromoted for the surface when the version's latest gate decision passed there " +
+      '(its verdict on that surface where the decision compared with it, else its overall verdict). ' +
+      'Versions that pass later are promoted automatically where they passed.',
   })
   @ContractResponse(201, PromotionAnswer, 'ModelPromoted appended.')
   @ApiResponse({ status: 404, description: 'The version is not registered.' })

@@ -22,15 +22,15 @@ export class ReportsController {
   @Requires('controller', { placement: { service: fromBody('service'), environment: fromBody('environment') } })
   @ApiOperation({
     summary: 'Report what a deployment controller did or saw',
-    description:
-      `One JSON object with kind (${REPORT_KINDS.join(', ')}), reportId (idempotency key), reportedAt ` +
-      `(ISO-8601) and the kind's fields: CANARY_STARTED {deploymentId, modelName, modelVersion, service, ` +
-      (`surface, environment, trafficPercent, baselineVersion?}; CANARY_TRAFFIC_CHANGED {deploymentId, ` +
-        `trafficPercent}; ROLLOUT_COMPLETED {deploymentId}; ROLLED_BACK {deploymentId, toVersion, reason, `) +
-      (`triggerMetric?, triggerValue?}; DEPLOYMENT_RETIRED {deploymentId, reason}; ONLINE_METRICS {modelName, ` +
-        `modelVersion, service, surface, environment, windowStart, windowEnd, metrics}; AB_TEST_CONCLUDED ` +
-        (`{testId, modelName, service, surface, environment, controlVersion, treatmentVersion, results[], ` +
-          `decision}. The Kafka topic <prefix>.deployment-reports.v1 takes the same as DeploymentReportSubmitted.`)),
+    description: [
+      `One JSON object with kind (${REPORT_KINDS.join(', ')}), reportId (idempotency key), reportedAt (ISO-8601) and the kind's fields:`,
+      'CANARY_STARTED {deploymentId, modelName, modelVersion, service, surface, environment, trafficPercent, baselineVersion?};',
+      'CANARY_TRAFFIC_CHANGED {deploymentId, trafficPercent}; ROLLOUT_COMPLETED {deploymentId};',
+      'ROLLED_BACK {deploymentId, toVersion, reason, triggerMetric?, triggerValue?}; DEPLOYMENT_RETIRED {deploymentId, reason};',
+      'ONLINE_METRICS {modelName, modelVersion, service, surface, environment, windowStart, windowEnd, metrics};',
+      'AB_TEST_CONCLUDED {testId, modelName, service, surface, environment, controlVersion, treatmentVersion, results[], decision}.',
+      'The Kafka topic <prefix>.deployment-reports.v1 takes the same as DeploymentReportSubmitted.',
+    ].join(' '),
   })
   @ContractResponse(201, DeploymentReportOutcome, 'Applied; the events appended are listed.')
   @ContractResponse(200, DeploymentReportOutcome, 'This report id was seen before; the first outcome is returned and nothing changes.')

@@ -50,18 +50,18 @@ export const deploymentStore = {
     const rows = placementRows({ ...state, deployments: state.deployments.filter((record) => !unchanged.has(JSON.stringify(record))) });
     const p = rows.placement;
     await client.query(
-      `UPDATE deployments.placements SET serving_version = $5, serving_deployment_id ` +
-        `= $6, serving_since = $7, served_versions = $8 WHERE ${PLACEMENT_WHERE}`,
+      'UPDATE deployments.placements SET serving_version = $5, serving_deployment_id = $6, serving_since = $7, served_versions = $8 ' +
+        `WHERE ${PLACEMENT_WHERE}`,
       [...placementParams(state.placement), p.serving_version, p.serving_deployment_id, p.serving_since, p.served_versions],
     );
     for (const d of rows.deployments) {
       await client.query(
         `INSERT INTO deployments.deployments (deployment_id, model_name, environment, service, surface, model_version,
-          status, traffic_percent, baseline_version, started_at, last_report_at)
+           status, traffic_percent, baseline_version, started_at, last_report_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (deployment_id) DO UPDATE SET model_version = EXCLUDED.model_version, status = EXCLUDED.status,
-           traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version, started_at = EXCLUDED.started_at,
-           last_report_at = EXCLUDED.last_report_at`,
+           traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version,
+           started_at = EXCLUDED.started_at, last_report_at = EXCLUDED.last_report_at`,
         [
           d.deployment_id,
           d.model_name,
@@ -120,8 +120,8 @@ export const deploymentStore = {
     await client.query(
       `INSERT INTO deployments.online_metrics (model_name, environment, service, surface, model_version, window_end, metrics)
         VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (model_name, environment, service, surface, model_version) DO UPDATE SET window_end = EXCLUDED.window_end,
-         metrics = EXCLUDED.metrics
+       ON CONFLICT (model_name, environment, service, surface, model_version)
+       DO UPDATE SET window_end = EXCLUDED.window_end, metrics = EXCLUDED.metrics
        WHERE online_metrics.window_end <= EXCLUDED.window_end`,
       [...placementParams(placement), modelVersion, windowEnd, JSON.stringify(metrics)],
     );
@@ -139,11 +139,12 @@ export const deploymentStore = {
   async recordVerdict(client: PoolClient, decision: GateEvaluated, record: Buffer | null): Promise<void> {
     await client.query(
       `INSERT INTO deployments.versions (model_name, model_version, latest_verdict, placement_verdicts,
-        latest_decision_event_id, policy_id, policy_version, latest_decision_record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (model_name, model_version) DO UPDATE SET latest_verdict = EXCLUDED.latest_verdict, placement_verdicts =
-         EXCLUDED.placement_verdicts,
-         latest_decision_event_id = EXCLUDED.latest_decision_event_id, policy_id = EXCLUDED.policy_id, policy_version =
-           EXCLUDED.policy_version, latest_decision_record = EXCLUDED.latest_decision_record`,
+        latest_decision_event_id, policy_id, policy_version, latest_decision_record)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (model_name, model_version) DO UPDATE SET
+         latest_verdict = EXCLUDED.latest_verdict, placement_verdicts = EXCLUDED.placement_verdicts,
+         latest_decision_event_id = EXCLUDED.latest_decision_event_id, policy_id = EXCLUDED.policy_id,
+         policy_version = EXCLUDED.policy_version, latest_decision_record = EXCLUDED.latest_decision_record`,
       [
         decision.modelName,
         decision.candidateVersion,
@@ -199,8 +200,8 @@ export const deploymentStore = {
     ).rows as Array<PlacementRow & { environment: string; service: string; surface: string }>;
     const deployments = (
       await db.query(
-        'SELECT * FROM deployments.deployments WHERE model_name = $1 AND ($2::text IS ' +
-          "NULL OR environment = $2) AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')",
+        'SELECT * FROM deployments.deployments WHERE model_name = $1 AND ($2::text IS NULL OR environment = $2) ' +
+          "AND status IN ('CANARY', 'SERVING', 'SUPERSEDED')",
         [modelName, environment],
       )
     ).rows as DeploymentRow[];

@@ -42,8 +42,8 @@ export class DecisionsController {
   @ApiOperation({
     summary: 'Re-evaluate a version',
     description:
-      'Against the current baseline, under the policy bound to the model or the one named ' +
-      'in the body. Appends a new GateEvaluated; earlier decisions are never rewritten.',
+      'Against the current baseline, under the policy bound to the model or the one named in the body. ' +
+      'Appends a new GateEvaluated; earlier decisions are never rewritten.',
   })
   @ContractResponse(201, GateDecisionSchema, 'The new decision, with every check.')
   @ApiResponse({ status: 404, description: 'Unknown version or policy.' })

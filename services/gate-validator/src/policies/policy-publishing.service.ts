@@ -85,8 +85,8 @@ export class PolicyPublishingService {
     return withTransaction(this.deps.pool, async (client) => {
       const proposal = (
         await client.query(
-          'SELECT policy_id, policy_version, content_hash, document, proposed_by, ' +
-            'approved_by FROM gates.policy_proposals WHERE proposal_id = $1 FOR UPDATE',
+          'SELECT policy_id, policy_version, content_hash, document, proposed_by, approved_by ' +
+            'FROM gates.policy_proposals WHERE proposal_id = $1 FOR UPDATE',
           [proposalId],
         )
       ).rows[0] as
@@ -210,8 +210,9 @@ export class PolicyPublishingService {
         ensureEventsFit([eventMessage(this.deps.codec, this.deps.topics, proposed)], this.deps.maxEventBytes),
       );
       await client.query(
-        'INSERT INTO gates.policy_proposals (proposal_id, policy_id, policy_version, content_hash, document, loosening, ' +
-          'proposed_by, event_id, proposed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0))',
+        'INSERT INTO gates.policy_proposals ' +
+          '(proposal_id, policy_id, policy_version, content_hash, document, loosening, proposed_by, event_id, proposed_at) ' +
+          'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0))',
         [
           proposalId,
           policy.policyId,
@@ -263,8 +264,8 @@ export class PolicyPublishingService {
       this.deps.maxEventBytes,
     );
     await client.query(
-      'INSERT INTO gates.policies (policy_id, policy_version, content_hash, document, ' +
-        'event_id, published_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
+      'INSERT INTO gates.policies (policy_id, policy_version, content_hash, document, event_id, published_at) ' +
+        'VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [policy.policyId, policy.version, contentHash, JSON.stringify(policy), eventId, occurredAt],
     );
     await this.deps.relay.enqueue(client, messages);

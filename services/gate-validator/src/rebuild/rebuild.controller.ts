@@ -17,8 +17,8 @@ export class RebuildController {
   @ApiOperation({
     summary: 'Rebuild the gate from offset 0 of the log and compare',
     description:
-      'Folds the lineage, deployments and gates topics (up to their current ends) through the live fold and decision steps, in ' +
-      'memory, and reports whether every decision a registration caused is reproduced byte for byte. Live state is not touched.',
+      'Folds the lineage, deployments and gates topics (up to their current ends) through the live fold and decision steps, ' +
+      'in memory, and reports whether every decision a registration caused is reproduced byte for byte. Live state is not touched.',
   })
   @ContractResponse(200, GateRebuildReport, 'Counts, the decisions that differ, and every rebuilt decision.')
   rebuild(@ContractQuery(RebuildQuery) { payloads }: z.output<typeof RebuildQuery>) {

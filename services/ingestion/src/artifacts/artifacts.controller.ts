@@ -25,8 +25,8 @@ export class ArtifactsController {
   @Requires(['trainer', 'reader'])
   @ApiOperation({
     summary:
-      'Whether an artifact is stored: its size and storage URI (404 when ' +
-      'not). Clients skip uploads of bytes already stored; HEAD works too.',
+      'Whether an artifact is stored: its size and storage URI (404 when not). ' +
+      'Clients skip uploads of bytes already stored; HEAD works too.',
   })
   @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
   @ContractResponse(200, ArtifactStatus, 'Stored: its size and storage URI.')
@@ -45,8 +45,8 @@ export class ArtifactsController {
   @ApiOperation({
     summary: 'Upload a model binary under its sha256',
     description:
-      'The raw body (application/octet-stream) is streamed to object storage, multipart, while its sha256 and ' +
-      'size are computed. Bytes that do not match the declared sha256 (path) and Content-Length are discarded.',
+      'The raw body (application/octet-stream) is streamed to object storage, multipart, while its sha256 and size are computed. ' +
+      'Bytes that do not match the declared sha256 (path) and Content-Length are discarded.',
   })
   @ApiParam({ name: 'sha256', description: '64 lower-case hex digits' })
   @ApiHeader({ name: 'content-length', required: true })

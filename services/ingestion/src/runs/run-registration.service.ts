@@ -88,8 +88,8 @@ export class RunRegistrationService {
         return {
           kind: 'conflict',
           message:
-            `training run ${submission.trainingRunId} is already registered as ` +
-            `${submission.modelName} v${found.model_version} with different content`,
+            `training run ${submission.trainingRunId} is already registered ` +
+            `as ${submission.modelName} v${found.model_version} with different content`,
         };
       }
       return { kind: 'already-registered', modelName: submission.modelName, modelVersion: found.model_version, eventId: found.event_id };
@@ -130,8 +130,8 @@ export class RunRegistrationService {
       this.deps.maxEventBytes,
     );
     await client.query(
-      'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, ' +
-        'request_hash, registered_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
+      'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) ' +
+        'VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
       [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
     );
     await this.deps.relay.enqueue(client, messages);

@@ -17,10 +17,9 @@ export class RunsController {
   @ApiOperation({
     summary: 'Register a training run as a new model version',
     description:
-      'The body carries the full lineage (code, data snapshots, features, ' +
-      'hyperparameters, seeds, environment) and metrics; artifacts are referenced ' +
-      ('by the sha256 of bytes uploaded with PUT /v1/artifacts/{sha256}. ' +
-        'Retrying with the same trainingRunId returns the existing version (200).'),
+      'The body carries the full lineage (code, data snapshots, features, hyperparameters, seeds, environment) and metrics; ' +
+      'artifacts are referenced by the sha256 of bytes uploaded with PUT /v1/artifacts/{sha256}. ' +
+      'Retrying with the same trainingRunId returns the existing version (200).',
   })
   @ContractResponse(201, RunRegistrationAnswer, 'Registered; RunRegistered is queued in the outbox and appended to Kafka.')
   @ContractResponse(200, RunRegistrationAnswer, 'This training run was registered before; its version is returned.')

@@ -13,17 +13,21 @@ const fmt = (value) =>
   typeof value === 'number' ? (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)))) : esc(value ?? '—');
 const when = (time) =>
   time === null || time === undefined ? '—' : esc(new Date(time).toISOString().replace('T', ' ').slice(0, 16)) + ' UTC';
-const link = (href, text, testId) => `<a href="${esc(href)}"${testId ? ` data-testid="${testId}"` : ''}>${esc(text)}</a>`;
+const testIdAttr = (testId) => (testId ? ` data-testid="${testId}"` : '');
+const link = (href, text, testId) => `<a href="${esc(href)}"${testIdAttr(testId)}>${esc(text)}</a>`;
 const enc = encodeURIComponent;
 const modelHref = (model) => `#/models/${enc(model)}`;
 const versionHref = (model, version) => `#/models/${enc(model)}/versions/${version}`;
 const diffHref = (model, version, against) => `#/models/${enc(model)}/diff/${version}/${against}`;
-const table = (headers, rows, testId, caption) =>
-  `<table${testId ? ` data-testid="${testId}"` : ''}>${caption ? `<caption class="visually-hidden">${esc(caption)}</caption>` : ''}<thead><tr>${headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${
-    rows.length
-      ? rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')
-      : `<tr><td colspan="${headers.length}" class="muted">none</td></tr>`
-  }</tbody></table>`;
+const versionLink = (model, version) => link(versionHref(model, version), `v${version}`);
+function table(headers, rows, testId, caption) {
+  const captionHtml = caption ? `<caption class="visually-hidden">${esc(caption)}</caption>` : '';
+  const head = `<thead><tr>${headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>`;
+  const body = rows.length
+    ? rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')
+    : `<tr><td colspan="${headers.length}" class="muted">none</td></tr>`;
+  return `<table${testIdAttr(testId)}>${captionHtml}${head}<tbody>${body}</tbody></table>`;
+}
 const metricList = (metrics) =>
   Object.entries(metrics ?? {})
     .map(([k, v]) => `${esc(k)} ${fmt(v)}`)
@@ -65,7 +69,8 @@ function chartBox(testId, label, summary) {
   const attrs = Object.entries(summary)
     .map(([k, v]) => ` data-${k}="${esc(typeof v === 'string' ? v : JSON.stringify(v))}"`)
     .join('');
-  return `<div class="chart-box"><canvas data-testid="${testId}" role="img" aria-label="${esc(label)}"${attrs}>${esc(label)}</canvas></div>`;
+  const canvas = `<canvas data-testid="${testId}" role="img" aria-label="${esc(label)}"${attrs}>${esc(label)}</canvas>`;
+  return `<div class="chart-box">${canvas}</div>`;
 }
 
 function drawChart(testId, config) {
@@ -85,7 +90,8 @@ function chooseMetric(names, requested) {
 
 function metricSelect(id, names, chosen) {
   if (names.length < 2) return '';
-  return `<label for="${id}">Metric</label> <select id="${id}">${names.map((n) => `<option${n === chosen ? ' selected' : ''}>${esc(n)}</option>`).join('')}</select>`;
+  const options = names.map((n) => `<option${n === chosen ? ' selected' : ''}>${esc(n)}</option>`).join('');
+  return `<label for="${id}">Metric</label> <select id="${id}">${options}</select>`;
 }
 
 // --- sidebar ------------------------------------------------------------------------------
@@ -101,10 +107,11 @@ function renderModels(active) {
   const filter = document.getElementById('model-filter').value.trim().toLowerCase();
   document.getElementById('models').innerHTML = modelNames
     .filter((m) => m.name.includes(filter))
-    .map(
-      (m) =>
-        `<li><a href="${modelHref(m.name)}" class="${m.name === active ? 'active' : ''}"${m.name === active ? ' aria-current="page"' : ''} data-testid="model-link">${esc(m.name)} <span class="muted">v${m.latest}</span></a></li>`,
-    )
+    .map((m) => {
+      const state = m.name === active ? 'class="active" aria-current="page"' : 'class=""';
+      const label = `${esc(m.name)} <span class="muted">v${m.latest}</span>`;
+      return `<li><a href="${modelHref(m.name)}" ${state} data-testid="model-link">${label}</a></li>`;
+    })
     .join('');
 }
 
@@ -192,8 +199,10 @@ function timelineDetails(e) {
   const d = e.details ?? {};
   if (e.eventType === 'OnlineMetricsReported') return metricList(d.metrics);
   if (e.eventType === 'DeploymentReportRejected') return `${esc(d.rule ?? '')}: ${esc(d.reason ?? '')}`;
-  if (e.eventType === 'RolledBack')
-    return `v${fmt(d.fromVersion)} → v${fmt(d.toVersion)}: ${esc(d.reason ?? '')}${d.triggerMetric ? ` (${esc(d.triggerMetric)} ${fmt(d.triggerValue)})` : ''}`;
+  if (e.eventType === 'RolledBack') {
+    const trigger = d.triggerMetric ? ` (${esc(d.triggerMetric)} ${fmt(d.triggerValue)})` : '';
+    return `v${fmt(d.fromVersion)} → v${fmt(d.toVersion)}: ${esc(d.reason ?? '')}${trigger}`;
+  }
   if (e.eventType === 'RollbackRecommended')
     return `${esc(d.guardrail ?? d.metric ?? '')} ${fmt(d.observed ?? d.value)}: ${esc(d.reason ?? '')}`;
   if (e.eventType === 'CanaryStarted')
@@ -229,10 +238,18 @@ async function showModel(model, params) {
   const points = items.filter((i) => typeof i.metrics?.[metric] === 'number');
   const pages = Math.max(1, Math.ceil(timeline.total / TIMELINE_PAGE));
   const newest = [...items].reverse();
+  const historyChart = points.length
+    ? chartBox('history-chart', `${metric} by version; green passed, red failed`, {
+        metric,
+        points: String(points.length),
+        labels: points.map((p) => `v${p.modelVersion}`),
+      })
+    : '<p class="muted">No metrics to chart.</p>';
+  const typeOptions = timeline.eventTypes.map((t) => `<option${t === type ? ' selected' : ''}>${t}</option>`).join('');
   view.innerHTML = `<h1 data-testid="model-title">${esc(model)}</h1>
     <h2 class="section">Training history</h2>
     <div class="toolbar">${metricSelect('history-metric', metricNames, metric)}</div>
-    ${points.length ? chartBox('history-chart', `${metric} by version; green passed, red failed`, { metric, points: String(points.length), labels: points.map((p) => `v${p.modelVersion}`) }) : '<p class="muted">No metrics to chart.</p>'}
+    ${historyChart}
     <h2 class="section">Currently deployed</h2>
     ${table(
       ['environment', 'service', 'surface', 'serving (100%)', 'since', 'canaries'],
@@ -264,7 +281,7 @@ async function showModel(model, params) {
     <h2 class="section">Deployment timeline</h2>
     <div class="toolbar">
       <label for="timeline-type">Event</label>
-      <select id="timeline-type"><option value="">all events</option>${timeline.eventTypes.map((t) => `<option${t === type ? ' selected' : ''}>${t}</option>`).join('')}</select>
+      <select id="timeline-type"><option value="">all events</option>${typeOptions}</select>
       <label><input type="checkbox" id="timeline-rejected"${rejected ? ' checked' : ''}> show refused reports</label>
       <button type="button" id="timeline-newer"${page <= 1 ? ' disabled' : ''}>Newer</button>
       <span data-testid="timeline-page">page ${page} of ${pages} (${timeline.total} events)</span>
@@ -330,13 +347,14 @@ function sliceSection(v, baseline, requested) {
   const rows = slices.map((s) => [
     esc(s.slice),
     `${fmt(s.trafficShare * 100)}%`,
-    ...names.map(
-      (n) =>
-        `${fmt(s.metrics[n])}${baseBySlice.get(s.slice)?.metrics[n] !== undefined ? ` <span class="muted">(v${baseline.modelVersion}: ${fmt(baseBySlice.get(s.slice).metrics[n])})</span>` : ''}`,
-    ),
+    ...names.map((n) => {
+      const base = baseBySlice.get(s.slice)?.metrics[n];
+      return `${fmt(s.metrics[n])}${base !== undefined ? ` <span class="muted">(v${baseline.modelVersion}: ${fmt(base)})</span>` : ''}`;
+    }),
   ]);
+  const chartLabel = `${metric} per slice${baseline ? `, against v${baseline.modelVersion}` : ''}`;
   return `<div class="toolbar">${metricSelect('slice-metric', names, metric)}</div>
-    ${chartBox('slice-chart', `${metric} per slice${baseline ? `, against v${baseline.modelVersion}` : ''}`, { metric, labels: slices.map((s) => s.slice) })}
+    ${chartBox('slice-chart', chartLabel, { metric, labels: slices.map((s) => s.slice) })}
     ${table(['slice', 'traffic', ...names], rows, 'slices-table', 'Slice metrics')}`;
 }
 
@@ -397,7 +415,7 @@ function drawAbChart(abTests) {
 /** Where this version reproduces an earlier one and where later runs reproduced it, with each difference. */
 function reproductionSection(model, reproductions) {
   const rows = [...reproductions.reproduces, ...reproductions.reproducedBy].map((r) => [
-    `${link(versionHref(model, r.modelVersion), `v${r.modelVersion}`)} reproduces ${link(versionHref(model, r.reproducedVersion), `v${r.reproducedVersion}`)}`,
+    `${versionLink(model, r.modelVersion)} reproduces ${versionLink(model, r.reproducedVersion)}`,
     `<span class="${r.outcome === 'DIVERGED' ? 'FAILED' : 'PASSED'}">${esc(r.outcome)}</span>`,
     `${esc(r.policy.policyId)} v${r.policy.policyVersion}`,
     r.differences.length ? r.differences.map(esc).join('<br>') : '<span class="muted">none</span>',
@@ -405,6 +423,36 @@ function reproductionSection(model, reproductions) {
   return rows.length
     ? table(['reproduction', 'outcome', 'policy', 'differences'], rows, 'reproductions-table', 'Reproductions')
     : '<p class="muted" data-testid="no-reproductions">Never reproduced.</p>';
+}
+
+/** One gate decision: its verdict and context, then a row per check. */
+function decisionSection(d) {
+  const against = d.baselineVersion ? `v${d.baselineVersion}` : 'no baseline';
+  const policy = `policy ${esc(d.policy.policyId)} v${d.policy.policyVersion}`;
+  const context = `against ${against} (${esc(d.baselineRule)}), ${policy}, ${when(d.decidedAt)}`;
+  const verdict = `<span class="${esc(d.verdict)}" data-testid="verdict">${esc(d.verdict)}</span>`;
+  return `<h3>Gate decision: ${verdict} <span class="muted">${context}</span></h3>
+      ${table(
+        ['check', 'where', 'observed', 'baseline', 'rule', 'outcome', 'explanation'],
+        d.checks.map((c) => [
+          esc(c.checkId),
+          esc(c.slice ?? c.group ?? c.target ?? ''),
+          fmt(c.observed),
+          fmt(c.baseline),
+          esc(c.comparator),
+          `<span class="${esc(c.outcome)}">${esc(c.outcome)}${c.reason ? ` (${esc(c.reason)})` : ''}</span>`,
+          esc(c.explanation),
+        ]),
+        'checks-table',
+        'Gate checks',
+      )}`;
+}
+
+/** An A/B result: the lift in percent, its confidence interval and the samples on each side. */
+function abResult(r) {
+  const interval = `[${fmt(r.confidenceLow * 100)}%, ${fmt(r.confidenceHigh * 100)}%]`;
+  const lift = `${r.relativeLift >= 0 ? '+' : ''}${fmt(r.relativeLift * 100)}%`;
+  return `${esc(r.metric)} ${lift} ${interval} n=${r.controlSamples}/${r.treatmentSamples}`;
 }
 
 async function showVersion(model, version, params) {
@@ -419,39 +467,42 @@ async function showVersion(model, version, params) {
   const latest = decisions.items[decisions.items.length - 1];
   const baselineVersion = latest?.baselineVersion ?? null;
   const baseline = baselineVersion ? await api(`/v1/models/${enc(model)}/versions/${baselineVersion}`).catch(() => null) : null;
-  const decisionHtml = decisions.items
-    .map(
-      (
-        d,
-      ) => `<h3>Gate decision: <span class="${esc(d.verdict)}" data-testid="verdict">${esc(d.verdict)}</span> <span class="muted">against ${d.baselineVersion ? `v${d.baselineVersion}` : 'no baseline'} (${esc(d.baselineRule)}), policy ${esc(d.policy.policyId)} v${d.policy.policyVersion}, ${when(d.decidedAt)}</span></h3>
-      ${table(
-        ['check', 'where', 'observed', 'baseline', 'rule', 'outcome', 'explanation'],
-        d.checks.map((c) => [
-          esc(c.checkId),
-          esc(c.slice ?? c.group ?? c.target ?? ''),
-          fmt(c.observed),
-          fmt(c.baseline),
-          esc(c.comparator),
-          `<span class="${esc(c.outcome)}">${esc(c.outcome)}${c.reason ? ` (${esc(c.reason)})` : ''}</span>`,
-          esc(c.explanation),
-        ]),
-        'checks-table',
-        'Gate checks',
-      )}`,
-    )
-    .join('');
+  const decisionHtml = decisions.items.map(decisionSection).join('');
   const hyper = Object.entries(v.hyperparameters ?? {}).map(([k, val]) => [k, val, v.hyperparameterTypes?.[k] ?? typeof val]);
   const sliceMetric = params.get('sliceMetric');
+  const previous = Number(version) - 1;
+  const baselineDiffLink = baselineVersion
+    ? link(diffHref(model, version, baselineVersion), `lineage diff vs baseline v${baselineVersion}`, 'diff-baseline-link')
+    : '';
+  const previousDiffLink =
+    previous > 0 ? link(diffHref(model, version, previous), `lineage diff vs v${previous}`, 'diff-previous-link') : '';
+  const lineageRows = [
+    ['commit', `<code>${esc(v.code.commit)}</code>`],
+    ['repository', esc(v.code.repository)],
+    ['code hash', `<code>${esc(v.code.codeHash)}</code>`],
+    ...v.dataSnapshots.map((s) => [
+      'snapshot',
+      `${esc(s.snapshotId)} <span class="muted">${esc(s.source)}, ${when(s.coveredFrom)} → ${when(s.coveredTo)}</span>`,
+    ]),
+    ...v.features.map((f) => ['feature', `${esc(f.name)}@${esc(f.version)}`]),
+  ];
+  const env = v.environment;
+  const gpu = `${esc(env.gpuModel ?? 'no GPU')} ×${env.gpuCount}`;
+  const setupRows = [
+    ...hyper.map(([k, val, type]) => [esc(k), `${fmt(val)} <span class="muted">${esc(type)}</span>`]),
+    ...Object.entries(v.seeds ?? {}).map(([k, s]) => [`seed ${esc(k)}`, esc(s)]),
+    ['environment', `<code>${esc(env.fingerprint.slice(0, 16))}…</code> ${gpu}, CUDA ${esc(env.cudaVersion ?? '—')}`],
+  ];
   view.innerHTML = `<h1 data-testid="version-title">${esc(model)} v${esc(version)}</h1>
     <p class="links">
       <a href="${esc(`${base}/audit`)}" data-testid="audit-link" download>audit export (JSON Lines)</a>
       <a href="${esc(`${base}/audit-bundle`)}" data-testid="audit-bundle-link" download>audit bundle (verify offline)</a>
-      ${baselineVersion ? link(diffHref(model, version, baselineVersion), `lineage diff vs baseline v${baselineVersion}`, 'diff-baseline-link') : ''}
-      ${Number(version) > 1 ? link(diffHref(model, version, Number(version) - 1), `lineage diff vs v${Number(version) - 1}`, 'diff-previous-link') : ''}
+      ${baselineDiffLink}
+      ${previousDiffLink}
     </p>
     <div class="grid2">
-      <div><h2 class="section">Code and data</h2>${table(['field', 'value'], [['commit', `<code>${esc(v.code.commit)}</code>`], ['repository', esc(v.code.repository)], ['code hash', `<code>${esc(v.code.codeHash)}</code>`], ...v.dataSnapshots.map((s) => ['snapshot', `${esc(s.snapshotId)} <span class="muted">${esc(s.source)}, ${when(s.coveredFrom)} → ${when(s.coveredTo)}</span>`]), ...v.features.map((f) => ['feature', `${esc(f.name)}@${esc(f.version)}`])], 'lineage-table', 'Code and data')}</div>
-      <div><h2 class="section">Training setup</h2>${table(['field', 'value'], [...hyper.map(([k, val, type]) => [esc(k), `${fmt(val)} <span class="muted">${esc(type)}</span>`]), ...Object.entries(v.seeds ?? {}).map(([k, s]) => [`seed ${esc(k)}`, esc(s)]), ['environment', `<code>${esc(v.environment.fingerprint.slice(0, 16))}…</code> ${esc(v.environment.gpuModel ?? 'no GPU')} ×${v.environment.gpuCount}, CUDA ${esc(v.environment.cudaVersion ?? '—')}`]], 'setup-table', 'Training setup')}</div>
+      <div><h2 class="section">Code and data</h2>${table(['field', 'value'], lineageRows, 'lineage-table', 'Code and data')}</div>
+      <div><h2 class="section">Training setup</h2>${table(['field', 'value'], setupRows, 'setup-table', 'Training setup')}</div>
     </div>
     ${decisionHtml || '<p class="muted">No gate decision yet.</p>'}
     <h2 class="section">Reproductions</h2>${reproductionSection(model, reproductions)}
@@ -473,12 +524,7 @@ async function showVersion(model, version, params) {
         esc(`${t.service} / ${t.surface}`),
         `v${t.controlVersion} → v${t.treatmentVersion}`,
         esc(t.decision),
-        t.results
-          .map(
-            (r) =>
-              `${esc(r.metric)} ${r.relativeLift >= 0 ? '+' : ''}${fmt(r.relativeLift * 100)}% [${fmt(r.confidenceLow * 100)}%, ${fmt(r.confidenceHigh * 100)}%] n=${r.controlSamples}/${r.treatmentSamples}`,
-          )
-          .join('<br>'),
+        t.results.map(abResult).join('<br>'),
       ]),
       'ab-table',
       'A/B tests',
@@ -493,8 +539,10 @@ async function showVersion(model, version, params) {
 
 // --- diff ---------------------------------------------------------------------------------
 
-const typed = (value, type) =>
-  `${fmt(typeof value === 'object' && value !== null ? JSON.stringify(value) : value)}${type ? ` <span class="muted">(${esc(type)})</span>` : ''}`;
+const typed = (value, type) => {
+  const shown = fmt(typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
+  return `${shown}${type ? ` <span class="muted">(${esc(type)})</span>` : ''}`;
+};
 const changeRows = (changes) =>
   changes.map((c) => [
     esc(c.field),
@@ -517,6 +565,9 @@ const deltaRows = (prefix, deltas) =>
     d.delta === null ? '—' : `<span class="${d.delta >= 0 ? 'added' : 'removed'}">${d.delta >= 0 ? '+' : ''}${fmt(d.delta)}</span>`,
   ]);
 
+/** A titled half of a two-column grid. */
+const panel = (title, html) => `<div><h2 class="section">${title}</h2>${html}</div>`;
+
 async function showDiff(model, version, against) {
   crumbs.innerHTML = `/ ${link(modelHref(model), model)} / diff v${esc(against)} → v${esc(version)}`;
   const d = await api(`/v1/models/${enc(model)}/diff?version=${enc(version)}&against=${enc(against)}`);
@@ -526,29 +577,42 @@ async function showDiff(model, version, against) {
     ...d.metrics.fairness.flatMap((g) => deltaRows(`${g.attribute}=${g.group}`, g.deltas)),
     ...d.metrics.operational.flatMap((t) => deltaRows(`target ${t.target}`, t.deltas)),
   ];
+  const fields = ['field', `v${against}`, `v${version}`];
+  const changes = ['change', 'what'];
+  const hyperparameterRows = [...changeRows(d.hyperparameters), ...changeRows(d.seeds)];
+  const dataRows = [...setRows(d.dataSnapshots, (s) => s.snapshotId), ...setRows(d.features, (f) => `${f.name}@${f.version}`)];
+  const environmentRows = [
+    ...changeRows(d.environment.fields).map(([f, a, b]) => ['changed', `${f}: ${a} → ${b}`]),
+    ...setRows(d.environment.packages, (p) => `${p.name} ${p.version}`),
+    ...setRows(d.artifacts, (a) => `${a.target} ${String(a.sha256).slice(0, 12)}…`),
+  ];
+  const metricTable = table(['metric', `v${against}`, `v${version}`, 'change'], metricRows, 'diff-metrics', 'Metric changes');
+  const identical = '<p data-testid="diff-identical">The lineage is identical; only metrics may differ.</p>';
   view.innerHTML = `<h1 data-testid="diff-title">${esc(model)}: v${esc(against)} → v${esc(version)}</h1>
-    <p class="links">${link(versionHref(model, against), `v${against}`)} ${link(versionHref(model, version), `v${version}`)}</p>
-    ${d.identicalLineage ? '<p data-testid="diff-identical">The lineage is identical; only metrics may differ.</p>' : ''}
+    <p class="links">${versionLink(model, against)} ${versionLink(model, version)}</p>
+    ${d.identicalLineage ? identical : ''}
     <div class="grid2">
-      <div><h2 class="section">Code</h2>${table(['field', `v${against}`, `v${version}`], changeRows(d.code), 'diff-code', 'Code changes')}</div>
-      <div><h2 class="section">Hyperparameters and seeds</h2>${table(['field', `v${against}`, `v${version}`], [...changeRows(d.hyperparameters), ...changeRows(d.seeds)], 'diff-hyperparameters', 'Hyperparameter and seed changes')}</div>
-      <div><h2 class="section">Data snapshots and features</h2>${table(['change', 'what'], [...setRows(d.dataSnapshots, (s) => s.snapshotId), ...setRows(d.features, (f) => `${f.name}@${f.version}`)], 'diff-data', 'Data and feature changes')}</div>
-      <div><h2 class="section">Environment and artifacts</h2>${table(['change', 'what'], [...changeRows(d.environment.fields).map(([f, a, b]) => ['changed', `${f}: ${a} → ${b}`]), ...setRows(d.environment.packages, (p) => `${p.name} ${p.version}`), ...setRows(d.artifacts, (a) => `${a.target} ${String(a.sha256).slice(0, 12)}…`)], 'diff-environment', 'Environment and artifact changes')}</div>
+      ${panel('Code', table(fields, changeRows(d.code), 'diff-code', 'Code changes'))}
+      ${panel('Hyperparameters and seeds', table(fields, hyperparameterRows, 'diff-hyperparameters', 'Hyperparameter and seed changes'))}
+      ${panel('Data snapshots and features', table(changes, dataRows, 'diff-data', 'Data and feature changes'))}
+      ${panel('Environment and artifacts', table(changes, environmentRows, 'diff-environment', 'Environment and artifact changes'))}
     </div>
-    <h2 class="section">Metrics</h2>${table(['metric', `v${against}`, `v${version}`, 'change'], metricRows, 'diff-metrics', 'Metric changes')}`;
+    <h2 class="section">Metrics</h2>${metricTable}`;
 }
 
 // --- routing ------------------------------------------------------------------------------
 
 function showNotFound(message) {
   crumbs.innerHTML = '';
-  view.innerHTML = `<div class="not-found" data-testid="not-found"><h1>Not found</h1><p>${esc(message)}</p><p>${link('#/', 'Back to the overview')}</p></div>`;
+  const back = `<p>${link('#/', 'Back to the overview')}</p>`;
+  view.innerHTML = `<div class="not-found" data-testid="not-found"><h1>Not found</h1><p>${esc(message)}</p>${back}</div>`;
 }
 
 function showSignIn(message) {
   crumbs.innerHTML = '';
+  const textarea = '<textarea id="token" rows="4" cols="60" autocomplete="off" spellcheck="false" required></textarea>';
   view.innerHTML = `<form class="sign-in" data-testid="sign-in"><h1>Sign in</h1><p>${esc(message)}</p>
-    <label for="token">Access token (reader role)</label><textarea id="token" rows="4" cols="60" autocomplete="off" spellcheck="false" required></textarea>
+    <label for="token">Access token (reader role)</label>${textarea}
     <p><button type="submit">Use this token</button></p></form>`;
   view.querySelector('form').addEventListener('submit', (event) => {
     event.preventDefault();

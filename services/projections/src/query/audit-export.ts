@@ -52,10 +52,10 @@ export async function readIndexedEvents(
   const everyVersion = subject.modelVersion === 'all';
   const index = (
     await pool.query(
-      `SELECT event_id AS "eventId", event_type AS "eventType", topic, kafka_partition AS partition, kafka_offset::text AS
-        "offset", occurred_at AS "occurredAt"
-       FROM projections.event_index WHERE model_name = $1 AND ($4 OR model_version IS NOT DISTINCT FROM $2) AND ($3::text IS
-         NULL OR event_type = $3)
+      `SELECT event_id AS "eventId", event_type AS "eventType", topic, kafka_partition AS partition,
+         kafka_offset::text AS "offset", occurred_at AS "occurredAt"
+      FROM projections.event_index
+      WHERE model_name = $1 AND ($4 OR model_version IS NOT DISTINCT FROM $2) AND ($3::text IS NULL OR event_type = $3)
       ORDER BY logged_at, topic, kafka_partition, kafka_offset`,
       [subject.modelName, everyVersion ? null : subject.modelVersion, subject.eventType, everyVersion],
     )
@@ -66,8 +66,8 @@ export async function readIndexedEvents(
     const event = codec.decode(record?.message.value ?? null);
     if (event.data.envelope.eventId !== entry.eventId)
       throw new Error(
-        `log record ${entry.topic}/${entry.partition}@${entry.offset} holds ` +
-          `event ${event.data.envelope.eventId}, the index says ${entry.eventId}`,
+        `log record ${entry.topic}/${entry.partition}@${entry.offset} holds event ${event.data.envelope.eventId}, ` +
+          `the index says ${entry.eventId}`,
       );
     return {
       topic: entry.topic,

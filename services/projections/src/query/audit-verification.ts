@@ -34,8 +34,8 @@ export async function verifyModelAudit(
       offset: 'end',
       eventId: '',
       reason:
-        `the export's last ${modelName} event on ${head.topic} is not the last one the ` +
-        `projections consumer believed (${head.head_hash}): events are missing from the index`,
+        `the export's last ${modelName} event on ${head.topic} is not the last one the projections consumer believed ` +
+        `(${head.head_hash}): events are missing from the index`,
     }));
   const breaks = [...trail.breaks, ...missingAtEnd];
   return { modelName, ok: breaks.length === 0, verified: trail.verified, unsigned: trail.unsigned, breaks };

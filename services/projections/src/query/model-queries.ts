@@ -44,9 +44,8 @@ export class ModelQueries {
   async listVersions(modelName: string, page: Page): Promise<{ items: VersionSummary[]; total: number }> {
     const [items, total] = await Promise.all([
       this.pool.query(
-        `SELECT model_name AS "modelName", model_version AS "modelVersion", training_run_id AS "trainingRunId", registered_at
-          AS "registeredAt",
-                code_commit AS "codeCommit", environment_fingerprint AS "environmentFingerprint"
+        `SELECT model_name AS "modelName", model_version AS "modelVersion", training_run_id AS "trainingRunId",
+                registered_at AS "registeredAt", code_commit AS "codeCommit", environment_fingerprint AS "environmentFingerprint"
            FROM projections.model_versions WHERE model_name = $1 ORDER BY model_version DESC LIMIT $2 OFFSET $3`,
         [modelName, page.limit, page.offset],
       ),
@@ -57,9 +56,8 @@ export class ModelQueries {
 
   async getVersion(modelName: string, modelVersion: number): Promise<Record<string, unknown> | null> {
     const result = await this.pool.query(
-      `SELECT model_name AS "modelName", model_version AS "modelVersion", training_run_id AS "trainingRunId", registered_at
-        AS "registeredAt",
-              event_id AS "eventId", lineage
+      `SELECT model_name AS "modelName", model_version AS "modelVersion", training_run_id AS "trainingRunId",
+              registered_at AS "registeredAt", event_id AS "eventId", lineage
          FROM projections.model_versions WHERE model_name = $1 AND model_version = $2`,
       [modelName, modelVersion],
     );

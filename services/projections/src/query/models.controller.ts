@@ -94,8 +94,8 @@ export class ModelsController {
   @Get(':modelName/versions/:version/reproductions')
   @ApiOperation({
     summary:
-      'Reproduction status: ReproductionRecorded comparisons where the version reproduces an earlier ' +
-      'one and where later runs reproduced it (EXACT, WITHIN_TOLERANCE, DIVERGED, with the differences).',
+      'Reproduction status: ReproductionRecorded comparisons where the version reproduces an earlier one ' +
+      'and where later runs reproduced it (EXACT, WITHIN_TOLERANCE, DIVERGED, with the differences).',
   })
   @ContractResponse(200, ReproductionStatus, 'Both directions, oldest first.')
   async reproductions(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string) {
@@ -162,10 +162,9 @@ export class ModelsController {
   @ApiOperation({
     summary: "Verify the model's audit trail against the log",
     description:
-      'Every event of the model read back from the log: each signed by a key trusted ' +
-      'for its topic, each stream chained from its first event to the last one ' +
-      ('the consumer believed. `breaks` names each fault with its log coordinates (a ' +
-        'deleted index row shows as a chain break at the next event, or at the end).'),
+      'Every event of the model read back from the log: each signed by a key trusted for its topic, ' +
+      'each stream chained from its first event to the last one the consumer believed. ' +
+      '`breaks` names each fault with its log coordinates (a deleted index row shows as a chain break at the next event, or at the end).',
   })
   @ContractResponse(200, AuditVerificationReportSchema, 'The verification report.')
   async verifyAudit(@Param('modelName') modelNameParam: string) {
@@ -184,8 +183,8 @@ export class ModelsController {
   @Requires('auditor')
   @ApiOperation({
     summary:
-      'Audit export (JSON Lines): every event concerning the version, in order, read back from ' +
-      'the log with topic, partition, offset and event id; raw=true adds the Avro bytes (base64).',
+      'Audit export (JSON Lines): every event concerning the version, in order, ' +
+      'read back from the log with topic, partition, offset and event id; raw=true adds the Avro bytes (base64).',
   })
   @ContractResponse(200, AuditExportLine, 'JSON Lines: one AuditExportLine per event, in log order.', 'application/x-ndjson')
   async audit(
@@ -207,10 +206,10 @@ export class ModelsController {
   @Requires('auditor')
   @ApiOperation({
     summary:
-      'Audit bundle (one JSON file, format modelreg.audit-bundle/v1): the ' +
-      "version's events read back from the log with coordinates and Avro bytes, " +
-      ('the policy documents that judged it, its artifacts with signature ' +
-        'bundles. Verify offline with `modelreg audit verify-bundle <file>`.'),
+      'Audit bundle (one JSON file, format modelreg.audit-bundle/v1): ' +
+      "the version's events read back from the log with coordinates and Avro bytes, " +
+      'the policy documents that judged it, its artifacts with signature bundles. ' +
+      'Verify offline with `modelreg audit verify-bundle <file>`.',
   })
   @ContractResponse(200, AuditBundleSchema, 'The bundle, as an attachment.')
   async auditBundle(@Param('modelName') modelNameParam: string, @Param('version') versionParam: string, @Res() response: Response) {

@@ -39,8 +39,8 @@ export class SearchController {
   @Get('impact')
   @ApiOperation({
     summary:
-      'Impact search: versions (and which are deployed now) that used a data snapshot, a feature ' +
-      'version (name@version), a code commit or an environment fingerprint. Give exactly one.',
+      'Impact search: versions (and which are deployed now) that used a data snapshot, ' +
+      'a feature version (name@version), a code commit or an environment fingerprint. Give exactly one.',
   })
   @ContractResponse(200, ImpactList, 'A page of matching versions.')
   async impact(@ContractQuery(ImpactQuery) { limit, offset, ...keys }: z.output<typeof ImpactQuery>) {

@@ -9,9 +9,10 @@ export class VersionQueries {
   async history(modelName: string, page: Page) {
     const rows = await this.pool.query(
       `SELECT model_version AS "modelVersion", registered_at AS "registeredAt", code_commit AS "codeCommit",
-        lineage->'metrics'->'overall' AS metrics,
-              (SELECT verdict FROM projections.gate_decisions d WHERE d.model_name = v.model_name AND d.model_version =
-                v.model_version ORDER BY decided_at DESC, event_id LIMIT 1) AS verdict
+              lineage->'metrics'->'overall' AS metrics,
+              (SELECT verdict FROM projections.gate_decisions d
+                WHERE d.model_name = v.model_name AND d.model_version = v.model_version
+                ORDER BY decided_at DESC, event_id LIMIT 1) AS verdict
          FROM projections.model_versions v WHERE model_name = $1 ORDER BY model_version LIMIT $2 OFFSET $3`,
       [modelName, page.limit, page.offset],
     );
@@ -32,8 +33,8 @@ export class VersionQueries {
     const rows = await this.pool.query(
       `SELECT event_id AS "eventId", decided_at AS "decidedAt", verdict, eligible AS "eligibleForDeployment",
         baseline_version AS "baselineVersion", baseline_rule AS "baselineRule",
-              json_build_object('policyId', policy_id, 'policyVersion', policy_version, 'contentHash', policy_hash) AS
-                policy, trigger, checks, baselines
+              json_build_object('policyId', policy_id, 'policyVersion', policy_version, 'contentHash', policy_hash) AS policy,
+              trigger, checks, baselines
          FROM projections.gate_decisions WHERE model_name = $1 AND model_version = $2 ORDER BY decided_at, event_id`,
       [modelName, modelVersion],
     );
@@ -48,10 +49,11 @@ export class VersionQueries {
     const rows = (
       await this.pool.query(
         `SELECT event_id AS "eventId", model_version AS "modelVersion", reproduced_version AS "reproducedVersion", outcome,
-          recorded_at AS "recordedAt",
-              json_build_object('policyId', policy_id, 'policyVersion', policy_version, 'contentHash', policy_hash) AS policy, comparison
-         FROM projections.reproductions WHERE model_name = $1 AND (model_version = $2 OR reproduced_version = $2) ORDER BY
-           recorded_at, event_id`,
+                recorded_at AS "recordedAt",
+                json_build_object('policyId', policy_id, 'policyVersion', policy_version, 'contentHash', policy_hash) AS policy,
+                comparison
+           FROM projections.reproductions WHERE model_name = $1 AND (model_version = $2 OR reproduced_version = $2)
+          ORDER BY recorded_at, event_id`,
         [modelName, modelVersion],
       )
     ).rows as Array<{ modelVersion: number; comparison: Record<string, unknown> } & Record<string, unknown>>;
@@ -70,10 +72,10 @@ export class VersionQueries {
         [modelName, modelVersion],
       ),
       this.pool.query(
-        `SELECT test_id AS "testId", environment, service, surface, control_version AS "controlVersion", treatment_version AS
-          "treatmentVersion", decision, results, concluded_at AS "concludedAt"
-           FROM projections.ab_tests WHERE model_name = $1 AND (control_version = $2 OR treatment_version = $2) ORDER BY
-             concluded_at, event_id`,
+        `SELECT test_id AS "testId", environment, service, surface, control_version AS "controlVersion",
+                treatment_version AS "treatmentVersion", decision, results, concluded_at AS "concludedAt"
+           FROM projections.ab_tests WHERE model_name = $1 AND (control_version = $2 OR treatment_version = $2)
+          ORDER BY concluded_at, event_id`,
         [modelName, modelVersion],
       ),
     ]);
@@ -108,14 +110,17 @@ export class VersionQueries {
     const rows = await this.pool.query(
       `WITH matched AS (${matches.sql})
        SELECT m.model_name AS "modelName", m.model_version AS "modelVersion",
-              coalesce((SELECT json_agg(json_build_object('environment', p.environment, 'service', p.service, 'surface',
-                p.surface, 'role', 'serving', 'trafficPercent', 100) ORDER BY p.environment, p.service, p.surface)
-                          FROM projections.placements p WHERE p.model_name = m.model_name AND p.serving_version =
-                            m.model_version), '[]'::json)::jsonb
-              || coalesce((SELECT json_agg(json_build_object('environment', d.environment, 'service', d.service, 'surface',
-                d.surface, 'role', 'canary', 'trafficPercent', d.traffic_percent) ORDER BY d.environment, d.service, d.surface)
-                          FROM projections.deployments d WHERE d.model_name = m.model_name AND d.model_version =
-                            m.model_version AND d.status = 'CANARY'), '[]'::json)::jsonb AS "deployedNow"
+              coalesce((SELECT json_agg(json_build_object('environment', p.environment, 'service', p.service,
+                                                          'surface', p.surface, 'role', 'serving', 'trafficPercent', 100)
+                                        ORDER BY p.environment, p.service, p.surface)
+                          FROM projections.placements p
+                         WHERE p.model_name = m.model_name AND p.serving_version = m.model_version), '[]'::json)::jsonb
+              || coalesce((SELECT json_agg(json_build_object('environment', d.environment, 'service', d.service,
+                                                             'surface', d.surface, 'role', 'canary', 'trafficPercent', d.traffic_percent)
+                                           ORDER BY d.environment, d.service, d.surface)
+                             FROM projections.deployments d
+                            WHERE d.model_name = m.model_name AND d.model_version = m.model_version AND d.status = 'CANARY'),
+                           '[]'::json)::jsonb AS "deployedNow"
          FROM matched m ORDER BY m.model_name, m.model_version LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...matches.params, page.limit, page.offset],
     );

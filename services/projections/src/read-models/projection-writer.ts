@@ -68,10 +68,10 @@ async function applyOne(client: PoolClient, schema: string, event: RegistryEvent
 async function indexEvents(client: PoolClient, schema: string, events: ConsumedEvent[]): Promise<void> {
   await client.query(
     `INSERT INTO ${schema}.event_index (event_id, event_type, model_name, model_version, topic, kafka_partition,
-      kafka_offset, occurred_at, logged_at)
+        kafka_offset, occurred_at, logged_at)
      SELECT e.id, e.type, e.model, e.version, e.topic, e.part, e.off, to_timestamp(e.at / 1000.0), to_timestamp(e.logged / 1000.0)
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[],
-         $9::bigint[]) AS e(id, type, model, version, topic, part, off, at, logged)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[])
+        AS e(id, type, model, version, topic, part, off, at, logged)
      ON CONFLICT (event_id) DO NOTHING`,
     [
       events.map((c) => c.event.data.envelope.eventId),
@@ -94,9 +94,8 @@ async function indexEvents(client: PoolClient, schema: string, events: ConsumedE
  */
 const STAGE_REGISTRATIONS = `CREATE TEMP TABLE IF NOT EXISTS staged_registrations (
   seq integer NOT NULL, model_name text NOT NULL, model_version integer NOT NULL, training_run_id text NOT NULL,
-    registered_at bigint NOT NULL,
-  code_repository text NOT NULL, code_commit text NOT NULL, code_hash text NOT NULL, environment_fingerprint text NOT NULL,
-    lineage jsonb NOT NULL, event_id uuid NOT NULL
+  registered_at bigint NOT NULL, code_repository text NOT NULL, code_commit text NOT NULL, code_hash text NOT NULL,
+  environment_fingerprint text NOT NULL, lineage jsonb NOT NULL, event_id uuid NOT NULL
 ) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = [
   'seq',
@@ -142,9 +141,9 @@ async function insertRuns(client: PoolClient, schema: string, runs: RunRegistere
      inserted AS (
        INSERT INTO ${schema}.model_versions
          (model_name, model_version, training_run_id, registered_at, code_repository, code_commit, code_hash,
-           environment_fingerprint, lineage, event_id)
-       SELECT model_name, model_version, training_run_id, to_timestamp(registered_at / 1000.0), code_repository, code_commit,
-         code_hash, environment_fingerprint, lineage, event_id
+          environment_fingerprint, lineage, event_id)
+       SELECT model_name, model_version, training_run_id, to_timestamp(registered_at / 1000.0),
+              code_repository, code_commit, code_hash, environment_fingerprint, lineage, event_id
          FROM staged ORDER BY seq
        ON CONFLICT (model_name, model_version) DO NOTHING
        RETURNING model_name, model_version, registered_at
@@ -178,7 +177,7 @@ async function insertRuns(client: PoolClient, schema: string, runs: RunRegistere
 async function insertDecision(client: PoolClient, schema: string, decision: EventPayloads['GateEvaluated']): Promise<void> {
   await client.query(
     `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible,
-      baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks, baselines)
+        baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks, baselines)
      VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (event_id) DO NOTHING`,
     [
       decision.envelope.eventId,
@@ -204,7 +203,7 @@ async function insertReproduction(client: PoolClient, schema: string, record: Ev
   const { artifacts, metrics, lineageDifferences, environment, differences } = record;
   await client.query(
     `INSERT INTO ${schema}.reproductions (event_id, model_name, model_version, reproduced_version, outcome, recorded_at,
-      policy_id, policy_version, policy_hash, comparison)
+        policy_id, policy_version, policy_hash, comparison)
      VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
     [
       record.envelope.eventId,
@@ -233,8 +232,8 @@ async function applyDeployment(client: PoolClient, schema: string, event: Deploy
   const key = [modelName, environment, service, surface];
   const row = (
     await client.query(
-      `SELECT serving_version, serving_deployment_id, ${ms('serving_since')}, ` +
-        `served_versions FROM ${schema}.placements WHERE ${PLACEMENT_WHERE}`,
+      `SELECT serving_version, serving_deployment_id, ${ms('serving_since')}, served_versions ` +
+        `FROM ${schema}.placements WHERE ${PLACEMENT_WHERE}`,
       key,
     )
   ).rows[0] as PlacementReadRow | undefined;
@@ -252,10 +251,10 @@ async function applyDeployment(client: PoolClient, schema: string, event: Deploy
   const p = rows.placement;
   await client.query(
     `INSERT INTO ${schema}.placements (model_name, environment, service, surface, serving_version, serving_deployment_id,
-      serving_since, served_versions)
+        serving_since, served_versions)
      VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), $8)
-     ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET serving_version = EXCLUDED.serving_version,
-       serving_deployment_id = EXCLUDED.serving_deployment_id,
+     ON CONFLICT (model_name, environment, service, surface) DO UPDATE SET
+       serving_version = EXCLUDED.serving_version, serving_deployment_id = EXCLUDED.serving_deployment_id,
        serving_since = EXCLUDED.serving_since, served_versions = EXCLUDED.served_versions`,
     [...key, p.serving_version, p.serving_deployment_id, p.serving_since, p.served_versions],
   );
@@ -265,8 +264,8 @@ async function applyDeployment(client: PoolClient, schema: string, event: Deploy
         traffic_percent, baseline_version, started_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), to_timestamp($11 / 1000.0))
        ON CONFLICT (deployment_id) DO UPDATE SET model_version = EXCLUDED.model_version, status = EXCLUDED.status,
-         traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version, started_at = EXCLUDED.started_at,
-         updated_at = EXCLUDED.updated_at`,
+         traffic_percent = EXCLUDED.traffic_percent, baseline_version = EXCLUDED.baseline_version,
+         started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at`,
       [d.deployment_id, ...key, d.model_version, d.status, d.traffic_percent, d.baseline_version, d.started_at, d.updated_at],
     );
   }
@@ -277,7 +276,7 @@ async function addToTimeline(client: PoolClient, schema: string, event: Registry
   const str = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : null);
   await client.query(
     `INSERT INTO ${schema}.deployment_timeline (event_id, model_name, model_version, occurred_at, event_type, deployment_id,
-      environment, service, surface, details, principal, request_id)
+        environment, service, surface, details, principal, request_id)
      VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING`,
     [
       envelope.eventId,
@@ -299,7 +298,7 @@ async function addToTimeline(client: PoolClient, schema: string, event: Registry
 async function insertOnlineMetrics(client: PoolClient, schema: string, m: EventPayloads['OnlineMetricsReported']): Promise<void> {
   await client.query(
     `INSERT INTO ${schema}.online_metrics (event_id, model_name, model_version, environment, service, surface, window_start,
-      window_end, metrics)
+        window_end, metrics)
      VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), to_timestamp($8 / 1000.0), $9) ON CONFLICT (event_id) DO NOTHING`,
     [
       m.envelope.eventId,
@@ -318,7 +317,7 @@ async function insertOnlineMetrics(client: PoolClient, schema: string, m: EventP
 async function insertAbTest(client: PoolClient, schema: string, t: EventPayloads['AbTestConcluded']): Promise<void> {
   await client.query(
     `INSERT INTO ${schema}.ab_tests (event_id, test_id, model_name, environment, service, surface, control_version,
-      treatment_version, decision, results, concluded_at)
+        treatment_version, decision, results, concluded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0)) ON CONFLICT (event_id) DO NOTHING`,
     [
       t.envelope.eventId,

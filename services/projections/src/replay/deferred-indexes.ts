@@ -18,8 +18,8 @@ export interface DeferredIndex {
 export async function deferQueryIndexes(pool: Pool, schema: string): Promise<DeferredIndex[]> {
   const { rows } = await pool.query(
     `SELECT i.indexname AS name, i.indexdef AS definition
-       FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname JOIN pg_namespace n ON n.oid = c.relnamespace AND
-         n.nspname = i.schemaname
+       FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = i.schemaname
        JOIN pg_index x ON x.indexrelid = c.oid
       WHERE i.schemaname = $1 AND i.tablename = ANY($2::text[]) AND NOT x.indisunique
       ORDER BY i.indexname`,

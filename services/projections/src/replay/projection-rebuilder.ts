@@ -210,8 +210,8 @@ async function switchOver(pool: Pool, schema: string, retired: string, liveGroup
   await withTransaction(pool, async (client) => {
     await client.query(`DELETE FROM ${schema}.consumer_positions WHERE consumer_group = $1`, [liveGroup]);
     await client.query(
-      `INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) SELECT ` +
-        `$1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`,
+      `INSERT INTO ${schema}.consumer_positions (consumer_group, topic, kafka_partition, next_offset) ` +
+        `SELECT $1, topic, kafka_partition, next_offset FROM ${schema}.consumer_positions WHERE consumer_group = $2`,
       [liveGroup, rebuildGroup],
     );
     // The live group goes on from the rebuild's position, so from the chain heads the rebuild believed.
@@ -221,16 +221,17 @@ async function switchOver(pool: Pool, schema: string, retired: string, liveGroup
       rebuildGroup,
     ]);
     await client.query(
-      `SELECT setval('${schema}.outbox_id_seq', GREATEST((SELECT last_value FROM ` +
-        `${PROJECTIONS_SCHEMA}.outbox_id_seq), (SELECT last_value FROM ${schema}.outbox_id_seq)))`,
+      `SELECT setval('${schema}.outbox_id_seq', ` +
+        `GREATEST((SELECT last_value FROM ${PROJECTIONS_SCHEMA}.outbox_id_seq), (SELECT last_value FROM ${schema}.outbox_id_seq)))`,
     );
     await client.query(
-      `WITH leftover AS (DELETE FROM ${schema}.outbox RETURNING *) INSERT INTO ${schema}.outbox (topic, ` +
-        `message_key, value, headers) SELECT topic, message_key, value, headers FROM leftover ORDER BY id`,
+      `WITH leftover AS (DELETE FROM ${schema}.outbox RETURNING *) ` +
+        `INSERT INTO ${schema}.outbox (topic, message_key, value, headers) ` +
+        'SELECT topic, message_key, value, headers FROM leftover ORDER BY id',
     );
     await client.query(
-      `INSERT INTO ${schema}.outbox (topic, message_key, value, headers) SELECT topic, ` +
-        `message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`,
+      `INSERT INTO ${schema}.outbox (topic, message_key, value, headers) ` +
+        `SELECT topic, message_key, value, headers FROM ${PROJECTIONS_SCHEMA}.outbox ORDER BY id`,
     );
     await client.query(`ALTER SCHEMA ${PROJECTIONS_SCHEMA} RENAME TO ${retired}`);
     await client.query(`ALTER SCHEMA ${schema} RENAME TO ${PROJECTIONS_SCHEMA}`);

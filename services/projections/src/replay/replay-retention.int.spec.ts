@@ -27,7 +27,7 @@ describe('replay retention (real Postgres and Kafka)', () => {
   });
 
   it(
-    'drops old retired and rebuild schemas and deletes old replay ' + 'groups; keeps the newest retired schema and a replay in progress',
+    'drops old retired and rebuild schemas and deletes old replay groups; ' + 'keeps the newest retired schema and a replay in progress',
     async () => {
       const now = Date.now();
       const [old, older, recent, running] = [now - 30 * HOUR, now - 50 * HOUR, now - 2 * HOUR, now - 40 * HOUR];

@@ -16,8 +16,8 @@ export class ReplayController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary:
-      'Rebuild every projection from offset 0 into fresh tables and switch over ' +
-      'atomically once caught up; queries keep working meanwhile. 409 while one runs.',
+      'Rebuild every projection from offset 0 into fresh tables and switch over atomically once caught up; ' +
+      'queries keep working meanwhile. 409 while one runs.',
   })
   @ContractResponse(202, ReplayStatusSchema, "Started: the replay's state.")
   start() {
@@ -50,8 +50,8 @@ export class StateVerificationController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary:
-      'Rebuild every read model from the log into a scratch schema and compare it with the ' +
-      'served one row by row; nothing served changes. 409 while a replay or a verification runs.',
+      'Rebuild every read model from the log into a scratch schema and compare it with the served one row by row; ' +
+      'nothing served changes. 409 while a replay or a verification runs.',
   })
   @ContractResponse(202, StateVerificationSchema, "Started: the verification's state.")
   start() {

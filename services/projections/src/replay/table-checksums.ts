@@ -42,8 +42,9 @@ export async function tableChecksums(pool: Pool, schema: string): Promise<Record
   }
   result['indexes'] = (
     await pool.query(
-      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(replace(indexdef, ' ON ' || schemaname ` +
-        `|| '.', ' ON '), E'\\n' ORDER BY indexname), '')) AS md5 FROM pg_indexes WHERE schemaname = $1`,
+      `SELECT count(*)::int AS rows, ` +
+        `md5(coalesce(string_agg(replace(indexdef, ' ON ' || schemaname || '.', ' ON '), E'\\n' ORDER BY indexname), '')) AS md5 ` +
+        'FROM pg_indexes WHERE schemaname = $1',
       [schema],
     )
   ).rows[0] as TableChecksum;

@@ -8,8 +8,8 @@ const SETTING = 'MODELREG_PROJECTIONS_URL';
 export const auditBundleCommand: CommandSpec = {
   name: 'audit bundle',
   summary:
-    'Download the audit bundle of a version: its events with log coordinates and bytes, the policy documents ' +
-    'that judged it, its artifacts and signature bundles. Check it offline with `modelreg audit verify-bundle`.',
+    'Download the audit bundle of a version: its events with log coordinates and bytes, ' +
+    'the policy documents that judged it, its artifacts and signature bundles. Check it offline with `modelreg audit verify-bundle`.',
   positionals: [
     { name: 'model', description: 'the model name' },
     { name: 'version', description: 'the version' },

@@ -30,10 +30,11 @@ function sealVerifier(codec: EventCodec, keyring: Keyring): EventProofVerifier {
 export const auditVerifyBundleCommand: CommandSpec = {
   name: 'audit verify-bundle',
   summary:
-    'Verify an audit bundle offline: events decode from their stored bytes, carry seals that hold under ' +
-    'the keyring (--keyring) and are in log order, policy documents hash to the hashes the decisions ' +
-    ('recorded, the artifacts are the registered ones, and every signature bundle re-verifies against ' +
-      'the trusted signers of the policy that judged it. Exit 0 when everything holds, 1 otherwise.'),
+    'Verify an audit bundle offline: events decode from their stored bytes, ' +
+    'carry seals that hold under the keyring (--keyring) and are in log order, ' +
+    'policy documents hash to the hashes the decisions recorded, the artifacts are the registered ones, ' +
+    'and every signature bundle re-verifies against the trusted signers of the policy that judged it. ' +
+    'Exit 0 when everything holds, 1 otherwise.',
   positionals: [{ name: 'file', description: 'the bundle (from `modelreg audit bundle` or the audit-bundle endpoint)' }],
   options: {
     json: { type: 'boolean', description: 'print the findings as JSON' },

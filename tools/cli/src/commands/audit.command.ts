@@ -10,10 +10,10 @@ const LOCAL_KEYRING = resolve(__dirname, '../../../../.local/event-keys/keyring.
 export const auditVerifyCommand: CommandSpec = {
   name: 'audit verify',
   summary:
-    'Verify an audit export offline: every record on a signed topic must be signed by a key ' +
-    'the keyring trusts for that topic, and each model stream must chain from its first event ' +
-    ('to its last; each break is printed with its topic, partition and offset. Exit 1 on any ' +
-      'break. Export the whole model with raw bytes: GET /v1/models/{name}/audit?raw=true.'),
+    'Verify an audit export offline: every record on a signed topic must be signed by a key the keyring trusts for that topic, ' +
+    'and each model stream must chain from its first event to its last; ' +
+    'each break is printed with its topic, partition and offset. Exit 1 on any break. ' +
+    'Export the whole model with raw bytes: GET /v1/models/{name}/audit?raw=true.',
   positionals: [{ name: 'export-file', description: 'JSON Lines audit export with rawAvroBase64 on each line' }],
   options: {
     keyring: {

@@ -38,8 +38,8 @@ export const diffCommand: CommandSpec = {
 /** The diff as lines a person reads in a terminal. */
 export function renderDiff(diff: LineageDiff): string[] {
   const lines = [
-    `${diff.modelName}: v${diff.fromVersion} -> ` +
-      `v${diff.toVersion}${diff.identicalLineage ? ' (same code, data, features, hyperparameters, seeds and environment)' : ''}`,
+    `${diff.modelName}: v${diff.fromVersion} -> v${diff.toVersion}` +
+      (diff.identicalLineage ? ' (same code, data, features, hyperparameters, seeds and environment)' : ''),
   ];
   const section = (title: string, body: string[]) => {
     if (body.length > 0) lines.push(`${title}:`, ...body.map((line) => `  ${line}`));

@@ -6,8 +6,8 @@ import { probeEnvironment } from '../environment-probe';
 export const fingerprintCommand: CommandSpec = {
   name: 'fingerprint',
   summary:
-    "Print this machine's environment facts (GPUs, driver, CUDA, OS, packages, lockfile hash, " +
-    'container digest) and their fingerprint, as JSON. Reads only; tools that are absent give nulls.',
+    "Print this machine's environment facts (GPUs, driver, CUDA, OS, packages, lockfile hash, container digest) " +
+    'and their fingerprint, as JSON. Reads only; tools that are absent give nulls.',
   positionals: [],
   options: { dir: { type: 'string', valueName: 'path', description: 'where to look for lockfiles (default: the current directory)' } },
   examples: ['modelreg fingerprint', 'modelreg fingerprint --dir ./training'],

@@ -19,8 +19,8 @@ const PLACEHOLDER_SHA256 = '0'.repeat(64);
 export const registerCommand: CommandSpec = {
   name: 'register',
   summary:
-    'Register a training run: its lineage (the manifest) and its model artifacts. Nothing is uploaded ' +
-    'until the manifest is valid; artifacts the registry already holds are not uploaded again.',
+    'Register a training run: its lineage (the manifest) and its model artifacts. ' +
+    'Nothing is uploaded until the manifest is valid; artifacts the registry already holds are not uploaded again.',
   positionals: [],
   options: {
     manifest: {
@@ -120,8 +120,8 @@ export const registerCommand: CommandSpec = {
     if (registered.status === 201 || registered.status === 200) {
       context.print(
         `${String(registered.body['modelName'])} v${String(registered.body['modelVersion'])} ` +
-          (`${registered.status === 201 ? 'registered' : 'was already registered for this training run'} ` +
-            `(event ${String(registered.body['eventId'])})`),
+          `${registered.status === 201 ? 'registered' : 'was already registered for this training run'} ` +
+          `(event ${String(registered.body['eventId'])})`,
       );
       return 0;
     }

@@ -20,8 +20,9 @@ interface ReplayStatus {
 export const replayCommand: CommandSpec = {
   name: 'replay',
   summary:
-    'Rebuild every read model from offset 0 of the log into fresh tables, switch over atomically, and compare the rebuilt ' +
-    'state with the replaced one table by table. Queries keep working meanwhile. Asks for confirmation unless --yes.',
+    'Rebuild every read model from offset 0 of the log into fresh tables, switch over atomically, ' +
+    'and compare the rebuilt state with the replaced one table by table. ' +
+    'Queries keep working meanwhile. Asks for confirmation unless --yes.',
   positionals: [],
   options: { yes: { type: 'boolean', short: 'y', description: 'start without asking' } },
   examples: ['modelreg replay', 'modelreg replay --yes'],

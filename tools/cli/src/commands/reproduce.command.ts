@@ -8,8 +8,8 @@ const SETTING = 'MODELREG_PROJECTIONS_URL';
 export const reproduceCommand: CommandSpec = {
   name: 'reproduce',
   summary:
-    'Print the reproduction manifest of a version: code commit and hash, data snapshots with their time ranges, features ' +
-    'with transform hashes, typed hyperparameters, every seed, the environment, and the artifact digests to expect.',
+    'Print the reproduction manifest of a version: code commit and hash, data snapshots with their time ranges, ' +
+    'features with transform hashes, typed hyperparameters, every seed, the environment, and the artifact digests to expect.',
   positionals: [
     { name: 'model', description: 'the model name' },
     { name: 'version', description: 'the version to reproduce' },

@@ -42,8 +42,8 @@ export function evaluateGroupDisparity(check: GroupDisparity, context: CheckCont
       return missingResult(
         base,
         { group: `${attribute}=${absent[0]}` },
-        `data for group${absent.length > 1 ? 's' : ''} ${absent.join(', ')} of ` +
-          `${attribute} (present in baseline v${context.baseline?.modelVersion})`,
+        `data for group${absent.length > 1 ? 's' : ''} ${absent.join(', ')} of ${attribute} ` +
+          `(present in baseline v${context.baseline?.modelVersion})`,
       );
     }
     if (groups.length < 2) return missingResult(base, { group: attribute }, `${check.metric} for at least two groups of ${attribute}`);
@@ -63,8 +63,9 @@ export function evaluateGroupDisparity(check: GroupDisparity, context: CheckCont
       observed: gap,
       outcome: passed ? 'PASSED' : 'FAILED',
       explanation:
-        `${check.metric} gap across ${attribute} groups is ${formatNumber(gap)} (${highest.group} ${formatNumber(highest.value)} ` +
-        `vs ${lowest.group} ${formatNumber(lowest.value)}); required <= ${check.maxGap}: ${passed ? 'passed' : 'failed'}`,
+        `${check.metric} gap across ${attribute} groups is ${formatNumber(gap)} ` +
+        `(${highest.group} ${formatNumber(highest.value)} vs ${lowest.group} ${formatNumber(lowest.value)}); ` +
+        `required <= ${check.maxGap}: ${passed ? 'passed' : 'failed'}`,
     });
   });
 }

@@ -38,7 +38,8 @@ export function changeResult(
     comparator: comparison.comparator,
     outcome: comparison.passed ? 'PASSED' : 'FAILED',
     explanation:
-      `${label} ${formatNumber(observed)} vs ${formatNumber(baselineValue)} on baseline v${context.baseline?.modelVersion}: improvement ` +
-      `${sign}${formatNumber(comparison.improvement)}; required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
+      `${label} ${formatNumber(observed)} vs ${formatNumber(baselineValue)} on baseline v${context.baseline?.modelVersion}: ` +
+      `improvement ${sign}${formatNumber(comparison.improvement)}; ` +
+      `required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
   });
 }

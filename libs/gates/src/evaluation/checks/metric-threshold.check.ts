@@ -19,7 +19,7 @@ export function evaluateMetricThreshold(check: MetricThreshold, context: CheckCo
       comparator: comparison.comparator,
       outcome: comparison.passed ? 'PASSED' : 'FAILED',
       explanation:
-        `${check.metric} is ${formatNumber(observed)}; required ` + `${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
+        `${check.metric} is ${formatNumber(observed)}; ` + `required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
     }),
   ];
 }

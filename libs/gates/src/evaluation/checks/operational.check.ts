@@ -29,8 +29,8 @@ export function evaluateOperational(check: Operational, context: CheckContext): 
       comparator: comparison.comparator,
       outcome: comparison.passed ? 'PASSED' : 'FAILED',
       explanation:
-        `${check.metric} on ${target} is ${formatNumber(observed)}; required ` +
-        `${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
+        `${check.metric} on ${target} is ${formatNumber(observed)}; ` +
+        `required ${comparison.comparator}: ${comparison.passed ? 'passed' : 'failed'}`,
     });
   });
 }
