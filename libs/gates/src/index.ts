@@ -35,6 +35,7 @@ export { isLoosening } from './policy/policy-loosening';
 export { decideApproval, POLICY_ADMIN_ROLE, type ApprovalDecision, type Approver } from './policy/policy-approval';
 export {
   CheckDefinitionSchema,
+  BaselineEvaluation,
   GateCheckResult,
   GateDecisionList,
   GateDecisionSchema,

@@ -27,6 +27,19 @@ export const GateCheckResult = named(
 
 export const PlacementSchema = named('Placement', z.object({ service: z.string(), surface: z.string(), environment: z.string() }));
 
+/** A decision's evaluation against one placement's baseline (or against none). */
+export const BaselineEvaluation = named(
+  'BaselineEvaluation',
+  z.object({
+    placement: PlacementSchema.nullable(),
+    baselineVersion: z.int().nullable(),
+    baselineRule: z.string(),
+    checks: z.array(GateCheckResult),
+    verdict,
+    eligibleForDeployment: z.boolean(),
+  }),
+);
+
 export const GateDecisionSchema = named(
   'GateDecision',
   z.object({
@@ -41,16 +54,7 @@ export const GateDecisionSchema = named(
     verdict: verdict.describe('PASSED only when every evaluation in baselines passed'),
     eligibleForDeployment: z.boolean(),
     baselines: z
-      .array(
-        z.object({
-          placement: PlacementSchema.nullable(),
-          baselineVersion: z.int().nullable(),
-          baselineRule: z.string(),
-          checks: z.array(GateCheckResult),
-          verdict,
-          eligibleForDeployment: z.boolean(),
-        }),
-      )
+      .array(BaselineEvaluation)
       .describe("One evaluation per placement serving in the policy's environment, or one with no placement"),
   }),
   { description: 'A gate decision (GateEvaluated) with every check.' },

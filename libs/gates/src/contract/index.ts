@@ -1,4 +1,5 @@
 export {
+  BaselineEvaluation,
   GateCheckResult,
   GateDecisionList,
   GateDecisionSchema,

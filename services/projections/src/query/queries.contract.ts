@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PLACEMENT_NAME_HINT, PLACEMENT_NAME_PATTERN } from '@modelreg/deployments';
 import { EVENT_NAMES, EventPrincipalSchema, TOPIC_ROLE_OF_EVENT } from '@modelreg/events';
-import { GateCheckResult, PlacementSchema } from '@modelreg/gates';
+import { BaselineEvaluation, GateCheckResult } from '@modelreg/gates';
 import { booleanParam, integerParam, IsoTime, ModelNameParam, named, pageQuery } from '@modelreg/validation';
 
 /** The answers of the projections' read API (models, search): what the read models hold, times ISO 8601. */
@@ -77,16 +77,7 @@ export const ProjectedDecisionList = named(
         policy: policyRef,
         trigger: z.string(),
         checks: z.array(GateCheckResult),
-        baselines: z.array(
-          z.object({
-            placement: PlacementSchema.nullable(),
-            baselineVersion: z.int().nullable(),
-            baselineRule: z.string(),
-            checks: z.array(GateCheckResult),
-            verdict,
-            eligibleForDeployment: z.boolean(),
-          }),
-        ),
+        baselines: z.array(BaselineEvaluation),
       }),
     ),
   }),
