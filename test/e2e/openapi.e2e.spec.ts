@@ -97,6 +97,8 @@ describe('OpenAPI documents', () => {
               ? schema?.['format'] === 'binary'
               : Boolean(schema?.['properties'] || schema?.['oneOf'] || schema?.['anyOf']);
           if (!described) undocumented.push(`${where} request ${mediaType}`);
+          // The strict JSON parser's refusals (malformed, repeated keys) are a 400 of every JSON body.
+          if (mediaType === 'application/json' && !operation.responses['400']) undocumented.push(`${where} 400`);
         }
         for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
           if (!/^2\d\d$/.test(status)) continue;

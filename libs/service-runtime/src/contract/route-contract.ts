@@ -30,10 +30,17 @@ export function ContractBody(
 ): ParameterDecorator {
   const validate = Body(new ContractPipe(required ? schema : schema.optional()));
   const document = ApiBody({ schema: schemaRef(schema), required, ...(description ? { description } : {}) });
+  // Every JSON body goes through the strict parser first (`strict-json.ts`): its refusals, documented once.
+  const malformed = ApiResponse({
+    status: 400,
+    description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).',
+  });
   return (target, key, index) => {
     validate(target, key, index);
     if (key === undefined) throw new Error('ContractBody decorates a handler parameter');
-    document(target, key, Object.getOwnPropertyDescriptor(target, key) as PropertyDescriptor);
+    const descriptor = Object.getOwnPropertyDescriptor(target, key) as PropertyDescriptor;
+    document(target, key, descriptor);
+    malformed(target, key, descriptor);
   };
 }
 

@@ -42,10 +42,6 @@ export class ReportsController {
   })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` names each field at fault. Nothing is recorded.' })
   @ApiResponse({
-    status: 400,
-    description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).',
-  })
-  @ApiResponse({
     status: 413,
     description:
       'The body is over the size limit, or its events would exceed MAX_EVENT_BYTES ' +

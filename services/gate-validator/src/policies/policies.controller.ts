@@ -61,10 +61,6 @@ export class PoliciesController {
   @ApiResponse({ status: 409, description: 'Version out of sequence, or the version exists with other content.' })
   @ApiResponse({ status: 422, description: 'Invalid policy: `errors` names each field at fault.' })
   @ApiResponse({
-    status: 400,
-    description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).',
-  })
-  @ApiResponse({
     status: 413,
     description:
       'The body is over the size limit, or its GatePolicyPublished would exceed ' +

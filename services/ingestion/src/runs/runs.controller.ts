@@ -26,10 +26,6 @@ export class RunsController {
   @ApiResponse({ status: 409, description: 'This training run was registered before with different content.' })
   @ApiResponse({ status: 422, description: 'Invalid: `errors` lists each field at fault.' })
   @ApiResponse({
-    status: 400,
-    description: 'Malformed JSON (the position is named) or a key repeated within one object (`field` is its path).',
-  })
-  @ApiResponse({
     status: 413,
     description: 'The body is over the size limit, or its RunRegistered would exceed MAX_EVENT_BYTES (`limitBytes`); no version is taken.',
   })
