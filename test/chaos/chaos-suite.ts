@@ -157,6 +157,7 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
           `  recovered: writes ${format(result.writeRecoveryMs)}, ` +
             `consumers ${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
         );
+        if (result.recoveryMs === null) for (const line of stack.logDigest(from)) print(`    ${line}`);
         faults.push(result);
       }
     }

@@ -150,6 +150,7 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
         `  recovered: writes ${format(result.writeRecoveryMs)}, ` +
           `consumers ${format(result.recoveryMs)}${result.error ? ` (${result.error})` : ''}`,
       );
+      if (result.recoveryMs === null) for (const line of stack.logDigest(from)) print(`    ${line}`);
       faults.push(result);
     };
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaClient, provisionTopics } from '@modelreg/kafka';
@@ -148,6 +148,32 @@ export class PrivateStack {
       output,
     );
     for (const service of services) this.supervisor.start(service);
+  }
+
+  /**
+   * The services' warnings and errors since a time, one line per service and message with a count,
+   * most frequent first: what a fault left behind, for a report that has to explain itself.
+   */
+  logDigest(sinceIso: string, limit = 15): string[] {
+    const file = join(this.dir, 'services.log');
+    if (!existsSync(file)) return [];
+    const counts = new Map<string, number>();
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      let entry: { time?: string; level?: string; service?: string; msg?: string; error?: { message?: string } };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue;
+      }
+      if (!entry.time || entry.time < sinceIso || (entry.level !== 'warn' && entry.level !== 'error')) continue;
+      const detail = entry.error?.message ? `: ${entry.error.message.slice(0, 160)}` : '';
+      const key = `${entry.level} ${entry.service ?? '?'}: ${entry.msg ?? ''}${detail}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([key, n]) => `${n}x ${key}`);
   }
 
   /** Every Kafka node that is not running, then waits for the cluster. */

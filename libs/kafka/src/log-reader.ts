@@ -63,6 +63,8 @@ export async function readLogRanges(
   const byPartition = new Map(open.map((range) => [partitionKey(range.topic, range.partition), range]));
   if (byPartition.size !== open.length) throw new Error('readLogRanges takes one range per partition');
   const unfinished = new Set(byPartition.keys());
+  /** The next offset wanted per partition: a batch delivered again after a restart is read past up to it. */
+  const next = new Map(open.map((range) => [partitionKey(range.topic, range.partition), BigInt(range.fromOffset)]));
   const kept: RecordAt[] = [];
   const timeoutMs = options.timeoutMs ?? 30_000;
   const groupId = `modelreg-log-reader-${randomUUID()}`;
@@ -75,6 +77,27 @@ export async function readLogRanges(
         () => reject(new Error(`read ${open.length - unfinished.size} of ${open.length} log ranges within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      const fail = (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      };
+      // A rebalance or a restart after a crash starts a new generation that has forgotten the seeks and,
+      // with nothing committed, would start at the log's end: every join seeks the unfinished ranges again.
+      const seekUnfinished = () => {
+        try {
+          for (const key of unfinished) {
+            const range = byPartition.get(key) as LogRange;
+            consumer.seek({ topic: range.topic, partition: range.partition, offset: String(next.get(key)) });
+          }
+        } catch (error) {
+          fail(error);
+        }
+      };
+      consumer.on(consumer.events.GROUP_JOIN, seekUnfinished);
+      // A crash kafkajs does not restart from would otherwise leave the read waiting for its timeout.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) fail(payload.error);
+      });
       consumer
         .run({
           autoCommit: false,
@@ -82,17 +105,17 @@ export async function readLogRanges(
             const key = partitionKey(batch.topic, batch.partition);
             const range = byPartition.get(key);
             if (!range || !unfinished.has(key)) return;
-            const from = BigInt(range.fromOffset);
             const last = BigInt(range.toOffset) - 1n;
             for (const message of batch.messages) {
               const offset = BigInt(message.offset);
-              if (offset < from) continue;
+              if (offset < (next.get(key) as bigint)) continue;
               if (offset > last) {
                 unfinished.delete(key);
                 break;
               }
               const record = { topic: batch.topic, partition: batch.partition, offset: message.offset, message };
               if (!options.keep || options.keep(record)) kept.push(record);
+              next.set(key, offset + 1n);
               if (offset === last) unfinished.delete(key);
             }
             if (unfinished.size === 0) {
@@ -101,8 +124,8 @@ export async function readLogRanges(
             }
           },
         })
-        .catch(reject);
-      for (const range of open) consumer.seek({ topic: range.topic, partition: range.partition, offset: range.fromOffset });
+        .catch(fail);
+      seekUnfinished();
     });
   } finally {
     await consumer.disconnect().catch(() => undefined);
