@@ -6,20 +6,12 @@ import { createKafkaClient } from '@modelreg/kafka';
 import { createJsonLogger } from '@modelreg/logging';
 import { REPO_ROOT } from '@modelreg/testing';
 import { ALL_FAULTS, type FaultContext } from './faults';
-import { auditLog, type LogAudit } from './log-audit';
-import { consumerGroups, groupsByRole, readTopics } from './log-probes';
+import type { LogAudit } from './log-audit';
+import { consumerGroups } from './log-probes';
+import { auditRegistry } from './registry-audit';
 import { PrivateStack } from './private-stack';
 import { postJson, retryUntil } from './registry-calls';
-import {
-  allReady,
-  measureRecovery,
-  readModelVersions,
-  replayProjections,
-  settle,
-  waitUntilReady,
-  type Recovery,
-  type ReplayOutcome,
-} from './recovery-probes';
+import { allReady, measureRecovery, replayProjections, settle, waitUntilReady, type Recovery, type ReplayOutcome } from './recovery-probes';
 import { CHAOS_POLICY, SteadyLoad, type LoadFigures } from './steady-load';
 
 export interface ChaosSettings {
@@ -165,32 +157,15 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
     const figures = await load.stop(60_000);
     print('load stopped; waiting for the registry to settle');
     const settled = await settle(stack, kafka, groups, settings.recoveryTimeoutMs);
-    const records = await readTopics(kafka, codec, [
-      stack.topics.lineage,
-      stack.topics.gates,
-      stack.topics.deployments,
-      stack.topics.deadLetter,
-    ]);
-    const audit = auditLog({
-      topics: stack.topics,
-      records,
-      registrations: load.registrations,
-      reports: load.reports,
-      poison: context.poison,
+    const { audit, readModelShortfall } = await auditRegistry({
+      stack,
+      kafka,
+      codec,
+      load,
       models,
-      consumerGroups: groupsByRole(stack.env['TOPIC_PREFIX'] as string),
+      poison: context.poison,
+      topicPrefix: stack.env['TOPIC_PREFIX'] as string,
     });
-    const readModel = await readModelVersions(stack.databaseUrl, models);
-    const logVersions = new Map(
-      models.map((model) => [
-        model,
-        new Set(
-          records.flatMap((r) =>
-            r.event?.type === 'RunRegistered' && r.event.data.modelName === model ? [r.event.data.modelVersion] : [],
-          ),
-        ).size,
-      ]),
-    );
     const replay = await replayProjections(stack, settings.recoveryTimeoutMs);
     const restarts = restartFigures(stack, context.plannedKills);
     const ready = await allReady(stack);
@@ -213,12 +188,7 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
           .filter(([, r]) => r.unplanned > 0)
           .map(([service, r]) => `${service}: ${r.unplanned} unplanned restart(s)`),
       ),
-      check(
-        'the read model holds every version on the log',
-        models
-          .filter((m) => readModel.get(m) !== logVersions.get(m))
-          .map((m) => `${m}: ${readModel.get(m) ?? 0} in projections, ${logVersions.get(m)} on the log`),
-      ),
+      check('the read model holds every version on the log', readModelShortfall),
       check('projections equal a clean rebuild', replayFindings(replay)),
     ];
     return {

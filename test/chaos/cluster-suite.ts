@@ -10,19 +10,12 @@ import { createJsonLogger } from '@modelreg/logging';
 import { REPO_ROOT } from '@modelreg/testing';
 import { check, exactlyOnceInvariants, format, replayFindings, type FaultResult, type Invariant } from './chaos-suite';
 import { OUTBOX_SCHEMA, whileRelaying } from './faults';
-import { auditLog, type LogAudit } from './log-audit';
-import { consumerGroups, groupsByRole, readTopics } from './log-probes';
+import type { LogAudit } from './log-audit';
+import { consumerGroups } from './log-probes';
 import { instanceName, PrivateStack } from './private-stack';
+import { auditRegistry } from './registry-audit';
 import { postJson, retryUntil } from './registry-calls';
-import {
-  allReady,
-  measureRecovery,
-  readModelVersions,
-  replayProjections,
-  settle,
-  waitUntilReady,
-  type ReplayOutcome,
-} from './recovery-probes';
+import { allReady, measureRecovery, replayProjections, settle, waitUntilReady, type ReplayOutcome } from './recovery-probes';
 import { CHAOS_POLICY, SteadyLoad, type LoadFigures } from './steady-load';
 
 export interface ClusterSettings {
@@ -182,32 +175,15 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
     const figures = await load.stop(60_000);
     print('load stopped; waiting for the registry to settle');
     const settled = await settle(stack, kafka, groups, settings.recoveryTimeoutMs);
-    const records = await readTopics(kafka, codec, [
-      stack.topics.lineage,
-      stack.topics.gates,
-      stack.topics.deployments,
-      stack.topics.deadLetter,
-    ]);
-    const audit = auditLog({
-      topics: stack.topics,
-      records,
-      registrations: load.registrations,
-      reports: load.reports,
-      poison: [],
+    const { audit, readModelShortfall } = await auditRegistry({
+      stack,
+      kafka,
+      codec,
+      load,
       models,
-      consumerGroups: groupsByRole(stack.layout.topicPrefix),
+      poison: [],
+      topicPrefix: stack.layout.topicPrefix,
     });
-    const readModel = await readModelVersions(stack.databaseUrl, models);
-    const logVersions = new Map(
-      models.map((model) => [
-        model,
-        new Set(
-          records.flatMap((r) =>
-            r.event?.type === 'RunRegistered' && r.event.data.modelName === model ? [r.event.data.modelVersion] : [],
-          ),
-        ).size,
-      ]),
-    );
     print('replay after the load: the rebuilt read models must equal the live ones');
     const replay = await replayProjections(stack, settings.recoveryTimeoutMs);
     const ready = await allReady(stack);
@@ -247,12 +223,7 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
           ? []
           : [`replay ${replayUnderLoad.state}${replayUnderLoad.error ? `: ${replayUnderLoad.error}` : ''}`],
       ),
-      check(
-        'the read model holds every version on the log',
-        models
-          .filter((m) => readModel.get(m) !== logVersions.get(m))
-          .map((m) => `${m}: ${readModel.get(m) ?? 0} in projections, ${logVersions.get(m)} on the log`),
-      ),
+      check('the read model holds every version on the log', readModelShortfall),
       check('projections equal a clean rebuild', replayFindings(replay)),
     ];
     return {
