@@ -1,4 +1,4 @@
-import type { Resolver, Type } from 'avsc';
+import type { Resolver, Type, types } from 'avsc';
 import type { EventSchemaVersion, SchemaCatalog } from '../catalog/schema-catalog';
 import type { EventEnvelope } from '../contracts/envelope';
 import { isEventName, type RegistryEvent } from '../contracts/registry-event';
@@ -16,6 +16,7 @@ const HEADER_LENGTH = MARKER.length + 8;
  */
 export class EventCodec {
   private readonly resolvers = new Map<bigint, { reader: EventSchemaVersion; resolver: Resolver | null }>();
+  private readonly sealLayouts = new Map<bigint, SealLayout | null>();
 
   constructor(private readonly catalog: SchemaCatalog) {}
 
@@ -29,16 +30,12 @@ export class EventCodec {
   }
 
   decode(message: Buffer | null): RegistryEvent {
-    if (!message || message.length < HEADER_LENGTH || message[0] !== 0xc3 || message[1] !== 0x01) {
-      throw new EventDecodeError('not Avro single-object encoded (expected marker C3 01 and an 8-byte fingerprint)');
-    }
-    const fingerprint = message.readBigInt64LE(MARKER.length);
+    const fingerprint = fingerprintOf(message);
     const { reader, resolver } = this.resolverFor(fingerprint);
+    const body = (message as Buffer).subarray(HEADER_LENGTH);
     let data: unknown;
     try {
-      data = resolver
-        ? reader.type.fromBuffer(message.subarray(HEADER_LENGTH), resolver)
-        : reader.type.fromBuffer(message.subarray(HEADER_LENGTH));
+      data = resolver ? reader.type.fromBuffer(body, resolver) : reader.type.fromBuffer(body);
     } catch (error) {
       throw new EventDecodeError(`corrupt ${reader.eventName} body: ${(error as Error).message}`, hex(fingerprint));
     }
@@ -54,6 +51,54 @@ export class EventCodec {
     const writer = this.writerOf(message);
     const datum = writer.type.fromBuffer(message.subarray(HEADER_LENGTH)) as { envelope: EventEnvelope };
     return Buffer.concat([message.subarray(0, HEADER_LENGTH), writer.type.toBuffer({ ...datum, envelope: change(datum.envelope) })]);
+  }
+
+  /**
+   * The same record with only its envelope's signature changed: what `rewriteEnvelope` writes for
+   * that change, without decoding and writing the whole record again. Avro writes a record as its
+   * fields one after the other, so where the writer's envelope is the record's first field and ends
+   * with `signature, previousEventHash`, the signature's bytes are found by decoding the envelope
+   * alone and replaced in place. Other layouts (none today) take `rewriteEnvelope`.
+   */
+  withSignature(message: Buffer, signature: string | null): Buffer {
+    const layout = this.sealLayoutOf(message);
+    if (!layout) return this.rewriteEnvelope(message, (envelope) => ({ ...envelope, signature }));
+    const { value, offset: end } = layout.envelope.decode(message, HEADER_LENGTH) as { value: EventEnvelope; offset: number };
+    if (end < 0) throw new EventDecodeError(`corrupt ${layout.eventName} envelope: the record ends inside it`, hex(layout.fingerprint));
+    const previousLength = layout.previousEventHash.toBuffer(value.previousEventHash).length;
+    const signatureStart = end - previousLength - layout.signature.toBuffer(value.signature).length;
+    return Buffer.concat([
+      message.subarray(0, signatureStart),
+      layout.signature.toBuffer(signature),
+      message.subarray(end - previousLength),
+    ]);
+  }
+
+  /** Only the header is checked here: the envelope's decoding checks the rest that is read, and the signature covers all of it. */
+  private sealLayoutOf(message: Buffer): SealLayout | null {
+    const writer = this.writerByHeader(message);
+    if (this.sealLayouts.has(writer.fingerprint)) return this.sealLayouts.get(writer.fingerprint) ?? null;
+    const [first] = (writer.type as RecordType).fields;
+    const envelope = first?.name === 'envelope' ? (first.type as RecordType) : null;
+    const [signature, previousEventHash] = (envelope?.fields ?? []).slice(-2);
+    const layout =
+      envelope && signature?.name === 'signature' && previousEventHash?.name === 'previousEventHash'
+        ? {
+            eventName: writer.eventName,
+            fingerprint: writer.fingerprint,
+            envelope,
+            signature: signature.type,
+            previousEventHash: previousEventHash.type,
+          }
+        : null;
+    this.sealLayouts.set(writer.fingerprint, layout);
+    return layout;
+  }
+
+  private writerByHeader(message: Buffer): EventSchemaVersion {
+    const fingerprint = fingerprintOf(message);
+    this.resolverFor(fingerprint); // throws for a schema that is not a registry event's
+    return this.catalog.byFingerprint(fingerprint) as EventSchemaVersion;
   }
 
   private writerOf(message: Buffer): EventSchemaVersion {
@@ -72,6 +117,25 @@ export class EventCodec {
     this.resolvers.set(fingerprint, entry);
     return entry;
   }
+}
+
+type RecordType = types.RecordType;
+
+/** Where a writer schema keeps the seal: the envelope's type and its last two fields' types. */
+interface SealLayout {
+  eventName: string;
+  fingerprint: bigint;
+  envelope: RecordType;
+  signature: Type;
+  previousEventHash: Type;
+}
+
+/** The writer schema's fingerprint from the single-object header; throws for anything else. */
+function fingerprintOf(message: Buffer | null): bigint {
+  if (!message || message.length < HEADER_LENGTH || message[0] !== 0xc3 || message[1] !== 0x01) {
+    throw new EventDecodeError('not Avro single-object encoded (expected marker C3 01 and an 8-byte fingerprint)');
+  }
+  return message.readBigInt64LE(MARKER.length);
 }
 
 function hex(fingerprint: bigint): string {

@@ -5,7 +5,7 @@ import { SchemaCatalog } from '../catalog/schema-catalog';
 import { EventCodec } from '../codec/single-object-codec';
 import { exampleRunRegistered } from '../examples/example-events';
 import type { RunRegistered } from '../contracts/run-registered';
-import { checkEvent } from './check-event';
+import { checkChainedRun, checkEvent } from './check-event';
 import { eventHash, sealEvent } from './event-seal';
 import { verifyAuditTrail } from './verify-audit-trail';
 import { readKeyring, readSigningKey, writeEventKeyDirectory } from './key-directory';
@@ -88,6 +88,63 @@ describe('event seals: Ed25519 signature and hash chain per stream', () => {
 
   it('refuses a replayed old signed event', () => {
     expect(given(first, second).when(first)).toMatchObject({ ok: false, fault: 'chain', reason: expect.stringMatching(/^chain break/) });
+  });
+});
+
+describe('a stream run believed with one signature check (checkChainedRun)', () => {
+  /** A stream of `n` records sealed in order by `key`, the first continuing `head`. */
+  const sealedStream = (n: number, head: string | null = null, key = ingestionKey) => {
+    const records: Buffer[] = [];
+    for (let version = 1; version <= n; version += 1)
+      records.push(sealEvent(codec, encoded(version), key, records.length ? eventHash(records[records.length - 1] as Buffer) : head));
+    return records;
+  };
+  const run = (records: Buffer[]) => records.map((message) => ({ message, envelope: codec.decode(message).data.envelope }));
+  const perRecord = (records: Buffer[], head: string | null) => {
+    let at = head;
+    for (const record of records) {
+      const checked = checkEvent(codec, keyring, 'lineage', record, codec.decode(record).data.envelope, at);
+      if (!checked.ok) return null;
+      at = checked.hash;
+    }
+    return at;
+  };
+
+  it('believes a run sealed in order, landing on the head that checking each record gives', () => {
+    const records = sealedStream(6);
+    expect(checkChainedRun(codec, keyring, 'lineage', run(records), null)).toBe(eventHash(records[5] as Buffer));
+    expect(checkChainedRun(codec, keyring, 'lineage', run(records), null)).toBe(perRecord(records, null));
+    expect(checkChainedRun(codec, keyring, 'lineage', run(records.slice(2)), eventHash(records[1] as Buffer))).toBe(
+      eventHash(records[5] as Buffer),
+    );
+  });
+
+  it('gives up (for checking each record) when a record in the middle was altered, even with its links rewritten', () => {
+    const records = sealedStream(4);
+    const altered = codec.rewriteEnvelope(records[1] as Buffer, (envelope) => ({ ...envelope, requestId: 'req-mallory' }));
+    expect(checkChainedRun(codec, keyring, 'lineage', run([records[0] as Buffer, altered, ...records.slice(2)]), null)).toBeNull();
+    // Relinking the rest onto the altered record needs a signature over the last one, which only the signer can make.
+    const relinkedThird = codec.rewriteEnvelope(records[2] as Buffer, (envelope) => ({
+      ...envelope,
+      previousEventHash: eventHash(altered),
+    }));
+    const relinkedLast = codec.rewriteEnvelope(records[3] as Buffer, (envelope) => ({
+      ...envelope,
+      previousEventHash: eventHash(relinkedThird),
+    }));
+    expect(checkChainedRun(codec, keyring, 'lineage', run([records[0] as Buffer, altered, relinkedThird, relinkedLast]), null)).toBeNull();
+  });
+
+  it('gives up on a dropped, reordered or replayed record, a broken last signature, an untrusted key or a wrong head', () => {
+    const records = sealedStream(4);
+    const [a, b, c, d] = records as [Buffer, Buffer, Buffer, Buffer];
+    expect(checkChainedRun(codec, keyring, 'lineage', run([a, c, d]), null)).toBeNull();
+    expect(checkChainedRun(codec, keyring, 'lineage', run([a, c, b, d]), null)).toBeNull();
+    expect(checkChainedRun(codec, keyring, 'lineage', run([a, b, a]), null)).toBeNull();
+    expect(checkChainedRun(codec, keyring, 'lineage', run([a, b, c, codec.withSignature(d, 'AAAA')]), null)).toBeNull();
+    expect(checkChainedRun(codec, keyring, 'lineage', run(sealedStream(3, null, gatesKey)), null)).toBeNull();
+    expect(checkChainedRun(codec, keyring, 'lineage', run(records), eventHash(d))).toBeNull();
+    expect(checkChainedRun(codec, keyring, 'lineage', [], null)).toBeNull();
   });
 });
 

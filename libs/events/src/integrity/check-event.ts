@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { EventCodec } from '../codec/single-object-codec';
 import type { EventEnvelope } from '../contracts/envelope';
 import type { RegistryEvent } from '../contracts/registry-event';
@@ -38,6 +39,41 @@ export function checkEvent(
     };
   }
   return { ok: true, hash: eventHash(message) };
+}
+
+/** One record of a stream as consumed: its bytes as appended and its decoded envelope. */
+export interface StreamRecord {
+  message: Buffer;
+  envelope: EventEnvelope;
+}
+
+/**
+ * A stream's consecutive records believed as one, with one signature check instead of one per
+ * record: when each is sealed by a key trusted for `topic`, each names the hash of the record
+ * before it (the first, `head`), and the last one's signature holds. The last record's signature
+ * covers the hash of the one before, whose bytes cover their own signature and the hash before
+ * them, and so on: a trusted signer chains only onto records it sealed itself, so a record altered,
+ * forged, dropped or reordered anywhere breaks a link or the last signature. On success, the last
+ * record's hash (the stream's new head), which is then what `checkEvent` on each in turn would have
+ * given; null when anything differs, and then `checkEvent` on each names what.
+ */
+export function checkChainedRun(
+  codec: EventCodec,
+  keyring: Keyring,
+  topic: TopicRole,
+  run: readonly StreamRecord[],
+  head: string | null,
+): string | null {
+  const last = run[run.length - 1];
+  if (!last) return null;
+  let previous = head;
+  for (const { message, envelope } of run) {
+    if (envelope.signature === null || envelope.signingKeyId === null || envelope.previousEventHash !== previous) return null;
+    if ('refused' in keyring.keyFor(envelope.signingKeyId, topic)) return null;
+    previous = eventHash(message);
+  }
+  const key = keyring.keyFor(last.envelope.signingKeyId as string, topic) as { publicKey: KeyObject };
+  return signatureHolds(codec, last.message, last.envelope, key.publicKey) ? previous : null;
 }
 
 /**

@@ -15,7 +15,7 @@ export function eventHash(message: Buffer): string {
 
 /** What a signature covers: the record as written, with its signature field null. */
 export function signedBytes(codec: EventCodec, message: Buffer): Buffer {
-  return codec.rewriteEnvelope(message, (envelope) => ({ ...envelope, signature: null }));
+  return codec.withSignature(message, null);
 }
 
 /**
@@ -30,7 +30,7 @@ export function sealEvent(codec: EventCodec, message: Buffer, key: SigningKey, p
     signature: null,
   }));
   const signature = sign(null, unsigned, key.privateKey).toString('base64');
-  return codec.rewriteEnvelope(unsigned, (envelope) => ({ ...envelope, signature }));
+  return codec.withSignature(unsigned, signature);
 }
 
 /** The record as its producer built it, before the outbox sealed it: what a rebuild reproduces. */

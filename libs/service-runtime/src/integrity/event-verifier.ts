@@ -1,4 +1,4 @@
-import { checkEvent, type EventCodec, type Keyring, type TopicRole } from '@modelreg/events';
+import { checkChainedRun, checkEvent, type EventCodec, type Keyring, type StreamRecord, type TopicRole } from '@modelreg/events';
 import type { ConsumedEvent, DeadLetter } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
 
@@ -28,27 +28,31 @@ export class EventVerifier {
     if (signed.length === 0) return { believed: events, refused: [] };
     const heads = await this.loadHeads(client, schema, consumerGroup, signed);
     const moved = new Set<string>();
-    const refused: DeadLetter[] = [];
-    const believed = events.filter((consumed) => {
-      const role = this.signedTopics.get(consumed.source.topic);
-      if (!role) return true;
-      const stream = streamOf(consumed);
-      const checked = checkEvent(
-        this.codec,
-        this.keyring,
-        role,
-        consumed.source.value ?? Buffer.alloc(0),
-        consumed.event.data.envelope,
-        heads.get(stream) ?? null,
-      );
-      if (!checked.ok) {
-        refused.push({ source: consumed.source, reason: `refused: ${checked.reason}` });
-        return false;
+    const refusals = new Map<ConsumedEvent, string>();
+    for (const [stream, run] of byStream(signed)) {
+      const role = this.signedTopics.get(run[0]?.source.topic as string) as TopicRole;
+      const records = run.map((consumed) => ({
+        message: consumed.source.value ?? Buffer.alloc(0),
+        envelope: consumed.event.data.envelope,
+      }));
+      // The common case, a run of the stream sealed in order, costs one signature check.
+      let head = checkChainedRun(this.codec, this.keyring, role, records, heads.get(stream) ?? null);
+      if (head === null) {
+        head = heads.get(stream) ?? null;
+        for (const [index, consumed] of run.entries()) {
+          const { message, envelope } = records[index] as StreamRecord;
+          const checked = checkEvent(this.codec, this.keyring, role, message, envelope, head);
+          if (checked.ok) head = checked.hash;
+          else refusals.set(consumed, `refused: ${checked.reason}`);
+        }
       }
-      heads.set(stream, checked.hash);
-      moved.add(stream);
-      return true;
-    });
+      if (head !== (heads.get(stream) ?? null)) {
+        heads.set(stream, head as string);
+        moved.add(stream);
+      }
+    }
+    const believed = events.filter((consumed) => !refusals.has(consumed));
+    const refused: DeadLetter[] = [...refusals].map(([consumed, reason]) => ({ source: consumed.source, reason }));
     await this.saveHeads(
       client,
       schema,
@@ -82,6 +86,18 @@ export class EventVerifier {
       [consumerGroup, heads.map(([s]) => s.split('\n')[0]), heads.map(([s]) => s.split('\n')[1]), heads.map(([, hash]) => hash)],
     );
   }
+}
+
+/** The events of each stream, in log order. */
+function byStream(events: ConsumedEvent[]): Map<string, ConsumedEvent[]> {
+  const streams = new Map<string, ConsumedEvent[]>();
+  for (const consumed of events) {
+    const stream = streamOf(consumed);
+    const run = streams.get(stream);
+    if (run) run.push(consumed);
+    else streams.set(stream, [consumed]);
+  }
+  return streams;
 }
 
 /** A stream: one subject's events on one topic (the producer keys records by the subject's model name). */
