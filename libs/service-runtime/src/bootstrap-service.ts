@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -69,8 +70,23 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   const document = openApiDocument(app, `modelreg ${options.name}`, options.description);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(options.port, options.host);
+  keepIdleConnectionsOpen(app.getHttpServer() as Server);
   options.logger.info('listening', { url: `http://${options.host}:${options.port}`, docs: `http://${options.host}:${options.port}/docs` });
   return app;
+}
+
+/**
+ * Idle keep-alive connections stay open 65 s (Node closes them after 5 s). Load balancers and
+ * clients reuse an idle connection for up to 60 s (AWS ALB, nginx, undici's pools): a server
+ * that closes first races with the next request on it, which then fails with "socket hang up" or
+ * a 502. The client must be the one to close, so the server waits longer than any of them.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+function keepIdleConnectionsOpen(server: Server): void {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Must exceed keepAliveTimeout, or a request arriving just before the idle timeout can be cut off.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
 }
 
 /** Ends the process after a bounded attempt to close cleanly, so a supervisor restarts it. */

@@ -1,3 +1,4 @@
+import { Agent, get } from 'node:http';
 import {
   bearer,
   createTestEnvironment,
@@ -53,6 +54,16 @@ describe('projections with Kafka unreachable', () => {
       body: { field: 'capability' },
     });
     expect(projections.process.exitCode).toBeNull();
+  });
+
+  it('keeps idle connections open longer than load balancers and client pools do (65 s, not the 5 s Node defaults to)', async () => {
+    const header = await new Promise<string | undefined>((resolve, reject) =>
+      get(`${projections.url}/health/live`, { agent: new Agent({ keepAlive: true }) }, (response) => {
+        response.resume();
+        resolve(response.headers['keep-alive'] as string | undefined);
+      }).on('error', reject),
+    );
+    expect(header).toBe('timeout=65');
   });
 });
 
