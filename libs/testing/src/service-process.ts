@@ -49,7 +49,11 @@ export async function startService(name: ServiceName, env: Record<string, string
   const entry = options.compiled
     ? [resolve(REPO_ROOT, `dist/services/${name}/src/main.js`)]
     : [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, `services/${name}/src/main.ts`)];
-  const child = spawn(process.execPath, entry, {
+  // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops (NODE_OPTIONS may not carry --cpu-prof).
+  const profile = process.env['BENCH_PROFILE_DIR']
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`, `--cpu-prof-name=${name}-${port}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...entry], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
