@@ -117,12 +117,12 @@ export class BatchConsumer {
     return this.running;
   }
 
-  /** Assigned partitions with records waiting that have not advanced for more than `stallMs`. */
   /** Records waiting per assigned partition, as last fetched. */
   lags(): Array<{ topic: string; partition: number; lag: bigint }> {
     return this.running ? this.progress.lags() : [];
   }
 
+  /** Assigned partitions with records waiting that have not advanced for more than `stallMs`. */
   stalled(stallMs: number, now = Date.now()): StalledPartition[] {
     return this.running ? this.progress.stalled(now, stallMs) : [];
   }
