@@ -139,12 +139,14 @@ describe('event signatures and chains through the outbox and the event ledger', 
     ]);
     expect(head.rows).toEqual([{ head_hash: eventHash(records[1] as Buffer) }]);
 
-    await consume(`${environment.id}.sealed`);
+    const sealedConsumer = await consume(`${environment.id}.sealed`);
     await eventually(
       () => applied('sealed-model'),
       (versions) => versions.length === 2,
       { what: 'both believed' },
     );
+    // One consumer group per schema, as in the services: applied event ids are the schema's, not the group's.
+    await sealedConsumer.stop();
   });
 
   it(
