@@ -54,6 +54,9 @@ async function main(): Promise<void> {
     relay,
     stallSeconds: config.consumerStallSeconds,
     onFatal: (error) => exitOnFatal(logger, () => close())(error),
+    // Safe concurrently: a model's runs are on one lineage partition; a deployments batch of the same model
+    // writes other rows (placements), and sealing its GateEvaluated locks the model's chain head.
+    partitionsConcurrently: 3,
   });
   close = async () => {
     await pipeline.stop();

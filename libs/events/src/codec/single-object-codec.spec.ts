@@ -104,30 +104,33 @@ describe('EventCodec (Avro single-object encoding)', () => {
     });
   });
 
-  it('writes a new signature exactly as rewriting the whole envelope would, for every version of every event', () => {
+  it('writes a new seal exactly as rewriting the whole envelope would, for every version of every event', () => {
     const randomRecord = (version: EventSchemaVersion) =>
       Buffer.concat([Buffer.from([0xc3, 0x01]), fingerprintBytes(version.fingerprint), version.type.toBuffer(version.type.random())]);
+    const seals = (sample: number) => [
+      { signingKeyId: null, signature: null, previousEventHash: null },
+      { signingKeyId: 'ingestion:k1', signature: null, previousEventHash: 'ab'.repeat(32) },
+      { signingKeyId: 'k'.repeat(sample), signature: 'x'.repeat(200 + sample), previousEventHash: null },
+    ];
     let sealable = 0;
     for (const version of catalog.eventNames().flatMap((name) => catalog.versions(name))) {
-      if (
-        (version.json as { fields: Array<{ name: string; type: { fields?: Array<{ name: string }> } }> }).fields[0]?.type.fields?.some(
-          (f) => f.name === 'signature',
-        )
-      )
-        sealable += 1;
+      const envelopeFields = (version.json as { fields: Array<{ type: { fields?: Array<{ name: string }> } }> }).fields[0]?.type.fields;
+      if (envelopeFields?.some((field) => field.name === 'signature')) sealable += 1;
       for (let sample = 0; sample < 20; sample += 1) {
         const message = randomRecord(version);
-        for (const signature of [null, 'c2lnbmF0dXJl', 'x'.repeat(200 + sample)]) {
-          const expected = codec.rewriteEnvelope(message, (envelope) => ({ ...envelope, signature }));
-          expect(codec.withSignature(message, signature).equals(expected)).toBe(true);
+        for (const seal of seals(sample)) {
+          const expected = codec.rewriteEnvelope(message, (envelope) => ({ ...envelope, ...seal }));
+          expect(codec.withSeal(message, () => seal).equals(expected)).toBe(true);
+          const signatureOnly = codec.rewriteEnvelope(message, (envelope) => ({ ...envelope, signature: seal.signature }));
+          expect(codec.withSeal(message, (current) => ({ ...current, signature: seal.signature })).equals(signatureOnly)).toBe(true);
         }
       }
     }
     expect(sealable).toBeGreaterThan(10);
   });
 
-  it('refuses to change the signature of a record cut short inside its envelope', () => {
-    expect(() => codec.withSignature(codec.encode(event).subarray(0, 30), 'c2ln')).toThrow(EventDecodeError);
+  it('refuses to change the seal of a record cut short inside its envelope', () => {
+    expect(() => codec.withSeal(codec.encode(event).subarray(0, 30), (seal) => seal)).toThrow(EventDecodeError);
   });
 });
 

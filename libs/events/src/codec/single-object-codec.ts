@@ -54,24 +54,22 @@ export class EventCodec {
   }
 
   /**
-   * The same record with only its envelope's signature changed: what `rewriteEnvelope` writes for
-   * that change, without decoding and writing the whole record again. Avro writes a record as its
-   * fields one after the other, so where the writer's envelope is the record's first field and ends
-   * with `signature, previousEventHash`, the signature's bytes are found by decoding the envelope
-   * alone and replaced in place. Other layouts (none today) take `rewriteEnvelope`.
+   * The same record with only its envelope's seal changed (`signingKeyId`, `signature`,
+   * `previousEventHash`): what `rewriteEnvelope` writes for that change, without decoding and
+   * writing the whole record again. Avro writes a record as its fields one after the other, so
+   * where the writer's envelope is the record's first field and ends with those three, their bytes
+   * are found by decoding the envelope alone and replaced in place. Other layouts (none today) take
+   * `rewriteEnvelope`.
    */
-  withSignature(message: Buffer, signature: string | null): Buffer {
+  withSeal(message: Buffer, change: (seal: EventSeal) => EventSeal): Buffer {
     const layout = this.sealLayoutOf(message);
-    if (!layout) return this.rewriteEnvelope(message, (envelope) => ({ ...envelope, signature }));
+    if (!layout) return this.rewriteEnvelope(message, (envelope) => ({ ...envelope, ...change(sealOf(envelope)) }));
     const { value, offset: end } = layout.envelope.decode(message, HEADER_LENGTH) as { value: EventEnvelope; offset: number };
     if (end < 0) throw new EventDecodeError(`corrupt ${layout.eventName} envelope: the record ends inside it`, hex(layout.fingerprint));
-    const previousLength = layout.previousEventHash.toBuffer(value.previousEventHash).length;
-    const signatureStart = end - previousLength - layout.signature.toBuffer(value.signature).length;
-    return Buffer.concat([
-      message.subarray(0, signatureStart),
-      layout.signature.toBuffer(signature),
-      message.subarray(end - previousLength),
-    ]);
+    const encodeSeal = (seal: EventSeal) => SEAL_FIELDS.map((field) => layout.seal[field].toBuffer(seal[field]) as Buffer);
+    const old = encodeSeal(sealOf(value));
+    const start = end - old.reduce((length, bytes) => length + bytes.length, 0);
+    return Buffer.concat([message.subarray(0, start), ...encodeSeal(change(sealOf(value))), message.subarray(end)]);
   }
 
   /** Only the header is checked here: the envelope's decoding checks the rest that is read, and the signature covers all of it. */
@@ -80,15 +78,14 @@ export class EventCodec {
     if (this.sealLayouts.has(writer.fingerprint)) return this.sealLayouts.get(writer.fingerprint) ?? null;
     const [first] = (writer.type as RecordType).fields;
     const envelope = first?.name === 'envelope' ? (first.type as RecordType) : null;
-    const [signature, previousEventHash] = (envelope?.fields ?? []).slice(-2);
+    const last = (envelope?.fields ?? []).slice(-SEAL_FIELDS.length);
     const layout =
-      envelope && signature?.name === 'signature' && previousEventHash?.name === 'previousEventHash'
+      envelope && last.map((field) => field.name).join() === SEAL_FIELDS.join()
         ? {
             eventName: writer.eventName,
             fingerprint: writer.fingerprint,
             envelope,
-            signature: signature.type,
-            previousEventHash: previousEventHash.type,
+            seal: Object.fromEntries(last.map((field) => [field.name, field.type])) as SealLayout['seal'],
           }
         : null;
     this.sealLayouts.set(writer.fingerprint, layout);
@@ -121,13 +118,21 @@ export class EventCodec {
 
 type RecordType = types.RecordType;
 
-/** Where a writer schema keeps the seal: the envelope's type and its last two fields' types. */
+/** The envelope's last three fields, in this order: who signed, the signature, the stream's previous event. */
+const SEAL_FIELDS = ['signingKeyId', 'signature', 'previousEventHash'] as const;
+
+export type EventSeal = Pick<EventEnvelope, (typeof SEAL_FIELDS)[number]>;
+
+function sealOf(envelope: EventEnvelope): EventSeal {
+  return { signingKeyId: envelope.signingKeyId, signature: envelope.signature, previousEventHash: envelope.previousEventHash };
+}
+
+/** Where a writer schema keeps the seal: the envelope's type and the types of its seal fields. */
 interface SealLayout {
   eventName: string;
   fingerprint: bigint;
   envelope: RecordType;
-  signature: Type;
-  previousEventHash: Type;
+  seal: Record<(typeof SEAL_FIELDS)[number], Type>;
 }
 
 /** The writer schema's fingerprint from the single-object header; throws for anything else. */

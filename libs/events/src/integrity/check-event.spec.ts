@@ -141,7 +141,9 @@ describe('a stream run believed with one signature check (checkChainedRun)', () 
     expect(checkChainedRun(codec, keyring, 'lineage', run([a, c, d]), null)).toBeNull();
     expect(checkChainedRun(codec, keyring, 'lineage', run([a, c, b, d]), null)).toBeNull();
     expect(checkChainedRun(codec, keyring, 'lineage', run([a, b, a]), null)).toBeNull();
-    expect(checkChainedRun(codec, keyring, 'lineage', run([a, b, c, codec.withSignature(d, 'AAAA')]), null)).toBeNull();
+    expect(
+      checkChainedRun(codec, keyring, 'lineage', run([a, b, c, codec.withSeal(d, (seal) => ({ ...seal, signature: 'AAAA' }))]), null),
+    ).toBeNull();
     expect(checkChainedRun(codec, keyring, 'lineage', run(sealedStream(3, null, gatesKey)), null)).toBeNull();
     expect(checkChainedRun(codec, keyring, 'lineage', run(records), eventHash(d))).toBeNull();
     expect(checkChainedRun(codec, keyring, 'lineage', [], null)).toBeNull();

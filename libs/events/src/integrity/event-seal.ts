@@ -15,7 +15,7 @@ export function eventHash(message: Buffer): string {
 
 /** What a signature covers: the record as written, with its signature field null. */
 export function signedBytes(codec: EventCodec, message: Buffer): Buffer {
-  return codec.withSignature(message, null);
+  return codec.withSeal(message, (seal) => ({ ...seal, signature: null }));
 }
 
 /**
@@ -23,19 +23,14 @@ export function signedBytes(codec: EventCodec, message: Buffer): Buffer {
  * subject), then signs the result. Pure apart from the signing itself.
  */
 export function sealEvent(codec: EventCodec, message: Buffer, key: SigningKey, previousEventHash: string | null): Buffer {
-  const unsigned = codec.rewriteEnvelope(message, (envelope) => ({
-    ...envelope,
-    signingKeyId: key.keyId,
-    previousEventHash,
-    signature: null,
-  }));
+  const unsigned = codec.withSeal(message, () => ({ signingKeyId: key.keyId, previousEventHash, signature: null }));
   const signature = sign(null, unsigned, key.privateKey).toString('base64');
-  return codec.withSignature(unsigned, signature);
+  return codec.withSeal(unsigned, (seal) => ({ ...seal, signature }));
 }
 
 /** The record as its producer built it, before the outbox sealed it: what a rebuild reproduces. */
 export function withoutSeal(codec: EventCodec, message: Buffer): Buffer {
-  return codec.rewriteEnvelope(message, (envelope) => ({ ...envelope, signingKeyId: null, signature: null, previousEventHash: null }));
+  return codec.withSeal(message, () => ({ signingKeyId: null, signature: null, previousEventHash: null }));
 }
 
 /** Whether the envelope's signature is the given public key's over the record. */

@@ -3,9 +3,17 @@ import { canonicalJson } from '@modelreg/validation';
 import { DEFAULT_POLICY } from './default-policy';
 import type { GatePolicy } from './gate-policy';
 
+/** Policies are values, never changed once read or published: each one's hash is computed once (a batch decides many runs under one). */
+const contentHashes = new WeakMap<GatePolicy, string>();
+
 /** sha256 of the policy's canonical JSON: recorded in every decision so it can be matched to the exact text. */
 export function policyContentHash(policy: GatePolicy): string {
-  return createHash('sha256').update(canonicalJson(policy)).digest('hex');
+  let hash = contentHashes.get(policy);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(canonicalJson(policy)).digest('hex');
+    contentHashes.set(policy, hash);
+  }
+  return hash;
 }
 
 /** How specifically a pattern names a model: exact beats any prefix, a longer prefix beats a shorter; -1 when it does not match. */
