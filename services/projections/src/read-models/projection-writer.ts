@@ -14,22 +14,27 @@ import { placementFromReadRows, placementReadRows, type DeploymentReadRow, type 
 export function readModelWriter(schema: string) {
   return async (client: PoolClient, events: ConsumedEvent[]): Promise<void> => {
     await indexEvents(client, schema, events);
+    // Registrations and decisions (the lineage and gates topics: never in one batch) are written set-based.
     const runs: RunRegistered[] = [];
+    const decisions: Array<EventPayloads['GateEvaluated']> = [];
+    const flush = async () => {
+      await insertRuns(client, schema, runs.splice(0));
+      await insertDecisions(client, schema, decisions.splice(0));
+    };
     for (const { event } of events) {
       if (event.type === 'RunRegistered') runs.push(event.data);
+      else if (event.type === 'GateEvaluated') decisions.push(event.data);
       else {
-        await insertRuns(client, schema, runs.splice(0));
+        await flush();
         await applyOne(client, schema, event);
       }
     }
-    await insertRuns(client, schema, runs);
+    await flush();
   };
 }
 
 async function applyOne(client: PoolClient, schema: string, event: RegistryEvent): Promise<void> {
   switch (event.type) {
-    case 'GateEvaluated':
-      return insertDecision(client, schema, event.data);
     case 'ReproductionRecorded':
       return insertReproduction(client, schema, event.data);
     case 'CanaryStarted':
@@ -51,12 +56,13 @@ async function applyOne(client: PoolClient, schema: string, event: RegistryEvent
     case 'DeploymentReportRejected':
       return addToTimeline(client, schema, event);
     case 'RunRegistered':
+    case 'GateEvaluated':
     case 'RunSubmitted':
     case 'GatePolicyPublished':
     case 'PolicyProposed':
     case 'PolicyApproved':
     case 'DeploymentReportSubmitted':
-      // Indexed for audit (event_index); RunRegistered goes through insertRuns.
+      // Indexed for audit (event_index); RunRegistered and GateEvaluated go through insertRuns and insertDecisions.
       return;
     default: {
       const unreachable: never = event;
@@ -174,27 +180,34 @@ async function insertRuns(client: PoolClient, schema: string, runs: RunRegistere
   );
 }
 
-async function insertDecision(client: PoolClient, schema: string, decision: EventPayloads['GateEvaluated']): Promise<void> {
+/** Decisions travel as one JSON document: node-pg escapes a jsonb[] parameter character by character. */
+async function insertDecisions(client: PoolClient, schema: string, decisions: Array<EventPayloads['GateEvaluated']>): Promise<void> {
+  if (decisions.length === 0) return;
+  const rows = decisions.map((decision) => ({
+    eventId: decision.envelope.eventId,
+    modelName: decision.modelName,
+    modelVersion: decision.candidateVersion,
+    occurredAt: decision.envelope.occurredAt,
+    verdict: decision.verdict,
+    eligible: decision.eligibleForDeployment,
+    baselineVersion: decision.baselineVersion,
+    baselineRule: decision.baselineRule,
+    policyId: decision.policy.policyId,
+    policyVersion: decision.policy.policyVersion,
+    policyHash: decision.policy.contentHash,
+    trigger: decision.trigger,
+    checks: decision.checks,
+    baselines: decision.baselines,
+  }));
   await client.query(
     `INSERT INTO ${schema}.gate_decisions (event_id, model_name, model_version, decided_at, verdict, eligible,
         baseline_version, baseline_rule, policy_id, policy_version, policy_hash, trigger, checks, baselines)
-     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (event_id) DO NOTHING`,
-    [
-      decision.envelope.eventId,
-      decision.modelName,
-      decision.candidateVersion,
-      decision.envelope.occurredAt,
-      decision.verdict,
-      decision.eligibleForDeployment,
-      decision.baselineVersion,
-      decision.baselineRule,
-      decision.policy.policyId,
-      decision.policy.policyVersion,
-      decision.policy.contentHash,
-      decision.trigger,
-      JSON.stringify(decision.checks),
-      JSON.stringify(decision.baselines),
-    ],
+     SELECT (d->>'eventId')::uuid, d->>'modelName', (d->>'modelVersion')::int, to_timestamp((d->>'occurredAt')::float8 / 1000.0),
+            d->>'verdict', (d->>'eligible')::boolean, (d->>'baselineVersion')::int, d->>'baselineRule', d->>'policyId',
+            (d->>'policyVersion')::int, d->>'policyHash', d->>'trigger', d->'checks', d->'baselines'
+       FROM jsonb_array_elements($1::jsonb) AS e(d)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(rows)],
   );
 }
 
