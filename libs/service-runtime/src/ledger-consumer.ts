@@ -27,6 +27,8 @@ export interface LedgerConsumerOptions {
   chunkSize?: number;
   /** Partitions applied at once (default 1); `apply` must then be safe to run concurrently. */
   partitionsConcurrently?: number;
+  /** Most bytes fetched per partition at a time (BatchConsumerOptions.fetchBytesPerPartition). */
+  fetchBytesPerPartition?: number;
   retry?: RetryPolicy;
   /**
    * An advisory lock every ledger transaction takes shared, first. Whoever holds it exclusively
@@ -117,6 +119,7 @@ export function ledgerConsumer(options: LedgerConsumerOptions): LedgerPipeline {
     onFatal: options.onFatal,
     chunkSize: options.chunkSize,
     partitionsConcurrently: options.partitionsConcurrently,
+    fetchBytesPerPartition: options.fetchBytesPerPartition,
   });
   metrics.watchConsumer(options.groupId, () => consumer.lags());
   const readiness: ReadinessCheck = {

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const deps = {
     infra,
     batchEvents: config.batchEvents,
+    fetchBytesPerPartition: config.fetchBytesPerPartition,
     stallSeconds: config.consumerStallSeconds,
     logger,
     onFatal: (error: Error) => exitOnFatal(logger, () => close())(error),

@@ -14,6 +14,8 @@ export interface ProjectionConsumerDeps {
   infra: ServiceInfrastructure;
   /** Events applied per transaction. */
   batchEvents: number;
+  /** Most bytes fetched per partition at a time (PROJECTIONS_FETCH_MIB). */
+  fetchBytesPerPartition: number;
   stallSeconds: number;
   logger: Logger;
   onFatal: (error: Error) => void;
@@ -71,6 +73,7 @@ export class ProjectionConsumer {
       // Each partition has its own ledger position and models never span partitions.
       partitionsConcurrently: 3,
       chunkSize: this.deps.batchEvents,
+      fetchBytesPerPartition: this.deps.fetchBytesPerPartition,
       sharedLock: schemaSwitchLock(this.schema),
     });
     await pipeline.start();
