@@ -188,8 +188,7 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
           .filter(([, r]) => r.unplanned > 0)
           .map(([service, r]) => `${service}: ${r.unplanned} unplanned restart(s)`),
       ),
-      check('the read model holds every version on the log', readModelShortfall),
-      check('projections equal a clean rebuild', replayFindings(replay)),
+      ...readModelInvariants(readModelShortfall, replay),
     ];
     return {
       settings,
@@ -208,10 +207,24 @@ export async function runChaosSuite(settings: ChaosSettings, printLine: (line: s
   }
 }
 
+/** Why a replay did not finish cleanly (its state and error), or nothing. */
+export function replayNotDone(replay: ReplayOutcome): string[] {
+  return replay.state !== 'done' || replay.error ? [`replay ${replay.state}${replay.error ? `: ${replay.error}` : ''}`] : [];
+}
+
 export function replayFindings(replay: ReplayOutcome): string[] {
-  if (replay.state !== 'done' || replay.error) return [`replay ${replay.state}${replay.error ? `: ${replay.error}` : ''}`];
+  const notDone = replayNotDone(replay);
+  if (notDone.length > 0) return notDone;
   if (replay.tables === 0) return ['replay reported no table checksums'];
   return replay.unequal.map((table) => `${table} differs from its rebuild`);
+}
+
+/** What both suites assert of the read model once the load is over: every version on the log, and equal to a clean rebuild. */
+export function readModelInvariants(readModelShortfall: string[], replay: ReplayOutcome): Invariant[] {
+  return [
+    check('the read model holds every version on the log', readModelShortfall),
+    check('projections equal a clean rebuild', replayFindings(replay)),
+  ];
 }
 
 /** The bounded settings unless CHAOS_ROUNDS, CHAOS_OUTAGE_SECONDS or CHAOS_STEADY_SECONDS say otherwise. */

@@ -8,7 +8,7 @@ import { createKafkaClient } from '@modelreg/kafka';
 import { replicationSettings } from '@modelreg/local-stack';
 import { createJsonLogger } from '@modelreg/logging';
 import { REPO_ROOT } from '@modelreg/testing';
-import { check, exactlyOnceInvariants, format, replayFindings, type FaultResult, type Invariant } from './chaos-suite';
+import { check, exactlyOnceInvariants, format, readModelInvariants, replayNotDone, type FaultResult, type Invariant } from './chaos-suite';
 import { OUTBOX_SCHEMA, whileRelaying } from './faults';
 import type { LogAudit } from './log-audit';
 import { consumerGroups } from './log-probes';
@@ -217,14 +217,8 @@ export async function runClusterSuite(settings: ClusterSettings, printLine: (lin
           .filter(([name, n]) => n > (planned.get(name) ?? 0))
           .map(([name, n]) => `${name}: ${n - (planned.get(name) ?? 0)} unplanned restart(s)`),
       ),
-      check(
-        'a replay under load completed',
-        replayUnderLoad.state === 'done' && !replayUnderLoad.error
-          ? []
-          : [`replay ${replayUnderLoad.state}${replayUnderLoad.error ? `: ${replayUnderLoad.error}` : ''}`],
-      ),
-      check('the read model holds every version on the log', readModelShortfall),
-      check('projections equal a clean rebuild', replayFindings(replay)),
+      check('a replay under load completed', replayNotDone(replayUnderLoad)),
+      ...readModelInvariants(readModelShortfall, replay),
     ];
     return {
       settings,
