@@ -24,18 +24,59 @@ export class IdentityProviderUnavailableError extends Error {
   }
 }
 
+/** How long a verified token is believed without checking its signature again (never past its `exp`). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+
+/** Verified tokens remembered at most (oldest forgotten first): a few MiB of token text. */
+export const VERIFIED_TOKEN_ENTRIES = 4096;
+
+export interface TokenVerifierOptions {
+  /** The clock, ms since the epoch: tests move it. */
+  now?: () => number;
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
+/** Verifications done and answered from memory since the start. */
+export interface TokenVerifierCounters {
+  signatureChecks: number;
+  remembered: number;
+}
+
 /**
  * Verifies bearer JWTs against the issuer's JWKS, fetched over HTTP and cached (a token signed with
  * an unknown key id refetches it, at most every 30 s, so rotated keys are picked up). Checked:
  * signature with an allowed asymmetric algorithm only (`none`, HS* and an algorithm of another key
  * type are refused), `iss`, `aud`, `exp` and `nbf` within the configured skew; `sub` and `exp` are
  * required.
+ *
+ * A client sends the same token with every request, so a token that verified is remembered, by its
+ * exact text, for `VERIFIED_TOKEN_TTL_MS` and never past its `exp` (plus the skew): within that time
+ * the same text is answered with the same claims without a signature check (the check was a fifth
+ * of a lookup's CPU). Only successes are remembered. A key the issuer withdraws stops being accepted
+ * once the key set is refetched (up to 10 min, jose's cache) and, for tokens already remembered,
+ * at most a minute after that.
  */
 export class TokenVerifier {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private readonly verified = new Map<string, { payload: JWTPayload; untilMs: number }>();
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly counts: TokenVerifierCounters = { signatureChecks: 0, remembered: 0 };
 
-  constructor(private readonly settings: AuthSettings) {
+  constructor(
+    private readonly settings: AuthSettings,
+    options: TokenVerifierOptions = {},
+  ) {
     this.keys = createRemoteJWKSet(settings.jwksUrl, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    this.now = options.now ?? Date.now;
+    this.ttlMs = options.ttlMs ?? VERIFIED_TOKEN_TTL_MS;
+    this.maxEntries = options.maxEntries ?? VERIFIED_TOKEN_ENTRIES;
+  }
+
+  counters(): TokenVerifierCounters {
+    return { ...this.counts };
   }
 
   /** The verified claims of the `Authorization: Bearer` header's token. */
@@ -44,18 +85,38 @@ export class TokenVerifier {
       throw new AuthenticationError('no bearer token: send Authorization: Bearer <token>', null);
     const match = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i.exec(authorization);
     if (!match) throw new AuthenticationError('the Authorization header must be "Bearer <token>"', 'invalid_request');
+    const token = match[1] as string;
+    const nowMs = this.now();
+    const known = this.verified.get(token);
+    if (known && nowMs < known.untilMs) {
+      this.counts.remembered += 1;
+      return known.payload;
+    }
+    if (known) this.verified.delete(token);
+    this.counts.signatureChecks += 1;
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(match[1] as string, this.keys, {
+      ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         algorithms: this.settings.algorithms,
         clockTolerance: this.settings.clockSkewSeconds,
         requiredClaims: ['sub', 'exp'],
-      });
-      return payload;
+        currentDate: new Date(nowMs),
+      }));
     } catch (error) {
       throw this.explain(error);
     }
+    this.remember(token, Object.freeze(payload), nowMs);
+    return payload;
+  }
+
+  /** jose accepts a token while now < exp + skew; the memory of it ends there too. */
+  private remember(token: string, payload: JWTPayload, nowMs: number): void {
+    const untilMs = Math.min(nowMs + this.ttlMs, ((payload.exp as number) + this.settings.clockSkewSeconds) * 1000);
+    if (untilMs <= nowMs) return;
+    if (this.verified.size >= this.maxEntries) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { payload, untilMs });
   }
 
   private explain(error: unknown): Error {
