@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createTestEnvironment, type TestEnvironment } from '@modelreg/testing';
 import { ArtifactMismatchError, ContentAddressedStore } from './content-addressed-store';
 import { createS3Client } from './s3-client';
@@ -34,6 +34,29 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
   const incompleteUploads = async () =>
     (await client.send(new ListMultipartUploadsCommand({ Bucket: environment.env['S3_BUCKET'] }))).Uploads ?? [];
   const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('believes an artifact seen stored for a while without asking S3, and never remembers absence', async () => {
+    const clock = { ms: Date.parse('2026-11-28T00:00:00Z') };
+    const remembering = new ContentAddressedStore(client, environment.env['S3_BUCKET']!, { now: () => clock.ms, knownTtlMs: 60_000 });
+    const uploaded = randomBytes(1000);
+    const found = randomBytes(1001);
+    const deleteBehindItsBack = (bytes: Buffer) =>
+      client.send(new DeleteObjectCommand({ Bucket: environment.env['S3_BUCKET'], Key: remembering.keyFor(sha(bytes)) }));
+    // Uploaded through this store: remembered.
+    await remembering.put(Readable.from([uploaded]), { sha256: sha(uploaded), sizeBytes: uploaded.length });
+    // Absent, then stored by another instance: the absence was not remembered, the HeadObject that finds it is.
+    expect(await remembering.sizeOf(sha(found))).toBeNull();
+    await store.put(Readable.from([found]), { sha256: sha(found), sizeBytes: found.length });
+    expect(await remembering.sizeOf(sha(found))).toBe(found.length);
+    await deleteBehindItsBack(uploaded);
+    await deleteBehindItsBack(found);
+    clock.ms += 59_999;
+    expect(await remembering.sizeOf(sha(uploaded))).toBe(uploaded.length);
+    expect(await remembering.sizeOf(sha(found))).toBe(found.length);
+    clock.ms += 1;
+    expect(await remembering.sizeOf(sha(uploaded))).toBeNull();
+    expect(await remembering.sizeOf(sha(found))).toBeNull();
+  });
 
   it('stores bytes under their sha256, multipart, and stores the same bytes only once', async () => {
     const bytes = randomBytes(20 * 1024 * 1024 + 17); // more than one 16 MiB part

@@ -41,6 +41,19 @@ const TEMPORARY_PREFIX = 'uploads/';
 /** Content addresses; an upload in progress is an incomplete multipart upload under it. */
 const ARTIFACT_PREFIX = 'artifacts/sha256/';
 
+/** How long a stored artifact's size is believed without asking S3 again. */
+export const KNOWN_ARTIFACT_TTL_MS = 5 * 60_000;
+
+/** Stored artifacts remembered at most (oldest forgotten first). */
+export const KNOWN_ARTIFACT_ENTRIES = 10_000;
+
+export interface ContentAddressedStoreOptions {
+  /** The clock, ms since the epoch: tests move it. */
+  now?: () => number;
+  knownTtlMs?: number;
+  maxKnown?: number;
+}
+
 /** What a sweep removed. */
 export interface SweepResult {
   abortedUploads: number;
@@ -53,10 +66,21 @@ export interface SweepResult {
  * declaration are moved to their content address, so a stored artifact is always what its name says.
  */
 export class ContentAddressedStore {
+  /** sha256 → size of artifacts seen stored (uploaded here or found by HeadObject), and until when to believe it. */
+  private readonly known = new Map<string, { sizeBytes: number; untilMs: number }>();
+  private readonly now: () => number;
+  private readonly knownTtlMs: number;
+  private readonly maxKnown: number;
+
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-  ) {}
+    options: ContentAddressedStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.knownTtlMs = options.knownTtlMs ?? KNOWN_ARTIFACT_TTL_MS;
+    this.maxKnown = options.maxKnown ?? KNOWN_ARTIFACT_ENTRIES;
+  }
 
   keyFor(sha256: string): string {
     return `${ARTIFACT_PREFIX}${sha256}`;
@@ -66,8 +90,29 @@ export class ContentAddressedStore {
     return `s3://${this.bucket}/${this.keyFor(sha256)}`;
   }
 
-  /** Size of the stored artifact, or null when no such content is stored. */
+  /**
+   * Size of the stored artifact, or null when no such content is stored. Content under its address
+   * never changes and the registry never deletes it, so an artifact seen stored (uploaded through
+   * this store, or found by HeadObject) is believed for `KNOWN_ARTIFACT_TTL_MS` without asking S3
+   * again: a registration right after its upload costs no S3 call. An object deleted behind the
+   * registry's back is noticed within that time. Absence is never remembered.
+   */
   async sizeOf(sha256: string): Promise<number | null> {
+    const nowMs = this.now();
+    const known = this.known.get(sha256);
+    if (known && nowMs < known.untilMs) return known.sizeBytes;
+    if (known) this.known.delete(sha256);
+    const size = await this.headSize(sha256);
+    if (size !== null) this.remember(sha256, size, nowMs);
+    return size;
+  }
+
+  private remember(sha256: string, sizeBytes: number, nowMs: number): void {
+    if (this.known.size >= this.maxKnown) this.known.delete(this.known.keys().next().value as string);
+    this.known.set(sha256, { sizeBytes, untilMs: nowMs + this.knownTtlMs });
+  }
+
+  private async headSize(sha256: string): Promise<number | null> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyFor(sha256) }));
       return head.ContentLength ?? 0;
@@ -127,6 +172,7 @@ export class ContentAddressedStore {
       }
       throw new ObjectStoreUnavailableError(`upload failed: ${(error as Error).message}`, error);
     }
+    this.remember(declared.sha256, declared.sizeBytes, this.now());
     return {
       sha256: declared.sha256,
       sizeBytes: declared.sizeBytes,
