@@ -34,14 +34,15 @@ export class EventSealer {
     return sealed;
   }
 
+  /**
+   * One statement: a head row is created for a new stream, and every head is locked in key order
+   * and read as last committed (ON CONFLICT DO UPDATE locks the existing row and works on its newest
+   * version, even one committed after this statement's snapshot, as SELECT … FOR UPDATE does).
+   */
   private async lockHeads(client: PoolClient, schema: string, keys: string[]): Promise<Map<string, string | null>> {
-    await client.query(
-      `INSERT INTO ${schema}.event_chain_heads (topic, stream_key) SELECT $1, k FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING`,
-      [this.topic, keys],
-    );
     const rows = await client.query(
-      `SELECT stream_key, head_hash FROM ${schema}.event_chain_heads ` +
-        'WHERE topic = $1 AND stream_key = ANY($2::text[]) ORDER BY stream_key FOR UPDATE',
+      `INSERT INTO ${schema}.event_chain_heads AS h (topic, stream_key) SELECT $1, k FROM unnest($2::text[]) AS k ORDER BY k ` +
+        'ON CONFLICT (topic, stream_key) DO UPDATE SET head_hash = h.head_hash RETURNING stream_key, head_hash',
       [this.topic, keys],
     );
     return new Map((rows.rows as Array<{ stream_key: string; head_hash: string | null }>).map((row) => [row.stream_key, row.head_hash]));

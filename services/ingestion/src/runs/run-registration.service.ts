@@ -78,42 +78,34 @@ export class RunRegistrationService {
     origin: EventOrigin,
     causationId: string | null,
   ): Promise<RegistrationOutcome> {
-    const existing = await client.query(
-      'SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2',
-      [submission.modelName, submission.trainingRunId],
-    );
-    const found = existing.rows[0] as { model_version: number; event_id: string; request_hash: string } | undefined;
-    if (found) {
-      if (found.request_hash !== requestHash) {
+    const eventId = randomUUID();
+    const registeredAt = Date.now();
+    const taken = await client.query(TAKE_VERSION, [
+      submission.modelName,
+      submission.trainingRunId,
+      eventId,
+      requestHash,
+      registeredAt,
+      submission.reproductionOf ?? null,
+    ]);
+    const row = taken.rows[0] as { added: boolean; model_version: number; event_id: string; request_hash: string } | undefined;
+    if (!row)
+      return {
+        kind: 'invalid',
+        errors: [{ field: 'reproductionOf', message: `${submission.modelName} v${submission.reproductionOf} is not registered` }],
+      };
+    if (!row.added) {
+      if (row.request_hash !== requestHash) {
         return {
           kind: 'conflict',
           message:
             `training run ${submission.trainingRunId} is already registered ` +
-            `as ${submission.modelName} v${found.model_version} with different content`,
+            `as ${submission.modelName} v${row.model_version} with different content`,
         };
       }
-      return { kind: 'already-registered', modelName: submission.modelName, modelVersion: found.model_version, eventId: found.event_id };
+      return { kind: 'already-registered', modelName: submission.modelName, modelVersion: row.model_version, eventId: row.event_id };
     }
-    if (submission.reproductionOf) {
-      const original = await client.query('SELECT 1 FROM ingestion.registrations WHERE model_name = $1 AND model_version = $2', [
-        submission.modelName,
-        submission.reproductionOf,
-      ]);
-      if (original.rowCount === 0)
-        return {
-          kind: 'invalid',
-          errors: [{ field: 'reproductionOf', message: `${submission.modelName} v${submission.reproductionOf} is not registered` }],
-        };
-    }
-    const counter = await client.query(
-      `INSERT INTO ingestion.model_version_counters (model_name, last_version) VALUES ($1, 1)
-       ON CONFLICT (model_name) DO UPDATE SET last_version = model_version_counters.last_version + 1
-       RETURNING last_version`,
-      [submission.modelName],
-    );
-    const modelVersion = (counter.rows[0] as { last_version: number }).last_version;
-    const eventId = randomUUID();
-    const registeredAt = Date.now();
+    const modelVersion = row.model_version;
     const event = buildRunRegistered(submission, {
       modelVersion,
       registeredAt,
@@ -128,11 +120,6 @@ export class RunRegistrationService {
     const messages = ensureEventsFit(
       [eventMessage(this.deps.codec, this.deps.topics, { type: 'RunRegistered', data: event })],
       this.deps.maxEventBytes,
-    );
-    await client.query(
-      'INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at) ' +
-        'VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0))',
-      [submission.modelName, modelVersion, submission.trainingRunId, eventId, requestHash, registeredAt],
     );
     await this.deps.relay.enqueue(client, messages);
     return { kind: 'registered', modelName: submission.modelName, modelVersion, eventId };
@@ -159,6 +146,31 @@ export class RunRegistrationService {
     return errors.sort((a, b) => a.field.localeCompare(b.field));
   }
 }
+
+/**
+ * One round trip: the training run's registration when it has one (added = false); otherwise, when
+ * the version it reproduces ($6) is registered or none is named, the model's next version taken
+ * from its counter and the registration written (added = true); no row when the reproduced version
+ * is not registered. A concurrent registration of the same run fails on the unique key; the retry
+ * finds it.
+ */
+const TAKE_VERSION = `
+WITH found AS (
+  SELECT model_version, event_id, request_hash FROM ingestion.registrations WHERE model_name = $1 AND training_run_id = $2
+), counter AS (
+  INSERT INTO ingestion.model_version_counters (model_name, last_version)
+  SELECT $1, 1 WHERE NOT EXISTS (SELECT 1 FROM found)
+    AND ($6::int IS NULL OR EXISTS (SELECT 1 FROM ingestion.registrations WHERE model_name = $1 AND model_version = $6))
+  ON CONFLICT (model_name) DO UPDATE SET last_version = model_version_counters.last_version + 1
+  RETURNING last_version
+), added AS (
+  INSERT INTO ingestion.registrations (model_name, model_version, training_run_id, event_id, request_hash, registered_at)
+  SELECT $1, last_version, $2, $3, $4, to_timestamp($5 / 1000.0) FROM counter
+  RETURNING model_version, event_id, request_hash
+)
+SELECT false AS added, model_version, event_id, request_hash FROM found
+UNION ALL
+SELECT true, model_version, event_id, request_hash FROM added`;
 
 /** Same training run, same content: what a retry must match. */
 function hashOf(submission: RunSubmission): string {
