@@ -128,7 +128,9 @@ function submission(index: number, round: number, sha256: string, size: number):
  * BENCH_PEER_ROUNDS (default 3), BENCH_PEER_SECONDS (registration seconds per round and system,
  * default 30), BENCH_PEER_CONCURRENCY (default 16), BENCH_PEER_LOOKUPS (lookups and searches per
  * round and system, default 1000), BENCH_MLFLOW_WORKERS (comma-separated worker counts, each an
- * MLflow server of its own, default "2,4,8"): registrations, lookups of a version and searches by
+ * MLflow server of its own, default "2,4,8"), BENCH_PEER_WARMUP_SECONDS (untimed registrations per
+ * system before the first round, default 5; each timed lookup and search run also follows 200
+ * untimed ones, for both systems alike): registrations, lookups of a version and searches by
  * data snapshot against MLflow (from PyPI, `.local/python-venv`, Postgres backend store in a
  * database of its own on the shared Postgres; psycopg2-binary, in the test extras) with the same HTTP client and
  * concurrency, rounds interleaved. The best MLflow configuration is the one to beat.
@@ -138,6 +140,7 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
   const seconds = setting(context, 'BENCH_PEER_SECONDS', 30);
   const concurrency = setting(context, 'BENCH_PEER_CONCURRENCY', 16);
   const lookups = setting(context, 'BENCH_PEER_LOOKUPS', 1000);
+  const warmupSeconds = setting(context, 'BENCH_PEER_WARMUP_SECONDS', 5);
   const workerCounts = (context.settings['BENCH_MLFLOW_WORKERS'] ?? '2,4,8').split(',').map(Number);
   if (!existsSync(MLFLOW)) throw new Error(`${MLFLOW} is missing: the test command installs MLflow there (clients/python test extras)`);
   const environment = await createTestEnvironment('bench-peer');
@@ -234,6 +237,14 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
       ['modelreg', 0],
       ['mlflow', 0],
     ]);
+    const family = (system: System) => (system === ours ? 'modelreg' : 'mlflow');
+    // Warm-up (JIT, connection pools, caches), untimed and alike for every system; its versions count for the lookups.
+    for (const system of systems) {
+      const load = await closedLoop(concurrency, { seconds: warmupSeconds }, (index) =>
+        system.register(submission(index, systems.indexOf(system), sha256, bytes.length)),
+      );
+      registered.set(family(system), (registered.get(family(system)) ?? 0) + load.done);
+    }
     for (let roundNo = 1; roundNo <= rounds; roundNo += 1) {
       for (const system of systems) {
         const load = await closedLoop(concurrency, { seconds }, (index) =>
@@ -242,8 +253,7 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
         const entry = figures.get(system.name)!;
         entry.registrations.push(load.done / load.seconds);
         entry.failures += load.failures;
-        const family = system === ours ? 'modelreg' : 'mlflow';
-        registered.set(family, (registered.get(family) ?? 0) + load.done);
+        registered.set(family(system), (registered.get(family(system)) ?? 0) + load.done);
         context.log(
           `round ${roundNo} ${system.name}: ${round(load.done / load.seconds)} registrations/s, ` +
             `${load.failures} failed${load.firstError ? ` (${load.firstError})` : ''}`,
@@ -265,14 +275,12 @@ export async function mlflowPeerBenchmark(context: BenchContext): Promise<BenchR
       );
       for (const system of systems) {
         const entry = figures.get(system.name)!;
-        entry.byVersion.push(
-          await closedLoop(concurrency, { count: lookups }, (index) =>
-            system.byVersion(`peer-model-${index % modelsWithVersions}`, 1 + (index % versionsPerModel)),
-          ),
-        );
-        entry.bySnapshot.push(
-          await closedLoop(concurrency, { count: lookups }, (index) => system.bySnapshot(`peer-snapshot-${(index * 7) % SNAPSHOTS}`)),
-        );
+        const byVersion = (index: number) => system.byVersion(`peer-model-${index % modelsWithVersions}`, 1 + (index % versionsPerModel));
+        const bySnapshot = (index: number) => system.bySnapshot(`peer-snapshot-${(index * 7) % SNAPSHOTS}`);
+        await closedLoop(concurrency, { count: 200 }, byVersion);
+        entry.byVersion.push(await closedLoop(concurrency, { count: lookups }, byVersion));
+        await closedLoop(concurrency, { count: 200 }, bySnapshot);
+        entry.bySnapshot.push(await closedLoop(concurrency, { count: lookups }, bySnapshot));
       }
     }
     const result: Record<string, number | string | null> = { rounds, seconds_per_round: seconds, concurrency, lookups_per_round: lookups };
