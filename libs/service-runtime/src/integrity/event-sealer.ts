@@ -2,6 +2,13 @@ import { eventHash, sealEvent, type EventCodec, type SigningKey } from '@modelre
 import type { OutgoingMessage } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
 
+/** The chain heads a seal moved, written with the sealed events (`enqueueOutbox`), in the same transaction. */
+export interface ChainHeadMove {
+  topic: string;
+  keys: string[];
+  hashes: string[];
+}
+
 /**
  * Signs and chains the events a service queues on its own topic, in the queuing transaction: each
  * stream's head row is locked (streams in sorted order, so two transactions never wait on each
@@ -16,9 +23,17 @@ export class EventSealer {
     private readonly topic: string,
   ) {}
 
-  async seal(client: PoolClient, schema: string, messages: OutgoingMessage[]): Promise<OutgoingMessage[]> {
+  /**
+   * The sealed messages, and the heads to move when they are queued: the caller writes both in the
+   * transaction that holds the head locks.
+   */
+  async seal(
+    client: PoolClient,
+    schema: string,
+    messages: OutgoingMessage[],
+  ): Promise<{ messages: OutgoingMessage[]; move: ChainHeadMove | null }> {
     const keys = [...new Set(messages.filter((m) => m.topic === this.topic).map((m) => m.key))].sort();
-    if (keys.length === 0) return messages;
+    if (keys.length === 0) return { messages, move: null };
     const heads = await this.lockHeads(client, schema, keys);
     const sealed = messages.map((message) => {
       if (message.topic !== this.topic) return message;
@@ -26,12 +41,7 @@ export class EventSealer {
       heads.set(message.key, eventHash(value));
       return { ...message, value };
     });
-    await client.query(
-      `UPDATE ${schema}.event_chain_heads h SET head_hash = n.hash ` +
-        'FROM unnest($2::text[], $3::text[]) AS n(stream_key, hash) WHERE h.topic = $1 AND h.stream_key = n.stream_key',
-      [this.topic, keys, keys.map((key) => heads.get(key) as string)],
-    );
-    return sealed;
+    return { messages: sealed, move: { topic: this.topic, keys, hashes: keys.map((key) => heads.get(key) as string) } };
   }
 
   /**

@@ -90,7 +90,9 @@ export class OutboxRelay {
   async enqueue(client: PoolClient, messages: OutgoingMessage[]): Promise<void> {
     const sealer = this.options.sealer ?? null;
     const traced = withTraceHeaders(messages);
-    await enqueueOutbox(client, this.options.schema, sealer ? await sealer.seal(client, this.options.schema, traced) : traced);
+    if (!sealer) return enqueueOutbox(client, this.options.schema, traced);
+    const { messages: sealed, move } = await sealer.seal(client, this.options.schema, traced);
+    await enqueueOutbox(client, this.options.schema, sealed, move);
   }
 
   /** Ask for a relay pass now (after a transaction that queued events commits). */

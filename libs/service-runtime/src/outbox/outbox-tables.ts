@@ -1,5 +1,6 @@
 import type { AppendedBatch, OutgoingMessage } from '@modelreg/kafka';
 import type { PoolClient } from '@modelreg/postgres';
+import type { ChainHeadMove } from '../integrity/event-sealer';
 import { RECORD_OVERHEAD_BYTES } from './outbox-batch';
 
 /** A queued record: its outbox id (the relay's bookkeeping key) and the message. */
@@ -16,10 +17,20 @@ export interface LogPosition {
 }
 
 /** Queues messages in the caller's transaction, in order. */
-export async function enqueueOutbox(client: PoolClient, schema: string, messages: OutgoingMessage[]): Promise<void> {
+export async function enqueueOutbox(
+  client: PoolClient,
+  schema: string,
+  messages: OutgoingMessage[],
+  move: ChainHeadMove | null = null,
+): Promise<void> {
   if (messages.length === 0) return;
+  // The sealed events' chain heads move in the same statement (a data-modifying WITH always runs to completion).
+  const moveHeads = move
+    ? `WITH moved AS (UPDATE ${schema}.event_chain_heads h SET head_hash = n.hash ` +
+      'FROM unnest($6::text[], $7::text[]) AS n(stream_key, hash) WHERE h.topic = $5 AND h.stream_key = n.stream_key) '
+    : '';
   await client.query(
-    `INSERT INTO ${schema}.outbox (topic, message_key, value, headers)
+    `${moveHeads}INSERT INTO ${schema}.outbox (topic, message_key, value, headers)
      SELECT topic, message_key, value, headers
      FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[]) WITH ORDINALITY AS m(topic, message_key, value, headers, n)
      ORDER BY n`,
@@ -28,6 +39,7 @@ export async function enqueueOutbox(client: PoolClient, schema: string, messages
       messages.map((m) => m.key),
       messages.map((m) => m.value),
       messages.map((m) => JSON.stringify(m.headers)),
+      ...(move ? [move.topic, move.keys, move.hashes] : []),
     ],
   );
 }
