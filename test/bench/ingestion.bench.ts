@@ -111,8 +111,7 @@ export async function uploadBenchmark(context: BenchContext): Promise<BenchResul
         api_to_raw_ratio: round(median(api) / median(raw), 3),
         ingestion_peak_rss_mib: peakRssMiB(ingestion.process.pid as number),
       },
-      notes:
-        'API = one multipart upload straight to the content address, completed only once sha256 and size match; raw = one multipart upload.',
+      notes: 'API = one multipart upload to the content address, completed only once sha256 and size match; raw = one multipart upload.',
     };
   } finally {
     s3.destroy();
