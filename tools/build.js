@@ -3,6 +3,11 @@
 // (decorator metadata kept, @modelreg/* imports rewritten to relative paths), and copies what
 // they read at run time: schemas and SQL migrations. Compiled services do not load a compiler,
 // which saves ~70 MiB of resident memory per process.
+//
+// Safe to run while services run from dist/ and while another build runs (the fault and cluster
+// suites each build when they start, maybe at once): a file is rewritten only when its content
+// changes, through a temporary file and a rename, so a reader never sees it missing or half
+// written; files no source produces any more are removed at the end.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -39,18 +44,33 @@ function compile(file) {
     },
     module: { type: 'commonjs' },
   });
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, code);
+  write(target, Buffer.from(code));
 }
 
 function copy(file) {
-  const target = path.join(out, path.relative(root, file));
+  write(path.join(out, path.relative(root, file)), fs.readFileSync(file));
+}
+
+/** Another build's file on its way in: `<name>.<pid>.tmp`. */
+const IN_FLIGHT = /\.\d+\.tmp$/;
+const produced = new Set();
+
+function write(target, content) {
+  produced.add(target);
+  let current = null;
+  try {
+    current = fs.readFileSync(target);
+  } catch {
+    // not there yet
+  }
+  if (current && current.equals(content)) return;
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(file, target);
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, content);
+  fs.renameSync(temporary, target);
 }
 
 const started = Date.now();
-fs.rmSync(out, { recursive: true, force: true });
 let compiled = 0;
 for (const dir of SOURCE_DIRS) {
   for (const file of walk(path.join(root, dir))) {
@@ -62,4 +82,5 @@ for (const dir of SOURCE_DIRS) {
   }
 }
 for (const file of walk(path.join(root, 'schemas'))) if (ASSETS.test(file)) copy(file);
+if (fs.existsSync(out)) for (const file of walk(out)) if (!produced.has(file) && !IN_FLIGHT.test(file)) fs.rmSync(file, { force: true });
 console.log(`[build] ${compiled} files compiled to dist/ in ${Date.now() - started} ms`);
