@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeEventKeyDirectory } from '@modelreg/events';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import { runScript } from './private-servers';
 import { stackConnection } from './stack-connection';
@@ -39,12 +47,7 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   await admin.end();
   const databaseUrl = withDatabase(stack['DATABASE_URL'] as string, databaseName);
   const bucket = id;
-  const s3 = new S3Client({
-    endpoint: stack['S3_ENDPOINT'],
-    region: stack['S3_REGION'] ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: stack['S3_ACCESS_KEY_ID'] ?? '', secretAccessKey: stack['S3_SECRET_ACCESS_KEY'] ?? '' },
-  });
+  const s3 = stackS3(stack);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
   // Topics (and, where the broker authenticates, ACLs) before any service of the test starts.
@@ -72,10 +75,43 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
       await cleanup.end();
-      // Best effort: a leftover topic holds test data only.
+      // Best effort: a leftover topic or bucket holds test data only (but buckets of upload tests hold gigabytes).
       await runScript('kafka-slice.main.ts', ['dispose', id], stack).catch(() => undefined);
+      const cleanupS3 = stackS3(stack);
+      await removeBucket(cleanupS3, bucket).catch(() => undefined);
+      cleanupS3.destroy();
     },
   };
+}
+
+function stackS3(stack: Record<string, string>): S3Client {
+  return new S3Client({
+    endpoint: stack['S3_ENDPOINT'],
+    region: stack['S3_REGION'] ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: stack['S3_ACCESS_KEY_ID'] ?? '', secretAccessKey: stack['S3_SECRET_ACCESS_KEY'] ?? '' },
+  });
+}
+
+/** Empties a bucket (its objects and incomplete multipart uploads, page by page) and deletes it. */
+export async function removeBucket(s3: S3Client, bucket: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    const keys = (page.Contents ?? []).map((object) => object.Key as string);
+    for (let start = 0; start < keys.length; start += 16)
+      await Promise.all(keys.slice(start, start + 16).map((Key) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }))));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  do {
+    const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+    for (const upload of page.Uploads ?? [])
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+    [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+  } while (keyMarker);
+  await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
 
 function withDatabase(url: string, database: string): string {

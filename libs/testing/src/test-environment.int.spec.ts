@@ -1,0 +1,30 @@
+import { CreateMultipartUploadCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createTestEnvironment } from './test-environment';
+
+describe('createTestEnvironment: dispose (real S3-compatible server)', () => {
+  it('removes the bucket with its objects and incomplete uploads, so test runs do not fill the disk', async () => {
+    const environment = await createTestEnvironment('dispose');
+    const env = environment.env;
+    const s3 = new S3Client({
+      endpoint: env['S3_ENDPOINT'],
+      region: env['S3_REGION'] ?? 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: env['S3_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['S3_SECRET_ACCESS_KEY'] ?? '' },
+    });
+    const bucketStatus = () =>
+      s3.send(new HeadBucketCommand({ Bucket: env['S3_BUCKET'] })).then(
+        (answer) => answer.$metadata.httpStatusCode,
+        (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+      );
+    try {
+      for (const key of ['a', 'nested/b', 'nested/deeper/c'])
+        await s3.send(new PutObjectCommand({ Bucket: env['S3_BUCKET'], Key: key, Body: Buffer.from(key) }));
+      await s3.send(new CreateMultipartUploadCommand({ Bucket: env['S3_BUCKET'], Key: 'unfinished' }));
+      expect(await bucketStatus()).toBe(200);
+      await environment.dispose();
+      expect(await bucketStatus()).toBe(404);
+    } finally {
+      s3.destroy();
+    }
+  });
+});
