@@ -7,6 +7,7 @@ import { HTTP_SECURITY_SETTINGS } from './auth.constants';
 import { BodyTypeGuard } from './body-type.guard';
 import { PrincipalThrottlerGuard } from './principal-throttler.guard';
 import { TokenVerifier } from './token-verifier';
+import { WindowCounterStorage } from './window-counter-storage';
 
 /**
  * The global guards of a service, in the order they run: who is calling and may they (401/403),
@@ -20,6 +21,7 @@ export class HttpSecurityModule {
       imports: [
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: settings.rateLimit.windowSeconds * 1000, limit: settings.rateLimit.requests }],
+          storage: new WindowCounterStorage(),
         }),
       ],
       providers: [
