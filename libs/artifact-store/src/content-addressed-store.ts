@@ -149,7 +149,8 @@ export class ContentAddressedStore {
    * read and verified but not uploaded again.
    */
   async put(body: Readable, declared: { sha256: string; sizeBytes: number }): Promise<StoredArtifact> {
-    const existing = await this.sizeOf(declared.sha256);
+    // Asked of S3, not of memory: an upload of bytes deleted behind the registry's back stores them again.
+    const existing = await this.headSize(declared.sha256);
     const verifier = verifyingStream(declared);
     body.on('error', (error) => verifier.stream.destroy(error));
     body.pipe(verifier.stream);
