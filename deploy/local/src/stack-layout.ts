@@ -21,13 +21,18 @@ export interface PortPlan {
   issuer: number;
 }
 
+/** Linux hands out outgoing connections' local ports from 32768 up (ip_local_port_range). */
+export const EPHEMERAL_PORTS_FROM = 32_768;
+
 /**
  * The default base port is derived from the checkout's path, so two checkouts on one machine
- * get different ports unless someone sets the same MODELREG_PORT_BASE on purpose.
+ * get different ports unless someone sets the same MODELREG_PORT_BASE on purpose. All of a
+ * checkout's ports stay below the ephemeral range: there, a connection Kafka had just opened to
+ * itself once held Postgres's port (38152) when Postgres started.
  */
 export function defaultPortBase(checkoutPath: string): number {
   const hash = createHash('sha256').update(checkoutPath).digest().readUInt32BE(0);
-  return 20_000 + (hash % 2_000) * 10;
+  return 20_000 + (hash % 1_270) * 10;
 }
 
 export function planPorts(env: Env, checkoutPath: string = REPO_ROOT): PortPlan {
