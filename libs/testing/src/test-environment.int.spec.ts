@@ -1,16 +1,11 @@
-import { CreateMultipartUploadCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createTestEnvironment } from './test-environment';
+import { CreateMultipartUploadCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createTestEnvironment, stackS3 } from './test-environment';
 
 describe('createTestEnvironment: dispose (real S3-compatible server)', () => {
   it('removes the bucket with its objects and incomplete uploads, so test runs do not fill the disk', async () => {
     const environment = await createTestEnvironment('dispose');
     const env = environment.env;
-    const s3 = new S3Client({
-      endpoint: env['S3_ENDPOINT'],
-      region: env['S3_REGION'] ?? 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: env['S3_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['S3_SECRET_ACCESS_KEY'] ?? '' },
-    });
+    const s3 = stackS3(env);
     const bucketStatus = () =>
       s3.send(new HeadBucketCommand({ Bucket: env['S3_BUCKET'] })).then(
         (answer) => answer.$metadata.httpStatusCode,

@@ -84,7 +84,8 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   };
 }
 
-function stackS3(stack: Record<string, string>): S3Client {
+/** A client of the stack's S3 (path-style, the stack's credentials). */
+export function stackS3(stack: Record<string, string>): S3Client {
   return new S3Client({
     endpoint: stack['S3_ENDPOINT'],
     region: stack['S3_REGION'] ?? 'us-east-1',
@@ -94,7 +95,7 @@ function stackS3(stack: Record<string, string>): S3Client {
 }
 
 /** Empties a bucket (its objects and incomplete multipart uploads, page by page) and deletes it. */
-export async function removeBucket(s3: S3Client, bucket: string): Promise<void> {
+async function removeBucket(s3: S3Client, bucket: string): Promise<void> {
   let token: string | undefined;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
