@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { asKafkaPrincipal } from '@modelreg/config';
+import { listensOn } from './port-owner';
 import { REPO_ROOT } from './stack-connection';
 
 export type ServiceName = 'ingestion' | 'gate-validator' | 'deployment-tracker' | 'projections';
@@ -41,11 +42,34 @@ export interface StartOptions {
   waitReady?: boolean;
   /** Run the compiled service from dist/ (run tools/build.js first), as npm start does; default: compile on load. */
   compiled?: boolean;
+  /** The port to try first (default: a free one); a port found taken is traded for a free one. */
+  port?: number;
 }
 
 /** `env` holds the stack's admin settings; the service gets its own Kafka principal's instead (asKafkaPrincipal), so its ACLs apply. */
 export async function startService(name: ServiceName, env: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
-  const port = await freePort();
+  // A port from freePort() can be bound by another process before the service binds it: start
+  // again on another port when that happened (the service exits with EADDRINUSE).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const port = attempt === 1 && options.port !== undefined ? options.port : await freePort();
+      return await startServiceOnce(name, env, options, port);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === MAX_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const MAX_PORT_ATTEMPTS = 5;
+
+class PortTaken extends Error {}
+
+async function startServiceOnce(
+  name: ServiceName,
+  env: Record<string, string>,
+  options: StartOptions,
+  port: number,
+): Promise<RunningService> {
   const entry = options.compiled
     ? [resolve(REPO_ROOT, `dist/services/${name}/src/main.js`)]
     : [resolve(REPO_ROOT, 'tools/run.js'), resolve(REPO_ROOT, `services/${name}/src/main.ts`)];
@@ -86,8 +110,12 @@ export async function startService(name: ServiceName, env: Record<string, string
   if (options.waitReady !== false) {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${output}`);
-      if (await isReady(url)) break;
+      if (child.exitCode !== null) {
+        const message = `${name} exited with ${child.exitCode} before it was ready:\n${output}`;
+        throw output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message);
+      }
+      // Ready, and ready here: the answer must come from this child, not from whoever took the port.
+      if ((await isReady(url)) && child.pid !== undefined && listensOn(child.pid, port) !== false) break;
       if (Date.now() > deadline) {
         await service.kill();
         throw new Error(`${name} not ready after ${options.timeoutMs ?? 60_000} ms:\n${output}`);
