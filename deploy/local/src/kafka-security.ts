@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { KAFKA_PRINCIPALS } from '@modelreg/kafka';
 import { principalPasswordVariable, type KafkaSecuritySettings } from '@modelreg/config';
+import { tlsListenerProperties, type KafkaTlsMaterial } from './kafka-tls';
 
 /** The super user: the stack's and the tests' admin work (topics, ACLs, cleanup) and the broker's own connections. */
 export const KAFKA_ADMIN_USER = 'admin';
@@ -39,22 +40,29 @@ export function existingKafkaCredentials(dir: string): KafkaCredentials | null {
 }
 
 /**
- * Listener settings of a broker that authenticates every client (SASL_PLAINTEXT, SCRAM-SHA-512)
- * and authorizes with ACLs (StandardAuthorizer; no ACL, no access). The controller listener uses
- * SASL/PLAIN for the admin only: SCRAM users live in the metadata the controller serves, so they
- * cannot authenticate the controller's own connections.
+ * Listener settings of a broker that authenticates every client (SCRAM-SHA-512; on TLS with `tls`,
+ * SASL_SSL, else SASL_PLAINTEXT) and authorizes with ACLs (StandardAuthorizer; no ACL, no access).
+ * The controller listener uses SASL/PLAIN for the admin only: SCRAM users live in the metadata the
+ * controller serves, so they cannot authenticate the controller's own connections.
  */
-export function securedListenerProperties(port: number, controllerPort: number, credentials: KafkaCredentials): string[] {
+export function securedListenerProperties(
+  port: number,
+  controllerPort: number,
+  credentials: KafkaCredentials,
+  tls: KafkaTlsMaterial | null = null,
+): string[] {
   const admin = credentials[KAFKA_ADMIN_USER] as string;
+  const listener = tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
+  const name = listener.toLowerCase();
   return [
-    `listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=${listener}://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=${listener}://127.0.0.1:${port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=SASL_PLAINTEXT',
-    'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
-    `listener.name.sasl_plaintext.sasl.enabled.mechanisms=${MECHANISM}`,
+    `inter.broker.listener.name=${listener}`,
+    `listener.security.protocol.map=${listener}:${listener},CONTROLLER:SASL_PLAINTEXT`,
+    `listener.name.${name}.sasl.enabled.mechanisms=${MECHANISM}`,
     `sasl.mechanism.inter.broker.protocol=${MECHANISM}`,
-    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule ` +
+    `listener.name.${name}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule ` +
       `required username="${KAFKA_ADMIN_USER}" password="${admin}";`,
     'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
     'sasl.mechanism.controller.protocol=PLAIN',
@@ -63,6 +71,7 @@ export function securedListenerProperties(port: number, controllerPort: number, 
     'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     'allow.everyone.if.no.acl.found=false',
     `super.users=User:${KAFKA_ADMIN_USER}`,
+    ...(tls ? tlsListenerProperties(tls) : []),
   ];
 }
 
@@ -81,7 +90,10 @@ export function credentialsEnv(credentials: KafkaCredentials): Record<string, st
   };
 }
 
-/** The admin's client security, for the stack's own clients (readiness probe, topics, ACLs). */
-export function adminSecurity(credentials: KafkaCredentials): KafkaSecuritySettings {
-  return { sasl: { mechanism: 'scram-sha-512', username: KAFKA_ADMIN_USER, password: credentials[KAFKA_ADMIN_USER] as string }, tls: null };
+/** The admin's client security, for the stack's own clients (readiness probe, topics, ACLs); on TLS, trusting the broker's CA. */
+export function adminSecurity(credentials: KafkaCredentials, tls: KafkaTlsMaterial | null = null): KafkaSecuritySettings {
+  return {
+    sasl: { mechanism: 'scram-sha-512', username: KAFKA_ADMIN_USER, password: credentials[KAFKA_ADMIN_USER] as string },
+    tls: tls ? { ca: readFileSync(tls.caFile, 'utf8'), cert: null, key: null, rejectUnauthorized: true } : null,
+  };
 }

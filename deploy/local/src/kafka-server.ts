@@ -8,6 +8,7 @@ import { isPortOpen, waitUntil } from './processes';
 import { securityOptions } from '@modelreg/kafka';
 import type { KafkaSecuritySettings } from '@modelreg/config';
 import { adminSecurity, scramFormatArguments, securedListenerProperties, type KafkaCredentials } from './kafka-security';
+import type { KafkaTlsMaterial } from './kafka-tls';
 
 /** Pinned in deploy/local/kafka/pom.xml; bump both together. */
 export const KAFKA_VERSION = '4.4.0';
@@ -36,13 +37,16 @@ function serverProperties(
   dataDir: string,
   partitions: number,
   credentials: KafkaCredentials | null,
+  tls: KafkaTlsMaterial | null,
   extra: readonly string[],
 ): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    ...(credentials ? securedListenerProperties(port, controllerPort, credentials) : plaintextListenerProperties(port, controllerPort)),
+    ...(credentials
+      ? securedListenerProperties(port, controllerPort, credentials, tls)
+      : plaintextListenerProperties(port, controllerPort)),
     `log.dirs=${dataDir}`,
     `num.partitions=${partitions}`,
     'auto.create.topics.enable=false',
@@ -87,6 +91,8 @@ export interface KafkaStartOptions {
    * same dir); default PLAINTEXT, where anyone may do anything.
    */
   credentials?: KafkaCredentials | null;
+  /** With credentials: the client listener is SASL_SSL with this material (ensureKafkaTlsMaterial). */
+  tls?: KafkaTlsMaterial | null;
 }
 
 /** Formats storage on first start (kafka.tools.StorageTool), then runs `java ... kafka.Kafka` detached. */
@@ -99,7 +105,15 @@ export function startKafka(options: KafkaStartOptions): number {
   const propertiesFile = resolve(dir, 'server.properties');
   writeFileSync(
     propertiesFile,
-    serverProperties(options.port, options.controllerPort, dataDir, options.partitions, credentials, options.extraProperties ?? []),
+    serverProperties(
+      options.port,
+      options.controllerPort,
+      dataDir,
+      options.partitions,
+      credentials,
+      options.tls ?? null,
+      options.extraProperties ?? [],
+    ),
     { mode: 0o600 },
   );
   const classpath = `${LIBS_DIR}/*`;
@@ -153,9 +167,14 @@ export function startKafka(options: KafkaStartOptions): number {
  * Ready means more than a listening port: a consumer group can join, so the group coordinator
  * (and __consumer_offsets) is loaded before any service or test relies on it.
  */
-export async function waitForKafka(port: number, credentials: KafkaCredentials | null = null, host = '127.0.0.1'): Promise<void> {
+export async function waitForKafka(
+  port: number,
+  credentials: KafkaCredentials | null = null,
+  host = '127.0.0.1',
+  tls: KafkaTlsMaterial | null = null,
+): Promise<void> {
   await waitUntil(`kafka on ${host}:${port}`, () => isPortOpen(port, host), 90_000);
-  const security: KafkaSecuritySettings | null = credentials ? adminSecurity(credentials) : null;
+  const security: KafkaSecuritySettings | null = credentials ? adminSecurity(credentials, tls) : null;
   const kafka = new Kafka({
     clientId: 'modelreg-stack-probe',
     brokers: [`${host}:${port}`],

@@ -99,17 +99,25 @@ export async function startPrivateS3(bucket: string): Promise<PrivateS3> {
 
 /** A broker of a test's own, as the stack runs its broker (deploy/local). */
 export interface PrivateKafka {
-  /** KAFKA_BROKERS and, secured, the admin's KAFKA_SASL_* and every principal's password (KAFKA_SASL_PASSWORD_<PRINCIPAL>). */
+  /**
+   * KAFKA_BROKERS and, secured, the admin's KAFKA_SASL_* and every principal's password
+   * (KAFKA_SASL_PASSWORD_<PRINCIPAL>); on TLS, KAFKA_TLS and KAFKA_TLS_CA_FILE.
+   */
   env: Record<string, string>;
   /** Stops it and removes its data. */
   dispose(): Promise<void>;
 }
 
-/** `secured`: SASL/SCRAM and ACLs, as the stack's broker; else PLAINTEXT. Takes half a minute to start. */
-export async function startPrivateKafka(options: { secured: boolean }): Promise<PrivateKafka> {
+/**
+ * `secured`: SASL/SCRAM and ACLs, as the stack's broker; else PLAINTEXT. `tls` (with `secured`): SASL on
+ * TLS, the broker's certificate signed by a CA of its own, trusted through env's KAFKA_TLS_CA_FILE.
+ * Takes half a minute to start.
+ */
+export async function startPrivateKafka(options: { secured: boolean; tls?: boolean }): Promise<PrivateKafka> {
   const directory = mkdtempSync(join(tmpdir(), 'modelreg-private-kafka-'));
   const [port, controllerPort] = [await freePort(), await freePort()];
-  const args = ['start', String(port), String(controllerPort), directory, ...(options.secured ? ['secured'] : [])];
+  const mode = options.secured ? [options.tls ? 'secured-tls' : 'secured'] : [];
+  const args = ['start', String(port), String(controllerPort), directory, ...mode];
   const started = JSON.parse(await runScript('kafka-server.main.ts', args)) as { pid: number; env: Record<string, string> };
   return {
     env: started.env,
