@@ -9,7 +9,7 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { uploadInParts } from './part-upload';
 import { ObjectStoreUnavailableError } from './s3-client';
 
 /** The bytes received do not match what the caller declared. Nothing is stored. */
@@ -31,9 +31,6 @@ export interface StoredArtifact {
   /** The same bytes were already stored; this upload added nothing. */
   deduplicated: boolean;
 }
-
-/** 8 MiB parts, two in flight: an upload of any size holds a few tens of MiB of body in memory. */
-const PART_SIZE = 8 * 1024 * 1024;
 
 /** Where earlier versions streamed uploads before verifying them; the sweep still clears it. */
 const TEMPORARY_PREFIX = 'uploads/';
@@ -61,9 +58,9 @@ export interface SweepResult {
 }
 
 /**
- * Model binaries stored once per content: key `artifacts/sha256/<hex>`. An upload streams to a
- * private temporary key while its sha256 and size are computed, and only bytes that match the
- * declaration are moved to their content address, so a stored artifact is always what its name says.
+ * Model binaries stored once per content: key `artifacts/sha256/<hex>`. An upload streams to its
+ * content address while its sha256 and size are computed, and completes only if the bytes match the
+ * declaration (see put), so a stored artifact is always what its name says.
  */
 export class ContentAddressedStore {
   /** sha256 → size of artifacts seen stored (uploaded here or found by HeadObject), and until when to believe it. */
@@ -156,13 +153,7 @@ export class ContentAddressedStore {
     body.pipe(verifier.stream);
     try {
       if (existing === null) {
-        await new Upload({
-          client: this.client,
-          params: { Bucket: this.bucket, Key: this.keyFor(declared.sha256), Body: verifier.stream },
-          partSize: PART_SIZE,
-          queueSize: 2,
-          leavePartsOnError: false,
-        }).done();
+        await uploadInParts(this.client, { bucket: this.bucket, key: this.keyFor(declared.sha256) }, verifier.stream);
       } else {
         await drain(verifier.stream);
       }
