@@ -5,6 +5,7 @@ import type { BenchContext, BenchResult } from './bench-context';
 const TRACKED = [
   'replay_total_seconds',
   'replay_events_per_s',
+  'version_by_id_p50_ms',
   'version_by_id_p99_ms',
   'impact_by_snapshot_p99_ms',
   'deployed_per_service_p99_ms',
