@@ -25,7 +25,13 @@ async function main(): Promise<void> {
     credentials,
     tls,
   });
-  await waitForKafka(Number(port), credentials, '127.0.0.1', tls);
+  try {
+    await waitForKafka(Number(port), credentials, '127.0.0.1', tls);
+  } catch (error) {
+    // Detached: a broker that never became ready would outlive this script and the test that asked for it.
+    process.kill(pid, 'SIGKILL');
+    throw error;
+  }
   const env = {
     KAFKA_BROKERS: `127.0.0.1:${port}`,
     ...(credentials ? credentialsEnv(credentials) : {}),
