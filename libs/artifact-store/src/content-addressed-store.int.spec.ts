@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { readObjectStoreSettings } from '@modelreg/config';
 import { createTestEnvironment, type TestEnvironment } from '@modelreg/testing';
 import { ArtifactMismatchError, ContentAddressedStore } from './content-addressed-store';
 import { createS3Client } from './s3-client';
@@ -13,13 +14,7 @@ describe('ContentAddressedStore (real S3-compatible server)', () => {
   beforeAll(async () => {
     environment = await createTestEnvironment('artifact-store');
     const env = environment.env;
-    client = createS3Client({
-      endpoint: env['S3_ENDPOINT']!,
-      region: env['S3_REGION']!,
-      accessKeyId: env['S3_ACCESS_KEY_ID']!,
-      secretAccessKey: env['S3_SECRET_ACCESS_KEY']!,
-      bucket: env['S3_BUCKET']!,
-    });
+    client = createS3Client(readObjectStoreSettings(env));
     store = new ContentAddressedStore(client, env['S3_BUCKET']!);
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, UploadPartCommand } from '@aws-sdk/client-s3';
+import { readObjectStoreSettings } from '@modelreg/config';
 import { createTestEnvironment, type TestEnvironment } from '@modelreg/testing';
 import { uploadInParts } from './part-upload';
 import { createS3Client } from './s3-client';
@@ -27,13 +28,7 @@ describe('uploadInParts (real S3-compatible server)', () => {
     environment = await createTestEnvironment('part-upload');
     const env = environment.env;
     bucket = env['S3_BUCKET']!;
-    client = createS3Client({
-      endpoint: env['S3_ENDPOINT']!,
-      region: env['S3_REGION']!,
-      accessKeyId: env['S3_ACCESS_KEY_ID']!,
-      secretAccessKey: env['S3_SECRET_ACCESS_KEY']!,
-      bucket,
-    });
+    client = createS3Client(readObjectStoreSettings(env));
     client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === UploadPartCommand.name) partMemory.push(((args.input as { Body: Buffer }).Body as Buffer).buffer);

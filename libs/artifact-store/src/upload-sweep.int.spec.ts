@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { readObjectStoreSettings } from '@modelreg/config';
 import { startPrivateS3, type PrivateS3 } from '@modelreg/testing';
 import { ArtifactMismatchError, ContentAddressedStore } from './content-addressed-store';
 import { createS3Client } from './s3-client';
@@ -21,13 +22,7 @@ describe('abandoned uploads (real S3-compatible server)', () => {
 
   beforeAll(async () => {
     s3 = await startPrivateS3(BUCKET);
-    client = createS3Client({
-      endpoint: s3.env['S3_ENDPOINT']!,
-      region: 'us-east-1',
-      accessKeyId: s3.env['S3_ACCESS_KEY_ID']!,
-      secretAccessKey: s3.env['S3_SECRET_ACCESS_KEY']!,
-      bucket: BUCKET,
-    });
+    client = createS3Client(readObjectStoreSettings(s3.env));
     store = new ContentAddressedStore(client, BUCKET);
   });
   afterAll(async () => {
