@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-s3';
 
 /** 8 MiB parts, two in flight: an upload of any size holds three part buffers (24 MiB) of body. */
-export const PART_SIZE = 8 * 1024 * 1024;
-export const PARTS_IN_FLIGHT = 2;
+const PART_SIZE = 8 * 1024 * 1024;
+const PARTS_IN_FLIGHT = 2;
 
 /**
  * Uploads `body` to `key`: bytes that fit one part as one PutObject once `body` has ended, anything
@@ -42,13 +42,14 @@ export async function uploadInParts(
   let buffer: Buffer = Buffer.allocUnsafe(partSize);
   let filled = 0;
 
-  const send = (data: Buffer, partNumber: number, reuse: Buffer | null) => {
+  // A full part's buffer is filled again once answered; the last, shorter part is never reused.
+  const send = (data: Buffer, partNumber: number) => {
     const sending: Promise<void> = client
       .send(new UploadPartCommand({ ...object, UploadId: uploadId, PartNumber: partNumber, Body: data, ContentLength: data.length }))
       .then(
         (answer) => {
           completed.push({ PartNumber: partNumber, ETag: answer.ETag });
-          if (reuse) spare.push(reuse);
+          if (data.length === partSize) spare.push(data);
         },
         (error: unknown) => {
           failure ??= { error };
@@ -71,7 +72,7 @@ export async function uploadInParts(
         offset += copied;
         if (filled < partSize) continue;
         uploadId ??= (await client.send(new CreateMultipartUploadCommand(object))).UploadId;
-        send(buffer, ++partNumber, buffer);
+        send(buffer, ++partNumber);
         while (inFlight.size >= partsInFlight) await Promise.race(inFlight);
         throwIfFailed();
         buffer = spare.pop() ?? Buffer.allocUnsafe(partSize);
@@ -83,7 +84,7 @@ export async function uploadInParts(
       await client.send(new PutObjectCommand({ ...object, Body: buffer.subarray(0, filled), ContentLength: filled }));
       return;
     }
-    if (filled > 0) send(buffer.subarray(0, filled), ++partNumber, null);
+    if (filled > 0) send(buffer.subarray(0, filled), ++partNumber);
     await Promise.all(inFlight);
     throwIfFailed();
     completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
